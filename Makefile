@@ -1,0 +1,38 @@
+# The README's two commands: `make run` and `make test`. Everything they need is set up from here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REDPROP_HOME ?= var
+export REDPROP_HOME
+
+.PHONY: run test install install-test index bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Builds the index from corpus/ (files already ingested and unchanged are skipped), then serves.
+index: install
+	$(BIN)/redprop ingest corpus/
+
+run: index
+	$(BIN)/redprop serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

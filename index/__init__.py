@@ -1,0 +1,1 @@
+"""Chinese analysis, the SQLite store and the Whoosh index, and search over them."""

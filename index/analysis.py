@@ -1,0 +1,195 @@
+"""Chinese analysis for indexing and queries: jieba + the domain dictionary, folded text, char offsets.
+
+Two token streams:
+- words: jieba's accurate mode gives one token per word (positions count these words); every dictionary
+  word inside a longer word is emitted too, at the same position, so 物业 matches 物业管理 and 红色物业
+  matches 齐鲁红色物业 while a quoted phrase still sees consecutive positions.
+- grams: character unigrams and bigrams at character positions, the fallback that finds names jieba does
+  not know and any substring (人民共和国 inside 中华人民共和国).
+
+Both work on `fold(text)`, which has the same length as the text, so offsets point at the original characters.
+We write our own Whoosh tokenizers because jieba's bundled ChineseAnalyzer puts character offsets in the
+position slot, stems with an English stemmer, and Whoosh's default stop filter drops one-character tokens.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+from ingest.fold import fold
+
+DATA_DIR = Path(__file__).parent / "data"
+USER_DICTIONARY = DATA_DIR / "userdict.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    pos: int
+    start: int
+    end: int
+    main: bool  # False for a dictionary word found inside a longer word
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Lines of a data file without comments and blanks."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+_lock = threading.Lock()
+_segmenter: jieba.Tokenizer | None = None
+
+
+def segmenter() -> jieba.Tokenizer:
+    """The process-wide jieba tokenizer with the domain dictionary loaded (built once, ~1 s)."""
+    global _segmenter
+    if _segmenter is None:
+        with _lock:
+            if _segmenter is None:
+                tokenizer = jieba.Tokenizer()
+                jieba.setLogLevel(60)
+                tokenizer.initialize()
+                for line in read_word_list(USER_DICTIONARY):
+                    word, *rest = line.split()
+                    freq = int(rest[0]) if rest and rest[0].isdigit() else None
+                    tokenizer.add_word(fold(word), freq)
+                _segmenter = tokenizer
+    return _segmenter
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    if not STOPWORDS_FILE.exists():
+        return frozenset()
+    return frozenset(fold(word) for word in read_word_list(STOPWORDS_FILE))
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def analyze(text: str, *, folded: bool = False) -> list[Term]:
+    """Word terms of `text` with token positions and character offsets into `text`."""
+    source = text if folded else fold(text)
+    tokenizer = segmenter()
+    freq = tokenizer.FREQ
+    terms: list[Term] = []
+    pos = 0
+    for word, start, end in tokenizer.tokenize(source, HMM=True):
+        if not any(is_word_char(ch) for ch in word):
+            if not word.isspace():
+                pos += 1  # punctuation breaks phrases
+            continue
+        word = word.strip()
+        terms.append(Term(word, pos, start, end, True))
+        if 2 < len(word) <= MAX_SUBWORD_SOURCE:
+            for size in range(len(word) - 1, 1, -1):
+                for offset in range(len(word) - size + 1):
+                    sub = word[offset : offset + size]
+                    if freq.get(sub):
+                        terms.append(Term(sub, pos, start + offset, start + offset + size, False))
+        pos += 1
+    return terms
+
+
+def query_words(text: str) -> list[str]:
+    """The main words of a query, stop words removed (unless nothing else is left)."""
+    words = [term.text for term in analyze(text) if term.main]
+    kept = [word for word in words if word not in stopwords()]
+    return kept or words
+
+
+def grams(text: str, *, folded: bool = False) -> list[Term]:
+    """Character unigrams and bigrams of CJK runs; letter/digit runs stay whole. Positions are char offsets."""
+    source = text if folded else fold(text)
+    terms: list[Term] = []
+    index, length = 0, len(source)
+    while index < length:
+        ch = source[index]
+        if is_cjk(ch):
+            terms.append(Term(ch, index, index, index + 1, True))
+            if index + 1 < length and is_cjk(source[index + 1]):
+                terms.append(Term(source[index : index + 2], index, index, index + 2, False))
+            index += 1
+        elif ch.isalnum():
+            end = index
+            while end < length and source[end].isalnum() and not is_cjk(source[end]):
+                end += 1
+            terms.append(Term(source[index:end], index, index, end, True))
+            index = end
+        else:
+            index += 1
+    return terms
+
+
+def shifted(terms: list[Term], offset: int) -> list[Term]:
+    """Terms moved `offset` positions on, to append one field value after another without false phrases."""
+    return [Term(t.text, t.pos + offset, t.start, t.end, t.main) for t in terms]
+
+
+def gram_phrase(text: str) -> list[str]:
+    """The bigram sequence that a substring match of `text` must show at consecutive positions."""
+    source = fold(text)
+    if len(source) == 1 or not all(is_cjk(ch) for ch in source):
+        return [term.text for term in grams(source, folded=True) if term.main]
+    return [source[i : i + 2] for i in range(len(source) - 1)]
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+class PreAnalyzed(str):
+    """A field value that carries its terms, so the index writer need not segment it again.
+
+    Worker processes segment text in parallel; the writer process only feeds Whoosh.
+    """
+
+    terms: list[Term]
+
+    def __new__(cls, text: str, terms: list[Term] | tuple = ()):
+        value = super().__new__(cls, text)
+        value.terms = list(terms)
+        return value
+
+
+class _TermTokenizer(Tokenizer):
+    """Turns our Term lists into Whoosh tokens (positions = token index, chars = offsets)."""
+
+    def terms_for(self, value: str) -> list[Term]:
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        terms = value.terms if isinstance(value, PreAnalyzed) else self.terms_for(value)
+        for term in terms:
+            token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            token.text = term.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term.text
+            if positions:
+                token.pos = start_pos + term.pos
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
+            yield token
+
+
+class WordTokenizer(_TermTokenizer):
+    def terms_for(self, value: str) -> list[Term]:
+        return analyze(value)
+
+
+class GramTokenizer(_TermTokenizer):
+    def terms_for(self, value: str) -> list[Term]:
+        return grams(value)

@@ -1,0 +1,77 @@
+"""The Whoosh index behind a small interface, so the engine could be swapped without touching callers.
+
+Writes go through `writer()` (commit on success, cancel on error); reads through `searcher()`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from index.schema import build_schema, passage_fields
+from ingest.models import Document
+
+WRITER_TIMEOUT_SECONDS = 60.0
+
+
+class SearchIndex:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._index = None
+
+    @property
+    def index(self) -> whoosh_index.Index:
+        if self._index is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if whoosh_index.exists_in(str(self.directory)):
+                self._index = whoosh_index.open_dir(str(self.directory))
+            else:
+                self._index = whoosh_index.create_in(str(self.directory), build_schema())
+        return self._index
+
+    def exists(self) -> bool:
+        return whoosh_index.exists_in(str(self.directory))
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        writer = self.index.writer(timeout=WRITER_TIMEOUT_SECONDS)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self.index.searcher() as searcher:
+            yield searcher
+
+    def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
+        """Remove then add, in one commit: a reader sees the old state or the new one."""
+        with self.writer() as writer:
+            write_documents(writer, added, removed_doc_ids)
+
+    def clear(self) -> None:
+        self._index = whoosh_index.create_in(str(self.directory), build_schema())
+
+    def doc_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    def indexed_doc_ids(self) -> set[str]:
+        with self.searcher() as searcher:
+            return {fields["doc_id"] for fields in searcher.all_stored_fields()}
+
+
+def write_documents(writer: IndexWriter, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
+    for doc_id in removed_doc_ids:
+        writer.delete_by_term("doc_id", doc_id)
+    for document in added:
+        writer.delete_by_term("doc_id", document.doc_id)
+        for passage in document.passages:
+            writer.add_document(**passage_fields(document, passage))

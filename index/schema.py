@@ -1,0 +1,57 @@
+"""The Whoosh schema, and the one function that maps a passage of a document to index fields.
+
+Whoosh stores only ids; texts and metadata live in the SQLite store, which is what we show.
+"""
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from index.analysis import GramTokenizer, PreAnalyzed, WordTokenizer, analyze, grams, shifted
+from ingest.fold import fold
+from ingest.models import Document, Passage
+
+TITLE_BOOST = 3.0
+HEADING_BOOST = 1.5
+GRAMS_BOOST = 0.25  # the fallback field ranks below word matches
+
+
+def build_schema() -> Schema:
+    words = WordTokenizer()
+    chars = GramTokenizer()
+    return Schema(
+        passage_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=words, phrase=True, field_boost=TITLE_BOOST),
+        heading=TEXT(analyzer=words, phrase=True, field_boost=HEADING_BOOST),
+        body=TEXT(analyzer=words, phrase=True),
+        grams=TEXT(analyzer=chars, phrase=True, field_boost=GRAMS_BOOST),
+        doc_type=ID(stored=True),
+        source=ID(stored=True),
+        places=KEYWORD(stored=True, commas=True),
+        year=ID(stored=True),
+        date=ID(stored=True, sortable=True),
+        on_topic=BOOLEAN(stored=True),
+        ordinal=NUMERIC(stored=True, sortable=True),
+    )
+
+
+def passage_fields(document: Document, passage: Passage) -> dict:
+    """Index fields for one passage; text fields are pre-analysed so this can run in a worker process."""
+    body = fold(passage.text)
+    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
+    title = fold(document.title)
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": document.doc_id,
+        "title": PreAnalyzed(title, analyze(title, folded=True)),
+        "heading": PreAnalyzed(heading, analyze(heading, folded=True)),
+        "body": PreAnalyzed(body, analyze(body, folded=True)),
+        "grams": PreAnalyzed(body, grams(body, folded=True) + shifted(grams(title, folded=True), len(body) + 8)),
+        "doc_type": str(document.doc_type),
+        "source": document.source,
+        "places": ",".join(document.places),
+        "year": (document.date or "")[:4],
+        "date": document.date or "",
+        "on_topic": document.on_topic,
+        "ordinal": passage.ordinal,
+    }

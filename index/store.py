@@ -1,0 +1,236 @@
+"""The SQLite document store: documents, passages and which file they came from.
+
+The store keeps the original text for display and is the source the Whoosh index can be rebuilt from
+without re-parsing files. Identical content from two files is one document linked to both files.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.models import DocType, Document, Passage
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    date TEXT,
+    date_inferred INTEGER NOT NULL DEFAULT 0,
+    places TEXT NOT NULL DEFAULT '[]',
+    on_topic INTEGER NOT NULL DEFAULT 1,
+    byline TEXT,
+    publisher TEXT,
+    url TEXT,
+    captions TEXT NOT NULL DEFAULT '[]',
+    canonical_id TEXT,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    heading TEXT,
+    clause TEXT,
+    chapter TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS file_documents (
+    path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL,
+    PRIMARY KEY (path, doc_id)
+);
+CREATE INDEX IF NOT EXISTS file_documents_doc ON file_documents(doc_id);
+"""
+
+DOCUMENT_COLUMNS = (
+    "doc_id, source, path, title, doc_type, date, date_inferred, places, on_topic, byline, publisher, url, "
+    "captions, canonical_id"
+)
+
+
+@dataclass
+class FileState:
+    sha256: str
+    doc_ids: list[str]
+
+
+class Store:
+    """One SQLite database under the data folder; a connection per thread, WAL so readers never block."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self.db.executescript(SCHEMA)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def file_state(self, path: str) -> FileState | None:
+        row = self.db.execute("SELECT sha256 FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return None
+        ids = [r[0] for r in self.db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+        return FileState(row[0], ids)
+
+    def replace_file(self, path: str, sha256: str, documents: list[Document]) -> list[str]:
+        """Make `documents` the content of `path`; returns the doc_ids no file refers to any more."""
+        with self.transaction() as db:
+            old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            db.execute("INSERT INTO files(path, sha256) VALUES (?, ?)", (path, sha256))
+            for document in documents:
+                self._upsert_document(db, document)
+                db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
+            return self._drop_orphans(db, old_ids)
+
+    def forget_file(self, path: str) -> list[str]:
+        with self.transaction() as db:
+            old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            return self._drop_orphans(db, old_ids)
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self.transaction() as db:
+            paths = [r[0] for r in db.execute("SELECT path FROM file_documents WHERE doc_id = ?", (doc_id,))]
+            db.execute("DELETE FROM file_documents WHERE doc_id = ?", (doc_id,))
+            for path in paths:  # a file that no longer yields anything must be re-ingested to come back
+                if not db.execute("SELECT 1 FROM file_documents WHERE path = ?", (path,)).fetchone():
+                    db.execute("DELETE FROM files WHERE path = ?", (path,))
+            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+    def _drop_orphans(self, db: sqlite3.Connection, doc_ids: Iterable[str]) -> list[str]:
+        dropped = []
+        for doc_id in doc_ids:
+            if not db.execute("SELECT 1 FROM file_documents WHERE doc_id = ?", (doc_id,)).fetchone():
+                db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+                dropped.append(doc_id)
+        return dropped
+
+    def _upsert_document(self, db: sqlite3.Connection, document: Document) -> None:
+        db.execute("DELETE FROM documents WHERE doc_id = ?", (document.doc_id,))
+        db.execute(
+            f"INSERT INTO documents({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            (
+                document.doc_id, document.source, document.path, document.title, str(document.doc_type),
+                document.date, int(document.date_inferred), json.dumps(document.places, ensure_ascii=False),
+                int(document.on_topic), document.byline, document.publisher, document.url,
+                json.dumps(document.captions, ensure_ascii=False), document.canonical_id,
+            ),
+        )
+        db.executemany(
+            "INSERT INTO passages(passage_id, doc_id, ordinal, heading, clause, chapter, text) VALUES (?,?,?,?,?,?,?)",
+            [(p.passage_id, document.doc_id, p.ordinal, p.heading, p.clause, p.chapter, p.text) for p in document.passages],
+        )
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def count_documents(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def list_documents(self, offset: int = 0, limit: int | None = None) -> list[dict]:
+        rows = self.db.execute(
+            f"SELECT {DOCUMENT_COLUMNS}, (SELECT count(*) FROM passages p WHERE p.doc_id = d.doc_id) AS passages "
+            "FROM documents d ORDER BY source, path, doc_id LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
+        return [_document_row(row) for row in rows]
+
+    def get_document(self, doc_id: str) -> Document | None:
+        row = self.db.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        passages = [
+            Passage(r["passage_id"], r["ordinal"], r["text"], r["heading"], r["clause"], r["chapter"])
+            for r in self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        ]
+        return _document(row, passages)
+
+    def iter_documents(self) -> Iterator[Document]:
+        for (doc_id,) in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall():
+            document = self.get_document(doc_id)
+            if document is not None:
+                yield document
+
+    def passages(self, passage_ids: Iterable[str]) -> dict[str, dict]:
+        """Passages with their document's fields, keyed by passage_id (missing ids are left out)."""
+        ids = list(passage_ids)
+        found: dict[str, dict] = {}
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            rows = self.db.execute(
+                f"SELECT p.passage_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, "
+                f"{', '.join('d.' + c.strip() for c in DOCUMENT_COLUMNS.split(','))} "
+                f"FROM passages p JOIN documents d USING (doc_id) WHERE p.passage_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row["passage_id"]] = _document_row(row) | {
+                    "passage_id": row["passage_id"], "ordinal": row["ordinal"], "heading": row["heading"],
+                    "clause": row["clause"], "chapter": row["chapter"], "text": row["text"],
+                }
+        return found
+
+    def doc_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
+
+
+def _document_row(row: sqlite3.Row) -> dict:
+    data = {key: row[key] for key in row.keys()}
+    data["places"] = json.loads(data["places"])
+    data["captions"] = json.loads(data["captions"])
+    data["on_topic"] = bool(data["on_topic"])
+    data["date_inferred"] = bool(data["date_inferred"])
+    return data
+
+
+def _document(row: sqlite3.Row, passages: list[Passage]) -> Document:
+    data = _document_row(row)
+    return Document(
+        doc_id=data["doc_id"], source=data["source"], path=data["path"], title=data["title"],
+        doc_type=DocType(data["doc_type"]), passages=passages, date=data["date"],
+        date_inferred=data["date_inferred"], places=data["places"], on_topic=data["on_topic"],
+        byline=data["byline"], publisher=data["publisher"], url=data["url"], captions=data["captions"],
+        canonical_id=data["canonical_id"],
+    )

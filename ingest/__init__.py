@@ -1,0 +1,1 @@
+"""Files → clean, structured documents: parsers, cleaning, articles, clauses, metadata, cases."""

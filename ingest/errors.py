@@ -1,0 +1,40 @@
+"""One exception type per kind of failure; each names the file and gives a reason a person can act on.
+
+A batch catches `IngestError`, records `str(error)` for that file and goes on with the next one.
+"""
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base: `path` is the file, `reason` is the human-readable problem (Chinese, shown to users)."""
+
+    code = "ingest_error"
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UnsupportedFormat(IngestError):
+    code = "unsupported_format"
+
+
+class DecodeError(IngestError):
+    code = "decode_error"
+
+
+class ParseError(IngestError):
+    code = "parse_error"
+
+
+class EmptyDocument(IngestError):
+    code = "empty_document"
+
+
+class NeedsOCR(IngestError):
+    code = "needs_ocr"
+
+
+class LimitExceeded(IngestError):
+    code = "limit_exceeded"

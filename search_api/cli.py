@@ -1,0 +1,141 @@
+"""The `redprop` command line: a thin layer over ingest.pipeline, index.search and search_api.app."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from index.library import Library
+from ingest.pipeline import FileOutcome, ingest_paths
+from search_api import service
+from search_api.errors import ApiError
+
+HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="数据目录(默认 $REDPROP_HOME 或 ./var)")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group()
+def main() -> None:
+    """redprop:红色物业文档导入与知识检索。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@HOME_OPTION
+@JSON_OPTION
+def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
+    """导入文件或文件夹(递归),每个文件输出一行结果。"""
+    library = Library(home)
+
+    def report_line(outcome: FileOutcome) -> None:
+        if as_json:
+            return
+        if outcome.status == "ingested":
+            click.echo(f"已导入  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
+        elif outcome.status == "unchanged":
+            click.echo(f"未变化  {outcome.path}")
+        else:
+            click.echo(f"失败    {outcome.error}", err=False)
+
+    try:
+        report = ingest_paths(paths, library, on_outcome=report_line)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        summary = report.to_json()
+        click.echo(f"共 {len(report.outcomes)} 个文件:导入 {len(summary['ingested'])},"
+                   f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("query")
+@HOME_OPTION
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="返回条数")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="页码")
+@JSON_OPTION
+def search(query: str, home: Path | None, limit: int, page: int, as_json: bool) -> None:
+    """全文检索,按文档分组显示最相关的段落。"""
+    try:
+        result = service.run_search(Library(home), query, page=page, size=limit)
+    except ApiError as error:
+        raise click.UsageError(error.message) from None
+    if as_json:
+        data = result.to_json()
+        emit_json(data)
+        return
+    click.echo(f"“{query}”共 {result.total} 篇文档")
+    for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
+        label = f" {hit.clause}" if hit.clause else ""
+        click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
+        click.echo("   " + _plain(hit.snippet))
+        click.echo(f"   文档 {hit.doc_id}  段落 {hit.passage_id}  得分 {hit.score}")
+
+
+def _plain(snippet: str) -> str:
+    import html
+
+    return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+@main.command(name="list")
+@HOME_OPTION
+@JSON_OPTION
+def list_(home: Path | None, as_json: bool) -> None:
+    """列出已导入的全部文档。"""
+    data = service.list_documents(Library(home))
+    if as_json:
+        emit_json(data["documents"])
+        return
+    for doc in data["documents"]:
+        flag = "" if doc["on_topic"] else "  (非主题)"
+        click.echo(f"{doc['doc_id']}  {doc['date'] or '----------'}  {doc['doc_type']:<6}  "
+                   f"{doc['passages']:>3} 段  {doc['title']}  [{doc['source']}]{flag}")
+    click.echo(f"共 {data['total']} 篇文档")
+
+
+@main.command()
+@click.argument("doc_id")
+@HOME_OPTION
+@JSON_OPTION
+def show(doc_id: str, home: Path | None, as_json: bool) -> None:
+    """显示一篇文档及其段落。"""
+    try:
+        data = service.show_document(Library(home), doc_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}  类型:{data['doc_type']}")
+    heading = None
+    for passage in data["passages"]:
+        if passage["heading"] and passage["heading"] != heading:
+            heading = passage["heading"]
+            click.echo(f"\n【{heading}】")
+        label = f"{passage['clause']} " if passage["clause"] and not passage["text"].startswith(passage["clause"]) else ""
+        click.echo(f"\n[{passage['ordinal']}] {label}{passage['text']}")
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(home: Path | None, host: str, port: int) -> None:
+    """启动网页与 HTTP API 服务。"""
+    import uvicorn
+
+    from search_api.app import create_app
+    from search_api.settings import Settings
+
+    settings = Settings(home=home) if home else Settings()
+    uvicorn.run(create_app(settings), host=host, port=port)

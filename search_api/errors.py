@@ -1,0 +1,22 @@
+"""Errors the API and CLI turn into a clear message and status; rendered in one place (app.py)."""
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Forbidden(ApiError):
+    status = 403

@@ -1,0 +1,48 @@
+import pytest
+
+from index.analysis import analyze, gram_phrase, grams, query_words
+
+
+@pytest.mark.parametrize("text", [
+    "中华人民共和国红色物业", "紅色物業與業主委員會", "ＡＢＣ物业１２３号,业账社管", "择\n\n优选楼栋长", "  ",
+])
+def test_offsets_point_at_the_original_characters(text):
+    from ingest.fold import fold
+
+    for term in analyze(text):
+        assert 0 <= term.start < term.end <= len(text)
+        assert fold(text[term.start:term.end]) == term.text
+
+
+@pytest.mark.parametrize("word", ["红色物业", "红心物业", "业委会", "业主委员会", "物业服务企业", "党建引领",
+                                  "楼栋长", "专项维修资金", "业账社管"])
+def test_dictionary_terms_stay_whole(word):
+    main = [t.text for t in analyze(f"我们推进{word}工作") if t.main]
+    assert word in main
+
+
+def test_subwords_share_the_position_of_their_word():
+    terms = analyze("齐鲁红色物业建设")
+    whole = next(t for t in terms if t.text == "齐鲁红色物业")
+    inner = next(t for t in terms if t.text == "红色物业")
+    assert inner.pos == whole.pos and not inner.main
+    assert [t.pos for t in terms if t.main] == [0, 1]
+
+
+def test_single_character_tokens_are_kept():
+    assert "选" in [t.text for t in analyze("择优选楼栋长")]
+
+
+def test_traditional_query_folds_to_simplified():
+    assert query_words("紅色物業") == ["红色物业"]
+
+
+def test_query_stop_words_dropped_but_not_everything():
+    assert "怎么办" not in query_words("老旧小区没有物业怎么办")
+    assert query_words("的") == ["的"]
+
+
+def test_grams_give_substring_phrases():
+    assert gram_phrase("人民共和国") == ["人民", "民共", "共和", "和国"]
+    positions = {t.text: t.pos for t in grams("中华人民共和国") if not t.main}
+    assert positions["人民"] + 1 == positions["民共"]

@@ -1,0 +1,44 @@
+import json
+
+from click.testing import CliRunner
+
+from search_api.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_ingest_search_list_show_json(tmp_path, corpus_copy):
+    home = tmp_path / "home"
+    result = run("ingest", corpus_copy, "--home", home, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert len(report["ingested"]) == 5 and report["failed"] == []
+
+    hits = json.loads(run("search", "业账社管", "--home", home, "--json").output)
+    assert hits["total"] >= 1 and "业账社管" in hits["hits"][0]["text"]
+
+    listing = json.loads(run("list", "--home", home, "--json").output)
+    assert len(listing) == 5 and all("on_topic" in doc for doc in listing)
+
+    shown = json.loads(run("show", listing[0]["doc_id"], "--home", home, "--json").output)
+    assert shown["doc_id"] == listing[0]["doc_id"] and shown["passages"]
+
+
+def test_ingest_exit_code_1_when_a_file_fails(tmp_path):
+    (tmp_path / "ok.txt").write_text("业委会\n\n小区业委会完成换届。", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02" * 50)
+    result = run("ingest", tmp_path, "--home", tmp_path / "home")
+    assert result.exit_code == 1
+    assert "bad.txt" in result.output and "失败" in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("ingest").exit_code == 2
+    assert run("search", "", "--home", tmp_path).exit_code == 2
+
+
+def test_unknown_document_is_an_error(tmp_path):
+    result = run("show", "missing", "--home", tmp_path)
+    assert result.exit_code == 1 and "missing" in result.output

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from ingest.pipeline import ingest_paths
+
+
+def test_reingesting_unchanged_files_changes_nothing(library, corpus_copy):
+    first = ingest_paths([corpus_copy], library)
+    passages_before = library.index.doc_count()
+    second = ingest_paths([corpus_copy], library)
+    assert len(first.by_status("ingested")) == 5
+    assert len(second.by_status("unchanged")) == 5 and not second.by_status("ingested")
+    assert library.index.doc_count() == passages_before
+    assert library.store.count_documents() == 5
+
+
+def test_changed_file_replaces_its_old_document(library, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("小区议事会\n\n业主们商量加装电梯的事情。", encoding="utf-8")
+    old = ingest_paths([path], library).outcomes[0].doc_ids
+    path.write_text("小区议事会\n\n业主们商量更换物业公司的事情。", encoding="utf-8")
+    new = ingest_paths([path], library).outcomes[0].doc_ids
+    assert old != new
+    assert library.store.doc_ids() == set(new)
+    assert library.index.indexed_doc_ids() == set(new)
+
+
+def test_one_bad_file_does_not_stop_the_batch(library, tmp_path):
+    (tmp_path / "good.txt").write_text("红色物业\n\n社区党委牵头成立业委会。", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    report = ingest_paths([tmp_path], library).to_json()
+    assert [Path(e["path"]).name for e in report["ingested"]] == ["good.txt"]
+    failed = {Path(f["path"]).name: f["error"] for f in report["failed"]}
+    assert set(failed) == {"empty.txt", "binary.txt"}
+    assert all("txt" in message for message in failed.values())
+
+
+def test_gbk_text_is_decoded(library, tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("标题:业委会换届\n\n街道指导小区业主委员会完成换届选举。".encode("gbk"))
+    report = ingest_paths([path], library)
+    document = library.store.get_document(report.outcomes[0].doc_ids[0])
+    assert "业主委员会" in document.text
