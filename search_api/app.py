@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from index.library import Library
 from search_api.errors import ApiError
 from search_api.routes import documents, search
+from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse({"error": "服务器内部错误,请稍后重试"}, status_code=500)
 
+    app.add_middleware(Utf8QueryMiddleware)
     app.include_router(search.router)
     app.include_router(documents.router)
     return app

@@ -132,10 +132,9 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(home: Path | None, host: str, port: int) -> None:
     """启动网页与 HTTP API 服务。"""
-    import uvicorn
-
     from search_api.app import create_app
+    from search_api.server import serve as serve_app
     from search_api.settings import Settings
 
     settings = Settings(home=home) if home else Settings()
-    uvicorn.run(create_app(settings), host=host, port=port)
+    serve_app(create_app(settings), host, port)
