@@ -217,7 +217,7 @@ class Store:
 
 
 def _document_row(row: sqlite3.Row) -> dict:
-    data = {key: row[key] for key in row.keys()}
+    data = dict(zip(row.keys(), row, strict=True))
     data["places"] = json.loads(data["places"])
     data["captions"] = json.loads(data["captions"])
     data["on_topic"] = bool(data["on_topic"])

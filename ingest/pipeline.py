@@ -127,7 +127,7 @@ def _prepare(path: Path, library: Library) -> tuple[FileOutcome, tuple[str, str,
         documents = read_documents(path, data)
     except IngestError as error:
         return FileOutcome(str(path), "failed", error=str(error)), None
-    except Exception as error:  # a parser bug must not stop the batch; report it with the file
+    except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
         return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})"), None
     outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents])
     return outcome, (key, sha, documents)

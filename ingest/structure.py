@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.fold import fold
-from ingest.models import Block, BlockKind, Document, DocType, Passage, RawDocument, content_id, passage_id
+from ingest.models import Block, BlockKind, DocType, Document, Passage, RawDocument, content_id, passage_id
 
 MAX_TITLE_CHARS = 60
 SENTENCE_END = "。!?!?;;…"

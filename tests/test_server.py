@@ -45,7 +45,7 @@ def served(corpus_library):
 
 
 def test_raw_utf8_query_like_curl_sends_it(served):
-    status, body = raw_get(served, "/api/search?q=红色物业".encode("utf-8"))
+    status, body = raw_get(served, "/api/search?q=红色物业".encode())
     assert status == 200
     hits = json.loads(body)["hits"]
     assert hits and all("红色物业" in hit["text"] for hit in hits)

@@ -40,4 +40,4 @@ def parse_file(path: Path, data: bytes) -> list[RawDocument]:
 
 
 # Importing the modules registers their parsers.
-from ingest.parsers import text  # noqa: E402,F401
+from ingest.parsers import text  # noqa: F401
