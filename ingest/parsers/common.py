@@ -1,0 +1,29 @@
+"""Small text helpers every format parser needs: whitespace that layout (not the author) put in, dates."""
+from __future__ import annotations
+
+import re
+
+# A CJK character or full-width punctuation mark: no space belongs between two of them.
+CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+SPACE_BETWEEN_CJK = re.compile(rf"(?<={CJK})[ \t\u00a0]+(?={CJK})")
+# A date written the ways Chinese pages and metadata write it: 2024-07-27, 2024/7/27, 2024年7月27日, ISO datetimes.
+DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def squeeze(text: str) -> str:
+    """Collapse runs of whitespace and drop the spaces that line wrapping or OCR left between CJK characters."""
+    text = " ".join(text.split())
+    return SPACE_BETWEEN_CJK.sub("", text)
+
+
+def iso_date(text: str | None) -> str | None:
+    """The first date in `text` as YYYY-MM-DD, or None when there is none (or it is not a real date)."""
+    if not text:
+        return None
+    match = DATE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"

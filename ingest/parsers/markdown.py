@@ -1,0 +1,87 @@
+"""Markdown: `#` headings kept as structure, front matter (`---` title/date/source/url `---`) read as
+metadata, and the markup itself (emphasis, links, images, list and quote markers, tables) removed from text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.decode import decode_bytes
+from ingest.models import Block, BlockKind, RawDocument
+from ingest.parsers import register
+from ingest.parsers.common import iso_date
+
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+FRONT_MATTER_FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+IMAGE_ONLY = re.compile(r"^!\[([^\]]*)\]\([^)]*\)$")
+BOLD_ONLY = re.compile(r"^(\*\*|__)(.+?)\1$")
+# A bold-only line is a section heading, at the level of `###`.
+BOLD_HEADING_LEVEL = 3
+RULE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+# Inline markup → its visible text, applied in this order.
+INLINE = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),  # images inside a paragraph
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # backslash escapes
+)
+LINE_MARKER = re.compile(r"^(?:>\s*)+|^(?:[-*+]|\d{1,3}[.)])\s+")
+REFERENCE_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")
+
+
+@register(".md", ".markdown")
+def parse_markdown(path: Path, data: bytes) -> list[RawDocument]:
+    text = decode_bytes(data, str(path))
+    meta, body = front_matter(text)
+    return [RawDocument(
+        source=path.name, path=str(path), blocks=markdown_blocks(body), fmt="md", title=meta.get("title"),
+        date=iso_date(meta.get("date")) or meta.get("date"), publisher=meta.get("source") or meta.get("publisher"),
+        url=meta.get("url"),
+    )]
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta = {}
+    for line in match.group(1).splitlines():
+        field = FRONT_MATTER_FIELD.match(line)
+        if field and field.group(2):
+            meta[field.group(1).lower()] = field.group(2).strip("'\"")
+    return meta, text[match.end():]
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    blocks = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or RULE.match(line) or REFERENCE_DEFINITION.match(line):
+            continue
+        if heading := HEADING.match(line):
+            blocks.append(Block(inline_text(heading.group(2)), BlockKind.HEADING, len(heading.group(1))))
+        elif image := IMAGE_ONLY.match(line):
+            if image.group(1).strip():
+                blocks.append(Block(image.group(1).strip(), BlockKind.CAPTION))
+        elif bold := BOLD_ONLY.match(line):
+            blocks.append(Block(inline_text(bold.group(2)), BlockKind.HEADING, BOLD_HEADING_LEVEL))
+        else:
+            plain = inline_text(LINE_MARKER.sub("", line))
+            if plain.startswith("|"):
+                plain = " ".join(cell.strip() for cell in plain.strip("|").split("|") if cell.strip())
+            if plain:
+                blocks.append(Block(plain))
+    return blocks
+
+
+def inline_text(text: str) -> str:
+    for pattern, replacement in INLINE:
+        text = pattern.sub(replacement, text)
+    return text.strip()

@@ -1,0 +1,268 @@
+"""PDF (e-paper pages, exported documents) → blocks in reading order, via pdfminer.six.
+
+pdfminer gives text lines with positions; reading order is ours: each page is cut into horizontal bands
+(lines that overlap vertically); consecutive bands sharing a vertical gutter form a multi-column region
+read column by column, so a headline across the page is read before the columns under it and two columns
+are never interleaved line by line. Lines become paragraphs at an indent, a wider gap or a short last
+line; a paragraph cut by a column or page end continues when the next chunk starts unindented.
+Running headers/footers (the same text on several pages) and page numbers are dropped. Text set larger than
+the body is a heading. A page without a text layer or with `(cid:N)` garbage is OCR'd or reported.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTChar, LTImage, LTTextLine
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException, PSException
+from pdfminer.pdfparser import PDFSyntaxError
+
+from ingest.decode import common_ratio
+from ingest.errors import LimitExceeded, NeedsOCR, ParseError
+from ingest.models import Block, BlockKind, RawDocument
+from ingest.parsers import ocr, register
+from ingest.parsers.common import squeeze
+
+# Small char_margin keeps lines from jumping a column gutter; line grouping into boxes is not used.
+LAYOUT = LAParams(char_margin=1.0, line_margin=0.3, word_margin=0.1, boxes_flow=None)
+PARSE_SECONDS = 120  # a pathological file is abandoned, not allowed to hold the batch
+# A vertical strip at least this wide (in body-font widths) with no text is a column gutter.
+MIN_GUTTER_EMS = 0.8
+# A line starting this far (in ems) right of its column's left edge starts a paragraph (Chinese 2-char indent).
+INDENT_EMS = 1.0
+# A line ending this far (in ems) short of its column's right edge ends its paragraph.
+SHORT_LINE_EMS = 2.0
+# A vertical gap larger than this (in line heights) separates paragraphs.
+PARAGRAPH_GAP = 0.8
+# Text this much larger than the body font is a heading.
+HEADING_SCALE = 1.15
+# Share of the page height at the top and bottom where running headers, footers and page numbers live.
+MARGIN_ZONE = 0.12
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"(?:page\s*)?\d+\s*(?:of\s*\d+)?)$",
+    re.IGNORECASE,
+)
+SENTENCE_END = "。!?!?;;…:”’」』)"
+CID_TOKEN = re.compile(r"\(cid:\d+\)")
+# Below this many characters per page, or with this share of (cid:N) tokens or uncommon characters, the
+# text layer is missing or unreadable and the page needs OCR.
+MIN_CHARS_PER_PAGE = 10
+MAX_CID_SHARE = 0.2
+MIN_COMMON_RATIO = 0.5
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the page top, so smaller is higher
+    bottom: float
+    size: float
+
+
+@dataclass
+class Chunk:
+    """Lines of one column of one region, in order; the unit paragraphs are built from."""
+
+    lines: list[Line]
+
+
+@register(".pdf")
+def parse_pdf(path: Path, data: bytes) -> list[RawDocument]:
+    pages = _read_pages(path, data)
+    text = "".join(line.text for page in pages for line in page)
+    if _unreadable(text, len(pages)):
+        return _ocr_or_report(path, data, text)
+    pages = _drop_running_lines(pages)
+    chunks = [chunk for page in pages for chunk in _reading_order(page)]
+    blocks = _blocks(chunks, _body_size(pages))
+    return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf")]
+
+
+def _read_pages(path: Path, data: bytes) -> list[list[Line]]:
+    started = time.monotonic()
+    pages: list[list[Line]] = []
+    try:
+        for layout in extract_pages(io.BytesIO(data), laparams=LAYOUT):
+            pages.append(_lines_of(layout))
+            if time.monotonic() - started > PARSE_SECONDS:
+                raise LimitExceeded(str(path), f"PDF 解析超过 {PARSE_SECONDS} 秒,已放弃(文件过大或结构异常)")
+    except (PDFEncryptionError, PDFPasswordIncorrect):
+        raise ParseError(str(path), "PDF 已加密(需要密码),请先解除加密再导入") from None
+    except (PDFSyntaxError, PSException, PDFException) as error:
+        raise ParseError(str(path), f"PDF 文件损坏或不完整({type(error).__name__}: {error})") from None
+    except (ValueError, KeyError, TypeError, AssertionError) as error:  # pdfminer's reaction to broken objects
+        raise ParseError(str(path), f"PDF 文件损坏或不完整({type(error).__name__}: {error})") from None
+    if not pages:
+        raise ParseError(str(path), "PDF 文件中没有页面(文件损坏或不完整)")
+    return pages
+
+
+def _lines_of(layout) -> list[Line]:
+    lines: list[Line] = []
+    stack = list(layout)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTTextLine):
+            text = item.get_text().strip()
+            sizes = [char.size for char in item if isinstance(char, LTChar)]
+            if text and sizes:
+                lines.append(Line(text, item.x0, item.x1, layout.height - item.y1, layout.height - item.y0,
+                                  statistics.median(sizes)))
+        elif not isinstance(item, (LTChar, LTImage)) and hasattr(item, "__iter__"):
+            stack.extend(item)
+    return sorted(lines, key=lambda line: (line.top, line.x0))
+
+
+def _unreadable(text: str, page_count: int) -> bool:
+    compact = "".join(text.split())
+    if len(compact) < MIN_CHARS_PER_PAGE * page_count:
+        return True
+    cid = sum(len(token) for token in CID_TOKEN.findall(compact))
+    if cid / len(compact) > MAX_CID_SHARE:
+        return True
+    return common_ratio(CID_TOKEN.sub("", compact)) < MIN_COMMON_RATIO
+
+
+def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
+    reason = "PDF 的文字层是乱码(字体缺少 ToUnicode 映射)" if text.strip() else "PDF 没有文字层(扫描件或图片)"
+    if not ocr.available():
+        raise NeedsOCR(str(path), f"{reason},需要 OCR 才能导入。{ocr.INSTALL_HINT}")
+    pages = ocr.ocr_pdf(path, data)
+    blocks = [Block(paragraph) for page in pages for paragraph in ocr.paragraphs(page)]
+    if not blocks:
+        raise NeedsOCR(str(path), f"{reason},OCR 也没有识别出文字")
+    return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf-ocr")]
+
+
+def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
+    """Remove page numbers and lines repeated in the top/bottom zone of several pages (digits ignored)."""
+    heights = [max((line.bottom for line in page), default=0.0) for page in pages]
+
+    def in_margin(line: Line, height: float) -> bool:
+        return line.bottom <= MARGIN_ZONE * height or line.top >= (1 - MARGIN_ZONE) * height
+
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", "".join(line.text.split()))
+
+    repeated = Counter(
+        key(line) for page, height in zip(pages, heights) for line in {key(l): l for l in page if in_margin(l, height)}.values()
+    )
+    kept = []
+    for page, height in zip(pages, heights):
+        kept.append([
+            line for line in page
+            if not (in_margin(line, height) and (PAGE_NUMBER.match(line.text.strip()) or
+                                                 (len(pages) > 1 and repeated[key(line)] > 1)))
+        ])
+    return kept
+
+
+def _reading_order(lines: list[Line]) -> list[Chunk]:
+    """Bands of vertically overlapping lines; consecutive bands with a shared gutter are read column-wise."""
+    if not lines:
+        return []
+    em = statistics.median(line.size for line in lines)
+    bands: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        if bands and line.top < max(other.bottom for other in bands[-1]) - 0.2 * line.size:
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    regions: list[tuple[list[Line], list[tuple[float, float]]]] = []
+    for band in bands:
+        gutters = _gutters(band, em)
+        if regions:
+            shared = _intersect(regions[-1][1], gutters)
+            if shared:
+                regions[-1] = (regions[-1][0] + band, shared)
+                continue
+        regions.append((band, gutters))
+    chunks: list[Chunk] = []
+    for region, gutters in regions:
+        if not gutters:
+            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0))))
+            continue
+        cut = (gutters[0][0] + gutters[0][1]) / 2
+        left = [line for line in region if line.x1 <= cut]
+        right = [line for line in region if line.x0 >= cut]
+        chunks.extend(_reading_order(left))
+        chunks.extend(_reading_order(right))
+    return chunks
+
+
+def _gutters(lines: list[Line], em: float) -> list[tuple[float, float]]:
+    """Interior x-intervals no line covers, at least MIN_GUTTER_EMS wide."""
+    spans = sorted((line.x0, line.x1) for line in lines)
+    gaps, reach = [], spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= MIN_GUTTER_EMS * em:
+            gaps.append((reach, x0))
+        reach = max(reach, x1)
+    return gaps
+
+
+def _intersect(first: list[tuple[float, float]], second: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    shared = []
+    for a0, a1 in first:
+        for b0, b1 in second:
+            if min(a1, b1) > max(a0, b0):
+                shared.append((max(a0, b0), min(a1, b1)))
+    return shared
+
+
+def _body_size(pages: list[list[Line]]) -> float:
+    sizes = Counter()
+    for page in pages:
+        for line in page:
+            sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
+    heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
+                            if line.size >= HEADING_SCALE * body_size}, reverse=True)
+    blocks: list[Block] = []
+    open_paragraph = False  # the last block is a body paragraph that may continue in the next chunk
+    for chunk in chunks:
+        left = min(line.x0 for line in chunk.lines)
+        right = max(line.x1 for line in chunk.lines)
+        previous: Line | None = None
+        for line in chunk.lines:
+            text = line.text
+            if line.size >= HEADING_SCALE * body_size:
+                level = heading_sizes.index(round(line.size, 1)) + 1
+                if blocks and blocks[-1].kind == BlockKind.HEADING and blocks[-1].level == level and previous \
+                        and previous.size == line.size:
+                    blocks[-1].text = squeeze(blocks[-1].text + " " + text)  # a headline set on two lines
+                else:
+                    blocks.append(Block(squeeze(text), BlockKind.HEADING, level))
+                open_paragraph = False
+                previous = line
+                continue
+            indented = line.x0 - left >= INDENT_EMS * line.size
+            if previous is None:
+                starts = indented or not open_paragraph
+            else:
+                gap = line.top - previous.bottom
+                ended_short = right - previous.x1 >= SHORT_LINE_EMS * previous.size
+                starts = (indented or gap > PARAGRAPH_GAP * line.size or previous.size >= HEADING_SCALE * body_size
+                          or (ended_short and previous.text.rstrip()[-1:] in SENTENCE_END))
+            if starts or not blocks or blocks[-1].kind != BlockKind.PARAGRAPH:
+                blocks.append(Block(squeeze(text)))
+            else:
+                blocks[-1].text = squeeze(blocks[-1].text + " " + text)
+            open_paragraph = blocks[-1].text[-1:] not in SENTENCE_END
+            previous = line
+    if blocks and blocks[0].kind == BlockKind.HEADING and blocks[0].level == 1:
+        blocks[0].kind = BlockKind.TITLE
+    return blocks
