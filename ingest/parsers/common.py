@@ -6,14 +6,24 @@ import re
 # A CJK character or full-width punctuation mark: no space belongs between two of them.
 CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 SPACE_BETWEEN_CJK = re.compile(rf"(?<={CJK})[ \t\u00a0]+(?={CJK})")
+# A line break next to a Chinese character is layout (wrapping), never a word space.
+BREAK_BESIDE_CJK = re.compile(rf"(?<={CJK})\s*\n\s*|\s*\n\s*(?={CJK})")
 # A date written the ways Chinese pages and metadata write it: 2024-07-27, 2024/7/27, 2024年7月27日, ISO datetimes.
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 def squeeze(text: str) -> str:
-    """Collapse runs of whitespace and drop the spaces that line wrapping or OCR left between CJK characters."""
-    text = " ".join(text.split())
-    return SPACE_BETWEEN_CJK.sub("", text)
+    """One line of text: line breaks beside Chinese characters removed, other whitespace runs made one space.
+
+    Spaces the author typed ("党建引领 物业服务有了主心骨") stay; use `drop_cjk_spaces` for OCR output.
+    """
+    text = BREAK_BESIDE_CJK.sub("", text.replace("\r", "\n"))
+    return " ".join(text.split())
+
+
+def drop_cjk_spaces(text: str) -> str:
+    """Remove the spaces OCR engines put between Chinese characters."""
+    return SPACE_BETWEEN_CJK.sub("", squeeze(text))
 
 
 def iso_date(text: str | None) -> str | None:

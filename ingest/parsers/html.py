@@ -135,7 +135,9 @@ class _BlockWalker:
 
     def visit(self, tag: Tag) -> None:
         name = tag.name
-        if name == "br":
+        if name == "time":
+            self.flush()  # a dateline: metadata, read separately
+        elif name == "br":
             self.flush()
         elif name == "img":
             self.flush()

@@ -2,7 +2,7 @@
 
 The page images embedded in the PDF (a scan is one image per page) are written out with pdfminer's
 ImageWriter and read by `tesseract ... -l chi_sim+eng`. Tesseract puts spaces between Chinese characters;
-`squeeze` removes them. Without tesseract, callers report the file as needing OCR with INSTALL_HINT.
+`drop_cjk_spaces` removes them. Without tesseract, callers report the file as needing OCR with INSTALL_HINT.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pdfminer.image import ImageWriter
 from pdfminer.layout import LTImage
 
 from ingest.errors import NeedsOCR
-from ingest.parsers.common import squeeze
+from ingest.parsers.common import drop_cjk_spaces
 
 LANGUAGES = "chi_sim+eng"
 INSTALL_HINT = "启用 OCR:sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim,然后重新导入。"
@@ -56,7 +56,7 @@ def ocr_pdf(path: Path, data: bytes) -> list[str]:
 
 
 def paragraphs(page_text: str) -> list[str]:
-    return [text for part in PARAGRAPH_BREAK.split(page_text) if (text := squeeze(part))]
+    return [text for part in PARAGRAPH_BREAK.split(page_text) if (text := drop_cjk_spaces(part))]
 
 
 def _images(item) -> list[LTImage]:

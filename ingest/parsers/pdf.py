@@ -71,9 +71,11 @@ class Line:
 
 @dataclass
 class Chunk:
-    """Lines of one column of one region, in order; the unit paragraphs are built from."""
+    """Lines of one column of one region, in order, with the column's edges (for indents and short lines)."""
 
     lines: list[Line]
+    left: float
+    right: float
 
 
 @register(".pdf")
@@ -172,6 +174,7 @@ def _reading_order(lines: list[Line]) -> list[Chunk]:
     if not lines:
         return []
     em = statistics.median(line.size for line in lines)
+    extent = (min(line.x0 for line in lines), max(line.x1 for line in lines))
     bands: list[list[Line]] = []
     for line in sorted(lines, key=lambda line: line.top):
         if bands and line.top < max(other.bottom for other in bands[-1]) - 0.2 * line.size:
@@ -180,42 +183,55 @@ def _reading_order(lines: list[Line]) -> list[Chunk]:
             bands.append([line])
     regions: list[tuple[list[Line], list[tuple[float, float]]]] = []
     for band in bands:
-        gutters = _gutters(band, em)
+        gutters = _interior(band, _gutters(band, extent, em))
         if regions:
-            shared = _intersect(regions[-1][1], gutters)
-            if shared:
-                regions[-1] = (regions[-1][0] + band, shared)
+            region, region_gutters = regions[-1]
+            shared = _interior(region + band, _intersect(region_gutters or _gutters(region, extent, em),
+                                                         _gutters(band, extent, em), em))
+            if shared or (not region_gutters and not gutters):
+                regions[-1] = (region + band, shared)
                 continue
         regions.append((band, gutters))
     chunks: list[Chunk] = []
     for region, gutters in regions:
         if not gutters:
-            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0))))
+            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
             continue
         cut = (gutters[0][0] + gutters[0][1]) / 2
         left = [line for line in region if line.x1 <= cut]
         right = [line for line in region if line.x0 >= cut]
+        if not left or not right:  # the "gutter" is blank margin beside every line: one column
+            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
+            continue
         chunks.extend(_reading_order(left))
         chunks.extend(_reading_order(right))
     return chunks
 
 
-def _gutters(lines: list[Line], em: float) -> list[tuple[float, float]]:
-    """Interior x-intervals no line covers, at least MIN_GUTTER_EMS wide."""
-    spans = sorted((line.x0, line.x1) for line in lines)
-    gaps, reach = [], spans[0][1]
-    for x0, x1 in spans[1:]:
+def _gutters(lines: list[Line], extent: tuple[float, float], em: float) -> list[tuple[float, float]]:
+    """x-intervals of the text's extent that no line of the band covers, at least MIN_GUTTER_EMS wide
+    (beside a line alone in its column, the whole other column is such an interval)."""
+    gaps, reach = [], extent[0]
+    for x0, x1 in sorted((line.x0, line.x1) for line in lines):
         if x0 - reach >= MIN_GUTTER_EMS * em:
             gaps.append((reach, x0))
         reach = max(reach, x1)
+    if extent[1] - reach >= MIN_GUTTER_EMS * em:
+        gaps.append((reach, extent[1]))
     return gaps
 
 
-def _intersect(first: list[tuple[float, float]], second: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def _interior(lines: list[Line], gutters: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gutters with text on both sides: real column gaps, not a blank margin or an empty column."""
+    return [(g0, g1) for g0, g1 in gutters
+            if any(line.x1 <= g0 for line in lines) and any(line.x0 >= g1 for line in lines)]
+
+
+def _intersect(first: list[tuple[float, float]], second: list[tuple[float, float]], em: float) -> list[tuple[float, float]]:
     shared = []
     for a0, a1 in first:
         for b0, b1 in second:
-            if min(a1, b1) > max(a0, b0):
+            if min(a1, b1) - max(a0, b0) >= MIN_GUTTER_EMS * em:
                 shared.append((max(a0, b0), min(a1, b1)))
     return shared
 
@@ -234,8 +250,7 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     blocks: list[Block] = []
     open_paragraph = False  # the last block is a body paragraph that may continue in the next chunk
     for chunk in chunks:
-        left = min(line.x0 for line in chunk.lines)
-        right = max(line.x1 for line in chunk.lines)
+        left, right = chunk.left, chunk.right
         previous: Line | None = None
         for line in chunk.lines:
             text = line.text
@@ -243,7 +258,7 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
                 level = heading_sizes.index(round(line.size, 1)) + 1
                 if blocks and blocks[-1].kind == BlockKind.HEADING and blocks[-1].level == level and previous \
                         and previous.size == line.size:
-                    blocks[-1].text = squeeze(blocks[-1].text + " " + text)  # a headline set on two lines
+                    blocks[-1].text = squeeze(blocks[-1].text + "\n" + text)  # a headline set on two lines
                 else:
                     blocks.append(Block(squeeze(text), BlockKind.HEADING, level))
                 open_paragraph = False
@@ -260,7 +275,7 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
             if starts or not blocks or blocks[-1].kind != BlockKind.PARAGRAPH:
                 blocks.append(Block(squeeze(text)))
             else:
-                blocks[-1].text = squeeze(blocks[-1].text + " " + text)
+                blocks[-1].text = squeeze(blocks[-1].text + "\n" + text)
             open_paragraph = blocks[-1].text[-1:] not in SENTENCE_END
             previous = line
     if blocks and blocks[0].kind == BlockKind.HEADING and blocks[0].level == 1:
