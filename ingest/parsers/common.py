@@ -5,7 +5,8 @@ import re
 
 # A CJK character or full-width punctuation mark: no space belongs between two of them.
 CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
-SPACE_BETWEEN_CJK = re.compile(rf"(?<={CJK})[ \t\u00a0]+(?={CJK})")
+# OCR engines space out every Chinese character; a space beside one is never the author's.
+SPACE_BESIDE_CJK = re.compile(rf"(?<={CJK})[ \t\u00a0]+|[ \t\u00a0]+(?={CJK})")
 # A line break next to a Chinese character is layout (wrapping), never a word space.
 BREAK_BESIDE_CJK = re.compile(rf"(?<={CJK})\s*\n\s*|\s*\n\s*(?={CJK})")
 # A date written the ways Chinese pages and metadata write it: 2024-07-27, 2024/7/27, 2024年7月27日, ISO datetimes.
@@ -22,8 +23,8 @@ def squeeze(text: str) -> str:
 
 
 def drop_cjk_spaces(text: str) -> str:
-    """Remove the spaces OCR engines put between Chinese characters."""
-    return SPACE_BETWEEN_CJK.sub("", squeeze(text))
+    """Remove the spaces OCR engines put around Chinese characters; spaces between Latin words stay."""
+    return SPACE_BESIDE_CJK.sub("", squeeze(text))
 
 
 def iso_date(text: str | None) -> str | None:

@@ -202,13 +202,13 @@ def _main_content(soup: BeautifulSoup) -> Tag:
     """The element whose paragraphs hold the most text (a paragraph counts fully for its parent, half for
     the grandparent; link text counts against it), so a page's body wins over link lists and teasers."""
     scores: dict[int, tuple[float, Tag]] = {}
-    paragraphs = soup.find_all(["p", "pre", "td"])
-    # Pages that separate paragraphs with <br> only: the element holding the <br>s is the paragraph.
-    paragraphs += list({id(br.parent): br.parent for br in soup.find_all("br") if br.parent is not None}.values())
-    for paragraph in paragraphs:
+    paragraphs = [(p, p.parent) for p in soup.find_all(["p", "pre", "td"])]
+    # Pages that separate paragraphs with <br> only: the element holding the <br>s is itself the body.
+    holders = {id(br.parent): br.parent for br in soup.find_all("br") if isinstance(br.parent, Tag)}
+    paragraphs += [(holder, holder) for holder in holders.values()]
+    for paragraph, container in paragraphs:
         length = len(paragraph.get_text(strip=True)) - 2 * sum(len(a.get_text(strip=True)) for a in paragraph("a"))
-        parent = paragraph.parent
-        for weight, node in ((1.0, parent), (0.5, parent.parent if parent else None)):
+        for weight, node in ((1.0, container), (0.5, container.parent if container else None)):
             if isinstance(node, Tag):
                 score, _ = scores.get(id(node), (0.0, node))
                 scores[id(node)] = (score + weight * length, node)

@@ -1,0 +1,85 @@
+import io
+from pathlib import Path
+
+import pytest
+from fixtures_build import ARTICLE, encrypted_pdf, garbled_pdf, image_only_pdf, two_column_pdf
+from pdfminer.high_level import extract_pages
+
+from ingest.errors import NeedsOCR, ParseError
+from ingest.models import BlockKind
+from ingest.parsers import ocr, parse_file
+from ingest.parsers.ocr import paragraphs
+
+
+@pytest.fixture(scope="module")
+def newspaper() -> bytes:
+    return two_column_pdf(ARTICLE)
+
+
+def test_fixture_really_is_two_columns_over_two_pages(newspaper):
+    assert len(list(extract_pages(io.BytesIO(newspaper)))) == 2
+
+
+def test_two_columns_read_column_by_column_with_paragraphs_joined_across_columns_and_pages(newspaper):
+    [raw] = parse_file(Path("paper.pdf"), newspaper)
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.PARAGRAPH] == ARTICLE.paragraphs
+
+
+def test_headline_and_section_headings_from_font_size(newspaper):
+    [raw] = parse_file(Path("paper.pdf"), newspaper)
+    assert (raw.blocks[0].kind, raw.blocks[0].text) == (BlockKind.TITLE, ARTICLE.title)
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.HEADING] == ARTICLE.headings
+
+
+def test_running_header_and_page_numbers_are_dropped(newspaper):
+    [raw] = parse_file(Path("paper.pdf"), newspaper)
+    text = "\n".join(b.text for b in raw.blocks)
+    assert "社区周刊" not in text and "- 1 -" not in text and "- 2 -" not in text
+
+
+def test_page_number_styles_are_recognised_on_a_single_page():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 600, "业主大会决定续聘物业服务企业,合同期三年。")
+    page.drawCentredString(A4[0] / 2, 30, "第 3 页 共 12 页")
+    page.showPage()
+    page.save()
+    [raw] = parse_file(Path("one.pdf"), buffer.getvalue())
+    assert [b.text for b in raw.blocks] == ["业主大会决定续聘物业服务企业,合同期三年。"]
+
+
+@pytest.mark.skipif(ocr.available(), reason="tesseract with chi_sim is installed: the page is OCR'd instead")
+def test_scan_without_text_layer_needs_ocr_and_says_how_to_enable_it():
+    with pytest.raises(NeedsOCR) as caught:
+        parse_file(Path("scan.pdf"), image_only_pdf())
+    assert "scan.pdf" in str(caught.value) and "没有文字层" in caught.value.reason
+    assert "tesseract-ocr-chi-sim" in caught.value.reason
+
+
+@pytest.mark.skipif(ocr.available(), reason="tesseract with chi_sim is installed: the page is OCR'd instead")
+def test_cid_garbage_is_reported_as_needing_ocr_not_indexed():
+    with pytest.raises(NeedsOCR, match="乱码"):
+        parse_file(Path("garbled.pdf"), garbled_pdf())
+
+
+def test_ocr_output_loses_the_spaces_between_chinese_characters():
+    page = "红 色 物 业 让 小 区 焕 发\n新 活 力 , 居 民 点 赞 。\n\n第 二 段 , 共 有 12 个 小 区 参 加 Open Day 活 动 。\n"
+    assert paragraphs(page) == ["红色物业让小区焕发新活力,居民点赞。", "第二段,共有12个小区参加Open Day活动。"]
+
+
+def test_encrypted_pdf_is_a_parse_error_saying_so():
+    with pytest.raises(ParseError, match="加密"):
+        parse_file(Path("secret.pdf"), encrypted_pdf())
+
+
+@pytest.mark.parametrize("cut", [3000, -2000])
+def test_truncated_pdf_is_a_parse_error(newspaper, cut):
+    with pytest.raises(ParseError, match="损坏或不完整"):
+        parse_file(Path("cut.pdf"), newspaper[:cut])
