@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from ingest.errors import LimitExceeded, ParseError
@@ -38,12 +39,12 @@ def check_zip(path: str, data: bytes, kind: str) -> zipfile.ZipFile:
         raise LimitExceeded(path, f"{kind} 解压后共 {total // (1024 * 1024)} MB,超过上限 {MAX_TOTAL_BYTES // (1024 * 1024)} MB")
     broken = _first_corrupt(archive)
     if broken:
-        raise ParseError(path, f"{kind} 文件已损坏(压缩包成员 {broken} 校验失败)")
+        raise ParseError(path, f"{kind} 文件已损坏(压缩包成员校验失败:{broken})")
     return archive
 
 
 def _first_corrupt(archive: zipfile.ZipFile) -> str | None:
     try:
         return archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
         return str(error)
