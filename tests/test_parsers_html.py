@@ -83,3 +83,12 @@ def test_body_found_by_text_density_without_article_tag():
     [raw] = html_documents(page.encode("utf-8"))
     assert raw.title == ARTICLE.title
     assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_body_of_bare_div_paragraphs():
+    paragraphs = "".join(f"<div>{text}</div>" for text in ARTICLE.paragraphs)
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body>
+    <div class="nav"><div>首页</div><div>新闻中心</div></div><div class="article-body">{paragraphs}</div>
+    <div class="foot"><div>主办单位:某某市住房和城乡建设局 地址:某某路 1 号 电话:0000-0000000</div></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert body_texts(raw) == ARTICLE.paragraphs

@@ -61,6 +61,8 @@ META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishd
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
 META_SOURCE = ("source", "ContentSource", "og:site_name", "SiteName", "citation_publisher", "author")
 MIN_ARTICLE_CHARS = 20
+# A <div> with this much text directly inside it (not in child elements) is a paragraph.
+MIN_OWN_TEXT = 20
 # A chrome-named element with this much paragraph text is a content wrapper after all.
 MIN_KEPT_PARAGRAPH_CHARS = 300
 
@@ -206,6 +208,9 @@ def _main_content(soup: BeautifulSoup) -> Tag:
     # Pages that separate paragraphs with <br> only: the element holding the <br>s is itself the body.
     holders = {id(br.parent): br.parent for br in soup.find_all("br") if isinstance(br.parent, Tag)}
     paragraphs += [(holder, holder) for holder in holders.values()]
+    # Pages whose paragraphs are bare <div>s with text of their own.
+    paragraphs += [(div, div.parent) for div in soup.find_all("div") if id(div) not in holders
+                   and sum(len(text.strip()) for text in div.find_all(string=True, recursive=False)) >= MIN_OWN_TEXT]
     for paragraph, container in paragraphs:
         length = len(paragraph.get_text(strip=True)) - 2 * sum(len(a.get_text(strip=True)) for a in paragraph("a"))
         for weight, node in ((1.0, container), (0.5, container.parent if container else None)):
@@ -240,7 +245,12 @@ def _own_title(body: Tag) -> str | None:
 
 
 def _is_title_echo(block: Block, title: str | None) -> bool:
-    return block.kind in (BlockKind.HEADING, BlockKind.TITLE, BlockKind.PARAGRAPH) and block.text == title
+    """The headline repeated in the body (the <h1> when the title came from og:title or <title>)."""
+    if not title or block.kind == BlockKind.CAPTION:
+        return False
+    if block.text == title:
+        return True
+    return block.kind == BlockKind.HEADING and block.level == 1 and (block.text in title or title in block.text)
 
 
 def _own_date(body: Tag) -> str | None:

@@ -32,6 +32,7 @@ from ingest.parsers.common import squeeze
 
 # Small char_margin keeps lines from jumping a column gutter; line grouping into boxes is not used.
 LAYOUT = LAParams(char_margin=1.0, line_margin=0.3, word_margin=0.1, boxes_flow=None)
+PDF_HEADER, HEADER_WINDOW = b"%PDF-", 1024  # the header may follow a little junk
 PARSE_SECONDS = 120  # a pathological file is abandoned, not allowed to hold the batch
 # A vertical strip at least this wide (in body-font widths) with no text is a column gutter.
 MIN_GUTTER_EMS = 0.8
@@ -91,6 +92,10 @@ def parse_pdf(path: Path, data: bytes) -> list[RawDocument]:
 
 
 def _read_pages(path: Path, data: bytes) -> list[list[Line]]:
+    if not data.strip():
+        raise ParseError(str(path), "文件为空")
+    if PDF_HEADER not in data[:HEADER_WINDOW]:
+        raise ParseError(str(path), "不是 PDF 文件(缺少 %PDF 文件头)")
     started = time.monotonic()
     pages: list[list[Line]] = []
     try:

@@ -20,6 +20,8 @@ RATIO_FLOOR_BYTES = 1024 * 1024  # tiny members may have any ratio
 
 def check_zip(path: str, data: bytes, kind: str) -> zipfile.ZipFile:
     """The opened archive, or ParseError (not a zip / corrupt) or LimitExceeded (bomb, unsafe names)."""
+    if not data:
+        raise ParseError(path, "文件为空")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
