@@ -29,7 +29,21 @@ class Article:
         return [heading for heading, _ in self.sections if heading]
 
 
-ARTICLE = Article(
+# Chinese text uses full-width punctuation; written here as ASCII and widened, so no editor normalises it away.
+FULL_WIDTH = str.maketrans({",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "?": "\uff1f", "!": "\uff01",
+                            "(": "\uff08", ")": "\uff09"})
+
+
+def zh(text: str) -> str:
+    return text.translate(FULL_WIDTH)
+
+
+def widened(article: Article) -> Article:
+    return Article(zh(article.title), [(zh(h) if h else None, [zh(p) for p in ps]) for h, ps in article.sections],
+                   article.date, article.source)
+
+
+ARTICLE = widened(Article(
     title="红色物业让老旧小区焕发新活力",
     sections=[
         (None, [
@@ -55,7 +69,7 @@ ARTICLE = Article(
             "小区越来越像一个大家庭。下一步,街道将把这一做法推广到辖区所有小区。",
         ]),
     ],
-)
+))
 
 
 # --- web pages ---------------------------------------------------------------------------------------------
@@ -249,4 +263,38 @@ def encrypted_pdf() -> bytes:
     page.drawString(100, 700, "confidential minutes of the owners' committee")
     page.showPage()
     page.save()
+    return buffer.getvalue()
+
+
+REGULATION = [
+    ("第一章 总则", [
+        "第一条 为了加强住宅小区物业管理,发挥社区党组织的领导作用,维护业主的合法权益,结合本地实际,制定本办法。",
+        "第二条 本办法适用于本市行政区域内住宅小区的物业管理、服务及其监督管理活动。",
+        "第三条 物业管理应当坚持党建引领、业主自治、专业服务、政府监管相结合的原则。",
+    ]),
+    ("第二章 业主和业主委员会", [
+        "第四条 业主委员会委员候选人由社区党组织会同居民委员会组织推荐,鼓励符合条件的党员业主参选。",
+        "第五条 业主委员会应当履行下列职责:(一)召集业主大会会议;(二)监督物业服务合同的履行;"
+        "(三)及时了解业主的意见和建议,督促业主按时交纳物业费。",
+    ]),
+]
+
+
+def policy_pdf(chapters=REGULATION, size: float = 12) -> bytes:
+    """A regulation set flush left (no first-line indent), chapter titles larger and centred, one page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=size, leading=1.6 * size, wordWrap="CJK")
+    chapter = ParagraphStyle("chapter", parent=body, fontSize=1.4 * size, leading=2.2 * size, alignment=1)
+    story = []
+    for title, clauses in chapters:
+        story.append(Paragraph(zh(title), chapter))
+        story.extend(Paragraph(zh(clause), body) for clause in clauses)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(story)
     return buffer.getvalue()

@@ -83,3 +83,13 @@ def test_encrypted_pdf_is_a_parse_error_saying_so():
 def test_truncated_pdf_is_a_parse_error(newspaper, cut):
     with pytest.raises(ParseError, match="损坏或不完整"):
         parse_file(Path("cut.pdf"), newspaper[:cut])
+
+
+def test_regulation_set_flush_left_keeps_one_paragraph_per_article():
+    from fixtures_build import REGULATION, policy_pdf, zh
+
+    [raw] = parse_file(Path("rules.pdf"), policy_pdf())
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        item for title, clauses in REGULATION
+        for item in [(BlockKind.HEADING, title), *[(BlockKind.PARAGRAPH, zh(clause)) for clause in clauses]]
+    ]

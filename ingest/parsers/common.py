@@ -9,6 +9,8 @@ CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 SPACE_BESIDE_CJK = re.compile(rf"(?<={CJK})[ \t\u00a0]+|[ \t\u00a0]+(?={CJK})")
 # A line break next to a Chinese character is layout (wrapping), never a word space.
 BREAK_BESIDE_CJK = re.compile(rf"(?<={CJK})\s*\n\s*|\s*\n\s*(?={CJK})")
+# Invisible characters editors and web pages leave in text (zero-width spaces/joiners, BOMs, soft hyphens).
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 # A date written the ways Chinese pages and metadata write it: 2024-07-27, 2024/7/27, 2024年7月27日, ISO datetimes.
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
@@ -18,7 +20,7 @@ def squeeze(text: str) -> str:
 
     Spaces the author typed ("党建引领 物业服务有了主心骨") stay; use `drop_cjk_spaces` for OCR output.
     """
-    text = BREAK_BESIDE_CJK.sub("", text.replace("\r", "\n"))
+    text = BREAK_BESIDE_CJK.sub("", INVISIBLE.sub("", text).replace("\r", "\n"))
     return " ".join(text.split())
 
 

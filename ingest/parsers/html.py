@@ -44,18 +44,19 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table
               "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr"}
 BOLD_TAGS = {"strong", "b"}
 # Visible metadata lines of Chinese news pages: "来源:新华网", "发布时间:2024-07-27 10:00".
-SOURCE_LINE = re.compile(r"(?:来源|来自|稿源|出处)\s*[::]\s*([^\s|丨/,,]{2,30})")
+# (Full-width forms are written as escapes so no editor can silently turn them into ASCII.)
+SOURCE_LINE = re.compile(r"(?:来源|来自|稿源|出处)\s*[:\uff1a]\s*([^\s|\uff5c丨/,\uff0c]{2,30})")
 DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 DATE_KEYWORD = re.compile(r"发布|更新|发表|时间|日期|来源")
 # A line this short holding a date is a dateline, not a sentence that mentions a date.
 MAX_BARE_DATE_CHARS = 25
 # A short line that is only page chrome or metadata (date/source/author/font size/print), not body text.
 CHROME_LINE = re.compile(
-    r"^[\[【(]?\s*(字号|字体|打印|关闭|分享到?|扫一扫|上一篇|下一篇|返回顶部|发布时间|发布日期|来源|浏览次数|阅读)"
+    r"^[\[【(\uff08]?\s*(字号|字体|打印|关闭|分享到?|扫一扫|上一篇|下一篇|返回顶部|发布时间|发布日期|来源|浏览次数|阅读)"
 )
 MAX_CHROME_LINE_CHARS = 80
 # "<headline>_新华网", "<headline> | 人民网 - 人民日报": the site's name after a separator.
-SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*[^_|｜]{1,30}$")
+SITE_SUFFIX = re.compile(r"\s*(?:[_|\uff5c]|\s[-—–]\s)\s*[^_|\uff5c]{1,30}$")
 META_TITLE = ("og:title", "twitter:title", "title", "ArticleTitle", "headline")
 META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishdate", "PubDate", "publish_date",
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
@@ -230,7 +231,7 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     full = squeeze(title_tag.get_text()) if title_tag else ""
     suffix = SITE_SUFFIX.search(full)
     if suffix:
-        site = suffix.group(0).strip(" _|｜-—–")
+        site = suffix.group(0).strip(" _|\uff5c-—–")
     meta = _meta(soup, META_TITLE)
     h1s = [squeeze(h.get_text(" ")) for h in soup.find_all("h1")]
     for candidate in (meta, h1s[0] if len(h1s) == 1 else None, full):

@@ -13,6 +13,7 @@ from ingest.decode import decode_bytes
 from ingest.errors import ParseError
 from ingest.models import Block, RawDocument
 from ingest.parsers import Parsed, register
+from ingest.parsers.common import squeeze
 
 # Paragraphs of `text` are separated by newlines (blank or not); each becomes a block.
 PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
@@ -50,7 +51,7 @@ def _record(path: Path, number: int, line: str) -> RawDocument:
     if not isinstance(body, str) or not body.strip():
         raise ParseError(where, f"第 {number} 行缺少 text 字段或正文为空")
     fields = {name: _string(record.get(name)) for name in OPTIONAL_FIELDS}
-    blocks = [Block(paragraph) for paragraph in PARAGRAPH_BREAK.split(body.strip()) if paragraph]
+    blocks = [Block(text) for paragraph in PARAGRAPH_BREAK.split(body.strip()) if (text := squeeze(paragraph))]
     return RawDocument(
         source=path.name, path=str(path), blocks=blocks, fmt="jsonl", title=fields["title"], date=fields["date"],
         publisher=fields["source"], url=fields["url"], record=number,

@@ -9,7 +9,7 @@ from pathlib import Path
 from ingest.decode import decode_bytes
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
-from ingest.parsers.common import iso_date
+from ingest.parsers.common import iso_date, squeeze
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 FRONT_MATTER_FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
@@ -32,6 +32,7 @@ INLINE = (
     (re.compile(r"`([^`]+)`"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # backslash escapes
 )
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 LINE_MARKER = re.compile(r"^(?:>\s*)+|^(?:[-*+]|\d{1,3}[.)])\s+")
 REFERENCE_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")
 
@@ -61,8 +62,8 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def markdown_blocks(text: str) -> list[Block]:
     blocks = []
-    for raw in text.splitlines():
-        line = raw.strip()
+    for raw in HTML_COMMENT.sub("", text).splitlines():
+        line = squeeze(raw)
         if not line or RULE.match(line) or REFERENCE_DEFINITION.match(line):
             continue
         if heading := HEADING.match(line):

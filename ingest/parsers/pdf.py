@@ -47,11 +47,17 @@ HEADING_SCALE = 1.15
 # Share of the page height at the top and bottom where running headers, footers and page numbers live.
 MARGIN_ZONE = 0.12
 PAGE_NUMBER = re.compile(
-    r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,\uff0f\uff0c]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
     r"(?:page\s*)?\d+\s*(?:of\s*\d+)?)$",
     re.IGNORECASE,
 )
-SENTENCE_END = "。!?!?;;…:”’」』)"
+# Full-width forms are written as escapes so no editor can silently turn them into ASCII.
+SENTENCE_END = "\u3002\uff01\uff1f!?\uff1b;\u2026\uff1a:\u201d\u2019\u300d\u300f)\uff09"
+# A line opening with an article/chapter label or a list enumerator ("第十二条", "第三章", "(一)", "二、", "3.")
+# after a finished sentence starts a paragraph even without an indent (regulations are often set flush left).
+ENUMERATOR = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百千零〇两\d]+[编章节条款]|[一二三四五六七八九十]+、|[(\uff08][一二三四五六七八九十\d]+[)\uff09]|\d+[.\u3001\uff0e](?!\d))"
+)
 CID_TOKEN = re.compile(r"\(cid:\d+\)")
 # Below this many characters per page, or with this share of (cid:N) tokens or uncommon characters, the
 # text layer is missing or unreadable and the page needs OCR.
@@ -269,7 +275,8 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
                 open_paragraph = False
                 previous = line
                 continue
-            indented = line.x0 - left >= INDENT_EMS * line.size
+            after_sentence = bool(blocks) and blocks[-1].text[-1:] in SENTENCE_END
+            indented = line.x0 - left >= INDENT_EMS * line.size or (after_sentence and ENUMERATOR.match(text))
             if previous is None:
                 starts = indented or not open_paragraph
             else:
@@ -283,6 +290,9 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
                 blocks[-1].text = squeeze(blocks[-1].text + "\n" + text)
             open_paragraph = blocks[-1].text[-1:] not in SENTENCE_END
             previous = line
-    if blocks and blocks[0].kind == BlockKind.HEADING and blocks[0].level == 1:
+    # The largest text, set once at the start, is the title; several at that size are several headlines
+    # (articles of a page) or chapter titles, and stay headings.
+    top = [block for block in blocks if block.kind == BlockKind.HEADING and block.level == 1]
+    if blocks and len(top) == 1 and blocks[0] is top[0]:
         blocks[0].kind = BlockKind.TITLE
     return blocks

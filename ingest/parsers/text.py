@@ -10,13 +10,14 @@ from pathlib import Path
 from ingest.decode import decode_bytes
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
+from ingest.parsers.common import squeeze
 from ingest.parsers.markdown import HEADING
 
 
 def text_blocks(text: str) -> list[Block]:
     blocks = []
     for raw in text.splitlines():
-        line = raw.strip()
+        line = squeeze(raw)
         if not line:
             continue
         heading = HEADING.match(line)
