@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from fixtures_build import ARTICLE, Article, page_html, two_article_page
+from fixtures_build import ARTICLE, Article, page_html, two_article_page, zh
 
 from ingest.models import BlockKind
 from ingest.parsers import parse_file
@@ -92,3 +92,12 @@ def test_body_of_bare_div_paragraphs():
     <div class="foot"><div>主办单位:某某市住房和城乡建设局 地址:某某路 1 号 电话:0000-0000000</div></div></body></html>"""
     [raw] = html_documents(page.encode("utf-8"))
     assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_info_line_inside_the_body_is_metadata_but_sentences_about_sources_stay():
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body><div class="content">
+    <p>2024-07-28 09:15 来源{zh(':')}城南街道办事处</p><p>【字体{zh(':')}大 中 小】</p>
+    <p>来源于居民的每一条意见{zh(',')}都被写进了议事清单。</p><p>{ARTICLE.paragraphs[0]}</p></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert (raw.date, raw.publisher) == ("2024-07-28", "城南街道办事处")
+    assert body_texts(raw) == [zh("来源于居民的每一条意见,都被写进了议事清单。"), ARTICLE.paragraphs[0]]

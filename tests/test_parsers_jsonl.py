@@ -22,7 +22,7 @@ def test_each_record_is_a_document_and_each_broken_line_is_reported_with_its_num
     assert [raw.record for raw in parsed.documents] == [1, 3]
     first = parsed.documents[0]
     assert (first.title, first.date, first.publisher, first.url) == (
-        "业委会换届完成", "2024年7月2日", "城市晨报", "https://example.org/a")
+        "业委会换届完成", "2024-07-02", "城市晨报", "https://example.org/a")
     assert [b.text for b in first.blocks] == ["街道指导幸福里小区完成业委会换届。", "新一届业委会有七名成员。"]
     assert [problem.path for problem in parsed.problems] == ["dump.jsonl:2", "dump.jsonl:4", "dump.jsonl:6"]
     assert "第 2 行不是合法的 JSON" in parsed.problems[0].reason

@@ -1,4 +1,5 @@
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,25 @@ def test_regulation_set_flush_left_keeps_one_paragraph_per_article():
         item for title, clauses in REGULATION
         for item in [(BlockKind.HEADING, title), *[(BlockKind.PARAGRAPH, zh(clause)) for clause in clauses]]
     ]
+
+
+FAKE_TESSERACT = """#!/bin/sh
+# Stands in for Debian's tesseract: lists chi_sim, and "reads" any existing image as spaced-out Chinese.
+if [ "$1" = "--list-langs" ]; then printf 'List of available languages (2):\\nchi_sim\\neng\\n'; exit 0; fi
+[ -s "$1" ] || { echo "cannot read $1" >&2; exit 1; }
+printf '红 色 物 业 进 小 区 , 居 民 笑 开 颜 。\\n\\n第 二 段 文 字 。\\n'
+"""
+
+
+def test_scan_is_ocred_when_tesseract_with_chi_sim_is_installed(tmp_path, monkeypatch):
+    fake = tmp_path / "tesseract"
+    fake.write_text(FAKE_TESSERACT)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    ocr.available.cache_clear()
+    try:
+        [raw] = parse_file(Path("scan.pdf"), image_only_pdf())
+    finally:
+        ocr.available.cache_clear()
+    assert raw.fmt == "pdf-ocr"
+    assert [b.text for b in raw.blocks] == ["红色物业进小区,居民笑开颜。", "第二段文字。"]

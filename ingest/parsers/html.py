@@ -50,9 +50,11 @@ DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2
 DATE_KEYWORD = re.compile(r"发布|更新|发表|时间|日期|来源")
 # A line this short holding a date is a dateline, not a sentence that mentions a date.
 MAX_BARE_DATE_CHARS = 25
-# A short line that is only page chrome or metadata (date/source/author/font size/print), not body text.
+# A short line that is only page chrome or metadata (font size, print, share, source, publish time), not body
+# text; a line holding both a date and one of DATE_KEYWORD ("2024-07-27 10:00 来源:新华网") is one too.
 CHROME_LINE = re.compile(
-    r"^[\[【(\uff08]?\s*(字号|字体|打印|关闭|分享到?|扫一扫|上一篇|下一篇|返回顶部|发布时间|发布日期|来源|浏览次数|阅读)"
+    r"^[\[【(\uff08]?\s*(?:(?:字号|字体|来源|发布时间|发布日期|浏览次数|阅读次数|点击数)\s*[:\uff1a]|"
+    r"打印|关闭窗口|分享到|扫一扫|上一篇|下一篇|返回顶部|【?\s*字体\s*[:\uff1a]?\s*大)"
 )
 MAX_CHROME_LINE_CHARS = 80
 # "<headline>_新华网", "<headline> | 人民网 - 人民日报": the site's name after a separator.
@@ -60,7 +62,8 @@ SITE_SUFFIX = re.compile(r"\s*(?:[_|\uff5c]|\s[-—–]\s)\s*[^_|\uff5c]{1,30}$"
 META_TITLE = ("og:title", "twitter:title", "title", "ArticleTitle", "headline")
 META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishdate", "PubDate", "publish_date",
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
-META_SOURCE = ("source", "ContentSource", "og:site_name", "SiteName", "citation_publisher", "author")
+META_SOURCE = ("source", "ContentSource")  # the outlet a story comes from, stated by the page
+META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that shows it
 MIN_ARTICLE_CHARS = 20
 # A <div> with this much text directly inside it (not in child elements) is a paragraph.
 MIN_OWN_TEXT = 20
@@ -78,7 +81,7 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
         raise ParseError(str(path), f"无法解析 HTML({error})") from None
     page_title, page_site = _page_title(soup)
     page_date = _meta(soup, META_DATE)
-    page_source = _meta(soup, META_SOURCE[:2]) or _visible_source(soup) or _meta(soup, META_SOURCE[2:]) or page_site
+    page_source = _meta(soup, META_SOURCE) or _visible_source(soup) or _meta(soup, META_SITE) or page_site
     url = _canonical_url(soup)
     _strip_chrome(soup)
     articles = [a for a in _top_level_articles(soup) if len(a.get_text(strip=True)) >= MIN_ARTICLE_CHARS]
@@ -115,7 +118,7 @@ class _BlockWalker:
         text = squeeze(text)
         if not text:
             return
-        if kind == BlockKind.PARAGRAPH and len(text) <= MAX_CHROME_LINE_CHARS and CHROME_LINE.match(text):
+        if kind == BlockKind.PARAGRAPH and _is_chrome_line(text):
             return
         if kind == BlockKind.PARAGRAPH and self.after_picture and len(text) <= MAX_CAPTION_CHARS:
             kind = BlockKind.CAPTION
@@ -166,6 +169,12 @@ class _BlockWalker:
                 self.after_picture = True
         else:
             self.walk(tag)
+
+
+def _is_chrome_line(text: str) -> bool:
+    if len(text) > MAX_CHROME_LINE_CHARS:
+        return False
+    return bool(CHROME_LINE.match(text) or (DATE_LINE.search(text) and DATE_KEYWORD.search(text)))
 
 
 def _is_bold_only(paragraph: Tag) -> bool:

@@ -13,7 +13,7 @@ from ingest.decode import decode_bytes
 from ingest.errors import ParseError
 from ingest.models import Block, RawDocument
 from ingest.parsers import Parsed, register
-from ingest.parsers.common import squeeze
+from ingest.parsers.common import iso_date, squeeze
 
 # Paragraphs of `text` are separated by newlines (blank or not); each becomes a block.
 PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
@@ -53,7 +53,8 @@ def _record(path: Path, number: int, line: str) -> RawDocument:
     fields = {name: _string(record.get(name)) for name in OPTIONAL_FIELDS}
     blocks = [Block(text) for paragraph in PARAGRAPH_BREAK.split(body.strip()) if (text := squeeze(paragraph))]
     return RawDocument(
-        source=path.name, path=str(path), blocks=blocks, fmt="jsonl", title=fields["title"], date=fields["date"],
+        source=path.name, path=str(path), blocks=blocks, fmt="jsonl", title=fields["title"],
+        date=iso_date(fields["date"]) or fields["date"],
         publisher=fields["source"], url=fields["url"], record=number,
     )
 

@@ -11,6 +11,7 @@ the body is a heading. A page without a text layer or with `(cid:N)` garbage is 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 import time
@@ -30,6 +31,8 @@ from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import ocr, register
 from ingest.parsers.common import squeeze
 
+# pdfminer logs every font quirk of real-world files as a warning; the outcome is reported per file instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 # Small char_margin keeps lines from jumping a column gutter; line grouping into boxes is not used.
 LAYOUT = LAParams(char_margin=1.0, line_margin=0.3, word_margin=0.1, boxes_flow=None)
 PDF_HEADER, HEADER_WINDOW = b"%PDF-", 1024  # the header may follow a little junk
