@@ -101,3 +101,12 @@ def test_info_line_inside_the_body_is_metadata_but_sentences_about_sources_stay(
     [raw] = html_documents(page.encode("utf-8"))
     assert (raw.date, raw.publisher) == ("2024-07-28", "城南街道办事处")
     assert body_texts(raw) == [zh("来源于居民的每一条意见,都被写进了议事清单。"), ARTICLE.paragraphs[0]]
+
+
+def test_old_layout_table_page_keeps_its_paragraphs():
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE.paragraphs)
+    page = f"""<html><head><meta charset="gb2312"><title>{ARTICLE.title}</title></head><body><table>
+    <tr><td><a href="/">网站首页</a></td><td><a href="/zw">政务公开</a></td></tr>
+    <tr><td colspan="2"><table><tr><td>{paragraphs}</td></tr></table></td></tr></table></body></html>"""
+    [raw] = html_documents(page.encode("gb18030"))
+    assert body_texts(raw) == ARTICLE.paragraphs

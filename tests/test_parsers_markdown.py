@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from fixtures_build import zh
+
 from ingest.models import BlockKind
 from ingest.parsers import parse_file
 
@@ -50,3 +52,15 @@ def test_text_file_keeps_markdown_style_headline_marks():
     [raw] = parse_file(Path("page.txt"), "# 头版头条\n\n正文第一段。\n#不是标题".encode("utf-8"))
     assert [(b.kind, b.text) for b in raw.blocks] == [
         (BlockKind.HEADING, "头版头条"), (BlockKind.PARAGRAPH, "正文第一段。"), (BlockKind.PARAGRAPH, "#不是标题")]
+
+
+def test_soft_wrapped_lines_join_and_setext_headings_are_headings():
+    text = "议事会纪要\n=====\n\n居民代表提出,小区东门\n的路灯需要维修。\n物业公司当场答复。\n\n后续安排\n---\n一周内完成。\n"
+    [raw] = parse_file(Path("minutes.md"), zh(text).encode("utf-8"))
+    assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
+        (BlockKind.HEADING, "议事会纪要", 1),
+        (BlockKind.PARAGRAPH, zh("居民代表提出,小区东门的路灯需要维修。"), 0),
+        (BlockKind.PARAGRAPH, "物业公司当场答复。", 0),
+        (BlockKind.HEADING, "后续安排", 2),
+        (BlockKind.PARAGRAPH, "一周内完成。", 0),
+    ]

@@ -41,8 +41,10 @@ MAX_HEADING_CHARS = 60
 # The short paragraph right under a picture is its caption.
 MAX_CAPTION_CHARS = 100
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tbody", "thead", "tr",
-              "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr"}
+              "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr", "td", "th"}
 BOLD_TAGS = {"strong", "b"}
+# Inside a table cell these mean the table lays out the page rather than holding data.
+LAYOUT_TAGS = ["p", "div", "br", "table", "ul", "h1", "h2", "h3"]
 # Visible metadata lines of Chinese news pages: "来源:新华网", "发布时间:2024-07-27 10:00".
 # (Full-width forms are written as escapes so no editor can silently turn them into ASCII.)
 SOURCE_LINE = re.compile(r"(?:来源|来自|稿源|出处)\s*[:\uff1a]\s*([^\s|\uff5c丨/,\uff0c]{2,30})")
@@ -154,7 +156,7 @@ class _BlockWalker:
         elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
             self.flush()
             self.emit(tag.get_text(" "), BlockKind.CAPTION)
-        elif name == "tr":
+        elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
             self.flush()
             self.emit(" ".join(cell.get_text(" ") for cell in tag.find_all(["td", "th"])))
         elif name == "p" and _is_bold_only(tag):

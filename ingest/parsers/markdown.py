@@ -32,6 +32,9 @@ INLINE = (
     (re.compile(r"`([^`]+)`"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # backslash escapes
 )
+SETEXT_UNDERLINE = re.compile(r"^(?:=+|-+)$")
+# Full-width forms are written as escapes so no editor can silently turn them into ASCII.
+SENTENCE_END = "\u3002\uff01\uff1f!?\uff1b;\u2026\uff1a:\u201d\u2019\u300d\u300f)\uff09"
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 LINE_MARKER = re.compile(r"^(?:>\s*)+|^(?:[-*+]|\d{1,3}[.)])\s+")
 REFERENCE_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")
@@ -61,25 +64,45 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def markdown_blocks(text: str) -> list[Block]:
-    blocks = []
+    """Blocks in order. A line continues the paragraph above it when that one stops mid-sentence (a soft
+    wrap); after a finished sentence it starts a new block, since many Chinese Markdown files put one
+    paragraph per line without blank lines between them."""
+    blocks: list[Block] = []
+    joinable = False  # the last block is a paragraph a soft-wrapped line may continue
     for raw in HTML_COMMENT.sub("", text).splitlines():
         line = squeeze(raw)
-        if not line or RULE.match(line) or REFERENCE_DEFINITION.match(line):
+        setext = SETEXT_UNDERLINE.match(line)
+        if setext and joinable:
+            blocks[-1] = Block(blocks[-1].text, BlockKind.HEADING, 1 if setext.group(0)[0] == "=" else 2)
+            joinable = False
             continue
-        if heading := HEADING.match(line):
-            blocks.append(Block(inline_text(heading.group(2)), BlockKind.HEADING, len(heading.group(1))))
-        elif image := IMAGE_ONLY.match(line):
-            if image.group(1).strip():
-                blocks.append(Block(image.group(1).strip(), BlockKind.CAPTION))
-        elif bold := BOLD_ONLY.match(line):
-            blocks.append(Block(inline_text(bold.group(2)), BlockKind.HEADING, BOLD_HEADING_LEVEL))
+        if not line or RULE.match(line) or REFERENCE_DEFINITION.match(line):
+            joinable = False
+            continue
+        block = line_block(line)
+        if block is None:
+            continue
+        continues = (joinable and block.kind == BlockKind.PARAGRAPH and not LINE_MARKER.match(line)
+                     and not line.startswith("|") and blocks[-1].text[-1:] not in SENTENCE_END)
+        if continues:
+            blocks[-1].text = squeeze(blocks[-1].text + "\n" + block.text)
         else:
-            plain = inline_text(LINE_MARKER.sub("", line))
-            if plain.startswith("|"):
-                plain = " ".join(cell.strip() for cell in plain.strip("|").split("|") if cell.strip())
-            if plain:
-                blocks.append(Block(plain))
+            blocks.append(block)
+        joinable = block.kind == BlockKind.PARAGRAPH and not line.startswith("|")
     return blocks
+
+
+def line_block(line: str) -> Block | None:
+    if heading := HEADING.match(line):
+        return Block(inline_text(heading.group(2)), BlockKind.HEADING, len(heading.group(1)))
+    if image := IMAGE_ONLY.match(line):
+        return Block(image.group(1).strip(), BlockKind.CAPTION) if image.group(1).strip() else None
+    if bold := BOLD_ONLY.match(line):
+        return Block(inline_text(bold.group(2)), BlockKind.HEADING, BOLD_HEADING_LEVEL)
+    plain = inline_text(LINE_MARKER.sub("", line))
+    if plain.startswith("|") or line.startswith("|"):
+        plain = " ".join(cell.strip() for cell in plain.strip("|").split("|") if cell.strip())
+    return Block(plain) if plain else None
 
 
 def inline_text(text: str) -> str:
