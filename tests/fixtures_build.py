@@ -298,3 +298,45 @@ def policy_pdf(chapters=REGULATION, size: float = 12) -> bytes:
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(story)
     return buffer.getvalue()
+
+
+def newspaper_page(lead: Article, side: Article, size: float = 10) -> bytes:
+    """One e-paper page holding two articles: the lead's headline over two columns and its body in them,
+    a second article with its own headline in the third column."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Frame, Paragraph
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=size, leading=1.5 * size,
+                          firstLineIndent=2 * size, wordWrap="CJK", spaceAfter=3)
+    heading = ParagraphStyle("heading", parent=body, fontSize=1.3 * size, leading=1.8 * size, firstLineIndent=0)
+    headline = ParagraphStyle("headline", parent=body, fontSize=2.2 * size, leading=2.8 * size, firstLineIndent=0)
+
+    def flowables(article: Article) -> list:
+        items = []
+        for section, paragraphs in article.sections:
+            if section:
+                items.append(Paragraph(section, heading))
+            items.extend(Paragraph(paragraph, body) for paragraph in paragraphs)
+        return items
+
+    width, height = A4
+    margin, gutter = 40, 16
+    column = (width - 2 * margin - 2 * gutter) / 3
+    top = height - margin
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    banner = 80
+    Frame(margin, top - banner, 2 * column + gutter, banner).addFromList([Paragraph(lead.title, headline)], page)
+    story = flowables(lead)
+    for index in range(2):
+        Frame(margin + index * (column + gutter), margin, column, top - banner - margin).addFromList(story, page)
+    side_frame = Frame(margin + 2 * (column + gutter), margin, column, top - margin)
+    side_frame.addFromList([Paragraph(side.title, headline), *flowables(side)], page)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -116,3 +116,22 @@ def test_scan_is_ocred_when_tesseract_with_chi_sim_is_installed(tmp_path, monkey
         ocr.available.cache_clear()
     assert raw.fmt == "pdf-ocr"
     assert [b.text for b in raw.blocks] == ["红色物业进小区,居民笑开颜。", "第二段文字。"]
+
+
+def test_page_with_two_articles_reads_each_article_whole():
+    from fixtures_build import Article, newspaper_page, widened
+
+    side = widened(Article(title="社区食堂开张", sections=[(None, [
+        "社区食堂由物业企业运营,为辖区老年居民提供优惠午餐,每天供应两荤两素。",
+        "开业当天,不少居民前来品尝,大家对饭菜的口味和价格都很满意。"])]))
+    data = newspaper_page(ARTICLE, side, size=11)
+    lefts = {round(line.x0, -1) for page in extract_pages(io.BytesIO(data)) for box in page
+             if hasattr(box, "get_text") for line in box}
+    assert len({x // 150 for x in lefts}) == 3  # text really sits in three columns
+    [raw] = parse_file(Path("page3.pdf"), data)
+    expected = [(BlockKind.HEADING, ARTICLE.title)]
+    for heading, paragraphs in ARTICLE.sections:
+        expected += [(BlockKind.HEADING, heading)] if heading else []
+        expected += [(BlockKind.PARAGRAPH, text) for text in paragraphs]
+    expected += [(BlockKind.HEADING, side.title)] + [(BlockKind.PARAGRAPH, text) for text in side.paragraphs]
+    assert [(b.kind, b.text) for b in raw.blocks] == expected
