@@ -38,7 +38,7 @@ def test_running_header_and_page_numbers_are_dropped(newspaper):
     assert "社区周刊" not in text and "- 1 -" not in text and "- 2 -" not in text
 
 
-def test_page_number_styles_are_recognised_on_a_single_page():
+def test_page_number_and_edition_line_are_dropped_on_a_single_page():
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -50,6 +50,7 @@ def test_page_number_styles_are_recognised_on_a_single_page():
     page.setFont("STSong-Light", 12)
     page.drawString(72, 600, "业主大会决定续聘物业服务企业,合同期三年。")
     page.drawCentredString(A4[0] / 2, 30, "第 3 页 共 12 页")
+    page.drawString(72, A4[1] - 40, "城市晨报  2024年7月27日 星期六  第3版 社区")
     page.showPage()
     page.save()
     [raw] = parse_file(Path("one.pdf"), buffer.getvalue())

@@ -55,6 +55,8 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 # Full-width forms are written as escapes so no editor can silently turn them into ASCII.
+# Newspaper page furniture: the edition ("第3版", "A03版") and weekday ("星期六") in a page's top/bottom zone.
+EDITION_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*版|\b[A-Z]\d{1,2}\s*版|星期[一二三四五六日天]")
 SENTENCE_END = "\u3002\uff01\uff1f!?\uff1b;\u2026\uff1a:\u201d\u2019\u300d\u300f)\uff09"
 # A line opening with an article/chapter label or a list enumerator ("第十二条", "第三章", "(一)", "二、", "3.")
 # after a finished sentence starts a paragraph even without an indent (regulations are often set flush left).
@@ -77,6 +79,7 @@ class Line:
     top: float  # distance from the page top, so smaller is higher
     bottom: float
     size: float
+    page_height: float
 
 
 @dataclass
@@ -133,7 +136,7 @@ def _lines_of(layout) -> list[Line]:
             sizes = [char.size for char in item if isinstance(char, LTChar)]
             if text and sizes:
                 lines.append(Line(text, item.x0, item.x1, layout.height - item.y1, layout.height - item.y0,
-                                  statistics.median(sizes)))
+                                  statistics.median(sizes), layout.height))
         elif not isinstance(item, (LTChar, LTImage)) and hasattr(item, "__iter__"):
             stack.extend(item)
     return sorted(lines, key=lambda line: (line.top, line.x0))
@@ -161,26 +164,22 @@ def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
 
 
 def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
-    """Remove page numbers and lines repeated in the top/bottom zone of several pages (digits ignored)."""
-    heights = [max((line.bottom for line in page), default=0.0) for page in pages]
+    """Remove, from the top and bottom zones of pages, page numbers, edition lines ("第3版", "星期六") and
+    lines repeated on several pages (digits ignored, so "城市晨报 2024年7月27日" matches on every page)."""
 
-    def in_margin(line: Line, height: float) -> bool:
-        return line.bottom <= MARGIN_ZONE * height or line.top >= (1 - MARGIN_ZONE) * height
+    def in_margin(line: Line) -> bool:
+        return line.bottom <= MARGIN_ZONE * line.page_height or line.top >= (1 - MARGIN_ZONE) * line.page_height
 
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", "".join(line.text.split()))
 
-    repeated = Counter(
-        key(line) for page, height in zip(pages, heights) for line in {key(l): l for l in page if in_margin(l, height)}.values()
-    )
-    kept = []
-    for page, height in zip(pages, heights):
-        kept.append([
-            line for line in page
-            if not (in_margin(line, height) and (PAGE_NUMBER.match(line.text.strip()) or
-                                                 (len(pages) > 1 and repeated[key(line)] > 1)))
-        ])
-    return kept
+    repeated = Counter(found for page in pages for found in {key(line) for line in page if in_margin(line)})
+
+    def running(line: Line) -> bool:
+        text = line.text.strip()
+        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated[key(line)] > 1)
+
+    return [[line for line in page if not (in_margin(line) and running(line))] for page in pages]
 
 
 def _reading_order(lines: list[Line]) -> list[Chunk]:
