@@ -18,8 +18,10 @@ from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
 from ingest.parsers.common import iso_date, squeeze
 
-# The charset a page declares (<meta charset> or http-equiv Content-Type), read from its first bytes.
-DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# The charset a page declares (<meta charset>, http-equiv Content-Type, or an XHTML <?xml encoding?>).
+DECLARED_CHARSET = re.compile(
+    rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 CHARSET_WINDOW = 4096
 # Elements that are never article text.
 JUNK_TAGS = ["script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "button", "svg",
@@ -41,7 +43,8 @@ MAX_HEADING_CHARS = 60
 # The short paragraph right under a picture is its caption.
 MAX_CAPTION_CHARS = 100
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tbody", "thead", "tr",
-              "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr", "td", "th"}
+              "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr",
+              "td", "th"}
 BOLD_TAGS = {"strong", "b"}
 # Inside a table cell these mean the table lays out the page rather than holding data.
 LAYOUT_TAGS = ["p", "div", "br", "table", "ul", "h1", "h2", "h3"]
@@ -292,7 +295,8 @@ def _visible_source(soup: BeautifulSoup) -> str | None:
 def _visible_date(node: Tag) -> str | None:
     for text in node.find_all(string=DATE_LINE):
         line = text.strip()
-        dateline = len(line) <= MAX_BARE_DATE_CHARS or (len(line) <= MAX_CHROME_LINE_CHARS and DATE_KEYWORD.search(line))
+        labelled = len(line) <= MAX_CHROME_LINE_CHARS and DATE_KEYWORD.search(line)
+        dateline = len(line) <= MAX_BARE_DATE_CHARS or labelled
         if dateline and (date := iso_date(line)):
             return date
     return None

@@ -240,7 +240,10 @@ def _interior(lines: list[Line], gutters: list[tuple[float, float]]) -> list[tup
             if any(line.x1 <= g0 for line in lines) and any(line.x0 >= g1 for line in lines)]
 
 
-def _intersect(first: list[tuple[float, float]], second: list[tuple[float, float]], em: float) -> list[tuple[float, float]]:
+Span = tuple[float, float]
+
+
+def _intersect(first: list[Span], second: list[Span], em: float) -> list[Span]:
     shared = []
     for a0, a1 in first:
         for b0, b1 in second:
