@@ -71,6 +71,9 @@ MAX_CID_SHARE = 0.2
 MIN_COMMON_RATIO = 0.5
 
 
+Span = tuple[float, float]  # an x-interval on the page
+
+
 @dataclass
 class Line:
     text: str
@@ -194,7 +197,7 @@ def _reading_order(lines: list[Line]) -> list[Chunk]:
             bands[-1].append(line)
         else:
             bands.append([line])
-    regions: list[tuple[list[Line], list[tuple[float, float]]]] = []
+    regions: list[tuple[list[Line], list[Span]]] = []
     for band in bands:
         gutters = _interior(band, _gutters(band, extent, em))
         if regions:
@@ -221,7 +224,7 @@ def _reading_order(lines: list[Line]) -> list[Chunk]:
     return chunks
 
 
-def _gutters(lines: list[Line], extent: tuple[float, float], em: float) -> list[tuple[float, float]]:
+def _gutters(lines: list[Line], extent: Span, em: float) -> list[Span]:
     """x-intervals of the text's extent that no line of the band covers, at least MIN_GUTTER_EMS wide
     (beside a line alone in its column, the whole other column is such an interval)."""
     gaps, reach = [], extent[0]
@@ -234,13 +237,10 @@ def _gutters(lines: list[Line], extent: tuple[float, float], em: float) -> list[
     return gaps
 
 
-def _interior(lines: list[Line], gutters: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def _interior(lines: list[Line], gutters: list[Span]) -> list[Span]:
     """The gutters with text on both sides: real column gaps, not a blank margin or an empty column."""
     return [(g0, g1) for g0, g1 in gutters
             if any(line.x1 <= g0 for line in lines) and any(line.x0 >= g1 for line in lines)]
-
-
-Span = tuple[float, float]
 
 
 def _intersect(first: list[Span], second: list[Span], em: float) -> list[Span]:
@@ -264,36 +264,22 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
                             if line.size >= HEADING_SCALE * body_size}, reverse=True)
     blocks: list[Block] = []
-    open_paragraph = False  # the last block is a body paragraph that may continue in the next chunk
     for chunk in chunks:
-        left, right = chunk.left, chunk.right
         previous: Line | None = None
         for line in chunk.lines:
-            text = line.text
             if line.size >= HEADING_SCALE * body_size:
                 level = heading_sizes.index(round(line.size, 1)) + 1
-                if blocks and blocks[-1].kind == BlockKind.HEADING and blocks[-1].level == level and previous \
+                last = blocks[-1] if blocks else None
+                if last and last.kind == BlockKind.HEADING and last.level == level and previous is not None \
                         and previous.size == line.size:
-                    blocks[-1].text = squeeze(blocks[-1].text + "\n" + text)  # a headline set on two lines
+                    last.text = squeeze(last.text + "\n" + line.text)  # a headline set on two lines
                 else:
-                    blocks.append(Block(squeeze(text), BlockKind.HEADING, level))
-                open_paragraph = False
-                previous = line
-                continue
-            after_sentence = bool(blocks) and blocks[-1].text[-1:] in SENTENCE_END
-            indented = line.x0 - left >= INDENT_EMS * line.size or (after_sentence and ENUMERATOR.match(text))
-            if previous is None:
-                starts = indented or not open_paragraph
+                    blocks.append(Block(squeeze(line.text), BlockKind.HEADING, level))
+            elif blocks and blocks[-1].kind == BlockKind.PARAGRAPH and not _starts_paragraph(
+                    line, previous, chunk, blocks[-1].text):
+                blocks[-1].text = squeeze(blocks[-1].text + "\n" + line.text)
             else:
-                gap = line.top - previous.bottom
-                ended_short = right - previous.x1 >= SHORT_LINE_EMS * previous.size
-                starts = (indented or gap > PARAGRAPH_GAP * line.size or previous.size >= HEADING_SCALE * body_size
-                          or (ended_short and previous.text.rstrip()[-1:] in SENTENCE_END))
-            if starts or not blocks or blocks[-1].kind != BlockKind.PARAGRAPH:
-                blocks.append(Block(squeeze(text)))
-            else:
-                blocks[-1].text = squeeze(blocks[-1].text + "\n" + text)
-            open_paragraph = blocks[-1].text[-1:] not in SENTENCE_END
+                blocks.append(Block(squeeze(line.text)))
             previous = line
     # The largest text, set once at the start, is the title; several at that size are several headlines
     # (articles of a page) or chapter titles, and stay headings.
@@ -301,3 +287,15 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     if blocks and len(top) == 1 and blocks[0] is top[0]:
         blocks[0].kind = BlockKind.TITLE
     return blocks
+
+
+def _starts_paragraph(line: Line, previous: Line | None, chunk: Chunk, paragraph: str) -> bool:
+    """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far)."""
+    finished = paragraph[-1:] in SENTENCE_END
+    if line.x0 - chunk.left >= INDENT_EMS * line.size or (finished and ENUMERATOR.match(line.text)):
+        return True
+    if previous is None:  # first line of a column or page: continues an unfinished sentence
+        return finished
+    gap = line.top - previous.bottom
+    ended_short = chunk.right - previous.x1 >= SHORT_LINE_EMS * previous.size
+    return gap > PARAGRAPH_GAP * line.size or (ended_short and finished)
