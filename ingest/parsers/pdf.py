@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 import statistics
 import time
@@ -49,6 +50,8 @@ PARAGRAPH_GAP = 0.8
 HEADING_SCALE = 1.15
 # Share of the page height at the top and bottom where running headers, footers and page numbers live.
 MARGIN_ZONE = 0.12
+RUNNING_LINE_TOLERANCE = 4  # points: a running header sits at the same height on every page
+RUNNING_LINE_SHARE = 0.4  # ...of the pages (odd and even pages may carry different ones)
 PAGE_NUMBER = re.compile(
     r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,\uff0f\uff0c]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
     r"(?:page\s*)?\d+\s*(?:of\s*\d+)?)$",
@@ -168,19 +171,20 @@ def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
 
 def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     """Remove, from the top and bottom zones of pages, page numbers, edition lines ("第3版", "星期六") and
-    lines repeated on several pages (digits ignored, so "城市晨报 2024年7月27日" matches on every page)."""
+    lines repeated at the same height on several pages (digits ignored, so "城市晨报 2024年7月27日" matches)."""
 
     def in_margin(line: Line) -> bool:
         return line.bottom <= MARGIN_ZONE * line.page_height or line.top >= (1 - MARGIN_ZONE) * line.page_height
 
-    def key(line: Line) -> str:
-        return re.sub(r"\d+", "#", "".join(line.text.split()))
+    def key(line: Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", "".join(line.text.split())), round(line.top / RUNNING_LINE_TOLERANCE)
 
+    needed = max(2, math.ceil(RUNNING_LINE_SHARE * len(pages)))
     repeated = Counter(found for page in pages for found in {key(line) for line in page if in_margin(line)})
 
     def running(line: Line) -> bool:
         text = line.text.strip()
-        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated[key(line)] > 1)
+        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated[key(line)] >= needed)
 
     return [[line for line in page if not (in_margin(line) and running(line))] for page in pages]
 
