@@ -1,14 +1,18 @@
 """bytes → str for text-like files, in any common Chinese encoding.
 
-Order: BOM → strict UTF-8 → a declared charset (verified) → charset-normalizer's best guess among the
-encodings Chinese files actually use. GB2312/GBK guesses are widened to GB18030 (a strict superset), so a
-rare character never turns into mojibake.
+Order: BOM → strict UTF-8 → a declared charset (verified) → the Chinese encodings files actually come in
+(GB18030, Big5-HKSCS, UTF-16 without BOM), the most plausible decoding winning. A decoding is plausible when
+its characters are printable and its non-ASCII characters are mostly common Chinese characters and
+punctuation: a wrong encoding still "decodes" GBK bytes as Big5 (or Big5 as GB18030), but into rare
+characters, kana and private-use code points, which this check rejects. GB2312/GBK are widened to GB18030
+(a strict superset), so a rare character never turns into mojibake.
 """
 from __future__ import annotations
 
 import codecs
-
-from charset_normalizer import from_bytes
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from ingest.errors import DecodeError
 
@@ -19,11 +23,25 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Encodings Chinese documents come in; limiting the detector to these keeps it from "finding" cp1252.
-CANDIDATE_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_8"]
+# Tried after UTF-8 when nothing (or something wrong) is declared, in this order of preference on a tie.
+FALLBACK_ENCODINGS = ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be")
 WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
-# Share of characters that must be CJK, letters, digits or punctuation for a guess to count as text.
-MIN_TEXT_RATIO = 0.85
+# Share of characters that must be printable (or line/tab whitespace) for a decoding to count as text.
+MIN_PRINTABLE_RATIO = 0.97
+# Share of non-ASCII characters that must be common Chinese characters or punctuation.
+MIN_COMMON_RATIO = 0.6
+# Plausibility is judged on a prefix: enough to be sure, cheap on large files.
+SAMPLE_CHARS = 20000
+# Non-ASCII punctuation and symbols ordinary Chinese text uses (besides the full-width ASCII forms).
+COMMON_SYMBOLS = set("。,、;:?!“”‘’()《》〈〉【】〔〕「」『』—–…·•●■□◆◇▲△○★☆※×÷±°℃%‰№§　〇～")
+WHITESPACE = set("\r\n\t\f")
+
+
+@dataclass(frozen=True)
+class Decoding:
+    encoding: str
+    text: str
+    score: float  # share of non-ASCII characters that are common; 1.0 for pure ASCII
 
 
 def normalize_encoding(name: str) -> str:
@@ -32,38 +50,60 @@ def normalize_encoding(name: str) -> str:
 
 
 def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
-    """Decode `data` or raise DecodeError naming `path`."""
+    """Decode `data` or raise DecodeError naming `path`.
+
+    `declared` is what the file says about itself (HTML meta charset); it is used only when the text it
+    produces is plausible, so a wrong declaration falls back to detection instead of yielding mojibake.
+    """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return _strict(data, encoding, path)
-    if _looks_like_utf16(data):
-        return _strict(data, "utf-16-le" if data[1] == 0 else "utf-16-be", path)
-    if b"\x00" in data:
-        raise DecodeError(path, "文件含有空字节(NUL),不是文本文件")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    utf8 = _attempt(data, "utf-8")
+    if utf8 is not None and _printable_ratio(utf8.text[:SAMPLE_CHARS]) >= MIN_PRINTABLE_RATIO:
+        return utf8.text  # valid UTF-8 of any length is almost never an accident
     if declared:
         try:
-            text = data.decode(normalize_encoding(declared))
-            if _is_plausible(text):
-                return text
-        except (LookupError, UnicodeDecodeError):
-            pass
-    best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
-    if best is not None:
-        text = data.decode(normalize_encoding(best.encoding), errors="strict")
-        if _is_plausible(text):
-            return text
-    for encoding in ("gb18030", "big5hkscs"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _is_plausible(text):
-            return text
+            encoding = normalize_encoding(declared)
+        except LookupError:
+            encoding = None
+        found = _attempt(data, encoding) if encoding else None
+        if found is not None and is_plausible(found.text):
+            return found.text
+    candidates = [found for encoding in FALLBACK_ENCODINGS if (found := _attempt(data, encoding))]
+    plausible = [found for found in candidates if is_plausible(found.text)]
+    if plausible:
+        return max(plausible, key=lambda found: found.score).text
+    if b"\x00" in data:
+        raise DecodeError(path, "文件含有空字节(NUL),不是文本文件")
     raise DecodeError(path, "无法识别文件编码(已尝试 UTF-8/UTF-16/GB18030/Big5),请另存为 UTF-8 后重试")
+
+
+def is_plausible(text: str) -> bool:
+    """True when `text` reads like real (Chinese or ASCII) text rather than a wrong decoding."""
+    sample = text[:SAMPLE_CHARS]
+    if not sample.strip():
+        return True
+    return _printable_ratio(sample) >= MIN_PRINTABLE_RATIO and common_ratio(sample) >= MIN_COMMON_RATIO
+
+
+def common_ratio(text: str) -> float:
+    """Share of the non-ASCII characters that are common Chinese characters or punctuation."""
+    common = _common_chars()
+    foreign = [ch for ch in text if not ch.isascii()]
+    if not foreign:
+        return 1.0
+    hits = sum(1 for ch in foreign if ch in common or ch in COMMON_SYMBOLS or "\uff01" <= ch <= "\uff5e")
+    return hits / len(foreign)
+
+
+def _attempt(data: bytes, encoding: str) -> Decoding | None:
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if "\x00" in text:
+        return None
+    return Decoding(encoding, text, common_ratio(text[:SAMPLE_CHARS]))
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -73,20 +113,14 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise DecodeError(path, f"按 {encoding} 解码失败(第 {error.start} 字节)") from None
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    """UTF-16 without BOM: every other byte of ASCII-heavy text is NUL."""
-    sample = data[:400]
-    if len(sample) < 4 or len(sample) % 2:
-        return False
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    return (odd_nuls > 0.4 * half and even_nuls == 0) or (even_nuls > 0.4 * half and odd_nuls == 0)
+def _printable_ratio(text: str) -> float:
+    if not text:
+        return 1.0
+    good = sum(1 for ch in text if ch.isprintable() or ch in WHITESPACE)
+    return good / len(text)
 
 
-def _is_plausible(text: str) -> bool:
-    if not text.strip():
-        return True
-    good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return good / len(text) >= MIN_TEXT_RATIO and (cjk > 0 or text.isascii())
+@lru_cache(maxsize=1)
+def _common_chars() -> frozenset[str]:
+    lines = resources.files("ingest").joinpath("data/common_hanzi.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset("".join(line for line in lines if not line.startswith("#")))

@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 from index.library import Library
 from ingest.errors import EmptyDocument, IngestError
 from ingest.models import Document
-from ingest.parsers import PARSERS, parse_file
+from ingest.parsers import PARSERS, parse
 from ingest.structure import build_documents
 
 BATCH_FILES = 64
@@ -30,6 +30,7 @@ class FileOutcome:
     doc_ids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     error: str | None = None
+    problems: list[FileOutcome] = field(default_factory=list)  # broken parts (JSONL lines) of an ingested file
 
 
 @dataclass
@@ -70,12 +71,18 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def read_documents(path: Path, data: bytes) -> list[Document]:
     """Parse and structure one file; raises IngestError naming the file."""
+    return read_file(path, data)[0]
+
+
+def read_file(path: Path, data: bytes) -> tuple[list[Document], list[IngestError]]:
+    """Like read_documents, plus the problems with parts of the file that were skipped."""
+    parsed = parse(path, data)
     documents: list[Document] = []
-    for raw in parse_file(path, data):
+    for raw in parsed.documents:
         documents.extend(build_documents(raw))
     if not documents:
         raise EmptyDocument(str(path), "文件中没有可索引的正文")
-    return documents
+    return documents, parsed.problems
 
 
 def file_key(path: Path) -> str:
@@ -124,12 +131,13 @@ def _prepare(path: Path, library: Library) -> tuple[FileOutcome, tuple[str, str,
     if state is not None and state.sha256 == sha:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids), None
     try:
-        documents = read_documents(path, data)
+        documents, problems = read_file(path, data)
     except IngestError as error:
         return FileOutcome(str(path), "failed", error=str(error)), None
     except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
         return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})"), None
     outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents])
+    outcome.problems = [FileOutcome(problem.path, "failed", error=str(problem)) for problem in problems]
     return outcome, (key, sha, documents)
 
 
@@ -148,9 +156,10 @@ def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
     library.index.update(added, removed)
     for outcome, key, sha, documents in batch:
         store.replace_file(key, sha, documents)
-        report.outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+        for reported in (outcome, *outcome.problems):
+            report.outcomes.append(reported)
+            if on_outcome:
+                on_outcome(reported)
 
 
 def _referenced_elsewhere(store, doc_id: str, batch) -> bool:

@@ -1,37 +1,31 @@
-"""Plain text and Markdown: one block per non-empty line; Markdown `#` lines become headings."""
+"""Plain text: one block per non-empty line (re-joining lines broken mid-sentence is cleaning's job).
+
+OCR and e-paper exports often mark headlines Markdown-style ("# 标题", "## 小标题"); those lines are
+headings here too.
+"""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
+from ingest.parsers.common import squeeze
+from ingest.parsers.markdown import HEADING
 
-MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
-
-def text_blocks(text: str, markdown: bool) -> list[Block]:
+def text_blocks(text: str) -> list[Block]:
     blocks = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = squeeze(raw)
         if not line:
             continue
-        heading = MARKDOWN_HEADING.match(line) if markdown or line.startswith("#") else None
-        if heading:
-            blocks.append(Block(heading.group(2), BlockKind.HEADING, len(heading.group(1))))
-        else:
-            blocks.append(Block(line))
+        heading = HEADING.match(line)
+        blocks.append(Block(heading.group(2), BlockKind.HEADING, len(heading.group(1))) if heading else Block(line))
     return blocks
 
 
 @register(".txt", ".text")
 def parse_text(path: Path, data: bytes) -> list[RawDocument]:
     text = decode_bytes(data, str(path))
-    return [RawDocument(source=path.name, path=str(path), blocks=text_blocks(text, markdown=False), fmt="txt")]
-
-
-@register(".md", ".markdown")
-def parse_markdown(path: Path, data: bytes) -> list[RawDocument]:
-    text = decode_bytes(data, str(path))
-    return [RawDocument(source=path.name, path=str(path), blocks=text_blocks(text, markdown=True), fmt="md")]
+    return [RawDocument(source=path.name, path=str(path), blocks=text_blocks(text), fmt="txt")]

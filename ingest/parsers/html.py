@@ -1,0 +1,309 @@
+"""Saved web pages: the article body without the page's chrome, plus the title, date and source it states.
+
+The body is each top-level <article> (several → several documents), else the element holding the most
+paragraph text (the readability heuristic), after navigation, share bars, scripts and footers are removed.
+Headings (<h2>/<h3>, bold-only paragraphs) and captions (<figcaption>, the short line under a picture) keep
+their kind, so structure can attach section titles to passages and keep captions out of the body.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from ingest.decode import decode_bytes
+from ingest.errors import ParseError
+from ingest.models import Block, BlockKind, RawDocument
+from ingest.parsers import register
+from ingest.parsers.common import iso_date, squeeze
+
+# The charset a page declares (<meta charset>, http-equiv Content-Type, or an XHTML <?xml encoding?>).
+DECLARED_CHARSET = re.compile(
+    rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+CHARSET_WINDOW = 4096
+# Elements that are never article text.
+JUNK_TAGS = ["script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "button", "svg",
+             "select", "input", "link", "meta"]
+# Page-level chrome; inside an <article> a <header>/<footer> holds its title or byline, so they stay there.
+PAGE_CHROME_TAGS = ["header", "footer"]
+# class/id words of chrome blocks: menus, breadcrumbs, share bars, related-article lists, ads, QR codes.
+JUNK_CLASS = re.compile(
+    r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?|crumbs?|position|location|share|bdshare\w*|social|sidebar|side|"
+    r"footer|foot|comments?|related|recommend|advert|ads?|banner|toolbar|copyright|qrcode|erweima|login|"
+    r"search|pagination|pager|page-?nav|fontsize|hot|rank)($|[-_ ])",
+    re.IGNORECASE,
+)
+CAPTION_CLASS = re.compile(r"caption|pic-?te?xt|pic_?txt|img-?desc|imgtxt|photo-?desc", re.IGNORECASE)
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# A paragraph that is all bold and this short is a section heading, at the level of an <h3>.
+STRONG_HEADING_LEVEL = 3
+MAX_HEADING_CHARS = 60
+# The short paragraph right under a picture is its caption.
+MAX_CAPTION_CHARS = 100
+BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tbody", "thead", "tr",
+              "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr",
+              "td", "th"}
+BOLD_TAGS = {"strong", "b"}
+# Inside a table cell these mean the table lays out the page rather than holding data.
+LAYOUT_TAGS = ["p", "div", "br", "table", "ul", "h1", "h2", "h3"]
+# Visible metadata lines of Chinese news pages: "来源:新华网", "发布时间:2024-07-27 10:00".
+# (Full-width forms are written as escapes so no editor can silently turn them into ASCII.)
+SOURCE_LINE = re.compile(r"(?:来源|来自|稿源|出处)\s*[:\uff1a]\s*([^\s|\uff5c丨/,\uff0c]{2,30})")
+DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+DATE_KEYWORD = re.compile(r"发布|更新|发表|时间|日期|来源")
+# A line this short holding a date is a dateline, not a sentence that mentions a date.
+MAX_BARE_DATE_CHARS = 25
+# A short line that is only page chrome or metadata (font size, print, share, source, publish time), not body
+# text; a line holding both a date and one of DATE_KEYWORD ("2024-07-27 10:00 来源:新华网") is one too.
+CHROME_LINE = re.compile(
+    r"^[\[【(\uff08]?\s*(?:(?:字号|字体|来源|发布时间|发布日期|浏览次数|阅读次数|点击数)\s*[:\uff1a]|"
+    r"打印|关闭窗口|分享到|扫一扫|上一篇|下一篇|返回顶部|【?\s*字体\s*[:\uff1a]?\s*大)"
+)
+MAX_CHROME_LINE_CHARS = 80
+# "<headline>_新华网", "<headline> | 人民网 - 人民日报": the site's name after a separator.
+SITE_SUFFIX = re.compile(r"\s*(?:[_|\uff5c]|\s[-—–]\s)\s*[^_|\uff5c]{1,30}$")
+META_TITLE = ("og:title", "twitter:title", "title", "ArticleTitle", "headline")
+META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishdate", "PubDate", "publish_date",
+             "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
+META_SOURCE = ("source", "ContentSource")  # the outlet a story comes from, stated by the page
+META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that shows it
+MIN_ARTICLE_CHARS = 20
+# A <div> with this much text directly inside it (not in child elements) is a paragraph.
+MIN_OWN_TEXT = 20
+# A chrome-named element with this much paragraph text is a content wrapper after all.
+MIN_KEPT_PARAGRAPH_CHARS = 300
+
+
+@register(".html", ".htm", ".xhtml", ".shtml")
+def parse_html(path: Path, data: bytes) -> list[RawDocument]:
+    declared = DECLARED_CHARSET.search(data[:CHARSET_WINDOW])
+    text = decode_bytes(data, str(path), declared.group(1).decode("ascii") if declared else None)
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except Exception as error:  # lxml rejects some binary junk outright
+        raise ParseError(str(path), f"无法解析 HTML({error})") from None
+    page_title, page_site = _page_title(soup)
+    page_date = _meta(soup, META_DATE)
+    page_source = _meta(soup, META_SOURCE) or _visible_source(soup) or _meta(soup, META_SITE) or page_site
+    url = _canonical_url(soup)
+    _strip_chrome(soup)
+    articles = [a for a in _top_level_articles(soup) if len(a.get_text(strip=True)) >= MIN_ARTICLE_CHARS]
+    many = len(articles) > 1
+    bodies = articles or [_main_content(soup)]
+    documents = []
+    for number, body in enumerate(bodies, start=1):
+        own_title = _own_title(body)
+        title = own_title if many else (page_title or own_title)
+        blocks = [b for b in body_blocks(body) if not _is_title_echo(b, title)]
+        date = iso_date(_own_date(body)) or iso_date(page_date) or _visible_date(body) or _visible_date(soup)
+        documents.append(RawDocument(
+            source=path.name, path=str(path), blocks=blocks, fmt="html", title=title, date=date,
+            publisher=page_source, url=url, record=number if many else None,
+        ))
+    return documents
+
+
+def body_blocks(body: Tag) -> list[Block]:
+    """The element's text as blocks in reading order: <br> and block elements end a paragraph."""
+    walker = _BlockWalker()
+    walker.walk(body)
+    walker.flush()
+    return walker.blocks
+
+
+class _BlockWalker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+        self.after_picture = False
+
+    def emit(self, text: str, kind: BlockKind = BlockKind.PARAGRAPH, level: int = 0) -> None:
+        text = squeeze(text)
+        if not text:
+            return
+        if kind == BlockKind.PARAGRAPH and _is_chrome_line(text):
+            return
+        if kind == BlockKind.PARAGRAPH and self.after_picture and len(text) <= MAX_CAPTION_CHARS:
+            kind = BlockKind.CAPTION
+        self.after_picture = False
+        self.blocks.append(Block(text, kind, level))
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.emit("".join(self.buffer))
+            self.buffer = []
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+            elif isinstance(child, Tag):
+                self.visit(child)
+
+    def visit(self, tag: Tag) -> None:
+        name = tag.name
+        if name == "time":
+            self.flush()  # a dateline: metadata, read separately
+        elif name == "br":
+            self.flush()
+        elif name == "img":
+            self.flush()
+            self.after_picture = True
+        elif name in HEADING_TAGS:
+            self.flush()
+            self.emit(tag.get_text(" "), BlockKind.HEADING, HEADING_TAGS[name])
+        elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
+            self.flush()
+            self.emit(tag.get_text(" "), BlockKind.CAPTION)
+        elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
+            self.flush()
+            self.emit(" ".join(cell.get_text(" ") for cell in tag.find_all(["td", "th"])))
+        elif name == "p" and _is_bold_only(tag):
+            self.flush()
+            self.emit(tag.get_text(" "), BlockKind.HEADING, STRONG_HEADING_LEVEL)
+        elif name in BLOCK_TAGS:
+            self.flush()
+            picture_only = tag.find("img") is not None and not tag.get_text(strip=True)
+            self.walk(tag)
+            self.flush()
+            if picture_only:
+                self.after_picture = True
+        else:
+            self.walk(tag)
+
+
+def _is_chrome_line(text: str) -> bool:
+    if len(text) > MAX_CHROME_LINE_CHARS:
+        return False
+    return bool(CHROME_LINE.match(text) or (DATE_LINE.search(text) and DATE_KEYWORD.search(text)))
+
+
+def _is_bold_only(paragraph: Tag) -> bool:
+    text = squeeze(paragraph.get_text())
+    if not text or len(text) > MAX_HEADING_CHARS:
+        return False
+    bold = squeeze("".join(b.get_text() for b in paragraph.find_all(BOLD_TAGS) if not b.find_parent(BOLD_TAGS)))
+    return bold == text
+
+
+def _strip_chrome(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(JUNK_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(PAGE_CHROME_TAGS):
+        if tag.find_parent("article") is None:
+            tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+            continue
+        names = " ".join([*tag.get("class", []), tag.get("id") or ""])
+        if names.strip() and JUNK_CLASS.search(names) and not _holds_article(tag):
+            tag.decompose()
+
+
+def _holds_article(tag: Tag) -> bool:
+    """A wrapper named like chrome ("main-side") that still holds the headline or real paragraphs stays."""
+    if tag.find(["h1", "article"]) is not None:
+        return True
+    return sum(len(p.get_text(strip=True)) for p in tag.find_all("p")) >= MIN_KEPT_PARAGRAPH_CHARS
+
+
+def _top_level_articles(soup: BeautifulSoup) -> list[Tag]:
+    return [article for article in soup.find_all("article") if article.find_parent("article") is None]
+
+
+def _main_content(soup: BeautifulSoup) -> Tag:
+    """The element whose paragraphs hold the most text (a paragraph counts fully for its parent, half for
+    the grandparent; link text counts against it), so a page's body wins over link lists and teasers."""
+    scores: dict[int, tuple[float, Tag]] = {}
+    paragraphs = [(p, p.parent) for p in soup.find_all(["p", "pre", "td"])]
+    # Pages that separate paragraphs with <br> only: the element holding the <br>s is itself the body.
+    holders = {id(br.parent): br.parent for br in soup.find_all("br") if isinstance(br.parent, Tag)}
+    paragraphs += [(holder, holder) for holder in holders.values()]
+    # Pages whose paragraphs are bare <div>s with text of their own.
+    paragraphs += [(div, div.parent) for div in soup.find_all("div") if id(div) not in holders
+                   and sum(len(text.strip()) for text in div.find_all(string=True, recursive=False)) >= MIN_OWN_TEXT]
+    for paragraph, container in paragraphs:
+        length = len(paragraph.get_text(strip=True)) - 2 * sum(len(a.get_text(strip=True)) for a in paragraph("a"))
+        for weight, node in ((1.0, container), (0.5, container.parent if container else None)):
+            if isinstance(node, Tag):
+                score, _ = scores.get(id(node), (0.0, node))
+                scores[id(node)] = (score + weight * length, node)
+    if not scores:
+        return soup.body or soup
+    best = max(scores.values(), key=lambda item: item[0])[1]
+    return best if best.name not in ("html", "[document]") else (soup.body or soup)
+
+
+def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    """(headline, site name) from og:title, the only <h1>, or <title> with the site's suffix cut off."""
+    site = None
+    title_tag = soup.find("title")
+    full = squeeze(title_tag.get_text()) if title_tag else ""
+    suffix = SITE_SUFFIX.search(full)
+    if suffix:
+        site = suffix.group(0).strip(" _|\uff5c-—–")
+    meta = _meta(soup, META_TITLE)
+    h1s = [squeeze(h.get_text(" ")) for h in soup.find_all("h1")]
+    for candidate in (meta, h1s[0] if len(h1s) == 1 else None, full):
+        if candidate:
+            return SITE_SUFFIX.sub("", candidate) or candidate, site
+    return None, site
+
+
+def _own_title(body: Tag) -> str | None:
+    heading = body.find(["h1", "h2", "h3"])
+    return squeeze(heading.get_text(" ")) or None if heading else None
+
+
+def _is_title_echo(block: Block, title: str | None) -> bool:
+    """The headline repeated in the body (the <h1> when the title came from og:title or <title>)."""
+    if not title or block.kind == BlockKind.CAPTION:
+        return False
+    if block.text == title:
+        return True
+    return block.kind == BlockKind.HEADING and block.level == 1 and (block.text in title or title in block.text)
+
+
+def _own_date(body: Tag) -> str | None:
+    time = body.find("time")
+    if time is not None:
+        return time.get("datetime") or time.get_text()
+    return None
+
+
+def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str | None:
+    wanted = {name.lower() for name in names}
+    found: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = squeeze(meta.get("content") or "")
+        if key in wanted and content and key not in found:
+            found[key] = content
+    return next((found[name.lower()] for name in names if name.lower() in found), None)
+
+
+def _visible_source(soup: BeautifulSoup) -> str | None:
+    for text in soup.find_all(string=SOURCE_LINE):
+        return SOURCE_LINE.search(text).group(1)
+    return None
+
+
+def _visible_date(node: Tag) -> str | None:
+    for text in node.find_all(string=DATE_LINE):
+        line = text.strip()
+        labelled = len(line) <= MAX_CHROME_LINE_CHARS and DATE_KEYWORD.search(line)
+        dateline = len(line) <= MAX_BARE_DATE_CHARS or labelled
+        if dateline and (date := iso_date(line)):
+            return date
+    return None
+
+
+def _canonical_url(soup: BeautifulSoup) -> str | None:
+    link = soup.find("link", rel="canonical")
+    if link is not None and link.get("href"):
+        return link["href"]
+    return _meta(soup, ("og:url",))

@@ -1,0 +1,112 @@
+from pathlib import Path
+
+from fixtures_build import ARTICLE, Article, page_html, two_article_page, zh
+
+from ingest.models import BlockKind
+from ingest.parsers import parse_file
+
+SECOND = Article(
+    title="小联盟撬动大治理",
+    sections=[(None, ["滨河社区把辖区内的物业企业、共建单位和志愿者组织起来,成立物业服务联盟,每月轮流值班。"]),
+              ("联盟怎样运转", ["联盟实行问题清单、资源清单和项目清单三张清单管理,居民需求在一周内得到回应。"])],
+    date="2024-08-02",
+)
+
+
+def html_documents(data: bytes, name: str = "page.html"):
+    return parse_file(Path(name), data)
+
+
+def body_texts(raw):
+    return [block.text for block in raw.blocks if block.kind == BlockKind.PARAGRAPH]
+
+
+def test_article_body_without_page_chrome():
+    [raw] = html_documents(page_html(ARTICLE))
+    assert body_texts(raw) == ARTICLE.paragraphs
+    everything = " ".join(block.text for block in raw.blocks)
+    for junk in ("首页", "当前位置", "分享到", "页面统计代码", "相关新闻", "热点排行", "版权所有", "广告", "发布时间"):
+        assert junk not in everything
+
+
+def test_title_date_and_source_from_the_page():
+    [raw] = html_documents(page_html(ARTICLE))
+    assert raw.title == ARTICLE.title  # "_城市晨报网" cut off
+    assert raw.date == "2024-07-27"
+    assert raw.publisher == "城市晨报"
+
+
+def test_section_headings_keep_their_level_and_spaces():
+    [raw] = html_documents(page_html(ARTICLE))
+    headings = [(block.text, block.level) for block in raw.blocks if block.kind == BlockKind.HEADING]
+    assert headings == [(heading, 2) for heading in ARTICLE.headings]
+
+
+def test_bold_only_paragraph_is_a_heading_and_picture_line_a_caption():
+    page = """<html><head><meta charset="utf-8"><title>通知</title></head><body><div class="content">
+    <p><strong>一、坚持党建引领</strong></p><p>社区党委牵头,组织业主委员会和物业企业每周碰头一次。</p>
+    <p style="text-align:center"><img src="a.jpg"></p><p style="text-align:center">居民参加议事会(记者 李明 摄)</p>
+    <p><b>二是</b>完善议事规则,议事结果张榜公布,接受居民监督,确保事事有回音。</p></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    kinds = [(block.kind, block.text) for block in raw.blocks]
+    assert (BlockKind.HEADING, "一、坚持党建引领") in kinds
+    assert (BlockKind.CAPTION, "居民参加议事会(记者 李明 摄)") in kinds
+    assert (BlockKind.PARAGRAPH, "二是完善议事规则,议事结果张榜公布,接受居民监督,确保事事有回音。") in kinds
+
+
+def test_page_with_two_articles_yields_two_documents():
+    first, second = html_documents(two_article_page(ARTICLE, SECOND), "e-paper.html")
+    assert (first.title, first.record, first.date) == (ARTICLE.title, 1, ARTICLE.date)
+    assert (second.title, second.record, second.date) == (SECOND.title, 2, SECOND.date)
+    assert body_texts(second) == SECOND.paragraphs
+    assert [b.text for b in first.blocks if b.kind == BlockKind.CAPTION] == ["图为社区活动现场(通讯员供图)"]
+    assert "首页" not in " ".join(b.text for b in first.blocks + second.blocks)
+
+
+def test_gbk_page_with_its_declared_charset():
+    [raw] = html_documents(page_html(ARTICLE, charset="gbk"))
+    assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_wrong_declared_charset_does_not_produce_mojibake():
+    [raw] = html_documents(page_html(ARTICLE, charset="gbk", declared="big5"))
+    assert raw.title == ARTICLE.title
+    assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_body_found_by_text_density_without_article_tag():
+    lines = "<br>\n".join(ARTICLE.paragraphs)
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title} - 某某网</title></head><body>
+    <ul class="menu"><li><a href="/">首页</a></li><li><a href="/a">要闻</a></li></ul>
+    <table><tr><td><a href="/x">链接一</a> <a href="/y">链接二</a></td></tr></table>
+    <div id="zoom">{lines}</div><div>友情链接:<a href="/z">某某政府网</a></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert raw.title == ARTICLE.title
+    assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_body_of_bare_div_paragraphs():
+    paragraphs = "".join(f"<div>{text}</div>" for text in ARTICLE.paragraphs)
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body>
+    <div class="nav"><div>首页</div><div>新闻中心</div></div><div class="article-body">{paragraphs}</div>
+    <div class="foot"><div>主办单位:某某市住房和城乡建设局 地址:某某路 1 号 电话:0000-0000000</div></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_info_line_inside_the_body_is_metadata_but_sentences_about_sources_stay():
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body><div class="content">
+    <p>2024-07-28 09:15 来源{zh(':')}城南街道办事处</p><p>【字体{zh(':')}大 中 小】</p>
+    <p>来源于居民的每一条意见{zh(',')}都被写进了议事清单。</p><p>{ARTICLE.paragraphs[0]}</p></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert (raw.date, raw.publisher) == ("2024-07-28", "城南街道办事处")
+    assert body_texts(raw) == [zh("来源于居民的每一条意见,都被写进了议事清单。"), ARTICLE.paragraphs[0]]
+
+
+def test_old_layout_table_page_keeps_its_paragraphs():
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE.paragraphs)
+    page = f"""<html><head><meta charset="gb2312"><title>{ARTICLE.title}</title></head><body><table>
+    <tr><td><a href="/">网站首页</a></td><td><a href="/zw">政务公开</a></td></tr>
+    <tr><td colspan="2"><table><tr><td>{paragraphs}</td></tr></table></td></tr></table></body></html>"""
+    [raw] = html_documents(page.encode("gb18030"))
+    assert body_texts(raw) == ARTICLE.paragraphs
