@@ -1,0 +1,184 @@
+"""Split a cleaned page into articles: title, subtitle/引题, byline, dateline, source note, body lines.
+
+An article starts at a heading (or a short group of them: 引题 + 主题 + 副题) when
+- a byline or a dateline follows within the first paragraphs ("记者 王皇 孟杰", "本报威海7月27日讯"), or
+- the previous article has just ended with a source note ("(市物协 供稿)", "(本组图片由…提供)"), or
+- the file format marks it as the top-level title (Markdown "#", HTML h1, DOCX Title).
+Other headings are section headings inside the current article. Lines before the first article start are
+the page's lede (kept with the first article) or, when they are a whole text, an article of their own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import supplier_of
+from ingest.units import CJK, Role, Unit
+
+# Headings read together as one title group (引题, 主题, 副题).
+TITLE_GROUP_MAX = 3
+# A byline may come after a short lede: it is looked for this many paragraphs into the article.
+LEDE_WINDOW = 2
+# A titleless stretch before the first article with at most this many paragraphs is that article's lede.
+LEAD_MAX_PARAGRAPHS = 2
+# An 引题 above the main title is clearly longer than it; otherwise the first line is the main title.
+KICKER_LENGTH_RATIO = 1.3
+# Subtitles begin with a dash ("——我市…"), on their own line or after the title.
+SUBTITLE_DASH = re.compile(r"^\s*[—-]{1,2}\s*")
+INLINE_SUBTITLE = re.compile(r"\s*——\s*")
+# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)"; a named outlet needs a date.
+KNOWN_AGENCIES = "本报|本刊|新华社|中新社|中新网|新华网|人民网|央视网|央广网"
+DATE_PART = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+DATELINE = re.compile(
+    rf"^(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
+    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电))"
+    rf"\s*(?:[((](?P<byline>[^()()]{{2,40}})[))])?[\s::]*"
+)
+
+
+@dataclass
+class Article:
+    """One article of a page (or the whole file)."""
+
+    title: str | None
+    units: list[Unit] = field(default_factory=list)
+    subtitle: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    supplier: str | None = None
+
+    @property
+    def paragraphs(self) -> list[Unit]:
+        return [unit for unit in self.units if unit.role == Role.PARAGRAPH]
+
+    @property
+    def captions(self) -> list[str]:
+        return [unit.text for unit in self.units if unit.role == Role.CAPTION]
+
+
+def _next_content(units: list[Unit], start: int) -> int:
+    """Index of the first non-caption line at or after `start`."""
+    while start < len(units) and units[start].role == Role.CAPTION:
+        start += 1
+    return start
+
+
+def leads_to_byline(units: list[Unit], start: int) -> bool:
+    """A byline, or a dateline opening the first paragraph, within the first LEDE_WINDOW paragraphs."""
+    paragraphs = 0
+    index = _next_content(units, start)
+    while index < len(units) and paragraphs <= LEDE_WINDOW:
+        unit = units[index]
+        if unit.role == Role.BYLINE:
+            return True
+        if unit.role != Role.PARAGRAPH:
+            return False
+        if paragraphs == 0 and DATELINE.match(unit.text):
+            return True
+        paragraphs += 1
+        index = _next_content(units, index + 1)
+    return False
+
+
+def _title_group_end(units: list[Unit], start: int, with_byline: bool) -> int:
+    """End of the heading group at `start`: up to three headings before a byline, else the title and its dashes."""
+    end = start + 1
+    while end < len(units) and end - start < TITLE_GROUP_MAX and units[end].is_heading:
+        deeper = units[end].marked and units[start].marked and units[end].level > units[start].level
+        if deeper or not (with_byline or SUBTITLE_DASH.match(units[end].text)):
+            break
+        end += 1
+    return end
+
+
+def _after_article_end(units: list[Unit], index: int) -> bool:
+    previous = index - 1
+    while previous >= 0 and units[previous].role == Role.CAPTION:
+        previous -= 1
+    return previous >= 0 and units[previous].role == Role.SOURCE
+
+
+def article_starts(units: list[Unit]) -> list[tuple[int, int]]:
+    """(start, end) of each title group that opens an article."""
+    starts = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        if unit.is_heading:
+            end = _title_group_end(units, index, with_byline=True)
+            if leads_to_byline(units, end):
+                starts.append((index, end))
+                index = end
+                continue
+            if _after_article_end(units, index) or (unit.marked and unit.level <= 1):
+                end = _title_group_end(units, index, with_byline=False)
+                starts.append((index, end))
+                index = end
+                continue
+        index += 1
+    return starts
+
+
+def choose_title(lines: list[str]) -> tuple[str, str | None]:
+    """Main title and the rest (引题/副题) from a title group."""
+    subtitles = [SUBTITLE_DASH.sub("", line) for line in lines if SUBTITLE_DASH.match(line)]
+    mains = [line for line in lines if not SUBTITLE_DASH.match(line)] or [subtitles.pop(0)]
+    if len(mains) == 1:
+        title = mains[0]
+    elif len(mains) == 2:
+        kicker, main = mains
+        title = main if len(kicker) >= KICKER_LENGTH_RATIO * len(main) else kicker
+    else:
+        title = mains[1]
+    others = [line for line in mains if line is not title] + subtitles
+    inline = INLINE_SUBTITLE.split(title, maxsplit=1)
+    if len(inline) == 2 and len(inline[0]) >= 2 and inline[1]:
+        title = inline[0]
+        others.insert(0, inline[1])
+    return title.strip(), " ".join(others) or None
+
+
+def split_articles(units: list[Unit], page_title: str | None = None) -> list[Article]:
+    starts = article_starts(units)
+    bounds = [start for start, _ in starts] + [len(units)]
+    articles: list[Article] = []
+    lead = units[: bounds[0]]
+    if lead:
+        lead_article = Article(title=page_title, units=list(lead))
+        if starts and len(lead_article.paragraphs) <= LEAD_MAX_PARAGRAPHS:
+            pending_lead = lead
+        else:
+            articles.append(lead_article)
+            pending_lead = []
+    else:
+        pending_lead = []
+    for number, (start, end) in enumerate(starts):
+        title, subtitle = choose_title([unit.text for unit in units[start:end]])
+        body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]
+        articles.append(Article(title=title, subtitle=subtitle, units=body))
+    for article in articles:
+        take_metadata(article)
+    return articles
+
+
+def take_metadata(article: Article) -> None:
+    """Move bylines, source notes and the dateline out of the body into the article's fields."""
+    body: list[Unit] = []
+    bylines: list[str] = []
+    for unit in article.units:
+        if unit.role == Role.BYLINE:
+            bylines.append(unit.text)
+        elif unit.role == Role.SOURCE:
+            article.supplier = article.supplier or supplier_of(unit.text)
+        else:
+            body.append(unit)
+    first = next((unit for unit in body if unit.role == Role.PARAGRAPH), None)
+    match = DATELINE.match(first.text) if first else None
+    if match:
+        article.dateline = match.group("dateline")
+        if match.group("byline"):
+            bylines.insert(0, match.group("byline").strip())
+        first.text = first.text[match.end() :].strip()
+        body = [unit for unit in body if unit.text]
+    article.byline = " ".join(bylines) or None
+    article.units = body
