@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import supplier_of
-from ingest.units import CJK, Role, Unit
+from ingest.units import DATELINE, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).
 TITLE_GROUP_MAX = 3
@@ -26,14 +26,7 @@ KICKER_LENGTH_RATIO = 1.3
 # Subtitles begin with a dash ("——我市…"), on their own line or after the title.
 SUBTITLE_DASH = re.compile(r"^\s*[—-]{1,2}\s*")
 INLINE_SUBTITLE = re.compile(r"\s*——\s*")
-# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)"; a named outlet needs a date.
-KNOWN_AGENCIES = "本报|本刊|新华社|中新社|中新网|新华网|人民网|央视网|央广网"
-DATE_PART = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
-DATELINE = re.compile(
-    rf"^(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
-    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电))"
-    rf"\s*(?:[((](?P<byline>[^()()]{{2,40}})[))])?[\s::]*"
-)
+
 
 
 @dataclass

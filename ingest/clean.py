@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.models import Block, BlockKind
 from ingest.units import (
-    CJK, CONTINUING_END, ENUMERATION, HEADING_MAX_CHARS, NON_INITIAL, POLICY_LABEL, SENTENCE_END, Role, Unit,
+    CJK, CONTINUING_END, DATELINE, ENUMERATION, HEADING_MAX_CHARS, NON_INITIAL, POLICY_LABEL, SENTENCE_END, Role, Unit,
     ends_sentence, heading_shaped, splits_word,
 )
 
@@ -218,10 +218,13 @@ def repair_text(units: list[Unit]) -> None:
 
 
 def remove_ocr_spaces(text: str) -> str:
-    """Spaces between Chinese characters go; the one after a leading 第X条 label stays."""
+    """Spaces between Chinese characters go; those in a leading 第X条 label or dateline stay."""
     label = LABEL_SPACE.match(text)
     if label:
         return label.group(1) + " " + OCR_SPACE.sub("", text[label.end():])
+    dateline = DATELINE.match(text)  # its "(记者 王皇 孟杰)" keeps the spaces between names
+    if dateline:
+        return text[: dateline.end()].rstrip() + " " + OCR_SPACE.sub("", text[dateline.end():])
     return OCR_SPACE.sub("", text)
 
 
