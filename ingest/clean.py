@@ -253,7 +253,10 @@ def overlap(previous: str, following: str) -> int:
             length = size + stretch
             if not OVERLAP_MIN_CHARS <= length <= len(head):
                 continue
-            if difflib.SequenceMatcher(None, tail[-size:], head[:length], autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
+            copy = head[:length]
+            if copy[0] != tail[-size] or copy[-1] != tail[-1]:  # a copy starts and ends where the original does
+                continue
+            if difflib.SequenceMatcher(None, tail[-size:], copy, autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
                 return offsets[length - 1] + 1
     return 0
 
