@@ -136,15 +136,11 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     bounds = [start for start, _ in starts] + [len(units)]
     articles: list[Article] = []
     lead = units[: bounds[0]]
-    if lead:
-        lead_article = Article(title=page_title, units=list(lead))
-        if starts and len(lead_article.paragraphs) <= LEAD_MAX_PARAGRAPHS:
-            pending_lead = lead
-        else:
-            articles.append(lead_article)
-            pending_lead = []
-    else:
-        pending_lead = []
+    pending_lead: list[Unit] = []
+    if starts and len(Article(None, lead).paragraphs) <= LEAD_MAX_PARAGRAPHS:
+        pending_lead = lead
+    elif lead:
+        articles.append(titled_by_first_heading(lead, page_title))
     for number, (start, end) in enumerate(starts):
         title, subtitle = choose_title([unit.text for unit in units[start:end]])
         body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]
@@ -152,6 +148,15 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     for article in articles:
         take_metadata(article)
     return articles
+
+
+def titled_by_first_heading(units: list[Unit], page_title: str | None) -> Article:
+    """A stretch with no byline or dateline: its opening heading (a notice's title) is its title."""
+    if page_title is None and units and units[0].is_heading:
+        end = _title_group_end(units, 0, with_byline=False)
+        title, subtitle = choose_title([unit.text for unit in units[:end]])
+        return Article(title=title, subtitle=subtitle, units=list(units[end:]))
+    return Article(title=page_title, units=list(units))
 
 
 def take_metadata(article: Article) -> None:

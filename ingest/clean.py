@@ -31,7 +31,7 @@ MARKER_GLYPHS = re.compile(r"^(?:[▶►▷▸▲△▼▽◆◇■□●○★�
 # A photo pointer glyph at the start marks a caption ("▶柳影街道…" under a picture).
 CAPTION_POINTER = re.compile(r"^\s*[▶►▷▸▲△◀◁]")
 # Spaces OCR puts between Chinese characters (and around numbers inside Chinese text): 人民 群众, 党员 267 人.
-CJK_PUNCT = ",。、;:!?“”‘’《》()「」【】—…"
+CJK_PUNCT = ",，。、;；:：!！?？“”‘’《》()（）「」【】—…"
 OCR_SPACE = re.compile(
     rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
 )
@@ -42,28 +42,28 @@ PERSON = rf"[{CJK}·]{{2,4}}"
 PERSON_SHORT = rf"[{CJK}·]{{2,3}}"
 # Photo credits closing a caption: "本报记者 于悦 摄", "新华社发 施亚磊 摄", "通讯员供图", "资料图片".
 PHOTO_CREDIT = re.compile(
-    rf"(?:^|(?<=[\s。!?!?]))\s*(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
+    rf"(?:^|(?<=[\s。!?！？]))\s*(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
     rf"{PERSON}(?:[\s、]+{PERSON})*\s*摄\s*$"
-    rf"|(?:^|(?<=[\s。!?!?]))\s*[{CJK}]{{0,12}}供图\s*$"
-    rf"|(?:^|(?<=[\s。!?!?]))\s*[((]?资料(?:图片?|照片)[))]?\s*$"
+    rf"|(?:^|(?<=[\s。!?！？]))\s*[{CJK}]{{0,12}}供图\s*$"
+    rf"|(?:^|(?<=[\s。!?！？]))\s*[(（]?资料(?:图片?|照片)[)）]?\s*$"
 )
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
-CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[::、]|[①-⑳]\s*\S)|[。!?]\s*图为")
+CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、]|[①-⑳]\s*\S)|[。!?]\s*图为")
 CAPTION_MAX_CHARS = 200
 # Runs of at least this many short sentences or phrases in a row are picture captions, not text or headings.
 CAPTION_RUN_MIN = 3
 # Bylines on their own line: "记者 田丕 通讯员 杨紫云", "本报记者 吴茗 马贺 于悦".
 BYLINE_ROLE = r"(?:本报|本刊|新华社|央视|人民日报)?(?:特约|实习|见习|首席)?(?:记者|通讯员|实习生|撰稿人?|作者|编译|整理)"
-BYLINE_LINE = re.compile(rf"^(?:{BYLINE_ROLE}[\s::]*{PERSON}(?:[\s、,,]+{PERSON})*\s*)+$")
+BYLINE_LINE = re.compile(rf"^(?:{BYLINE_ROLE}[\s:：]*{PERSON}(?:[\s、,，]+{PERSON})*\s*)+$")
 # Slash bylines, often at an article's foot: "文/宁杰 摄/陆一平", "文/图 张三".
-SLASH_BYLINE = re.compile(rf"^(?:(?:文图|文/图|摄影|撰文|文|图|摄)\s*[//|::]\s*{PERSON_SHORT}\s*)+")
+SLASH_BYLINE = re.compile(rf"^(?:(?:文图|文/图|摄影|撰文|文|图|摄)\s*[/／|:：]\s*{PERSON_SHORT}\s*)+")
 BYLINE_MAX_CHARS = 60
 # A source or picture-credit note closing an article: "(市物协 供稿)", "(本组图片由…提供)", "(完)".
 SOURCE_NOTE = re.compile(
-    r"[((](?P<note>[^()()]{1,40}?(?:供稿|供图|提供|来稿|资料图片?)|来源[::][^()()]{1,30}|完)[))]\s*$"
+    r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|供图|提供|来稿|资料图片?)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
 )
 # Who supplied an article, read from its source note.
-SUPPLIER = re.compile(r"^(?:来源[::]\s*(?P<origin>.+)|(?P<who>.+?)\s*(?:供稿|来稿))$")
+SUPPLIER = re.compile(r"^(?:来源[:：]\s*(?P<origin>.+)|(?P<who>.+?)\s*(?:供稿|来稿))$")
 # Page-furniture lines (data file) are dropped when at most this long.
 NOISE_MAX_CHARS = 80
 # A short slogan next to furniture ("找记者 上壹点" under a QR code) belongs to it.
@@ -276,7 +276,7 @@ def drop_duplicate_fragments(units: list[Unit]) -> list[Unit]:
                 if covers_previous:
                     result.remove(previous)
                 else:
-                    unit.text = unit.text[cut:].lstrip(",,、 ")
+                    unit.text = unit.text[cut:].lstrip(",，、 ")
         if unit.text:
             result.append(unit)
     return result
@@ -298,7 +298,7 @@ def continues(previous: Unit, following: Unit, across_captions: bool) -> bool:
         return False
     if ENUMERATION.match(following.text) or POLICY_LABEL.match(following.text):
         return False
-    if previous.text[-1] in "::" and (following.role == Role.HEADING or len(previous.text) > HEADING_MAX_CHARS):
+    if previous.text[-1] in ":：" and (following.role == Role.HEADING or len(previous.text) > HEADING_MAX_CHARS):
         return False  # a colon joins a short label to its text ("…物业经理刚博:"), not a paragraph to a list
     if following.text[0] in NON_INITIAL or previous.text[-1] in CONTINUING_END:
         return True
@@ -309,7 +309,7 @@ def continues(previous: Unit, following: Unit, across_captions: bool) -> bool:
     if len(previous.text) > HEADING_MAX_CHARS:
         return True
     # "仪式现场,中共威海市委" [photo] "组织部、…": a sentence begun (it has a comma) and cut by a picture.
-    return across_captions and any(mark in previous.text for mark in ",,")
+    return across_captions and any(mark in previous.text for mark in ",，")
 
 
 def join_broken_lines(units: list[Unit]) -> list[Unit]:

@@ -11,15 +11,15 @@ from enum import StrEnum
 from functools import lru_cache
 
 # Characters that end a sentence; a block ending in one is complete.
-SENTENCE_END = "。!?!?;;…"
+SENTENCE_END = "。!?！？;；…"
 # Closing marks that may follow a sentence end ("……。”").
 CLOSERS = "”’」』)）》"
 # A heading or title is a short line; longer lines without end punctuation are broken paragraphs.
 HEADING_MAX_CHARS = 40
 # Characters a new sentence or heading never starts with: a block starting so continues the previous one.
-NON_INITIAL = ",,、。.;;::!!??)）》」』的地得了着过们"
+NON_INITIAL = ",，、。.;；:：!！?？)）》」』的地得了着过们"
 # Characters a heading never ends with: a block ending so continues into the next one.
-CONTINUING_END = ",,、::(（《「『—-"
+CONTINUING_END = ",，、:：(（《「『—-"
 CJK = r"\u3400-\u9fff"
 # Enumeration labels of notices and lists: 一、 (一) 1. ① — they start structure, never continue a sentence.
 ENUMERATION = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
@@ -32,7 +32,7 @@ DATE_PART = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
 DATELINE = re.compile(
     rf"^(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
     rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电))"
-    rf"\s*(?:[((](?P<byline>[^()()]{{2,40}})[))])?[\s::]*"
+    rf"\s*(?:[(（](?P<byline>[^()（）]{{2,40}})[)）])?[\s:：]*"
 )
 
 
@@ -68,7 +68,7 @@ def heading_shaped(text: str) -> bool:
         return False
     if text[-1] in SENTENCE_END + CONTINUING_END or text[0] in NON_INITIAL:
         return False
-    return not any(mark in text for mark in "。!?!?;;")
+    return not any(mark in text for mark in "。!?！？;；")
 
 
 @lru_cache(maxsize=1)
