@@ -137,7 +137,8 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     articles: list[Article] = []
     lead = units[: bounds[0]]
     pending_lead: list[Unit] = []
-    if starts and len(Article(None, lead).paragraphs) <= LEAD_MAX_PARAGRAPHS:
+    ended = any(unit.role == Role.SOURCE for unit in lead)  # an article of its own that closed with a source note
+    if starts and not ended and len(Article(None, lead).paragraphs) <= LEAD_MAX_PARAGRAPHS:
         pending_lead = lead
     elif lead:
         articles.append(titled_by_first_heading(lead, page_title))

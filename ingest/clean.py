@@ -181,23 +181,27 @@ def mark_credited_captions(units: list[Unit]) -> None:
     units[:] = [unit for unit in units if unit.text]
 
 
-def _caption_shaped(unit: Unit) -> bool:
+def _caption_shape(unit: Unit) -> str | None:
+    """"sentence" (one short sentence), "phrase" (no end punctuation) or None when it cannot be a caption."""
     text = unit.text
     if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
-        return False
+        return None
     if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text):
-        return False
+        return None
     if any(mark in text[:-1] for mark in SENTENCE_END):
-        return False
-    return text[-1] == "。" or heading_shaped(text)
+        return None
+    if text[-1] == "。":
+        return "sentence"
+    return "phrase" if heading_shaped(text) else None
 
 
 def mark_caption_runs(units: list[Unit]) -> None:
-    """Three or more short phrases in a row, not leading to a byline, are the captions of a picture group."""
+    """Three or more short lines of one shape in a row, not leading to a byline, are a picture group's captions."""
     index = 0
     while index < len(units):
+        shape = _caption_shape(units[index])
         end = index
-        while end < len(units) and _caption_shaped(units[end]):
+        while shape and end < len(units) and _caption_shape(units[end]) == shape:
             end += 1
         followed_by_byline = end < len(units) and units[end].role == Role.BYLINE
         if end - index >= CAPTION_RUN_MIN and not followed_by_byline:

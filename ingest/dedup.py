@@ -18,7 +18,8 @@ from ingest.fold import fold
 from ingest.models import Document
 
 NUM_PERM = 128
-SEED = 20240601  # fixed: signatures stored by one run must compare with the next run's
+SEED = 20240601  # fixed, like the scheme: signatures stored by one run must compare with the next run's
+SCHEME = "affine32"
 SHINGLE_CHARS = 5
 # 32 bands of 4 rows: pairs above ~0.5 similarity almost always share a band; the threshold decides.
 BANDS = 32
@@ -47,7 +48,7 @@ class Signature:
 
 
 def minhash_from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=np.frombuffer(data, dtype=np.uint64))
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint64))
 
 
 def signature(document: Document) -> Signature | None:
@@ -55,7 +56,7 @@ def signature(document: Document) -> Signature | None:
     text = "".join(COMPARABLE.findall(fold(document.title + "\n" + document.text)))
     if len(text) < MIN_CHARS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch(text[i : i + SHINGLE_CHARS].encode("utf-8") for i in range(len(text) - SHINGLE_CHARS + 1))
     return Signature(document.doc_id, minhash)
 

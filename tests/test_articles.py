@@ -1,0 +1,64 @@
+"""Splitting a page into articles by general layout rules: titles with bylines/datelines, source notes."""
+from __future__ import annotations
+
+from ingest.models import Block, BlockKind, RawDocument
+from ingest.structure import build_documents
+
+BODY = "青河市住建局联合各街道推进红色物业建设，小区党支部、业委会和物业服务企业定期召开联席会议，协商解决居民反映的问题。"
+
+
+def page(*lines, kinds=None, date=None):
+    blocks = [Block(line, (kinds or {}).get(i, BlockKind.PARAGRAPH)) for i, line in enumerate(lines)]
+    return build_documents(RawDocument("page.txt", "/tmp/page.txt", blocks, "txt", date=date))
+
+
+def test_two_articles_each_with_title_and_byline():
+    docs = page(
+        "党建绘就红色底色", "——我市红色物业助力基层治理创新", "记者 张明 通讯员 李华", BODY,
+        "坚持统筹联动 让群众安心", BODY.replace("青河", "白沙"),
+        "小区议事厅开门迎客", "本报记者 王芳", "近日，" + BODY,
+    )
+    assert [d.title for d in docs] == ["党建绘就红色底色", "小区议事厅开门迎客"]
+    first, second = docs
+    assert first.byline == "记者 张明 通讯员 李华" and second.byline == "本报记者 王芳"
+    assert first.passages[0].text == "我市红色物业助力基层治理创新"  # the subtitle leads the passages
+    assert first.passages[-1].heading == "坚持统筹联动 让群众安心"
+    assert all(d.source == "page.txt" for d in docs) and len({d.doc_id for d in docs}) == 2
+
+
+def test_kicker_above_a_short_main_title_and_dateline_with_byline():
+    (doc,) = page(
+        "塑优势、创品牌，打造群众满意的民心工程和全国有影响力的党建品牌",
+        "红色物业调研活动启动",
+        "本报青河7月27日讯(记者 王皇 孟杰) 25日，" + BODY,
+        "2023年7月25日，调研组走访了三个小区。",
+    )
+    assert doc.title == "红色物业调研活动启动"
+    assert doc.byline == "记者 王皇 孟杰"
+    assert doc.passages[1].text.startswith("25日，青河市住建局")
+    assert doc.date == "2023-07-27" and doc.date_inferred
+
+
+def test_article_after_a_source_note_starts_a_new_document():
+    docs = page("现场会在青河召开", BODY + "(市物协 供稿)", "物业协会妇联成立", "近日，" + BODY + "(市物协 供稿)",
+                kinds={0: BlockKind.HEADING, 2: BlockKind.HEADING})
+    assert [d.title for d in docs] == ["现场会在青河召开", "物业协会妇联成立"]
+    assert all(d.publisher == "市物协" for d in docs)
+    assert not any("供稿" in p.text for d in docs for p in d.passages)
+
+
+def test_a_page_without_any_title_uses_its_first_sentence():
+    (doc,) = page("物业管理，涉及千家万户，是群众关心的热点。", BODY)
+    assert doc.title == "物业管理，涉及千家万户，是群众关心的热点"
+
+
+def test_picture_story_keeps_its_captions_as_text():
+    docs = page(
+        "现场会在青河召开", BODY + "(本组图片由市住建局提供)",
+        "第六届传统技艺大展开展",
+        "① 参观者在大展的竹编展区了解展品。", "新华社发 施亚磊 摄",
+        "② 传承人在大展上展示蛋雕技艺。", "新华社记者 杜宇 摄",
+    )
+    story = docs[-1]
+    assert story.title == "第六届传统技艺大展开展" and not story.on_topic
+    assert [p.text for p in story.passages] == ["① 参观者在大展的竹编展区了解展品。", "② 传承人在大展上展示蛋雕技艺。"]
