@@ -3,7 +3,8 @@
 An article starts at a heading (or a short group of them: 引题 + 主题 + 副题) when
 - a byline or a dateline follows within the first paragraphs ("记者 王皇 孟杰", "本报威海7月27日讯"), or
 - the previous article has just ended with a source note ("(市物协 供稿)", "(本组图片由…提供)"), or
-- the file format marks it as the top-level title (Markdown "#", HTML h1, DOCX Title).
+- the file format marks it as a title, or it is the page's first top-level heading (Markdown "#", HTML h1);
+  later top-level headings only start articles by the rules above (Word files often use Heading 1 for sections).
 Other headings are section headings inside the current article. Lines before the first article start are
 the page's lede (kept with the first article) or, when they are a whole text, an article of their own.
 """
@@ -94,6 +95,7 @@ def _after_article_end(units: list[Unit], index: int) -> bool:
 def article_starts(units: list[Unit]) -> list[tuple[int, int]]:
     """(start, end) of each title group that opens an article."""
     starts = []
+    first_top = next((i for i, unit in enumerate(units) if unit.marked and unit.level <= 1), None)
     index = 0
     while index < len(units):
         unit = units[index]
@@ -103,7 +105,7 @@ def article_starts(units: list[Unit]) -> list[tuple[int, int]]:
                 starts.append((index, end))
                 index = end
                 continue
-            if _after_article_end(units, index) or (unit.marked and unit.level <= 1):
+            if _after_article_end(units, index) or unit.title or index == first_top:
                 end = _title_group_end(units, index, with_byline=False)
                 starts.append((index, end))
                 index = end

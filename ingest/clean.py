@@ -95,7 +95,8 @@ def normalize(blocks: list[Block]) -> list[Unit]:
         if block.kind == BlockKind.CAPTION:
             units.append(Unit(text, Role.CAPTION))
         elif marked:
-            units.append(Unit(text, Role.HEADING, block.level or (1 if block.kind == BlockKind.TITLE else 2), True))
+            is_title = block.kind == BlockKind.TITLE
+            units.append(Unit(text, Role.HEADING, block.level or (1 if is_title else 2), True, is_title))
         else:
             units.append(Unit(text, Role.HEADING if heading_shaped(text) else Role.PARAGRAPH))
     return units

@@ -50,6 +50,7 @@ class Unit:
     role: Role = Role.PARAGRAPH
     level: int = 0  # heading level the file format stated (Markdown #, HTML h2, DOCX Heading 2); 0 = none
     marked: bool = False  # the format itself marked this as a heading/title
+    title: bool = False  # the format marked it as the document's title (HTML h1 article title, DOCX Title)
 
     @property
     def is_heading(self) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ingest.models import Block, BlockKind, RawDocument
+from ingest.places import home_city
 from ingest.structure import build_documents
 
 BODY = "青河市住建局联合各街道推进红色物业建设，小区党支部、业委会和物业服务企业定期召开联席会议，协商解决居民反映的问题。"
@@ -62,3 +63,19 @@ def test_picture_story_keeps_its_captions_as_text():
     story = docs[-1]
     assert story.title == "第六届传统技艺大展开展" and not story.on_topic
     assert [p.text for p in story.passages] == ["① 参观者在大展的竹编展区了解展品。", "② 传承人在大展上展示蛋雕技艺。"]
+
+
+def test_word_style_section_headings_do_not_split_an_article():
+    docs = page("红色物业创建工作总结", BODY, "一年来的主要做法", BODY.replace("青河", "白沙"), "下一步工作打算", "近日，" + BODY,
+                kinds={0: BlockKind.TITLE, 2: BlockKind.HEADING, 4: BlockKind.HEADING})
+    (doc,) = docs
+    assert doc.title == "红色物业创建工作总结"
+    assert [p.heading for p in doc.passages] == [None, "一年来的主要做法", "下一步工作打算"]
+
+
+def test_home_city_only_when_the_text_makes_it_clear():
+    (clear,) = page("湖州红色物业四年", "我市推进红色物业建设，湖州市物管中心牵头，吴兴区、长兴县的小区率先试点。" + BODY)
+    assert clear.places[:2] == ["浙江省", "湖州市"]
+    assert home_city("我市与杭州市、宁波市交流物业管理经验。") is None  # two cities, once each: unclear
+    assert home_city("湖州市、吴兴区的做法在杭州推广。") is None  # no 我市/本市 at all
+    assert home_city("我市（湖州市）在吴兴区试点。").name == "湖州市"
