@@ -145,7 +145,12 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     elif lead:
         articles.append(titled_by_first_heading(lead, page_title))
     for number, (start, end) in enumerate(starts):
-        title, subtitle = choose_title([unit.text for unit in units[start:end]])
+        lines = [unit.text for unit in units[start:end]]
+        title, subtitle = choose_title(lines)
+        if number == 0 and page_title and not articles and title != page_title:
+            # The file stated the title (HTML/DOCX/JSONL) and dropped it from the blocks: what stands at the
+            # top is its 引题/副题, not another title.
+            title, subtitle = page_title, " ".join(SUBTITLE_DASH.sub("", line) for line in lines if line != page_title)
         body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]
         articles.append(Article(title=title, subtitle=subtitle, units=body))
     for article in articles:

@@ -177,9 +177,8 @@ def mark_credited_captions(units: list[Unit]) -> None:
         if previous and not previous.marked and previous.role in (Role.PARAGRAPH, Role.HEADING, Role.CAPTION) \
                 and len(previous.text) <= CAPTION_MAX_CHARS:
             previous.role = Role.CAPTION
-        units[index].role = Role.SOURCE
-        units[index].text = ""  # a bare photo credit ends nothing and says nothing; removed below
-    units[:] = [unit for unit in units if unit.text]
+    credits = set(standalone)  # a bare photo credit says nothing once its caption is known
+    units[:] = [unit for index, unit in enumerate(units) if index not in credits]
 
 
 def _caption_shape(unit: Unit) -> str | None:

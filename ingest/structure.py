@@ -16,7 +16,7 @@ from ingest.models import Document, DocType, Passage, RawDocument, content_id, p
 from ingest.places import home_city, places_of
 from ingest.policy import Regulation, looks_like_policy, read_regulation
 from ingest.topic import on_topic
-from ingest.units import ENUMERATION, SENTENCE_END, Role, Unit, heading_shaped
+from ingest.units import SENTENCE_END, Role, Unit
 
 MAX_TITLE_CHARS = 60
 # Top-level numbering of notices and plans ("一、总体要求") and the level below ("(一)指导思想").

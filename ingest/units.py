@@ -16,8 +16,9 @@ SENTENCE_END = "。!?！？;；…"
 CLOSERS = "”’」』)）》"
 # A heading or title is a short line; longer lines without end punctuation are broken paragraphs.
 HEADING_MAX_CHARS = 40
-# Characters a new sentence or heading never starts with: a block starting so continues the previous one.
-NON_INITIAL = ",，、。.;；:：!！?？)）》」』的地得了着过们"
+# Punctuation a new sentence or heading never starts with: a block starting so continues the previous one.
+# (No particles: 的确, 地下, 得益于, 了解, 着力, 过去 all open sentences.)
+NON_INITIAL = ",，、。.;；:：!！?？)）》」』"
 # Characters a heading never ends with: a block ending so continues into the next one.
 CONTINUING_END = ",，、:：(（《「『—-"
 CJK = r"\u3400-\u9fff"

@@ -79,3 +79,10 @@ def test_home_city_only_when_the_text_makes_it_clear():
     assert home_city("我市与杭州市、宁波市交流物业管理经验。") is None  # two cities, once each: unclear
     assert home_city("湖州市、吴兴区的做法在杭州推广。") is None  # no 我市/本市 at all
     assert home_city("我市（湖州市）在吴兴区试点。").name == "湖州市"
+
+
+def test_title_stated_by_the_file_wins_over_a_subtitle_at_the_top():
+    blocks = [Block("——我市红色物业助力基层治理创新", BlockKind.HEADING, 3), Block("记者 张明"), Block(BODY)]
+    (doc,) = build_documents(RawDocument("a.html", "/tmp/a.html", blocks, "html", title="党建绘就红色底色"))
+    assert doc.title == "党建绘就红色底色" and doc.byline == "记者 张明"
+    assert doc.passages[0].text == "我市红色物业助力基层治理创新"
