@@ -48,10 +48,12 @@ PHOTO_CREDIT = re.compile(
     rf"|(?:^|(?<=[\s。!?！？]))\s*[(（]?资料(?:图片?|照片)[)）]?\s*$"
 )
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
-CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、]|[①-⑳]\s*\S)|[。!?]\s*图为")
+CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、])|[。!?！？]\s*图为")
 CAPTION_MAX_CHARS = 200
 # Runs of at least this many short sentences or phrases in a row are picture captions, not text or headings.
 CAPTION_RUN_MIN = 3
+# Short lines that are not captions even in a run: "联系人：张三", "（此件公开发布）", a date on its own.
+NOT_A_CAPTION = re.compile(r"[:：]|^[(（【\[]|^\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 # Bylines on their own line: "记者 田丕 通讯员 杨紫云", "本报记者 吴茗 马贺 于悦".
 BYLINE_ROLE = r"(?:本报|本刊|新华社|央视|人民日报)?(?:特约|实习|见习|首席)?(?:记者|通讯员|实习生|撰稿人?|作者|编译|整理)"
 BYLINE_LINE = re.compile(rf"^(?:{BYLINE_ROLE}[\s:：]*{PERSON}(?:[\s、,，]+{PERSON})*\s*)+$")
@@ -186,7 +188,7 @@ def _caption_shape(unit: Unit) -> str | None:
     text = unit.text
     if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
         return None
-    if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text):
+    if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text) or NOT_A_CAPTION.search(text):
         return None
     if any(mark in text[:-1] for mark in SENTENCE_END):
         return None

@@ -16,7 +16,7 @@ from ingest.units import CJK, Unit, heading_shaped
 NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
 CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 SECTION = re.compile(rf"^(?P<label>第{NUMBER}节)[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
-CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“]))(?P<body>.*)$", re.S)
+CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.S)
 # A regulation has at least this many 条 lines; news pages quoting "第X条" once or twice do not qualify.
 MIN_CLAUSES = 3
 # Adoption/revision history: dated lines that say what a body did ("…通过", "…修正", "…公布", "…施行").
@@ -85,6 +85,8 @@ def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
         elif clause_match:
             seen_structure = True
             clauses.append(Clause(clause_match["label"], chapter, section, [text]))
+        elif clauses and clauses[-1].lines == [clauses[-1].label]:
+            clauses[-1].lines[0] += " " + text  # the label stood on a line of its own
         elif clauses:
             clauses[-1].lines.append(text)
         elif seen_structure:

@@ -86,3 +86,8 @@ def test_source_note_split_off_and_ocr_spaces_removed():
 def test_markup_and_invisible_characters_removed():
     units = clean("**不忘初心 牢记使命**", "\u200b", "<!-- INFO END -->", "会议认为应统一抄表到户。")
     assert [u.text for u in units] == ["不忘初心 牢记使命", "会议认为应统一抄表到户。"]
+
+
+def test_contact_lines_and_numbered_lists_are_not_captions():
+    units = clean("联系人：张三", "电话：0571-12345678", "地址：青河市白沙路1号", "①建立小区党组织；②成立业委会。")
+    assert not texts(units, Role.CAPTION)

@@ -109,3 +109,12 @@ def test_notice_numbering_becomes_headings(tmp_path):
     assert by_text["以党建引领基层"].chapter == "一、总体要求"
     assert by_text["（一）建强小区"].chapter == "二、主要任务" and by_text["（一）建强小区"].heading == "（一）建强小区党组织"
     assert by_text["各街道要把红色"].chapter == "三、保障措施"
+
+
+def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
+    text = "青河市物业服务规定\n\n第一条\n\n为了规范物业服务，制定本规定。\n\n第二条 物业服务企业应当：\n\n①公开收费标准；\n\n②按约定维修养护；\n\n③接受业主监督。\n\n第三条 本规定自发布之日起施行。\n"
+    doc = regulation(tmp_path, "规定.txt", text)
+    clauses = [p for p in doc.passages if p.clause]
+    assert clauses[0].text == "第一条 为了规范物业服务，制定本规定。"
+    assert clauses[1].text.count("\n") == 3 and "③接受业主监督" in clauses[1].text
+    assert not doc.captions
