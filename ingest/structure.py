@@ -10,7 +10,7 @@ import re
 
 from ingest.articles import Article, split_articles
 from ingest.clean import clean_units, normalize, remove_ocr_spaces
-from ingest.dates import document_date, normalize_date
+from ingest.dates import document_date, normalize_date, page_date
 from ingest.fold import fold
 from ingest.models import Document, DocType, Passage, RawDocument, content_id, passage_id
 from ingest.places import home_city, places_of
@@ -77,7 +77,7 @@ def news_type(title: str, units: list[Unit]) -> DocType:
     return DocType.POLICY if POLICY_GENRE.search(title) and numbered >= MIN_NUMBERED_HEADINGS else DocType.NEWS
 
 
-def article_document(raw: RawDocument, article: Article) -> Document | None:
+def article_document(raw: RawDocument, article: Article, stated_date: str | None) -> Document | None:
     body_text = "\n".join(unit.text for unit in article.units if unit.role == Role.PARAGRAPH)
     fallback = body_text or "\n".join(article.captions)
     if not fallback.strip():
@@ -89,7 +89,7 @@ def article_document(raw: RawDocument, article: Article) -> Document | None:
     for passage in passages:
         passage.passage_id = passage_id(doc_id, passage.ordinal)
     lede = passages[1 if article.subtitle and len(passages) > 1 else 0].text
-    date, inferred = document_date(raw.date, article.dateline, lede, text)
+    date, inferred = document_date(stated_date, article.dateline, lede, text)
     full = f"{title}\n{text}"
     return Document(
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=news_type(title, article.units),
@@ -126,6 +126,7 @@ def build_documents(raw: RawDocument) -> list[Document]:
         for unit in units:
             unit.text = remove_ocr_spaces(unit.text)
         return [regulation_document(raw, read_regulation(units, raw.title), units)]
+    stated_date = raw.date or page_date([unit.text for unit in units])
     articles = split_articles(clean_units(units), raw.title)
-    documents = [article_document(raw, article) for article in articles]
+    documents = [article_document(raw, article, stated_date) for article in articles]
     return [document for document in documents if document is not None]

@@ -86,3 +86,15 @@ def test_title_stated_by_the_file_wins_over_a_subtitle_at_the_top():
     (doc,) = build_documents(RawDocument("a.html", "/tmp/a.html", blocks, "html", title="党建绘就红色底色"))
     assert doc.title == "党建绘就红色底色" and doc.byline == "记者 张明"
     assert doc.passages[0].text == "我市红色物业助力基层治理创新"
+
+
+def test_newspaper_page_with_masthead_and_datelines():
+    docs = page(
+        "青河日报 2023年7月27日 星期四", "第3版 社区",
+        "小区加装电梯惠民生", "本报讯（记者 张三）近日，" + BODY,
+        "物业企业开展消防演练", "本报讯 7月25日，" + BODY.replace("青河市", "白沙区"),
+    )
+    assert [d.title for d in docs] == ["小区加装电梯惠民生", "物业企业开展消防演练"]
+    assert docs[0].byline == "记者 张三" and docs[0].date == "2023-07-27" and not docs[0].date_inferred
+    assert docs[1].date == "2023-07-27"  # the issue date, stated by the page
+    assert not any("星期四" in p.text or "第3版" in p.text for d in docs for p in d.passages)
