@@ -1,6 +1,9 @@
 """Splitting a page into articles by general layout rules: titles with bylines/datelines, source notes."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.places import home_city
 from ingest.structure import build_documents
@@ -98,3 +101,20 @@ def test_newspaper_page_with_masthead_and_datelines():
     assert docs[0].byline == "记者 张三" and docs[0].date == "2023-07-27" and not docs[0].date_inferred
     assert docs[1].date == "2023-07-27"  # the issue date, stated by the page
     assert not any("星期四" in p.text or "第3版" in p.text for d in docs for p in d.passages)
+
+
+PIECES = ["红色物业", "记者 张明", "本报讯", "7月27日", "（市物协 供稿）", "。", "，", "第一条 ", "一、", "图为", " 摄",
+          "扫码下载", "编辑：王五", "——", "小区", "\u200b", "**", "：", "2023年", "业委会换届", "择", "优选"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join), min_size=1, max_size=12),
+       st.lists(st.sampled_from(list(BlockKind)), min_size=12, max_size=12))
+def test_any_page_yields_well_formed_documents(lines, kinds):
+    blocks = [Block(line, kind) for line, kind in zip(lines, kinds)]
+    docs = build_documents(RawDocument("p.txt", "/tmp/p.txt", blocks, "txt"))
+    assert len({d.doc_id for d in docs}) == len(docs)
+    for doc in docs:
+        assert doc.title and doc.passages
+        assert all(p.text.strip() for p in doc.passages)
+        assert [p.ordinal for p in doc.passages] == list(range(len(doc.passages)))
