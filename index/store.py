@@ -54,6 +54,17 @@ CREATE TABLE IF NOT EXISTS file_documents (
     PRIMARY KEY (path, doc_id)
 );
 CREATE INDEX IF NOT EXISTS file_documents_doc ON file_documents(doc_id);
+-- Near-duplicate detection (ingest/dedup.py): each document's MinHash and its LSH band keys.
+CREATE TABLE IF NOT EXISTS signatures (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    minhash BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signature_bands (
+    band TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    PRIMARY KEY (band, doc_id)
+);
+CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
 """
 
 DOCUMENT_COLUMNS = (
@@ -164,6 +175,29 @@ class Store:
             "INSERT INTO passages(passage_id, doc_id, ordinal, heading, clause, chapter, text) VALUES (?,?,?,?,?,?,?)",
             [(p.passage_id, document.doc_id, p.ordinal, p.heading, p.clause, p.chapter, p.text) for p in document.passages],
         )
+
+    # -- near-duplicate signatures ---------------------------------------------------------------
+
+    def save_signature(self, doc_id: str, minhash: bytes, bands: list[str]) -> None:
+        """Kept until the document is deleted (or replaced: the cascade drops it, the pipeline saves it anew)."""
+        with self.transaction() as db:
+            if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
+                return
+            db.execute("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc_id, minhash))
+            db.execute("DELETE FROM signature_bands WHERE doc_id = ?", (doc_id,))
+            db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)", [(b, doc_id) for b in bands])
+
+    def similar_signatures(self, bands: list[str]) -> list[tuple[str, str | None, bytes]]:
+        """(doc_id, canonical_id, minhash) of stored documents sharing at least one band key."""
+        if not bands:
+            return []
+        rows = self.db.execute(
+            "SELECT s.doc_id, d.canonical_id, s.minhash FROM signatures s JOIN documents d USING (doc_id) "
+            f"WHERE s.doc_id IN (SELECT doc_id FROM signature_bands WHERE band IN ({', '.join('?' * len(bands))})) "
+            "ORDER BY d.ingested_at, s.doc_id",
+            bands,
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     # -- reading -----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.library import Library
+from ingest.dedup import link_near_duplicates
 from ingest.errors import EmptyDocument, IngestError
 from ingest.models import Document
 from ingest.parsers import PARSERS, parse
@@ -153,9 +154,14 @@ def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
         if state:
             stale.update(doc_id for doc_id in state.doc_ids if doc_id not in new_ids)
     removed = [doc_id for doc_id in stale if not _referenced_elsewhere(store, doc_id, batch)]
+    signatures = link_near_duplicates(added, store, exclude=set(removed))
     library.index.update(added, removed)
     for outcome, key, sha, documents in batch:
         store.replace_file(key, sha, documents)
+        ids = {document.doc_id for document in documents}
+        for own in signatures:
+            if own.doc_id in ids:
+                store.save_signature(own.doc_id, own.to_bytes(), own.bands)
         for reported in (outcome, *outcome.problems):
             report.outcomes.append(reported)
             if on_outcome:

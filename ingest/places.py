@@ -24,6 +24,7 @@ LOCAL_SUFFIXES = ("街道", "社区", "小区", "花园", "家园", "新村", "�
 LOCAL_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,8}}?(?:{'|'.join(LOCAL_SUFFIXES)})")
 # "我市/本市" refers to the document's home city when the text names one city far more than others.
 HOME_CITY_MARKERS = ("我市", "本市", "全市")
+HOME_CITY_MIN_MENTIONS = 2
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,11 @@ def places_of(text: str, limit: int = 12) -> list[str]:
 
 
 def home_city(text: str) -> Division | None:
-    """The city "我市/本市" refers to: the most-named city, when the text uses such a marker at all."""
+    """The city "我市/本市" refers to: the city the text names most, when it does so clearly.
+
+    Clearly = the text uses such a marker, names that city (or places in it) at least HOME_CITY_MIN_MENTIONS
+    times, and no other city as often; otherwise the home city is left unknown rather than guessed.
+    """
     if not any(marker in text for marker in HOME_CITY_MARKERS):
         return None
     counts: dict[str, int] = {}
@@ -150,10 +155,10 @@ def home_city(text: str) -> Division | None:
         city_code = mention.division.code[:4] + "00"
         if mention.division.level != "province" and city_code in DIVISION_DATA:
             counts[city_code] = counts.get(city_code, 0) + 1
-    if not counts:
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < HOME_CITY_MIN_MENTIONS or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
-    best = max(counts, key=lambda c: counts[c])
-    return Division(best, DIVISION_DATA[best])
+    return Division(ranked[0][0], DIVISION_DATA[ranked[0][0]])
 
 
 def local_places(text: str) -> list[tuple[str, int, int]]:

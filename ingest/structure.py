@@ -1,87 +1,132 @@
 """RawDocument → Documents: the ordered stages after parsing.
 
-clean blocks → split into articles → build each article's passages and metadata → Document.
+normalise lines → regulation? (policy.py: one passage per 条) : clean (clean.py) → split into articles
+(articles.py) → passages with their headings → metadata: date (dates.py), places (places.py), topic (topic.py).
+Near-duplicate linking needs the store and happens in the pipeline (dedup.py).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ingest.articles import Article, split_articles
+from ingest.clean import clean_units, normalize, remove_ocr_spaces
+from ingest.dates import document_date, normalize_date, page_date
 from ingest.fold import fold
-from ingest.models import Block, BlockKind, DocType, Document, Passage, RawDocument, content_id, passage_id
+from ingest.models import Document, DocType, Passage, RawDocument, content_id, passage_id
+from ingest.places import home_city, places_of
+from ingest.policy import Regulation, looks_like_policy, read_regulation
+from ingest.topic import on_topic
+from ingest.units import SENTENCE_END, Role, Unit
 
 MAX_TITLE_CHARS = 60
-SENTENCE_END = "。!?!?;;…"
-CLAUSE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇两\d]+条)[\s\u3000]*")
+# Top-level numbering of notices and plans ("一、总体要求") and the level below ("(一)指导思想").
+TOP_NUMBERING = re.compile(r"^[一二三四五六七八九十百]+[、.．]")
+SUB_NUMBERING = re.compile(r"^[(（][一二三四五六七八九十百]+[)）]")
+# "(一)加强组织领导。各地要…": a numbered paragraph whose first short sentence is its heading.
+NUMBERED_LEAD = re.compile(r"^(?P<lead>(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）])[^。;;!?]{2,24})[。;;]")
+# Titles naming an official genre; with numbered headings such a text is a policy document.
+POLICY_GENRE = re.compile(r"(条例|办法|规定|细则|通知|方案|意见|决定|规则|规范|指引|公告|通告|纲要|规划|守则|准则|标准)$")
+MIN_NUMBERED_HEADINGS = 2
 
 
-@dataclass
-class Article:
-    """One article of a page (or the whole file): its own title and body blocks."""
-
-    title: str | None
-    blocks: list[Block]
-    byline: str | None = None
-    date: str | None = None
-    captions: list[str] = field(default_factory=list)
-
-
-def split_articles(raw: RawDocument, blocks: list[Block]) -> list[Article]:
-    title = raw.title
-    body = list(blocks)
-    if title is None and body and _looks_like_title(body[0]):
-        title = body.pop(0).text
-    return [Article(title=title, blocks=body, date=raw.date)]
-
-
-def _looks_like_title(block: Block) -> bool:
-    if block.kind in (BlockKind.TITLE, BlockKind.HEADING):
-        return True
-    return len(block.text) <= MAX_TITLE_CHARS and block.text[-1] not in SENTENCE_END
-
-
-def passages_of(doc_id: str, blocks: list[Block]) -> list[Passage]:
+def passages_of(doc_id: str, units: list[Unit], lead: str | None = None) -> list[Passage]:
+    """Paragraphs (or, for a picture story, its captions) under their section headings."""
     passages: list[Passage] = []
-    heading = None
-    for block in blocks:
-        if block.kind in (BlockKind.HEADING, BlockKind.TITLE):
-            heading = block.text
+
+    def add(text: str, heading: str | None = None, chapter: str | None = None) -> None:
+        passages.append(Passage(passage_id(doc_id, len(passages)), len(passages), text, heading, chapter=chapter))
+
+    if lead:
+        add(lead)
+    chapter = heading = None
+    body = [unit for unit in units if unit.role in (Role.PARAGRAPH, Role.HEADING)]
+    if not any(unit.role == Role.PARAGRAPH for unit in body):
+        body = [Unit(unit.text) for unit in units if unit.role == Role.CAPTION]
+    for unit in body:
+        if unit.role == Role.HEADING:
+            if TOP_NUMBERING.match(unit.text):
+                chapter, heading = unit.text, None
+            else:
+                heading = unit.text
             continue
-        if block.kind == BlockKind.CAPTION:
-            continue
-        clause = CLAUSE.match(block.text)
-        ordinal = len(passages)
-        passages.append(
-            Passage(passage_id(doc_id, ordinal), ordinal, block.text, heading, clause.group(1) if clause else None)
-        )
+        numbered = NUMBERED_LEAD.match(unit.text)
+        if numbered and TOP_NUMBERING.match(unit.text):
+            chapter, heading = numbered["lead"], None
+            add(unit.text, None, chapter)
+        else:
+            add(unit.text, numbered["lead"] if numbered else heading, chapter)
     return passages
 
 
-def doc_type_of(passages: list[Passage]) -> DocType:
-    clauses = sum(1 for p in passages if p.clause)
-    return DocType.POLICY if clauses >= 3 else DocType.NEWS
+def first_sentence(text: str) -> str:
+    match = re.match(rf"[^{SENTENCE_END}\n]{{1,{MAX_TITLE_CHARS}}}", text.strip())
+    return (match.group(0) if match else text.strip()[:MAX_TITLE_CHARS]).strip()
 
 
-def to_document(raw: RawDocument, article: Article) -> Document | None:
-    text = "\n".join(block.text for block in article.blocks if block.kind != BlockKind.CAPTION)
-    if not text.strip():
+def places_with_home(text: str) -> list[str]:
+    """Places named, plus the home city "我市/本市" stands for when the text makes it clear."""
+    places = places_of(text)
+    city = home_city(text)
+    if city is not None:
+        places += [name for name in city.chain if name not in places]
+    return places
+
+
+def news_type(title: str, units: list[Unit]) -> DocType:
+    numbered = sum(1 for unit in units if unit.is_heading and (TOP_NUMBERING.match(unit.text) or SUB_NUMBERING.match(unit.text)))
+    return DocType.POLICY if POLICY_GENRE.search(title) and numbered >= MIN_NUMBERED_HEADINGS else DocType.NEWS
+
+
+def article_document(raw: RawDocument, article: Article, stated_date: str | None) -> Document | None:
+    body_text = "\n".join(unit.text for unit in article.units if unit.role == Role.PARAGRAPH)
+    fallback = body_text or "\n".join(article.captions)
+    if not fallback.strip():
         return None
-    title = article.title or _first_sentence(text)
+    title = article.title or raw.title or first_sentence(fallback)
+    passages = passages_of("", article.units, article.subtitle)
+    text = "\n".join(passage.text for passage in passages)
     doc_id = content_id(fold(title), fold(text))
-    passages = passages_of(doc_id, article.blocks)
+    for passage in passages:
+        passage.passage_id = passage_id(doc_id, passage.ordinal)
+    lede = passages[1 if article.subtitle and len(passages) > 1 else 0].text
+    date, inferred = document_date(stated_date, article.dateline, lede, text)
+    full = f"{title}\n{text}"
     return Document(
-        doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=doc_type_of(passages),
-        passages=passages, date=article.date, byline=article.byline, publisher=raw.publisher, url=raw.url,
-        captions=article.captions,
+        doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=news_type(title, article.units),
+        passages=passages, date=date, date_inferred=inferred, places=places_with_home(full), on_topic=on_topic(full),
+        byline=article.byline, publisher=raw.publisher or article.supplier, url=raw.url, captions=article.captions,
     )
 
 
-def _first_sentence(text: str) -> str:
-    match = re.match(rf"[^{SENTENCE_END}\n]{{1,{MAX_TITLE_CHARS}}}", text.strip())
-    return match.group(0) if match else text.strip()[:MAX_TITLE_CHARS]
+def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Unit]) -> Document:
+    title = regulation.title or raw.title or first_sentence(units[0].text)
+    texts: list[tuple[str, str | None, str | None, str | None]] = []
+    if regulation.history:
+        texts.append(("\n".join(regulation.history), None, None, None))
+    texts += [(line, None, None, None) for line in regulation.front]
+    texts += [(clause.text, clause.section, clause.label, clause.chapter) for clause in regulation.clauses]
+    doc_id = content_id(fold(title), fold("\n".join(text for text, *_ in texts)))
+    passages = [
+        Passage(passage_id(doc_id, ordinal), ordinal, text, heading, clause, chapter)
+        for ordinal, (text, heading, clause, chapter) in enumerate(texts)
+    ]
+    full = f"{title}\n" + "\n".join(passage.text for passage in passages)
+    return Document(
+        doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY, passages=passages,
+        date=regulation.date or normalize_date(raw.date), places=places_with_home(full), on_topic=on_topic(full),
+        publisher=raw.publisher, url=raw.url,
+    )
 
 
 def build_documents(raw: RawDocument) -> list[Document]:
-    blocks = [block for block in raw.blocks if block.text.strip()]
-    documents = [to_document(raw, article) for article in split_articles(raw, blocks)]
+    units = normalize(raw.blocks)
+    if not units:
+        return []
+    if looks_like_policy(units):
+        for unit in units:
+            unit.text = remove_ocr_spaces(unit.text)
+        return [regulation_document(raw, read_regulation(units, raw.title), units)]
+    stated_date = raw.date or page_date([unit.text for unit in units])
+    articles = split_articles(clean_units(units), raw.title)
+    documents = [article_document(raw, article, stated_date) for article in articles]
     return [document for document in documents if document is not None]

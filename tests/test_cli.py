@@ -20,7 +20,7 @@ def test_ingest_search_list_show_json(tmp_path, corpus_copy):
     assert hits["total"] >= 1 and "业账社管" in hits["hits"][0]["text"]
 
     listing = json.loads(run("list", "--home", home, "--json").output)
-    assert len(listing) == 5 and all("on_topic" in doc for doc in listing)
+    assert len(listing) == 11 and all("on_topic" in doc for doc in listing)
 
     shown = json.loads(run("show", listing[0]["doc_id"], "--home", home, "--json").output)
     assert shown["doc_id"] == listing[0]["doc_id"] and shown["passages"]

@@ -1,0 +1,100 @@
+"""Regulations (条例, 办法, 规定…): 第X章/第X节/第X条 structure, adoption history, one passage per 条.
+
+Each 条 is a passage whose `clause` is its label ("第十二条") and whose `chapter` is its chapter line
+("第三章 业主大会和业主委员会"); a 节 becomes the passage heading. The 款 and 项 that follow a 条 on their own
+lines stay inside that 条's text. The lines before the first 章/条 — title, adoption and revision history,
+table of contents — are read for the title and date; the history is kept as the first passage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.dates import find_dates
+from ingest.units import CJK, Unit, heading_shaped
+
+NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
+CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
+SECTION = re.compile(rf"^(?P<label>第{NUMBER}节)[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
+CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.S)
+# A regulation has at least this many 条 lines; news pages quoting "第X条" once or twice do not qualify.
+MIN_CLAUSES = 3
+# Adoption/revision history: dated lines that say what a body did ("…通过", "…修正", "…公布", "…施行").
+HISTORY_VERB = re.compile(r"通过|修正|修订|修改|批准|公布|发布|施行|废止|印发")
+HISTORY_MAX_CHARS = 400
+# Spaces inside short chapter titles are typesetting ("总  则" → "总则").
+SPACED_TITLE = re.compile(rf"(?<=[{CJK}])[\s\u3000]+(?=[{CJK}])")
+
+
+@dataclass
+class Clause:
+    label: str
+    chapter: str | None
+    section: str | None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class Regulation:
+    title: str | None
+    history: list[str]
+    clauses: list[Clause]
+    date: str | None
+    front: list[str] = field(default_factory=list)  # other lines outside any 条 (preamble, 目录)
+
+
+def looks_like_policy(units: list[Unit]) -> bool:
+    return sum(1 for unit in units if CLAUSE.match(unit.text)) >= MIN_CLAUSES
+
+
+def division_title(label: str, title: str) -> str:
+    title = SPACED_TITLE.sub("", title.strip())
+    return f"{label} {title}" if title else label
+
+
+def is_history(text: str) -> bool:
+    return len(text) <= HISTORY_MAX_CHARS and bool(HISTORY_VERB.search(text)) and any(
+        mention.year for mention in find_dates(text)
+    )
+
+
+def history_date(history: list[str]) -> str | None:
+    """The latest dated act in the history: the date of the text in force."""
+    dates = [mention.iso for line in history for mention in find_dates(line) if mention.iso]
+    return max(dates) if dates else None
+
+
+def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
+    title = stated_title
+    history: list[str] = []
+    front: list[str] = []
+    clauses: list[Clause] = []
+    chapter = section = None
+    seen_structure = False
+    for unit in units:
+        text = unit.text.strip()
+        chapter_match, section_match, clause_match = CHAPTER.match(text), SECTION.match(text), CLAUSE.match(text)
+        if chapter_match:
+            chapter, section, seen_structure = division_title(chapter_match["label"], chapter_match["title"]), None, True
+        elif section_match:
+            section, seen_structure = division_title(section_match["label"], section_match["title"]), True
+        elif clause_match:
+            seen_structure = True
+            clauses.append(Clause(clause_match["label"], chapter, section, [text]))
+        elif clauses and clauses[-1].lines == [clauses[-1].label]:
+            clauses[-1].lines[0] += " " + text  # the label stood on a line of its own
+        elif clauses:
+            clauses[-1].lines.append(text)
+        elif seen_structure:
+            front.append(text)
+        elif title is None and (unit.marked or heading_shaped(text)):
+            title = text
+        elif is_history(text.strip("()() ")):
+            history.append(text)
+        elif text != title:
+            front.append(text)
+    return Regulation(title, history, clauses, history_date(history), front)
