@@ -87,6 +87,43 @@ def _plain(snippet: str) -> str:
     return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
 
 
+@main.command(name="eval")
+@click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("tests/relevance/judgments.toml"), show_default=True, help="评测标注文件")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="评测用数据目录(默认临时目录,用后删除)")
+@click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
+@JSON_OPTION
+def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) -> None:
+    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退)。"""
+    import tempfile
+
+    from index.relevance import JudgmentError, evaluate_all, load_judgments
+
+    judged = load_judgments(judgments)
+    with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
+        library = Library(home or scratch)
+        report = ingest_paths(judged.documents, library)
+        if report.failed:
+            raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
+        try:
+            reports = evaluate_all(library, judged)
+        except JudgmentError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        emit_json([r.to_json() for r in reports])
+        return
+    click.echo(f"评测集 {judgments}:{len(judged.queries)} 个查询,按段落排名,前 10 条")
+    click.echo(f"{'配置':<10}{'nDCG@10':>10}{'MRR':>10}{'recall@10':>12}")
+    for r in reports:
+        click.echo(f"{r.name:<10}{r.mean('ndcg'):>10.3f}{r.mean('rr'):>10.3f}{r.mean('recall'):>12.3f}")
+    if per_query:
+        full = reports[0]
+        for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
+            others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
+            click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
+
+
 @main.command(name="list")
 @HOME_OPTION
 @JSON_OPTION
