@@ -7,20 +7,21 @@ the result.
 How one unquoted part matches (the relevance rules, each weaker than the one before):
 - its words as words in title, headings or body (field weights live in the schema: title > heading > body);
 - their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
 - the grams fallback: the part as a character substring, for names jieba does not know and 1-2 character
   queries, weighted lowest by the schema's grams boost.
-A part of two words needs both; a longer part (a question such as 老旧小区没有物业怎么办) needs any of its
+A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer part (a question such as 老旧小区没有物业怎么办) needs any of its
 words, with a coordination bonus for each further word matched, so one missing word does not lose the passage.
-Words that stand close together in a passage earn a proximity bonus.
+Words that stand close together in a passage, in the order typed (stop words included), earn a proximity bonus.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as q
 
-from index.analysis import analyze, gram_phrase, is_cjk, query_words
+from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, query_words
 from index.synonyms import synonyms_of
 from ingest.fold import fold
 
@@ -31,6 +32,10 @@ SHOULD_MATCH_FROM = 3  # a part with this many words or more is read as a questi
 COORDINATION_SCALE = 2.0  # how strongly matching more of a question's words raises the score
 PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
 PROXIMITY_WEIGHT = 0.5
+COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
+COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
+MIN_COMPOUND = 4  # shorter words are not split into parts
+SHORT_QUERY = 2  # a part of at most this many characters also matches as a substring anywhere
 MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
     "place": "place", "地区": "place", "地点": "place",
@@ -131,8 +136,13 @@ def main_words(text: str) -> list[str]:
     return [term.text for term in analyze(text) if term.main]
 
 
-def word_query(word: str, options: QueryOptions) -> tuple[q.Query, list[str]]:
-    """One analysed word with its synonyms and substring fallback; returns the query and what to highlight."""
+def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q.Query, list[str]]:
+    """One analysed word with its synonyms and substring fallback; returns the query and what to highlight.
+
+    The substring fallback is for words the dictionary does not know (names) and for `short` queries of one
+    or two characters, which users mean as "anywhere"; a known word already matches inside longer words
+    through the sub-words the analyzer indexes, and counting it again as characters only adds noise.
+    """
     alternatives: list[q.Query] = [fields_query([word])]
     marks = [word]
     if options.synonyms:
@@ -141,11 +151,21 @@ def word_query(word: str, options: QueryOptions) -> tuple[q.Query, list[str]]:
             if words:
                 alternatives.append(fields_query(words, SYNONYM_WEIGHT))
                 marks.append(synonym)
-    if options.grams:
+    parts = components(word) if len(word) >= MIN_COMPOUND else []
+    if parts:
+        alternatives.append(
+            q.Or([q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT) for name in WORD_FIELDS])
+        )
+    if options.grams and (short or not is_known(word)):
         fallback = grams_query(word)
         if fallback is not None:
             alternatives.append(fallback)
     return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
+
+
+def is_weak(word: str) -> bool:
+    """A one-character Chinese word (用, 坏): too common to require, still worth a bonus where it occurs."""
+    return len(word) == 1 and is_cjk(word)
 
 
 def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
@@ -153,7 +173,9 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     words = list(dict.fromkeys(query_words(text)))
     if not words:
         return None, []
-    built = [word_query(word, options) for word in words]
+    strong = [word for word in words if not is_weak(word)] or words
+    short = len(fold(text).strip()) <= SHORT_QUERY
+    built = [word_query(word, options, short) for word in strong]
     parts = [part for part, _ in built]
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
@@ -167,9 +189,13 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
         whole = grams_query(folded)
         if whole is not None:
             core = q.Or([core, whole])
-    if len(words) > 1:
-        near = [q.Phrase(name, words, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
-        core = q.AndMaybe(core, q.Or(near))
+    as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
+    bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
+    typed = main_words(text)
+    if len(typed) > 1:
+        bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
+    if bonus:
+        core = q.AndMaybe(core, q.Or(bonus))
     return core, marks
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from index.analysis import DATA_DIR, read_word_list
+from index.wordlists import DATA_DIR, read_word_list
 from ingest.fold import fold
 
 SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
@@ -37,6 +37,12 @@ def parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=4)
 def synonym_table(path: Path = SYNONYMS_FILE) -> dict[str, tuple[str, ...]]:
     return parse_synonyms(read_word_list(path)) if path.exists() else {}
+
+
+def synonym_words() -> set[str]:
+    """Every form the table names; the segmenter keeps each one whole."""
+    table = synonym_table()
+    return set(table) | {word for others in table.values() for word in others}
 
 
 def synonyms_of(word: str) -> tuple[str, ...]:
