@@ -103,6 +103,12 @@ def normalize_date(value: str) -> str:
     return "-".join([head, *(part.zfill(2) for part in rest)])
 
 
+def check_year(value: str) -> str:
+    if not (YEAR.fullmatch(value) or YEAR_RANGE.fullmatch(value)):
+        raise QuerySyntaxError(f"year: 需要四位年份或年份范围,例如 year:2023 或 year:2020-2023(收到 {value})")
+    return value
+
+
 def _year_query(year: str) -> q.Query:
     span = YEAR_RANGE.fullmatch(year)
     if span:
@@ -262,9 +268,7 @@ def _add_filter(filters: Filters, name: str, value: str) -> None:
     if name == "place":
         filters.places.append(value)
     elif name == "year":
-        if not (YEAR.fullmatch(value) or YEAR_RANGE.fullmatch(value)):
-            raise QuerySyntaxError(f"year: 需要四位年份或年份范围,例如 year:2023 或 year:2020-2023(收到 {value})")
-        filters.years.append(value)
+        filters.years.append(check_year(value))
     elif name == "type":
         filters.doc_types.append(value)
     elif name == "source":

@@ -68,10 +68,16 @@ class SearchResult:
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.q, request.filters, request.options)
+    return run_query(library, request, parsed.query, parsed.filters.to_query(), parsed.highlights)
+
+
+def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
+              highlights: list[str]) -> SearchResult:
+    """Rank, page and dress a built query: shared by search() and "more like this"."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
-    if parsed.query is None:
+    if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
-    query = filtered(parsed.query, parsed.filters.to_query())
+    query = filtered(query, filter_query)
     group_field = GROUP_FIELD if request.collapse else "passage_id"
     with library.index.searcher() as searcher:
         facets, total = count_facets(searcher, list(query.docs(searcher)), group_field)
@@ -88,7 +94,7 @@ def search(library: Library, request: SearchRequest) -> SearchResult:
     hits = []
     for pid, group_id, score in window:
         if pid in rows:
-            hit = _hit(rows[pid], score, parsed.highlights)
+            hit = _hit(rows[pid], score, highlights)
             hit.context = neighbours(library.store, hit.doc_id, hit.ordinal)
             if request.collapse:
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)

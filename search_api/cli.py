@@ -15,6 +15,7 @@ from search_api.errors import ApiError
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+FACET_LABELS = {"places": "地区", "year": "年份", "doc_type": "类型", "source": "来源"}
 
 
 def emit_json(data) -> None:
@@ -62,23 +63,43 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
 @HOME_OPTION
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="返回条数")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="页码")
+@click.option("--place", multiple=True, help="地区(省/市/区县任一级),可重复")
+@click.option("--year", multiple=True, help="年份,如 2023 或 2020-2023,可重复")
+@click.option("--type", "doc_type", multiple=True, help="文档类型 news/policy/other,可重复")
+@click.option("--source", multiple=True, help="来源文件名,可重复")
+@click.option("--date-from", default=None, help="起始日期,如 2023-01-01")
+@click.option("--date-to", default=None, help="截止日期(含),如 2023-12-31")
+@click.option("--on-topic/--all-topics", default=True, show_default=True, help="只看红色物业主题文章 / 包含无关文章")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="按相关度或日期排序")
+@click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
 @JSON_OPTION
-def search(query: str, home: Path | None, limit: int, page: int, as_json: bool) -> None:
+def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
+           on_topic: bool, sort: str, all_passages: bool, as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     try:
-        result = service.run_search(Library(home), query, page=page, size=limit)
+        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic)
+        result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
+                                    collapse=not all_passages)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
-        data = result.to_json()
-        emit_json(data)
+        emit_json(result.to_json())
         return
-    click.echo(f"“{query}”共 {result.total} 篇文档")
+    click.echo(f"“{query}”共 {result.total} {'段' if all_passages else '篇文档'}")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
         click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
+        if hit.other_sources:
+            click.echo("   另见:" + "、".join(other["source"] for other in hit.other_sources))
         click.echo(f"   文档 {hit.doc_id}  段落 {hit.passage_id}  得分 {hit.score}")
+    facets = "  ".join(
+        f"{FACET_LABELS[name]}:" + ",".join(f"{value}({count})" for value, count in list(values.items())[:6])
+        for name, values in result.facets.items() if values
+    )
+    if facets:
+        click.echo(f"\n{facets}")
 
 
 def _plain(snippet: str) -> str:
