@@ -8,10 +8,11 @@ How one unquoted part matches (the relevance rules, each weaker than the one bef
 - its words as words in title, headings or body (field weights live in the schema: title > heading > body);
 - their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
 - its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
-- the grams fallback: the part as a character substring, for names jieba does not know and 1-2 character
-  queries, weighted lowest by the schema's grams boost.
-A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer part (a question such as 老旧小区没有物业怎么办) needs any of its
-words, with a coordination bonus for each further word matched, so one missing word does not lose the passage.
+- the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
+  two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
+A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer
+part (a question such as 老旧小区没有物业怎么办) needs any of its words, with a coordination bonus for each
+further word matched, so one missing word does not lose the passage.
 Words that stand close together in a passage, in the order typed (stop words included), earn a proximity bonus.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ PROXIMITY_WEIGHT = 0.5
 COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
 COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
 MIN_COMPOUND = 4  # shorter words are not split into parts
-SHORT_QUERY = 2  # a part of at most this many characters also matches as a substring anywhere
+SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
 MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
     "place": "place", "地区": "place", "地点": "place",
@@ -146,7 +147,7 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
     """One analysed word with its synonyms and substring fallback; returns the query and what to highlight.
 
     The substring fallback is for words the dictionary does not know (names) and for `short` queries of one
-    or two characters, which users mean as "anywhere"; a known word already matches inside longer words
+    character, which users mean as "anywhere"; a known word already matches inside longer words
     through the sub-words the analyzer indexes, and counting it again as characters only adds noise.
     """
     alternatives: list[q.Query] = [fields_query([word])]

@@ -87,7 +87,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             collapse=sorting.FieldFacet(GROUP_FIELD) if request.collapse else None, collapse_limit=1,
         )
         window = [
-            (hit["passage_id"], hit.get(GROUP_FIELD) or hit["doc_id"], hit.score or 0.0)
+            (hit["passage_id"], hit.get(GROUP_FIELD) or hit["doc_id"], _relevance(hit.score))
             for hit in results[(page - 1) * size : page * size]
         ]
     rows = library.store.passages(pid for pid, _, _ in window)
@@ -108,6 +108,13 @@ def _order(sort: str):
     if sort == "date":
         return sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()])
     return None
+
+
+def _relevance(score) -> float:
+    """The relevance score of a hit; sorted by date, Whoosh gives the sort key (date, -score) instead."""
+    if isinstance(score, tuple):
+        return -float(score[-1])
+    return float(score or 0.0)
 
 
 def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:
