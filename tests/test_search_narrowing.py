@@ -86,3 +86,25 @@ def test_hit_carries_its_neighbouring_passages(narrowing_library):
     assert hit.text.startswith("湖州市级红色物业")
     assert hit.context["prev"]["text"].startswith("湖州市推行")
     assert hit.context["next"]["text"].startswith("业主通过电子大屏")
+
+
+def test_words_standing_together_rank_above_the_same_words_apart(tmp_path):
+    from index.library import Library
+    from tests.search_fixtures import document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("apart", "甲", ["维修资金归全体业主所有,任何单位不得占用,每年向业主公布使用情况。"]),
+        document("together", "乙", ["任何单位不得占用,每年向业主公布情况,维修资金使用应当经过表决。"]),
+    ])
+    assert [hit.doc_id for hit in run(library, "维修资金使用").hits] == ["together", "apart"]
+
+
+def test_title_match_ranks_above_body_match(tmp_path):
+    from index.library import Library
+    from tests.search_fixtures import document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("body", "小区简报", ["本月小区完成了业委会换届,新一届委员就职。"]),
+        document("title", "业委会换届工作指引", ["本月小区完成了选举,新一届委员就职。"]),
+    ])
+    assert [hit.doc_id for hit in run(library, "业委会换届").hits][0] == "title"
