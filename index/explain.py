@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from index.analysis import analyze, components, gram_phrase, is_known, query_words, stopwords
 from index.library import Library
-from index.query import QueryOptions, QuerySyntaxError, parse_query
+from index.query import WORD_FIELDS, QueryOptions, QuerySyntaxError, parse_query
 from index.synonyms import synonyms_of
 from ingest.fold import fold
 
@@ -52,8 +52,18 @@ def match_word(word: dict, passage_terms: set[str], passage_text: str) -> dict:
     return {"word": word["text"], "matched": None}
 
 
+def count_passages(library: Library, words: list[dict]) -> None:
+    """How many passages use each query word as a word: 0 means the dictionary cuts the text differently."""
+    if not library.index.exists():
+        return
+    with library.index.searcher() as searcher:
+        for word in words:
+            word["passages"] = max(searcher.doc_frequency(name, word["text"]) for name in WORD_FIELDS)
+
+
 def explain(library: Library, text: str, passage_id: str | None = None) -> dict:
     result = {"query": explain_query(text)}
+    count_passages(library, result["query"]["words"])
     if passage_id is None:
         return result
     rows = library.store.passages([passage_id])

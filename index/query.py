@@ -76,6 +76,10 @@ class Filters:
     date_to: str | None = None
     on_topic_only: bool = True
 
+    def narrows(self) -> bool:
+        """Whether the user asked for a subset (the topic switch alone does not count)."""
+        return bool(self.places or self.years or self.doc_types or self.sources or self.date_from or self.date_to)
+
     def to_query(self) -> q.Query | None:
         parts: list[q.Query] = []
         if self.places:

@@ -68,7 +68,10 @@ class SearchResult:
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.q, request.filters, request.options)
-    return run_query(library, request, parsed.query, parsed.filters.to_query(), parsed.highlights)
+    query = parsed.query
+    if query is None and parsed.filters.narrows():
+        query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
+    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights)
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,

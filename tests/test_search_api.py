@@ -45,6 +45,7 @@ def test_analyze_shows_segmentation_and_matches(client):
     body = client.get("/api/analyze", params={"text": "业委会覆盖率", "passage_id": "weihai-0001"}).json()
     assert [word["text"] for word in body["query"]["words"]] == ["业委会", "覆盖率"]
     assert "业主委员会" in body["query"]["words"][0]["synonyms"]
+    assert body["query"]["words"][0]["passages"] == 2  # the article and its repost
     assert {m["word"]: m["matched"] for m in body["passage"]["matches"]} == {"业委会": "word", "覆盖率": "word"}
 
 

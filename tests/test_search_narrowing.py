@@ -38,6 +38,12 @@ def test_type_year_and_date_range_filters(narrowing_library):
     assert {h.doc_id for h in ranged.hits} == {"weihai"}
 
 
+def test_filters_alone_list_every_document_that_fits(narrowing_library):
+    result = run(narrowing_library, "place:湖州", sort="date")
+    assert [hit.doc_id for hit in result.hits] == ["huzhou", "huzhou-policy"]
+    assert run(narrowing_library, "").total == 0
+
+
 def test_off_topic_articles_are_hidden_unless_asked_for(narrowing_library):
     assert "changchun" not in {h.doc_id for h in run(narrowing_library, "维修").hits}
     everything = run(narrowing_library, "维修", filters=Filters(on_topic_only=False))
