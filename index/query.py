@@ -64,6 +64,7 @@ class QueryOptions:
 
     synonyms: bool = True
     grams: bool = True
+    relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
 
 
 @dataclass
@@ -191,7 +192,7 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
         core = parts[0]
-    elif len(parts) < SHOULD_MATCH_FROM:
+    elif len(parts) < SHOULD_MATCH_FROM and not options.relaxed:
         core = q.And(parts)
     else:
         core = q.Or(parts, scale=COORDINATION_SCALE)
@@ -265,8 +266,20 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
         return ParsedQuery(None, filters, highlights)
     if any(all(isinstance(part, q.Not) for part in group) for group in groups):
         raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
-    ands = [group[0] if len(group) == 1 else q.And(group) for group in groups]
+    ands = [combine(group, options.relaxed) for group in groups]
     return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights)
+
+
+def combine(group: list[q.Query], relaxed: bool) -> q.Query:
+    """The parts between ORs: all required, or when relaxed any of them (exclusions stay required)."""
+    if len(group) == 1:
+        return group[0]
+    if not relaxed:
+        return q.And(group)
+    wanted = [part for part in group if not isinstance(part, q.Not)]
+    excluded = [part.query for part in group if isinstance(part, q.Not)]
+    core = wanted[0] if len(wanted) == 1 else q.Or(wanted, scale=COORDINATION_SCALE)
+    return q.AndNot(core, q.Or(excluded)) if excluded else core
 
 
 def _add_filter(filters: Filters, name: str, value: str) -> None:

@@ -5,7 +5,8 @@ Whoosh finds and scores passages; the store supplies the text and document field
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, replace
 
 from whoosh import query as q
 from whoosh import sorting
@@ -61,17 +62,29 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     sort: str = "relevance"
+    relaxed: bool = False  # no passage had every word: these results match some of them
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
-    parsed = parse_query(request.q, request.filters, request.options)
+    """Strict first (every word, as the query says); when nothing matches, retry with every word optional."""
+    result, strict = _search(library, request, request.options)
+    if result.total == 0 and not request.options.relaxed:
+        relaxed, loose = _search(library, request, replace(request.options, relaxed=True))
+        if loose != strict:
+            relaxed.relaxed = True
+            return relaxed
+    return result
+
+
+def _search(library: Library, request: SearchRequest, options: QueryOptions) -> tuple[SearchResult, str]:
+    parsed = parse_query(request.q, deepcopy(request.filters), options)
     query = parsed.query
     if query is None and parsed.filters.narrows():
         query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
-    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights)
+    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights), repr(query)
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,

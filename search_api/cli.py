@@ -87,6 +87,8 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         emit_json(result.to_json())
         return
     click.echo(f"“{query}”共 {result.total} {'段' if all_passages else '篇文档'}")
+    if result.relaxed:
+        click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
         click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")

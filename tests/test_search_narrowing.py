@@ -44,6 +44,14 @@ def test_filters_alone_list_every_document_that_fits(narrowing_library):
     assert run(narrowing_library, "").total == 0
 
 
+def test_when_nothing_has_every_word_some_words_are_enough(narrowing_library):
+    strict = run(narrowing_library, "维修资金 音乐会", filters=Filters(on_topic_only=False))
+    assert strict.relaxed and strict.total >= 2
+    assert not run(narrowing_library, "维修资金 公开").relaxed
+    assert run(narrowing_library, "维修资金 -威海 音乐会").hits
+    assert "weihai" not in {h.doc_id for h in run(narrowing_library, "维修资金 -威海 音乐会").hits}
+
+
 def test_off_topic_articles_are_hidden_unless_asked_for(narrowing_library):
     assert "changchun" not in {h.doc_id for h in run(narrowing_library, "维修").hits}
     everything = run(narrowing_library, "维修", filters=Filters(on_topic_only=False))
