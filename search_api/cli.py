@@ -110,6 +110,35 @@ def _plain(snippet: str) -> str:
     return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
 
 
+@main.command()
+@click.argument("text")
+@click.option("--passage", "passage_id", default=None, help="与之对照的段落编号")
+@HOME_OPTION
+@JSON_OPTION
+def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool) -> None:
+    """显示查询如何分词、同义词与匹配情况(查不到时用来找原因)。"""
+    try:
+        data = service.analyze_text(Library(home), text, passage_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    for word in data["query"]["words"]:
+        notes = ["停用词,不参与检索"] if word["stopword"] else []
+        if not word["known"]:
+            notes.append("词典中没有,按字串匹配")
+        if word["synonyms"]:
+            notes.append("同义词:" + "、".join(word["synonyms"]))
+        if "passages" in word:
+            notes.append(f"{word['passages']} 个段落含此词")
+        click.echo(f"{word['text']}  " + ";".join(notes))
+    for match in data.get("passage", {}).get("matches", []):
+        how = {"word": "作为词匹配", "synonym": f"经同义词 {match.get('via')} 匹配", "substring": "仅作为字串出现",
+               None: "未出现"}[match["matched"]]
+        click.echo(f"段落中 {match['word']}:{how}")
+
+
 @main.command(name="eval")
 @click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=Path("tests/relevance/judgments.toml"), show_default=True, help="评测标注文件")

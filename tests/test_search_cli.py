@@ -42,3 +42,10 @@ def test_eval_prints_the_three_configurations(tmp_path):
     reports = {report["name"]: report for report in json.loads(result.output)}
     assert reports["全部启用"]["ndcg@10"] == 1.0 and reports["关闭同义词"]["recall@10"] == 0.0
     assert "nDCG@10" in run("eval", "--judgments", judgments).output
+
+
+def test_analyze_explains_why_a_passage_matches(tmp_path):
+    home = build_library(Library(tmp_path / "home"), NARROWING_DOCUMENTS).home
+    output = run("analyze", "业委会覆盖率", "--passage", "weihai-0001", "--home", home).output
+    assert "同义词:业主委员会" in output and "段落中 覆盖率:作为词匹配" in output
+    assert run("analyze", "维修", "--passage", "nope", "--home", home).exit_code == 1
