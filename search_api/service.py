@@ -57,12 +57,12 @@ def build_filters(places=(), years=(), doc_types=(), sources=(), date_from: str 
 
 def run_search(library: Library, text: str, page: int = 1, size: int = 10, filters: Filters | None = None,
                sort: str = "relevance", collapse: bool = True) -> SearchResult:
-    if not text or not text.strip():
-        raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业")
+    if (not text or not text.strip()) and not (filters and filters.narrows()):
+        raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业(或给出 place/year/type 等筛选条件)")
     if sort not in SORTS:
         raise BadRequest(f"sort 只能是 relevance 或 date(收到 {sort})")
     try:
-        return search(library, SearchRequest(text, page, size, filters or Filters(), sort, collapse))
+        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse))
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
 

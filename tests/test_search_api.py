@@ -22,6 +22,11 @@ def test_search_takes_filters_sort_and_returns_facets(client):
     assert {"context", "other_sources", "snippet", "clause"} <= set(body["hits"][0])
 
 
+def test_filters_without_words_list_what_fits(client):
+    body = client.get("/api/search", params={"place": "威海"}).json()
+    assert body["total"] == 1 and body["hits"][0]["other_sources"]
+
+
 def test_on_topic_is_switchable(client):
     default = client.get("/api/search", params={"q": "维修"}).json()
     everything = client.get("/api/search", params={"q": "维修", "on_topic": "false"}).json()
