@@ -16,17 +16,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
+from index.synonyms import synonym_words
+from index.wordlists import DATA_DIR, read_word_list
 from ingest.fold import fold
 
-DATA_DIR = Path(__file__).parent / "data"
 USER_DICTIONARY = DATA_DIR / "userdict.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
+SYNONYM_WORD_FREQ = 3000  # synonym-table forms become words too, so a query and a passage cut them alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +37,6 @@ class Term:
     start: int
     end: int
     main: bool  # False for a dictionary word found inside a longer word
-
-
-def read_word_list(path: Path) -> list[str]:
-    """Lines of a data file without comments and blanks."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 _lock = threading.Lock()
@@ -61,6 +56,9 @@ def segmenter() -> jieba.Tokenizer:
                     word, *rest = line.split()
                     freq = int(rest[0]) if rest and rest[0].isdigit() else None
                     tokenizer.add_word(fold(word), freq)
+                for word in synonym_words():
+                    if not tokenizer.FREQ.get(word):
+                        tokenizer.add_word(word, SYNONYM_WORD_FREQ)
                 _segmenter = tokenizer
     return _segmenter
 
@@ -105,6 +103,31 @@ def query_words(text: str) -> list[str]:
     words = [term.text for term in analyze(text) if term.main]
     kept = [word for word in words if word not in stopwords()]
     return kept or words
+
+
+def is_known(word: str) -> bool:
+    """Whether the dictionary (jieba's own plus ours) has `word`."""
+    return bool(segmenter().FREQ.get(fold(word)))
+
+
+def components(word: str) -> list[str]:
+    """The shortest dictionary words that tile a compound, left to right (物业行业党委 → 物业 行业 党委).
+
+    Lets a query for a compound also find text that uses its parts apart (行业党委 … 物业企业). Characters
+    no dictionary word starts at are skipped; a word that cannot be split returns [].
+    """
+    source = fold(word)
+    freq = segmenter().FREQ
+    parts: list[str] = []
+    index = 0
+    while index < len(source):
+        size = next((n for n in range(2, len(source) - index + 1) if freq.get(source[index : index + n])), 0)
+        if size == 0 or size == len(source):
+            index += 1
+            continue
+        parts.append(source[index : index + size])
+        index += size
+    return parts if len(parts) > 1 else []
 
 
 def grams(text: str, *, folded: bool = False) -> list[Term]:

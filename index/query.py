@@ -1,21 +1,43 @@
 """User query text → a Whoosh query, filters and the strings to highlight.
 
-Syntax: words separated by spaces are ANDed; "quoted phrases" match exactly; OR between two parts; NOT or a
-leading - excludes; field filters place:威海 type:policy year:2023 source:文件名 narrow the result.
-Each word matches as a word in title, headings or body, or - ranked lower - as a character substring
-(the fallback that finds names jieba does not know).
+Syntax: parts separated by spaces are ANDed; "quoted phrases" match exactly; OR between two parts; NOT or a
+leading - excludes; field filters place:威海 type:policy year:2023 (or year:2020-2023) source:文件名 narrow
+the result.
+
+How one unquoted part matches (the relevance rules, each weaker than the one before):
+- its words as words in title, headings or body (field weights live in the schema: title > heading > body);
+- their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
+- the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
+  two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
+A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer
+part (a question such as 老旧小区没有物业怎么办) needs any of its words, with a coordination bonus for each
+further word matched, so one missing word does not lose the passage.
+Words that stand close together in a passage, in the order typed (stop words included), earn a proximity bonus.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as q
 
-from index.analysis import analyze, gram_phrase, query_words
+from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, query_words
+from index.synonyms import synonyms_of
 from ingest.fold import fold
 
 WORD_FIELDS = ("title", "heading", "body")
+PROXIMITY_FIELDS = ("title", "body")
+SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
+SHOULD_MATCH_FROM = 3  # a part with this many words or more is read as a question: words become optional
+COORDINATION_SCALE = 2.0  # how strongly matching more of a question's words raises the score
+PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
+PROXIMITY_WEIGHT = 0.5
+COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
+COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
+MIN_COMPOUND = 4  # shorter words are not split into parts
+SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
+MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
     "place": "place", "地区": "place", "地点": "place",
     "type": "type", "类型": "type",
@@ -24,10 +46,25 @@ FILTER_ALIASES = {
 }
 DOC_TYPE_ALIASES = {"新闻": "news", "报道": "news", "政策": "policy", "法规": "policy", "其他": "other"}
 TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+YEAR = re.compile(r"\d{4}")
+YEAR_RANGE = re.compile(r"(\d{4})(?:-|~|\.\.)(\d{4})")
+DATE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
+AND_WORDS = ("AND", "&&", "且")
+OR_WORDS = ("OR", "||", "或")
+NOT_WORDS = ("NOT", "非")
 
 
 class QuerySyntaxError(ValueError):
     """A query a user typed that we cannot read; the message says what to fix (in Chinese)."""
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """Switches for the relevance evaluation: each shows what its part adds."""
+
+    synonyms: bool = True
+    grams: bool = True
+    relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
 
 
 @dataclass
@@ -36,21 +73,53 @@ class Filters:
     years: list[str] = field(default_factory=list)
     doc_types: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    on_topic_only: bool = False
+    date_from: str | None = None
+    date_to: str | None = None
+    on_topic_only: bool = True
+
+    def narrows(self) -> bool:
+        """Whether the user asked for a subset (the topic switch alone does not count)."""
+        return bool(self.places or self.years or self.doc_types or self.sources or self.date_from or self.date_to)
 
     def to_query(self) -> q.Query | None:
         parts: list[q.Query] = []
         if self.places:
             parts.append(q.Or([q.Prefix("places", fold(place)) for place in self.places]))
         if self.years:
-            parts.append(q.Or([q.Term("year", year) for year in self.years]))
+            parts.append(q.Or([_year_query(year) for year in self.years]))
         if self.doc_types:
             parts.append(q.Or([q.Term("doc_type", DOC_TYPE_ALIASES.get(t, t)) for t in self.doc_types]))
         if self.sources:
             parts.append(q.Or([q.Term("source", source) for source in self.sources]))
+        if self.date_from or self.date_to:
+            low = normalize_date(self.date_from) if self.date_from else None
+            high = normalize_date(self.date_to) + "\uffff" if self.date_to else None
+            parts.append(q.TermRange("date", low or "0", high))
         if self.on_topic_only:
             parts.append(q.Term("on_topic", True))
         return q.And(parts) if parts else None
+
+
+def normalize_date(value: str) -> str:
+    """2023, 2023-6 or 2023-06-01 → zero-padded ISO prefix; the index stores dates as YYYY-MM-DD."""
+    value = value.strip()
+    if not DATE.fullmatch(value):
+        raise QuerySyntaxError(f"日期格式应为 2023、2023-06 或 2023-06-01(收到 {value})")
+    head, *rest = value.split("-")
+    return "-".join([head, *(part.zfill(2) for part in rest)])
+
+
+def check_year(value: str) -> str:
+    if not (YEAR.fullmatch(value) or YEAR_RANGE.fullmatch(value)):
+        raise QuerySyntaxError(f"year: 需要四位年份或年份范围,例如 year:2023 或 year:2020-2023(收到 {value})")
+    return value
+
+
+def _year_query(year: str) -> q.Query:
+    span = YEAR_RANGE.fullmatch(year)
+    if span:
+        return q.TermRange("year", span.group(1), span.group(2))
+    return q.Term("year", year)
 
 
 @dataclass
@@ -60,54 +129,117 @@ class ParsedQuery:
     highlights: list[str]
 
 
-def word_query(word: str) -> q.Query:
-    """One analysed word: as a word in any text field, or as a substring in the gram field."""
-    options: list[q.Query] = [q.Term(name, word) for name in WORD_FIELDS]
-    bigrams = gram_phrase(word)
-    if len(bigrams) == 1:
-        options.append(q.Term("grams", bigrams[0]))
-    elif bigrams:
-        options.append(q.Phrase("grams", bigrams))
-    return q.Or(options)
+def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
+    """One word, or a run of words as a phrase, in any text field."""
+    if len(words) == 1:
+        return q.Or([q.Term(name, words[0], boost=boost) for name in WORD_FIELDS])
+    return q.Or([q.Phrase(name, words, boost=boost) for name in WORD_FIELDS])
 
 
-def text_query(text: str) -> tuple[q.Query | None, list[str]]:
-    words = query_words(text)
+def grams_query(text: str) -> q.Query | None:
+    """`text` as a character substring in the fallback field (consecutive bigrams)."""
+    bigrams = gram_phrase(text)
+    if not bigrams:
+        return None
+    return q.Term("grams", bigrams[0]) if len(bigrams) == 1 else q.Phrase("grams", bigrams)
+
+
+def main_words(text: str) -> list[str]:
+    return [term.text for term in analyze(text) if term.main]
+
+
+def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q.Query, list[str]]:
+    """One analysed word with its synonyms and substring fallback; returns the query and what to highlight.
+
+    The substring fallback is for words the dictionary does not know (names) and for `short` queries of one
+    character, which users mean as "anywhere"; a known word already matches inside longer words
+    through the sub-words the analyzer indexes, and counting it again as characters only adds noise.
+    """
+    alternatives: list[q.Query] = [fields_query([word])]
+    marks = [word]
+    if options.synonyms:
+        for synonym in synonyms_of(word):
+            words = main_words(synonym)
+            if words:
+                alternatives.append(fields_query(words, SYNONYM_WEIGHT))
+                marks.append(synonym)
+    parts = components(word) if len(word) >= MIN_COMPOUND else []
+    if parts:
+        alternatives.append(
+            q.Or([q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT) for name in WORD_FIELDS])
+        )
+    if options.grams and (short or not is_known(word)):
+        fallback = grams_query(word)
+        if fallback is not None:
+            alternatives.append(fallback)
+    return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
+
+
+def is_weak(word: str) -> bool:
+    """A one-character Chinese word (用, 坏): too common to require, still worth a bonus where it occurs."""
+    return len(word) == 1 and is_cjk(word)
+
+
+def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
+    """One unquoted part of the query (see the module docstring for how its words combine)."""
+    words = list(dict.fromkeys(query_words(text)))
     if not words:
         return None, []
-    return (word_query(words[0]) if len(words) == 1 else q.And([word_query(w) for w in words])), words
+    strong = [word for word in words if not is_weak(word)] or words
+    short = len(fold(text).strip()) <= SHORT_QUERY
+    built = [word_query(word, options, short) for word in strong]
+    parts = [part for part, _ in built]
+    marks = [mark for _, part_marks in built for mark in part_marks]
+    if len(parts) == 1:
+        core = parts[0]
+    elif len(parts) < SHOULD_MATCH_FROM and not options.relaxed:
+        core = q.And(parts)
+    else:
+        core = q.Or(parts, scale=COORDINATION_SCALE)
+    folded = fold(text)
+    if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
+        whole = grams_query(folded)
+        if whole is not None:
+            core = q.Or([core, whole])
+    as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
+    bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
+    typed = main_words(text)
+    if len(typed) > 1:
+        bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
+    if bonus:
+        core = q.AndMaybe(core, q.Or(bonus))
+    return core, marks
 
 
-def phrase_query(text: str) -> tuple[q.Query | None, list[str]]:
+def phrase_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
     folded = fold(text).strip()
     if not folded:
         return None, []
-    words = [term.text for term in analyze(folded, folded=True) if term.main]
-    options: list[q.Query] = []
-    if len(words) > 1:
-        options += [q.Phrase(name, words) for name in WORD_FIELDS]
-    elif words:
-        options += [q.Term(name, words[0]) for name in WORD_FIELDS]
-    bigrams = gram_phrase(folded)
-    if bigrams:
-        options.append(q.Phrase("grams", bigrams) if len(bigrams) > 1 else q.Term("grams", bigrams[0]))
-    return (q.Or(options) if options else None), [folded]
+    words = main_words(folded)
+    alternatives: list[q.Query] = [fields_query(words)] if words else []
+    fallback = grams_query(folded) if options.grams or not words else None
+    if fallback is not None:
+        alternatives.append(fallback)
+    if not alternatives:
+        return None, []
+    return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), [folded]
 
 
-def parse_query(text: str, filters: Filters | None = None) -> ParsedQuery:
+def parse_query(text: str, filters: Filters | None = None, options: QueryOptions | None = None) -> ParsedQuery:
     filters = filters or Filters()
+    options = options or QueryOptions()
     clauses: list[list[q.Query]] = [[]]  # OR of ANDs
     highlights: list[str] = []
     negate = False
     for match in TOKEN.finditer(text or ""):
         phrase = match.group(1) if match.group(1) is not None else match.group(2)
         word = match.group(3)
-        if phrase is None and word in ("AND", "&&"):
+        if phrase is None and word in AND_WORDS:
             continue
-        if phrase is None and word in ("OR", "||", "或"):
+        if phrase is None and word in OR_WORDS:
             clauses.append([])
             continue
-        if phrase is None and word in ("NOT", "非"):
+        if phrase is None and word in NOT_WORDS:
             negate = True
             continue
         if phrase is None and word.startswith("-") and len(word) > 1:
@@ -119,7 +251,7 @@ def parse_query(text: str, filters: Filters | None = None) -> ParsedQuery:
                     raise QuerySyntaxError(f"筛选条件 {name}: 后面缺少取值,例如 place:威海")
                 _add_filter(filters, FILTER_ALIASES[name.lower()], value)
                 continue
-        built, marks = phrase_query(phrase) if phrase is not None else text_query(word)
+        built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options)
         if built is None:
             negate = False
             continue
@@ -134,17 +266,27 @@ def parse_query(text: str, filters: Filters | None = None) -> ParsedQuery:
         return ParsedQuery(None, filters, highlights)
     if any(all(isinstance(part, q.Not) for part in group) for group in groups):
         raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
-    ands = [group[0] if len(group) == 1 else q.And(group) for group in groups]
+    ands = [combine(group, options.relaxed) for group in groups]
     return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights)
+
+
+def combine(group: list[q.Query], relaxed: bool) -> q.Query:
+    """The parts between ORs: all required, or when relaxed any of them (exclusions stay required)."""
+    if len(group) == 1:
+        return group[0]
+    if not relaxed:
+        return q.And(group)
+    wanted = [part for part in group if not isinstance(part, q.Not)]
+    excluded = [part.query for part in group if isinstance(part, q.Not)]
+    core = wanted[0] if len(wanted) == 1 else q.Or(wanted, scale=COORDINATION_SCALE)
+    return q.AndNot(core, q.Or(excluded)) if excluded else core
 
 
 def _add_filter(filters: Filters, name: str, value: str) -> None:
     if name == "place":
         filters.places.append(value)
     elif name == "year":
-        if not re.fullmatch(r"\d{4}", value):
-            raise QuerySyntaxError(f"year: 需要四位年份,例如 year:2023(收到 {value})")
-        filters.years.append(value)
+        filters.years.append(check_year(value))
     elif name == "type":
         filters.doc_types.append(value)
     elif name == "source":

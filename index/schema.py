@@ -21,6 +21,7 @@ def build_schema() -> Schema:
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),
+        group_id=ID(stored=True, sortable=True),  # canonical_id of a repost, else doc_id: results collapse on it
         title=TEXT(analyzer=words, phrase=True, field_boost=TITLE_BOOST),
         heading=TEXT(analyzer=words, phrase=True, field_boost=HEADING_BOOST),
         body=TEXT(analyzer=words, phrase=True),
@@ -43,6 +44,7 @@ def passage_fields(document: Document, passage: Passage) -> dict:
     return {
         "passage_id": passage.passage_id,
         "doc_id": document.doc_id,
+        "group_id": document.canonical_id or document.doc_id,
         "title": PreAnalyzed(title, analyze(title, folded=True)),
         "heading": PreAnalyzed(heading, analyze(heading, folded=True)),
         "body": PreAnalyzed(body, analyze(body, folded=True)),

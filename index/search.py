@@ -1,21 +1,25 @@
-"""search(): a query and filters → ranked passages, one best passage per document, with facets and snippets.
+"""search(): a query and filters → ranked results, one best passage per document (reposts folded into their
+canonical document), with its neighbours, facets and snippets.
 
 Whoosh finds and scores passages; the store supplies the text and document fields shown to the user.
 """
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, replace
 
 from whoosh import query as q
 from whoosh import sorting
 
+from index.context import group_members, neighbours
+from index.facets import FACET_FIELDS, count_facets
 from index.library import Library
-from index.query import Filters, parse_query
+from index.query import Filters, QueryOptions, parse_query
 from index.snippets import snippet
 
 MAX_PAGE_SIZE = 100
-FACET_FIELDS = ("places", "year", "doc_type", "source")
+SORTS = ("relevance", "date")
+GROUP_FIELD = "group_id"
 
 
 @dataclass
@@ -25,6 +29,8 @@ class SearchRequest:
     size: int = 10
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"  # relevance | date
+    collapse: bool = True  # one result per document (and its reposts); False lists every matching passage
+    options: QueryOptions = field(default_factory=QueryOptions)
 
 
 @dataclass
@@ -42,6 +48,9 @@ class Hit:
     snippet: str
     score: float
     on_topic: bool
+    ordinal: int = 0
+    context: dict = field(default_factory=dict)  # {"prev": passage|None, "next": passage|None}
+    other_sources: list[dict] = field(default_factory=list)  # reposts of the same article
 
 
 @dataclass
@@ -52,53 +61,82 @@ class SearchResult:
     size: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    sort: str = "relevance"
+    relaxed: bool = False  # no passage had every word: these results match some of them
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
-    parsed = parse_query(request.q, request.filters)
+    """Strict first (every word, as the query says); when nothing matches, retry with every word optional."""
+    result, strict = _search(library, request, request.options)
+    if result.total == 0 and not request.options.relaxed:
+        relaxed, loose = _search(library, request, replace(request.options, relaxed=True))
+        if loose != strict:
+            relaxed.relaxed = True
+            return relaxed
+    return result
+
+
+def _search(library: Library, request: SearchRequest, options: QueryOptions) -> tuple[SearchResult, str]:
+    parsed = parse_query(request.q, deepcopy(request.filters), options)
+    query = parsed.query
+    if query is None and parsed.filters.narrows():
+        query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
+    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights), repr(query)
+
+
+def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
+              highlights: list[str]) -> SearchResult:
+    """Rank, page and dress a built query: shared by search() and "more like this"."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
-    if parsed.query is None:
-        return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS})
-    filter_query = parsed.filters.to_query()
+    if query is None:
+        return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
+    query = filtered(query, filter_query)
+    group_field = GROUP_FIELD if request.collapse else "passage_id"
     with library.index.searcher() as searcher:
-        matched = _matched_docnums(searcher, parsed.query, filter_query)
-        facets, doc_count = _facets(searcher, matched)
-        sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
+        facets, total = count_facets(searcher, list(query.docs(searcher)), group_field)
+        # Unlimited: Whoosh's collapsing drops results from a top-N heap it has already trimmed.
         results = searcher.search(
-            parsed.query, filter=filter_query, limit=page * size, sortedby=sortedby,
-            collapse=sorting.FieldFacet("doc_id"), collapse_limit=1,
+            query, limit=None, sortedby=_order(request.sort), optimize=False,
+            collapse=sorting.FieldFacet(GROUP_FIELD) if request.collapse else None, collapse_limit=1,
         )
-        window = [(hit["passage_id"], hit.score or 0.0) for hit in results[(page - 1) * size : page * size]]
-    rows = library.store.passages(pid for pid, _ in window)
-    hits = [
-        _hit(rows[pid], score, parsed.highlights) for pid, score in window if pid in rows
-    ]
-    return SearchResult(request.q, doc_count, page, size, hits, facets)
+        window = [
+            (hit["passage_id"], hit.get(GROUP_FIELD) or hit["doc_id"], _relevance(hit.score))
+            for hit in results[(page - 1) * size : page * size]
+        ]
+    rows = library.store.passages(pid for pid, _, _ in window)
+    hits = []
+    for pid, group_id, score in window:
+        if pid in rows:
+            hit = _hit(rows[pid], score, highlights)
+            hit.context = neighbours(library.store, hit.doc_id, hit.ordinal)
+            if request.collapse:
+                hit.other_sources = group_members(library.store, group_id, hit.doc_id)
+            hits.append(hit)
+    return SearchResult(request.q, total, page, size, hits, facets, request.sort)
 
 
-def _matched_docnums(searcher, query: q.Query, filter_query: q.Query | None) -> list[int]:
-    combined = q.And([query, filter_query]) if filter_query is not None else query
-    return list(combined.normalize().docs(searcher))
+def _order(sort: str):
+    """None = by score. By date: newest first, then by score; Whoosh breaks remaining ties by index order,
+    so pages never overlap or skip while the index is unchanged."""
+    if sort == "date":
+        return sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()])
+    return None
 
 
-def _facets(searcher, docnums: list[int]) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per facet value over matching documents (not passages), and the number of documents."""
-    seen: set[str] = set()
-    counts = {name: Counter() for name in FACET_FIELDS}
-    for docnum in docnums:
-        fields = searcher.stored_fields(docnum)
-        if fields["doc_id"] in seen:
-            continue
-        seen.add(fields["doc_id"])
-        for place in filter(None, (fields.get("places") or "").split(",")):
-            counts["places"][place] += 1
-        counts["year"][fields.get("year") or "未知"] += 1
-        counts["doc_type"][fields.get("doc_type")] += 1
-        counts["source"][fields.get("source")] += 1
-    return {name: dict(counter.most_common()) for name, counter in counts.items()}, len(seen)
+def _relevance(score) -> float:
+    """The relevance score of a hit; sorted by date, Whoosh gives the sort key (date, -score) instead."""
+    if isinstance(score, tuple):
+        return -float(score[-1])
+    return float(score or 0.0)
+
+
+def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:
+    """The query restricted by the filters, scored by the query alone. (Whoosh's own `filter=` argument
+    bypasses result collapsing, so the filter goes into the query instead.)"""
+    return (q.Require(query, filter_query) if filter_query is not None else query).normalize()
 
 
 def _hit(row: dict, score: float, highlights: list[str]) -> Hit:
@@ -106,5 +144,5 @@ def _hit(row: dict, score: float, highlights: list[str]) -> Hit:
         doc_id=row["doc_id"], title=row["title"], source=row["source"], doc_type=row["doc_type"],
         date=row["date"], places=row["places"], passage_id=row["passage_id"], clause=row["clause"],
         heading=row["heading"], text=row["text"], snippet=snippet(row["text"], highlights),
-        score=round(float(score), 4), on_topic=row["on_topic"],
+        score=round(float(score), 4), on_topic=row["on_topic"], ordinal=row["ordinal"],
     )

@@ -15,6 +15,7 @@ from search_api.errors import ApiError
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+FACET_LABELS = {"places": "地区", "year": "年份", "doc_type": "类型", "source": "来源"}
 
 
 def emit_json(data) -> None:
@@ -62,29 +63,117 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
 @HOME_OPTION
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="返回条数")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="页码")
+@click.option("--place", multiple=True, help="地区(省/市/区县任一级),可重复")
+@click.option("--year", multiple=True, help="年份,如 2023 或 2020-2023,可重复")
+@click.option("--type", "doc_type", multiple=True, help="文档类型 news/policy/other,可重复")
+@click.option("--source", multiple=True, help="来源文件名,可重复")
+@click.option("--date-from", default=None, help="起始日期,如 2023-01-01")
+@click.option("--date-to", default=None, help="截止日期(含),如 2023-12-31")
+@click.option("--on-topic/--all-topics", default=True, show_default=True, help="只看红色物业主题文章 / 包含无关文章")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="按相关度或日期排序")
+@click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
 @JSON_OPTION
-def search(query: str, home: Path | None, limit: int, page: int, as_json: bool) -> None:
+def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
+           on_topic: bool, sort: str, all_passages: bool, as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     try:
-        result = service.run_search(Library(home), query, page=page, size=limit)
+        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic)
+        result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
+                                    collapse=not all_passages)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
-        data = result.to_json()
-        emit_json(data)
+        emit_json(result.to_json())
         return
-    click.echo(f"“{query}”共 {result.total} 篇文档")
+    click.echo(f"“{query}”共 {result.total} {'段' if all_passages else '篇文档'}")
+    if result.relaxed:
+        click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
         click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
+        if hit.other_sources:
+            click.echo("   另见:" + "、".join(other["source"] for other in hit.other_sources))
         click.echo(f"   文档 {hit.doc_id}  段落 {hit.passage_id}  得分 {hit.score}")
+    facets = "  ".join(
+        f"{FACET_LABELS[name]}:" + ",".join(f"{value}({count})" for value, count in list(values.items())[:6])
+        for name, values in result.facets.items() if values
+    )
+    if facets:
+        click.echo(f"\n{facets}")
 
 
 def _plain(snippet: str) -> str:
     import html
 
     return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--passage", "passage_id", default=None, help="与之对照的段落编号")
+@HOME_OPTION
+@JSON_OPTION
+def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool) -> None:
+    """显示查询如何分词、同义词与匹配情况(查不到时用来找原因)。"""
+    try:
+        data = service.analyze_text(Library(home), text, passage_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    for word in data["query"]["words"]:
+        notes = ["停用词,不参与检索"] if word["stopword"] else []
+        if not word["known"]:
+            notes.append("词典中没有,按字串匹配")
+        if word["synonyms"]:
+            notes.append("同义词:" + "、".join(word["synonyms"]))
+        if "passages" in word:
+            notes.append(f"{word['passages']} 个段落含此词")
+        click.echo(f"{word['text']}  " + ";".join(notes))
+    for match in data.get("passage", {}).get("matches", []):
+        how = {"word": "作为词匹配", "synonym": f"经同义词 {match.get('via')} 匹配", "substring": "仅作为字串出现",
+               None: "未出现"}[match["matched"]]
+        click.echo(f"段落中 {match['word']}:{how}")
+
+
+@main.command(name="eval")
+@click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("tests/relevance/judgments.toml"), show_default=True, help="评测标注文件")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="评测用数据目录(默认临时目录,用后删除)")
+@click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
+@JSON_OPTION
+def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) -> None:
+    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退)。"""
+    import tempfile
+
+    from index.relevance import JudgmentError, evaluate_all, load_judgments
+
+    judged = load_judgments(judgments)
+    with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
+        library = Library(home or scratch)
+        report = ingest_paths(judged.documents, library)
+        if report.failed:
+            raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
+        try:
+            reports = evaluate_all(library, judged)
+        except JudgmentError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        emit_json([r.to_json() for r in reports])
+        return
+    click.echo(f"评测集 {judgments}:{len(judged.queries)} 个查询,按段落排名,前 10 条")
+    click.echo(f"{'配置':<10}{'nDCG@10':>10}{'MRR':>10}{'recall@10':>12}")
+    for r in reports:
+        click.echo(f"{r.name:<10}{r.mean('ndcg'):>10.3f}{r.mean('rr'):>10.3f}{r.mean('recall'):>12.3f}")
+    if per_query:
+        full = reports[0]
+        for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
+            others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
+            click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
 
 
 @main.command(name="list")

@@ -1,9 +1,12 @@
 """What the CLI and the HTTP API both answer, as plain JSON-ready dicts."""
 from __future__ import annotations
 
+from index.explain import UnknownPassage, explain
 from index.library import Library
-from index.query import Filters, QuerySyntaxError
-from index.search import SearchRequest, SearchResult, search
+from index.query import Filters, QuerySyntaxError, check_year
+from index.search import SORTS, SearchRequest, SearchResult, search
+from index.similar import NothingToCompare, similar_to_document, similar_to_passage
+from index.suggest import suggest
 from search_api.errors import BadRequest, NotFound
 
 DOCUMENT_FIELDS = ("doc_id", "title", "source", "doc_type", "date", "places", "on_topic")
@@ -35,13 +38,59 @@ def show_document(library: Library, doc_id: str) -> dict:
     return data
 
 
-def run_search(library: Library, text: str, page: int = 1, size: int = 10, filters: Filters | None = None,
-               sort: str = "relevance") -> SearchResult:
-    if not text or not text.strip():
-        raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业")
-    if sort not in ("relevance", "date"):
-        raise BadRequest(f"sort 只能是 relevance 或 date(收到 {sort})")
+def build_filters(places=(), years=(), doc_types=(), sources=(), date_from: str | None = None,
+                  date_to: str | None = None, on_topic: bool = True) -> Filters:
+    """Filters from API/CLI parameters; each list parameter may also hold comma-separated values."""
+    def values(items) -> list[str]:
+        return [part.strip() for item in items or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+
+    filters = Filters(places=values(places), years=values(years), doc_types=values(doc_types), sources=values(sources),
+                      date_from=date_from or None, date_to=date_to or None, on_topic_only=on_topic)
     try:
-        return search(library, SearchRequest(text, page, size, filters or Filters(), sort))
+        for year in filters.years:
+            check_year(year)
+        filters.to_query()
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
+    return filters
+
+
+def run_search(library: Library, text: str, page: int = 1, size: int = 10, filters: Filters | None = None,
+               sort: str = "relevance", collapse: bool = True) -> SearchResult:
+    if (not text or not text.strip()) and not (filters and filters.narrows()):
+        raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业(或给出 place/year/type 等筛选条件)")
+    if sort not in SORTS:
+        raise BadRequest(f"sort 只能是 relevance 或 date(收到 {sort})")
+    try:
+        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse))
+    except QuerySyntaxError as error:
+        raise BadRequest(str(error)) from None
+
+
+def analyze_text(library: Library, text: str, passage_id: str | None = None) -> dict:
+    if not text or not text.strip():
+        raise BadRequest("text 不能为空:请给出要分析的查询,例如 业委会换届")
+    try:
+        return explain(library, text, passage_id or None)
+    except UnknownPassage:
+        raise NotFound(f"没有编号为 {passage_id} 的段落") from None
+
+
+def suggestions(library: Library, prefix: str, limit: int = 10) -> dict:
+    return {"q": prefix, "suggestions": suggest(library, prefix or "", limit)}
+
+
+def similar_passages(library: Library, passage_id: str, page: int = 1, size: int = 10,
+                     filters: Filters | None = None) -> dict:
+    try:
+        return similar_to_passage(library, passage_id, page=page, size=size, filters=filters)
+    except NothingToCompare:
+        raise NotFound(f"没有编号为 {passage_id} 的段落") from None
+
+
+def similar_documents(library: Library, doc_id: str, page: int = 1, size: int = 10,
+                      filters: Filters | None = None) -> dict:
+    try:
+        return similar_to_document(library, doc_id, page=page, size=size, filters=filters)
+    except NothingToCompare:
+        raise NotFound(f"没有编号为 {doc_id} 的文档") from None

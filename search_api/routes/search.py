@@ -1,4 +1,4 @@
-"""GET /api/search."""
+"""Search routes: GET /api/search, /api/analyze, /api/suggest, and "more like this" for passages and documents."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -10,12 +10,64 @@ from search_api.deps import LibraryDep
 
 router = APIRouter(prefix="/api", tags=["search"])
 
+Page = Annotated[int, Query(ge=1, le=1000, description="页码")]
+Size = Annotated[int, Query(ge=1, le=100, description="每页条数")]
+Places = Annotated[list[str] | None, Query(description="地区(省/市/区县任一级,可重复或逗号分隔)")]
+Years = Annotated[list[str] | None, Query(description="年份,如 2023 或 2020-2023")]
+Types = Annotated[list[str] | None, Query(description="文档类型:news/policy/other(或 新闻/政策)")]
+Sources = Annotated[list[str] | None, Query(description="来源文件名")]
+DateFrom = Annotated[str | None, Query(description="起始日期,如 2023-01-01")]
+DateTo = Annotated[str | None, Query(description="截止日期(含),如 2023-12-31")]
+OnTopic = Annotated[bool, Query(description="只看与红色物业主题相关的文章;false 时包含无关文章")]
+
 
 @router.get("/search")
 def search(
     library: LibraryDep,
     q: Annotated[str, Query(description="查询词;支持 \"短语\"、AND/OR/NOT、place:/type:/year:/source:")] = "",
-    page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 10,
+    page: Page = 1,
+    size: Size = 10,
+    place: Places = None,
+    year: Years = None,
+    type: Types = None,
+    source: Sources = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    on_topic: OnTopic = True,
+    sort: Annotated[str, Query(description="relevance(相关度)或 date(日期,新的在前)")] = "relevance",
+    collapse: Annotated[bool, Query(description="每篇文档只显示最相关的段落;false 时列出全部匹配段落")] = True,
 ) -> dict:
-    return service.run_search(library, q, page=page, size=size).to_json()
+    filters = service.build_filters(place, year, type, source, date_from, date_to, on_topic)
+    return service.run_search(library, q, page=page, size=size, filters=filters, sort=sort, collapse=collapse).to_json()
+
+
+@router.get("/analyze")
+def analyze(
+    library: LibraryDep,
+    text: Annotated[str, Query(description="要分析的查询")] = "",
+    passage_id: Annotated[str | None, Query(description="与之对照的段落编号:显示哪些词匹配、如何匹配")] = None,
+) -> dict:
+    return service.analyze_text(library, text, passage_id)
+
+
+@router.get("/suggest")
+def suggest(
+    library: LibraryDep,
+    q: Annotated[str, Query(description="已输入的开头")] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict:
+    return service.suggestions(library, q, limit)
+
+
+@router.get("/passages/{passage_id}/similar")
+def similar_passages(library: LibraryDep, passage_id: str, page: Page = 1, size: Size = 10,
+                     on_topic: OnTopic = True) -> dict:
+    filters = service.build_filters(on_topic=on_topic)
+    return service.similar_passages(library, passage_id, page=page, size=size, filters=filters)
+
+
+@router.get("/documents/{doc_id}/similar")
+def similar_documents(library: LibraryDep, doc_id: str, page: Page = 1, size: Size = 10,
+                      on_topic: OnTopic = True) -> dict:
+    filters = service.build_filters(on_topic=on_topic)
+    return service.similar_documents(library, doc_id, page=page, size=size, filters=filters)

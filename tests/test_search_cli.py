@@ -1,0 +1,52 @@
+"""The search command's options and the relevance evaluation command."""
+import json
+
+from click.testing import CliRunner
+
+from index.library import Library
+from search_api.cli import main
+from tests.search_fixtures import NARROWING_DOCUMENTS, build_library
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_search_options_narrow_and_sort(tmp_path):
+    home = build_library(Library(tmp_path / "home"), NARROWING_DOCUMENTS).home
+    data = json.loads(run("search", "维修", "--home", home, "--place", "湖州", "--sort", "date", "--json").output)
+    assert [hit["doc_id"] for hit in data["hits"]] == ["huzhou", "huzhou-policy"]
+    assert sum(data["facets"]["year"].values()) == data["total"] == 2
+    everything = json.loads(run("search", "维修", "--home", home, "--all-topics", "--json").output)
+    assert "changchun" in {hit["doc_id"] for hit in everything["hits"]}
+    text = run("search", "威海 覆盖率", "--home", home).output
+    assert "另见" in text and "转载.txt" in text
+
+
+def test_search_rejects_a_bad_year(tmp_path):
+    result = run("search", "维修", "--home", tmp_path, "--year", "去年")
+    assert result.exit_code == 2 and "year" in result.output
+
+
+def test_eval_prints_the_three_configurations(tmp_path):
+    judgments = tmp_path / "judgments.toml"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text(
+        "# 业主委员会工作规则\n\n第一条 业主委员会由业主大会选举产生。\n\n第二条 物业服务企业应当公示收费标准。\n",
+        encoding="utf-8")
+    judgments.write_text(
+        'documents = ["docs"]\n[[query]]\nq = "业委会"\nrelevant = ["由业主大会选举产生"]\n'
+        '[[query]]\nq = "物业公司收费"\nrelevant = ["公示收费标准"]\n', encoding="utf-8")
+    result = run("eval", "--judgments", judgments, "--json")
+    assert result.exit_code == 0, result.output
+    reports = {report["name"]: report for report in json.loads(result.output)}
+    assert reports["全部启用"]["ndcg@10"] == 1.0
+    assert reports["关闭同义词"]["queries"]["业委会"]["recall"] == 0.0
+    assert "nDCG@10" in run("eval", "--judgments", judgments).output
+
+
+def test_analyze_explains_why_a_passage_matches(tmp_path):
+    home = build_library(Library(tmp_path / "home"), NARROWING_DOCUMENTS).home
+    output = run("analyze", "业委会覆盖率", "--passage", "weihai-0001", "--home", home).output
+    assert "同义词:业主委员会" in output and "段落中 覆盖率:作为词匹配" in output
+    assert run("analyze", "维修", "--passage", "nope", "--home", home).exit_code == 1
