@@ -132,10 +132,7 @@ def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str |
     for key in locals_:
         book.attach(key, index, context)
     if locals_:
-        # "爱山街道龙庭小区": a place written right before its child is only the child's address
-        written_as_parent = {k for k in locals_ for o in locals_
-                             if o != k and book.nodes[o].parent == k and book.nodes[k].name + book.nodes[o].name in text}
-        candidates = [k for k in locals_ if k not in written_as_parent]
+        candidates = [k for k in locals_ if not any(book.written_as_parent(k, o, text) for o in locals_ if o != k)]
         counts = Counter(book.locals_in(index))
         return max(candidates, key=lambda k: (counts[k], -locals_.index(k)))
     places = book.passages[index]
@@ -236,7 +233,7 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
     case_text = "".join(texts[index] for index in group.indices)
     if topic_hits(case_text) < MIN_CASE_TOPIC_HITS:
         return None
-    place_key = max(group.foci, key=lambda k: (group.foci[k], -list(group.foci).index(k)))
+    place_key = _place(group, texts, book)
     chain = book.chain(place_key)
     place = chain[-1] if chain else ""
     practices = find_practices(all_sentences)
@@ -265,6 +262,22 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
                   for i in group.indices],
         links=links, publisher=document.publisher, byline=document.byline,
     )
+
+
+def _place(group: Group, texts: list[str], book: PlaceBook) -> str:
+    """The case's place: the local its passages name most (not counting mere addresses), the higher on a tie;
+    a division group's place is the division it names most."""
+    counts: Counter = Counter()
+    for index in group.indices:
+        keys = book.locals_in(index)
+        for key in keys:
+            if book.anchor(key) == group.anchor and not any(
+                book.written_as_parent(key, other, texts[index]) for other in keys if other != key
+            ):
+                counts[key] += 1
+    if counts:
+        return max(counts, key=lambda k: (counts[k], -book.level(k)))
+    return max(group.foci, key=lambda k: (group.foci[k], -list(group.foci).index(k)))
 
 
 def _people(group: Group, texts: list[str], document: Document, roles: dict) -> list[dict]:

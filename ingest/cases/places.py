@@ -150,6 +150,8 @@ class PlaceBook:
         self.passages = [self._read(text) for text in texts]
         self._alias_names()
         for text, places in zip(texts, self.passages):
+            self._stem_mentions(text, places)
+        for text, places in zip(texts, self.passages):
             self._link(text, places)
 
     # -- reading -------------------------------------------------------------------------------------
@@ -198,6 +200,30 @@ class PlaceBook:
         for short, long in self.aliases.items():
             self.counts[long] = self.counts.get(long, 0) + self.counts.pop(short, 0)
             self.nodes.pop(short, None)
+
+    def _stem_mentions(self, text: str, places: PassagePlaces) -> None:
+        """A known name written without its suffix ("东郡红树湾物业经理") is a mention of that place too."""
+        for node in list(self.nodes.values()):
+            stem = self.stem(node.key)
+            if not node.key.startswith("L:") or len(stem) < 3:
+                continue
+            for match in re.finditer(re.escape(stem), text):
+                if not any(m.start <= match.start() < m.end for m in places.locals):
+                    places.locals.append(LocalMention(node.name, node.level, match.start(), match.end()))
+                    self.counts[node.key] = self.counts.get(node.key, 0) + 1
+        places.locals.sort(key=lambda m: m.start)
+
+    def stem(self, key: str) -> str:
+        """The name without its suffix (龙庭小区 → 龙庭); divisions keep their full name."""
+        name = self.nodes[key].name
+        if key.startswith("L:"):
+            suffix = LOCAL_SUFFIX.search(name, len(name) - 2) or LOCAL_SUFFIX.search(name, len(name) - 1)
+            return name[: suffix.start()] if suffix else name
+        return name
+
+    def written_as_parent(self, key: str, child: str, text: str) -> bool:
+        """"爱山街道龙庭小区": a place written right before its child is only the child's address."""
+        return self.nodes[child].parent == key and self.nodes[key].name + self.stem(child) in text
 
     def canonical(self, key: str) -> str:
         return self.aliases.get(key, key)
