@@ -39,6 +39,7 @@ MEASURE_CUES = re.compile(
     r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 MAX_BACKGROUND_SENTENCES = 3
 MAX_LIST_ITEMS = 10
 MIN_SENTENCE_CHARS = 10
@@ -69,7 +70,11 @@ class Case:
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+        """The source's year; without a date, the latest year the case's passages mention."""
+        if self.date and self.date[:4].isdigit():
+            return int(self.date[:4])
+        years = [int(y) for item in self.evidence for y in YEAR.findall(item["text"])]
+        return max(years) if years else None
 
     def to_json(self) -> dict:
         return {
@@ -80,7 +85,7 @@ class Case:
             "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "passage_id": q.passage_id}
                        for q in self.quotes],
             "doc_id": self.doc_id, "title_of_source": self.title_of_source, "source": self.source, "date": self.date,
-            "evidence": self.evidence, "links": self.links, "publisher": self.publisher, "byline": self.byline,
+            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher, "byline": self.byline,
         }
 
 
