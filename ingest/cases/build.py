@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
-from ingest.cases.places import PlaceBook, mention_weight
+from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
@@ -117,7 +117,12 @@ def extract_cases(document: Document) -> list[Case]:
         if topic_hits("".join(texts[i] for i in body)) < MIN_SEGMENT_TOPIC_HITS:
             continue
         groups = _group(body, texts, book, roles, document)
-        cases.extend(_cases(document, number, groups, texts, book, roles))
+        found = _cases(document, number, groups, texts, book, roles)
+        heading = document.passages[segment[0]].heading or document.title
+        for case in found:
+            if not case.title:
+                case.title = heading if len(found) == 1 else _default_title(case)
+        cases.extend(found)
     return cases
 
 
@@ -137,10 +142,14 @@ def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str |
     for key in locals_:
         book.attach(key, index, context)
     if locals_:
-        candidates = [k for k in locals_ if not any(book.written_as_parent(k, o, text) for o in locals_ if o != k)]
-        counts = Counter(book.locals_in(index))
+        counts = Counter(key for key, address in book.addresses(index) if not address)
+        candidates = [k for k in locals_ if counts[k]] or locals_
         return max(candidates, key=lambda k: (counts[k], -locals_.index(k)))
     places = book.passages[index]
+    if COUNTY_MARKER.search(text) and not places.divisions and context:
+        county = [key for key in book.chain_keys(context) if key.startswith("D:") and book.level(key) == 2]
+        if county:
+            return county[0]
     home = book.home_key()
     if places.city_wide and home and not places.divisions:
         return home
@@ -192,7 +201,7 @@ def _cases(document: Document, number: int, groups: list[Group], texts: list[str
            roles: dict) -> list[Case]:
     cases = []
     largest = max((len(group.indices) for group in groups), default=0)
-    for order, group in enumerate(groups):
+    for group in groups:
         case = _case(document, number, group, texts, book, roles)
         if case is None:
             continue
@@ -201,15 +210,11 @@ def _cases(document: Document, number: int, groups: list[Group], texts: list[str
             case.practices and case.metrics
         )
         if not lead_only:
-            if case.title == "" :
-                case.title = _default_title(document, case, order == 0 and len(groups) == 1)
             cases.append(case)
     return cases
 
 
-def _default_title(document: Document, case: Case, only: bool) -> str:
-    if only:
-        return document.title
+def _default_title(case: Case) -> str:
     practice = case.practices[0] if case.practices else "红色物业实践"
     return f"{case.place}:{practice}"
 
@@ -274,11 +279,8 @@ def _place(group: Group, texts: list[str], book: PlaceBook) -> str:
     a division group's place is the division it names most."""
     counts: Counter = Counter()
     for index in group.indices:
-        keys = book.locals_in(index)
-        for key in keys:
-            if book.anchor(key) == group.anchor and not any(
-                book.written_as_parent(key, other, texts[index]) for other in keys if other != key
-            ):
+        for key, address in book.addresses(index):
+            if book.anchor(key) == group.anchor and not address:
                 counts[key] += 1
     if counts:
         return max(counts, key=lambda k: (counts[k], -book.level(k)))

@@ -44,7 +44,7 @@ SCOPE_WORDS = ("全国", "全省", "全市", "全区", "全县", "中心城区",
 INDICATOR_AFTER = re.compile(r"(?:共有|拥有|新增|成立|创建|建立|建成|完成|达到|实现|累计|开展|入选|组建|引进|培育|覆盖)")
 # Verbs that end the counted thing and start what is said about it.
 PREDICATE = re.compile(
-    r"(?:完成|实现|具备|参加|参与|前来|提供|开展|成立|进行|获得|点亮|增设|加装|备案|申报|入选|培育|畅所欲言|纳入|覆盖|达到)"
+    r"(?:完成|实现|具备|参加|参与|加入|入驻|前来|提供|开展|成立|进行|获得|点亮|增设|加装|备案|申报|入选|培育|畅所欲言|纳入|覆盖|达到)"
 )
 SHARE = re.compile(r"(?:占比|占)$")
 # Numbers that are dates, ordinals or durations, not figures.

@@ -31,7 +31,9 @@ MAX_STEM_CHARS = 7
 STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "a", "i", "l")
 # Single characters jieba may tag as verbs or nouns that still end a name on their left (到双安社区, 暨明珠街道).
 STOP_CHARS = frozenset("到在从对向把被将让给暨及与和或等了的是为于由至经起讲说自原该其各每")
-# A one-word stem this frequent in jieba's dictionary is an ordinary word (利用小区, 部分小区), not a name.
+# Frequencies in jieba's dictionary above which a word is ordinary: a one-word stem (利用小区, 部分小区; 笔架山街道
+# at 1306 stays a name) and the word a one-character suffix would end (城乡建设).
+COMMON_STEM_FREQ = 3000
 COMMON_WORD_FREQ = 1000
 # A local name linked to the place before it by "的" (双安社区的吉盛小区).
 LINK = "的"
@@ -46,6 +48,8 @@ ORGANISATION_AFTER = re.compile(
     r"[\u4e00-\u9fff]{0,6}(?:厅|局|部|办|委员会|协会|学院|大学|党校))"
 )
 ORGANISATION_WEIGHT = 0.3
+# Markers that a passage speaks about the whole district or county of its context (全区, 我县).
+COUNTY_MARKER = re.compile(r"全区|本区|我区|全县|本县|我县")
 DATA = Path(__file__).parent / "data"
 
 
@@ -86,7 +90,7 @@ def _stem(window: str) -> str:
         taken += 1
     if taken < len(words) and words[len(words) - taken - 1].flag.startswith("m"):
         return ""  # "600余场社区宣传活动": a count, not a name
-    if taken == 1 and word_freq(stem) >= COMMON_WORD_FREQ:
+    if taken == 1 and word_freq(stem) >= COMMON_STEM_FREQ:
         return ""
     return stem
 
@@ -221,9 +225,20 @@ class PlaceBook:
             return name[: suffix.start()] if suffix else name
         return name
 
-    def written_as_parent(self, key: str, child: str, text: str) -> bool:
-        """"爱山街道龙庭小区": a place written right before its child is only the child's address."""
-        return self.nodes[child].parent == key and self.nodes[key].name + self.stem(child) in text
+    def addresses(self, index: int) -> list[tuple[str, bool]]:
+        """The passage's local mentions as (key, is_address): "爱山街道龙庭小区" names 爱山街道 only as the
+        address of its child, so that mention does not make the passage about the street."""
+        mentions = self.passages[index].locals
+        found = []
+        for mention in mentions:
+            key = self.canonical(local_key(mention.name))
+            address = any(
+                other.start in (mention.end, mention.end + len(LINK))
+                and self.nodes[self.canonical(local_key(other.name))].parent == key
+                for other in mentions
+            )
+            found.append((key, address))
+        return found
 
     def canonical(self, key: str) -> str:
         return self.aliases.get(key, key)
