@@ -121,13 +121,13 @@ def _split_indicator(phrase: str) -> tuple[str, str]:
         pass
     if verb is not None and len(phrase) - verb.end() >= 2:
         return phrase[: verb.start()], phrase[verb.end() :]
-    words = list(jieba.cut(phrase))
+    words = [(w.word, w.flag) for w in jieba.posseg.cut(phrase)]
     indicator = ""
-    while words and len(indicator) + len(words[-1]) <= 6:
-        indicator = words.pop() + indicator
+    while words and len(indicator) + len(words[-1][0]) <= 6 and not (indicator and words[-1][1] == "v"):
+        indicator = words.pop()[0] + indicator
     if not indicator and words:
-        indicator = words.pop()
-    return "".join(words), indicator
+        indicator = words.pop()[0]
+    return "".join(word for word, _ in words), indicator
 
 
 def _scope(text: str, place: str) -> str:

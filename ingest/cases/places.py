@@ -28,7 +28,13 @@ DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
 # measure words, adverbs, locality words; verbs too when longer than one character (培新街: 培 is tagged v).
-STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "a", "i", "l")
+STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "i", "l")
+# Adjectives end a name (美好家园, 优秀街道, 明确小区) unless it is written right after its parent place
+# (丹水池街道幸福社区), where an adjective stem reads as a name.
+ADJECTIVE_TAGS = ("a",)
+# A frequent one-word stem is rejected only when tagged as a plain noun or verb.
+ORDINARY_TAGS = ("n", "v")
+PROPER_TAGS = ("nr", "ns", "nt", "nz")
 # Single characters jieba may tag as verbs or nouns that still end a name on their left (到双安社区, 暨明珠街道).
 STOP_CHARS = frozenset("到在从对向把被将让给暨及与和或等了的是为于由至经起讲说自原该其各每")
 # Frequencies in jieba's dictionary above which a word is ordinary: a one-word stem (利用小区, 部分小区; 笔架山街道
@@ -73,24 +79,28 @@ def word_freq(word: str) -> int:
     return jieba.dt.FREQ.get(word, 0)
 
 
-def _stem(window: str) -> str:
+def _stem(window: str, after_place: bool = False) -> str:
     """The trailing words of `window` that can belong to a place name."""
     words = list(jieba.posseg.cut(window))
     stem = ""
     taken = 0
+    last_tag = ""
     for word in reversed(words):
         token, tag = word.word, word.flag
         if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
             break
-        if tag.startswith(STOP_TAGS) or (tag.startswith("v") and len(token) > 1) or token in generic_stems():
+        adjective = tag.startswith(ADJECTIVE_TAGS) and not (after_place and taken == len(words) - 1)
+        if tag.startswith(STOP_TAGS) or adjective or (tag.startswith("v") and len(token) > 1) or token in generic_stems():
             break
         if token in STOP_CHARS or len(stem) + len(token) > MAX_STEM_CHARS:
             break
         stem = token + stem
         taken += 1
+        last_tag = tag
     if taken < len(words) and words[len(words) - taken - 1].flag.startswith("m"):
         return ""  # "600余场社区宣传活动": a count, not a name
-    if taken == 1 and word_freq(stem) >= COMMON_STEM_FREQ:
+    ordinary = last_tag.startswith(ORDINARY_TAGS) and not last_tag.startswith(PROPER_TAGS)
+    if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ:
         return ""
     return stem
 
@@ -111,7 +121,7 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
             if left <= end <= start:
                 left = end
         window = text[left:start]
-        stem = _stem(window)
+        stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
         if len(stem) < 2 or stem in generic_stems() or any(stem.endswith(g) for g in generic_stems() if len(g) > 1):
             continue
         if stem.isdigit():
@@ -206,12 +216,14 @@ class PlaceBook:
             self.nodes.pop(short, None)
 
     def _stem_mentions(self, text: str, places: PassagePlaces) -> None:
-        """A known name written without its suffix ("东郡红树湾物业经理") is a mention of that place too."""
+        """A known name is a mention wherever it is written: in full after any word ("，幸福社区的…"), and without
+        its suffix when the rest is distinctive enough ("东郡红树湾物业经理")."""
         for node in list(self.nodes.values()):
-            stem = self.stem(node.key)
-            if not node.key.startswith("L:") or len(stem) < 3:
+            if not node.key.startswith("L:"):
                 continue
-            for match in re.finditer(re.escape(stem), text):
+            stem = self.stem(node.key)
+            pattern = re.escape(node.name) + (f"|{re.escape(stem)}" if len(stem) >= 3 else "")
+            for match in re.finditer(pattern, text):
                 if not any(m.start <= match.start() < m.end for m in places.locals):
                     places.locals.append(LocalMention(node.name, node.level, match.start(), match.end()))
                     self.counts[node.key] = self.counts.get(node.key, 0) + 1

@@ -42,6 +42,8 @@ LEAD_VERBS = frozenset(
     "纳入 搭建 致力于 利用 健全 完善 建立 推进 推动 加快 加强 发挥 确保 组建 设立 创新 探索 落实 推行 形成 构建 注重 依托 "
     "通过 围绕 成立 打造 实行 创建 推出 出台 开展 实施 启动 采取 推广 引进 试行 制定 出台 提供 拟定 深化".split()
 )
+# Light verbs between a quotation and a head word mean the head is not part of the name.
+COPULA = re.compile(r"(?:成为|作为|是|为|有|的)")
 # Single characters that start no practice name ("暨明珠街道…服务站").
 STOP_CHARS = frozenset("暨及与和或等了的是为于由在对把被将让给")
 # Measure words: a numeral followed by one is a count (一名, 三年, 二十届), not a formula unit.
@@ -81,6 +83,8 @@ def _quoted(sentence: str, counts: dict[str, int]) -> list[str]:
     names = []
     for match in QUOTED.finditer(sentence):
         inner, head = match.group(1).strip(), match.group(2)
+        if head and COPULA.match(head):
+            head = ""  # "“红色物业”成为品牌": the quote is the subject, not a name with its head
         key = practice_key(inner)
         if len(key) < 2 or key in generic_terms() and not head:
             continue
