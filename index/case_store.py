@@ -14,7 +14,14 @@ from index.store import Store
 from ingest.cases.build import YEAR, Case, extract_cases
 from ingest.cases.practices import practice_key
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
+# Spellings a query word also matches: the short and full names of the same thing.
+SYNONYMS = (
+    ("业委会", "业主委员会"),
+    ("物业费", "物业服务费"),
+    ("维修资金", "维修基金", "维修金"),
+    ("物业公司", "物业企业", "物业服务企业"),
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -142,13 +149,14 @@ class CaseStore:
             params.append(f"%{practice_key(query.practice)}%")
         words = (query.text or "").split()
         for word in words:
-            clauses.append("c.search_text LIKE ?")
-            params.append(f"%{word}%")
+            spellings = _spellings(word)
+            clauses.append("(" + " OR ".join("c.search_text LIKE ?" for _ in spellings) + ")")
+            params += [f"%{spelling}%" for spelling in spellings]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.store.db.execute(
             f"SELECT c.case_id, c.search_text, c.data FROM cases c {where} ORDER BY c.doc_id, c.ordinal", params
         ).fetchall()
-        ranked = sorted(rows, key=lambda row: -sum(row["search_text"].count(word) for word in words)) if words else rows
+        ranked = sorted(rows, key=lambda row: -sum(row["search_text"].count(s) for w in words for s in _spellings(w)))
         end = None if query.limit is None else query.offset + query.limit
         return len(ranked), [json.loads(row["data"]) for row in ranked[query.offset : end]]
 
@@ -204,6 +212,13 @@ def _year_of(sentence: str) -> int | None:
     """The year a figure is stated for ("截至2022年底…"), when its sentence names one."""
     years = [int(year) for year in YEAR.findall(sentence)]
     return max(years) if years else None
+
+
+def _spellings(word: str) -> tuple[str, ...]:
+    for group in SYNONYMS:
+        if word in group:
+            return group
+    return (word,)
 
 
 def _json(value) -> str:

@@ -157,14 +157,14 @@ def cases() -> None:
     """案例查询:redprop cases [关键词] [--place] [--theme] [--practice] [--year];子命令 export / practices / metrics。"""
 
 
-@cases.command(name="find", hidden=True)
+@cases.command(name="find")
 @click.argument("query", nargs=-1)
 @case_filters
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200), help="返回条数")
 @HOME_OPTION
 @JSON_OPTION
 def cases_find(query, place, theme, practice, year, limit, home, as_json) -> None:
-    """按关键词、地点、主题、做法、年份查找典型案例。"""
+    """按关键词、地点、主题、做法、年份查找典型案例(默认子命令,可省略 find)。"""
     from search_api import case_service
 
     try:

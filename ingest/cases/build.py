@@ -32,7 +32,7 @@ TOPIC_TERMS = (
 )
 MIN_SEGMENT_TOPIC_HITS = 3
 MIN_CASE_TOPIC_HITS = 2
-RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得|荣誉|入选|越来越|大变样|受益|好评|满意")
+RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
 PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
 PROBLEM_OPENERS = re.compile(r"^(?:过去|以前|原来|曾经|由于|面对|随着|长期以来|多年来|此前)")
 MEASURE_CUES = re.compile(
@@ -312,8 +312,8 @@ def _card(all_sentences: list[Sentence], metrics: list[Metric]) -> tuple[str, li
     results: list[Sentence] = []
     for sentence in all_sentences:
         text = sentence.text
-        if len(text) < MIN_SENTENCE_CHARS or is_subheading(text):
-            continue
+        if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "?")):
+            continue  # questions are the reporter's framing, not a step or a result
         measure = MEASURE_CUES.search(text)
         if PROBLEM_OPENERS.search(text) or PROBLEM_CUES.search(text) and not measure:
             background.append(sentence)

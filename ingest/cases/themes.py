@@ -1,7 +1,7 @@
 """Themes of a case from the taxonomy in `data/themes.txt` (党组织建设, 业委会建设, 老旧小区, …).
 
 Keyword counting, so a reader can see why a theme was given: at least `MIN_HITS` keyword uses in the case text,
-or one in a practice name.
+or one in a practice name; the `MAX_THEMES` the case says most about.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "themes.txt"
 MIN_HITS = 2
+MAX_THEMES = 5
 
 
 @lru_cache(maxsize=1)
@@ -31,4 +32,4 @@ def find_themes(text: str, practices: list[str]) -> list[str]:
         named = any(word in practice for practice in practices for word in words)
         if hits >= MIN_HITS or named:
             scored.append((hits + (MIN_HITS if named else 0), theme))
-    return [theme for _, theme in sorted(scored, key=lambda item: -item[0])]
+    return [theme for _, theme in sorted(scored, key=lambda item: -item[0])][:MAX_THEMES]
