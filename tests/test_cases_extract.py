@@ -97,3 +97,29 @@ def test_speaker_line_introduces_a_testimony():
     person = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
     assert person is not None and person.name == "张敏" and person.role.endswith("党委书记")
     assert speaker_line("社区党委书记张敏介绍了经验。") is None
+
+
+def _document(text: str, **fields):
+    from ingest.models import Block, RawDocument
+
+    raw = RawDocument("t.txt", "t.txt", [Block(line) for line in text.splitlines() if line.strip()], "txt")
+    document = build_documents(raw)[0]
+    for name, value in fields.items():
+        setattr(document, name, value)
+    return document
+
+
+STORY = ("某市红色物业经验\n在成都市武侯区玉林街道芳草社区,社区党委推行“院落议事”机制,业委会和物业公司每月协商。\n"
+         "芳草社区物业费收缴率达到96%,党支部覆盖全部12个小区。")
+
+
+def test_article_marked_off_topic_yields_no_cases():
+    assert extract_cases(_document(STORY))
+    assert extract_cases(_document(STORY, on_topic=False)) == []
+
+
+def test_regulations_yield_no_cases():
+    rules = "\n".join(f"第{n}条 业主委员会应当在物业服务企业和社区党组织指导下履行职责,业主大会表决需过半数。"
+                      for n in "一二三四五")
+    document = _document("某市物业管理条例\n" + rules)
+    assert str(document.doc_type) == "policy" and extract_cases(document) == []

@@ -3,7 +3,7 @@
 Steps, each explainable:
 1. Passages are normalised; captions and bylines are left out; short heading-like lines become case titles.
 2. Passages are grouped into segments by their heading (an article or section of a page); a segment that does not
-   talk about the topic (`TOPIC_TERMS`) yields nothing, nor does a document marked off-topic.
+   talk about the topic (`TOPIC_TERMS`) yields nothing, nor does a document marked off-topic or a regulation.
 3. Each passage gets a focus place: the most specific street/community/estate it names, else the division it
    names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
    highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
@@ -23,7 +23,7 @@ from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
-from ingest.models import Document, content_id
+from ingest.models import Document, DocType, content_id
 
 # Words that show a text is about party-building-led property management; "物业" alone is too broad.
 TOPIC_TERMS = (
@@ -105,7 +105,8 @@ def topic_hits(text: str) -> int:
 
 
 def extract_cases(document: Document) -> list[Case]:
-    if not document.on_topic or not document.passages:
+    """The cases a document reports; none for off-topic articles and for regulations (rules, not practice)."""
+    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY:
         return []
     texts = [normalise(p.text) for p in document.passages]
     book = PlaceBook(texts)
