@@ -7,12 +7,14 @@ re-running the same ingest completes the work; the index upserts by passage id, 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from index.case_store import CaseStore
 from index.library import Library
 from ingest.dedup import link_near_duplicates
 from ingest.errors import EmptyDocument, IngestError
@@ -156,8 +158,9 @@ def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
     removed = [doc_id for doc_id in stale if not _referenced_elsewhere(store, doc_id, batch)]
     signatures = link_near_duplicates(added, store, exclude=set(removed))
     library.index.update(added, removed)
+    dropped: list[str] = []
     for outcome, key, sha, documents in batch:
-        store.replace_file(key, sha, documents)
+        dropped += store.replace_file(key, sha, documents)
         ids = {document.doc_id for document in documents}
         for own in signatures:
             if own.doc_id in ids:
@@ -166,6 +169,18 @@ def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
             report.outcomes.append(reported)
             if on_outcome:
                 on_outcome(reported)
+    _update_cases(library, [document.doc_id for document in added], dropped)
+
+
+def _update_cases(library: Library, doc_ids: list[str], removed: list[str]) -> None:
+    """Cases follow their documents; an extraction bug is logged and retried later, never failing the ingest."""
+    cases = CaseStore(library.store)
+    cases.remove_documents(removed)
+    for doc_id in dict.fromkeys(doc_ids):
+        try:
+            cases.replace_document(doc_id)
+        except Exception:  # the document is stored; `ensure_extracted` tries it again on the next lookup
+            logging.getLogger(__name__).exception("案例提取失败:%s", doc_id)
 
 
 def _referenced_elsewhere(store, doc_id: str, batch) -> bool:

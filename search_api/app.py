@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from index.library import Library
 from search_api.errors import ApiError
-from search_api.routes import documents, search
+from search_api.routes import cases, documents, search
 from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
@@ -36,4 +36,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Utf8QueryMiddleware)
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(cases.router)
     return app

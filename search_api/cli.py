@@ -215,6 +215,128 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
         click.echo(f"\n[{passage['ordinal']}] {label}{passage['text']}")
 
 
+class CasesGroup(click.Group):
+    """`redprop cases [QUERY]` looks cases up; `redprop cases export|practices|metrics` are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["find", *args]
+        return super().parse_args(ctx, args)
+
+
+def case_filters(command):
+    for option in reversed((
+        click.option("--place", default=None, help="地点(省/市/区县/街道/社区/小区名称的一部分)"),
+        click.option("--theme", default=None, help="主题,如 业委会建设"),
+        click.option("--practice", default=None, help="做法名称,如 五方共建"),
+        click.option("--year", default=None, type=click.IntRange(1900, 2100), help="年份"),
+    )):
+        command = option(command)
+    return command
+
+
+def _case_query(query: tuple[str, ...], place, theme, practice, year, limit) -> "CaseQuery":
+    from index.case_store import CaseQuery
+
+    return CaseQuery(" ".join(query) or None, place, theme, practice, year, limit=limit)
+
+
+@main.group(cls=CasesGroup)
+def cases() -> None:
+    """案例查询:redprop cases [关键词] [--place] [--theme] [--practice] [--year];子命令 export / practices / metrics。"""
+
+
+@cases.command(name="find")
+@click.argument("query", nargs=-1)
+@case_filters
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200), help="返回条数")
+@HOME_OPTION
+@JSON_OPTION
+def cases_find(query, place, theme, practice, year, limit, home, as_json) -> None:
+    """按关键词、地点、主题、做法、年份查找典型案例(默认子命令,可省略 find)。"""
+    from search_api import case_service
+
+    try:
+        data = case_service.find_cases(Library(home), _case_query(query, place, theme, practice, year, limit))
+    except ApiError as error:
+        raise click.UsageError(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"共 {data['total']} 个案例")
+    for case in data["cases"]:
+        click.echo(f"\n{case['case_id']}  {case['title']}")
+        click.echo(f"   地点:{' / '.join(case['place_chain'])}")
+        if case["practices"]:
+            click.echo(f"   做法:{'、'.join(case['practices'])}")
+        for metric in case["metrics"][:5]:
+            click.echo(f"   数据:{metric['indicator']} {metric['value']}{metric['unit']}")
+        click.echo(f"   来源:{case['title_of_source']} [{case['source']}]")
+
+
+@cases.command(name="export")
+@click.argument("query", nargs=-1)
+@case_filters
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True, help="导出格式")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件(md 默认输出到屏幕;docx 必须指定)")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 200), help="最多导出的案例数")
+@HOME_OPTION
+def cases_export(query, place, theme, practice, year, fmt, output, limit, home) -> None:
+    """导出案例包(每个案例一张卡片,附 GB/T 7714 引文)。"""
+    from ingest.cases.export import to_docx, to_markdown
+    from search_api import case_service
+
+    data = case_service.find_cases(Library(home), _case_query(query, place, theme, practice, year, limit))
+    if fmt == "docx":
+        if output is None:
+            raise click.UsageError("导出 docx 需要用 --output 指定文件")
+        output.write_bytes(to_docx(data["cases"]))
+    elif output is not None:
+        output.write_text(to_markdown(data["cases"]), encoding="utf-8")
+    else:
+        click.echo(to_markdown(data["cases"]), nl=False)
+    if output is not None:
+        click.echo(f"已导出 {data['total']} 个案例到 {output}")
+
+
+@cases.command(name="practices")
+@click.argument("name", required=False)
+@HOME_OPTION
+@JSON_OPTION
+def cases_practices(name, home, as_json) -> None:
+    """做法目录:每个做法及使用它的地点。"""
+    from search_api import case_service
+
+    data = case_service.practice_catalogue(Library(home), name)
+    if as_json:
+        emit_json(data)
+        return
+    for entry in data["practices"]:
+        places = "、".join(place["place"] for place in entry["places"])
+        click.echo(f"{entry['name']}  ({len(entry['places'])} 地)  {places}")
+    click.echo(f"共 {data['total']} 个做法")
+
+
+@cases.command(name="metrics")
+@click.option("--indicator", default=None, help="指标,如 覆盖率")
+@click.option("--place", default=None, help="地点")
+@HOME_OPTION
+@JSON_OPTION
+def cases_metrics(indicator, place, home, as_json) -> None:
+    """数据表:各地各年的指标数值及其出处句子。"""
+    from search_api import case_service
+
+    data = case_service.metrics_table(Library(home), indicator, place)
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["metrics"]:
+        click.echo(f"{row['place']}\t{row['year'] or '----'}\t{row['indicator']}\t{row['value']}{row['unit']}"
+                   f"\t{row['scope']}\t[{row['passage_id']}]")
+    click.echo(f"共 {data['total']} 条")
+
+
 @main.command()
 @HOME_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -1,0 +1,332 @@
+"""Document → cases: one case per locality practice the document reports.
+
+Steps, each explainable:
+1. Passages are normalised; captions and bylines are left out; short heading-like lines become case titles.
+2. Passages are grouped into segments by their heading (an article or section of a page); a segment that does not
+   talk about the topic (`TOPIC_TERMS`) yields nothing, nor does a document marked off-topic or a regulation.
+3. Each passage gets a focus place: the most specific street/community/estate it names, else the division it
+   names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
+   highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
+   whose passages state them.
+4. A group is a case when it names a practice or a figure and is about the topic; its sentences are sorted into
+   背景/问题, 做法 and 成效 by cue words, and people, quotes, practices, figures and themes are extracted.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.cases.metrics import Metric, find_metrics
+from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
+from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
+from ingest.cases.practices import find_practices
+from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
+from ingest.cases.themes import find_themes
+from ingest.models import Document, DocType, content_id
+
+# Words that show a text is about party-building-led property management; "物业" alone is too broad.
+TOPIC_TERMS = (
+    "红色物业", "红心物业", "党建", "党支部", "党组织", "党员", "业委会", "业主委员会", "业主大会", "小区治理", "社区治理",
+    "基层治理", "物业服务企业", "物业企业", "物业公司",
+)
+MIN_SEGMENT_TOPIC_HITS = 3
+MIN_CASE_TOPIC_HITS = 2
+RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
+PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
+PROBLEM_OPENERS = re.compile(r"^(?:过去|以前|原来|曾经|由于|面对|随着|长期以来|多年来|此前)")
+MEASURE_CUES = re.compile(
+    r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
+    r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
+)
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+MAX_BACKGROUND_SENTENCES = 3
+MAX_LIST_ITEMS = 10
+MIN_SENTENCE_CHARS = 10
+
+
+@dataclass
+class Case:
+    case_id: str
+    title: str
+    place: str
+    place_chain: list[str]
+    practices: list[str]
+    themes: list[str]
+    background: str
+    measures: list[str]
+    results: list[str]
+    metrics: list[Metric]
+    people: list[dict]
+    quotes: list[Quote]
+    doc_id: str
+    title_of_source: str
+    source: str
+    date: str | None
+    evidence: list[dict]
+    links: dict = field(default_factory=dict)
+    publisher: str | None = None
+    byline: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The source's year; without a date, the latest year the case's passages mention."""
+        if self.date and self.date[:4].isdigit():
+            return int(self.date[:4])
+        years = [int(y) for item in self.evidence for y in YEAR.findall(item["text"])]
+        return max(years) if years else None
+
+    def to_json(self) -> dict:
+        return {
+            "case_id": self.case_id, "title": self.title, "place": self.place, "place_chain": self.place_chain,
+            "practices": self.practices, "themes": self.themes, "background": self.background,
+            "measures": self.measures, "results": self.results,
+            "metrics": [metric.to_json() for metric in self.metrics], "people": self.people,
+            "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "passage_id": q.passage_id}
+                       for q in self.quotes],
+            "doc_id": self.doc_id, "title_of_source": self.title_of_source, "source": self.source, "date": self.date,
+            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher, "byline": self.byline,
+        }
+
+
+@dataclass
+class Group:
+    """The passages of one segment that are about one place (its highest local ancestor)."""
+
+    anchor: str
+    indices: list[int] = field(default_factory=list)
+    foci: Counter = field(default_factory=Counter)
+    title: str | None = None
+    speaker_quotes: list[Quote] = field(default_factory=list)
+
+
+def topic_hits(text: str) -> int:
+    return sum(text.count(term) for term in TOPIC_TERMS)
+
+
+def extract_cases(document: Document) -> list[Case]:
+    """The cases a document reports; none for off-topic articles and for regulations (rules, not practice)."""
+    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY:
+        return []
+    texts = [normalise(p.text) for p in document.passages]
+    book = PlaceBook(texts)
+    roles = resolve_roles([person for i, text in enumerate(texts)
+                           for person in find_people(text, document.passages[i].passage_id)])
+    cases: list[Case] = []
+    for number, segment in enumerate(_segments(document)):
+        body = [i for i in segment if not is_caption(texts[i])]
+        if topic_hits("".join(texts[i] for i in body)) < MIN_SEGMENT_TOPIC_HITS:
+            continue
+        groups = _group(body, texts, book, roles, document)
+        found = _cases(document, number, groups, texts, book, roles)
+        heading = document.passages[segment[0]].heading or document.title
+        for case in found:
+            if not case.title:
+                case.title = heading if len(found) == 1 else _default_title(case)
+        cases.extend(found)
+    return cases
+
+
+def _segments(document: Document) -> list[list[int]]:
+    segments: list[list[int]] = []
+    heading: object = object()
+    for index, passage in enumerate(document.passages):
+        if passage.heading != heading or not segments:
+            segments.append([])
+            heading = passage.heading
+        segments[-1].append(index)
+    return segments
+
+
+def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str | None:
+    locals_ = list(dict.fromkeys(book.locals_in(index)))
+    for key in locals_:
+        book.attach(key, index, context)
+    if locals_:
+        counts = Counter(key for key, address in book.addresses(index) if not address)
+        candidates = [k for k in locals_ if counts[k]] or locals_
+        return max(candidates, key=lambda k: (counts[k], -locals_.index(k)))
+    places = book.passages[index]
+    if COUNTY_MARKER.search(text) and not places.divisions and context:
+        county = [key for key in book.chain_keys(context) if key.startswith("D:") and book.level(key) == 2]
+        if county:
+            return county[0]
+    home = book.home_key()
+    if places.city_wide and home and not places.divisions:
+        return home
+    if places.divisions:
+        counts: Counter = Counter()
+        for mention in places.divisions:
+            counts[f"D:{mention.division.code}"] += mention_weight(text, mention)
+        if places.city_wide and home:
+            counts[home] += 1
+        return max(counts, key=lambda k: (counts[k], book.level(k)))
+    return context
+
+
+def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, document: Document) -> list[Group]:
+    groups: dict[str, Group] = {}
+    context: str | None = None
+    pending_title: str | None = None
+    speaker = None
+    for index in body:
+        text = texts[index]
+        if is_subheading(text) and not book.locals_in(index):
+            pending_title, speaker = text.lstrip("—-— "), None
+            continue
+        line_speaker = speaker_line(text)
+        if speaker is not None and line_speaker is None and not book.locals_in(index):
+            focus = context  # a speaker's own words stay with the speaker's place (荣誉 "湖州市…示范小区")
+        else:
+            focus = _focus(index, text, book, context) or book.home_key()
+        if focus is None:
+            continue
+        anchor = book.anchor(focus)
+        if anchor not in groups:
+            groups[anchor] = Group(anchor, title=pending_title)
+        group = groups[anchor]
+        pending_title = None
+        group.indices.append(index)
+        named = focus in book.locals_in(index) or any(f"D:{m.division.code}" == focus for m in book.passages[index].divisions)
+        group.foci[focus] += 1 if named else 0
+        context = focus
+        if line_speaker is not None:
+            speaker = line_speaker
+            speaker.role = roles.get(speaker.name, speaker.role)
+        elif speaker is not None:
+            group.speaker_quotes.append(Quote(speaker.name, speaker.role, text, document.passages[index].passage_id))
+    return list(groups.values())
+
+
+def _cases(document: Document, number: int, groups: list[Group], texts: list[str], book: PlaceBook,
+           roles: dict) -> list[Case]:
+    cases = []
+    largest = max((len(group.indices) for group in groups), default=0)
+    for group in groups:
+        case = _case(document, number, group, texts, book, roles)
+        if case is None:
+            continue
+        # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
+        lead_only = group.anchor.startswith("D:") and len(group.indices) == 1 < largest and not (
+            case.practices and case.metrics
+        )
+        if not lead_only:
+            cases.append(case)
+    return cases
+
+
+def _default_title(case: Case) -> str:
+    practice = case.practices[0] if case.practices else "红色物业实践"
+    return f"{case.place}:{practice}"
+
+
+def _belongs(sentence: Sentence, index: int, group: Group, book: PlaceBook) -> bool:
+    """A figure stays out of a case when its sentence names only places of another case."""
+    named = [key for key in book.locals_in(index) if key in sentence_keys(sentence, book, index)]
+    if not named:
+        return True
+    return any(book.anchor(key) == group.anchor for key in named)
+
+
+def sentence_keys(sentence: Sentence, book: PlaceBook, index: int) -> set[str]:
+    places = book.passages[index]
+    keys = set()
+    for local in places.locals:
+        if sentence.start <= local.start < sentence.start + len(sentence.text):
+            keys.add(book.canonical("L:" + local.name))
+    return keys
+
+
+def _case(document: Document, number: int, group: Group, texts: list[str], book: PlaceBook,
+          roles: dict) -> Case | None:
+    by_index = {index: sentences(texts[index], document.passages[index].passage_id) for index in group.indices}
+    all_sentences = [s for index in group.indices for s in by_index[index]]
+    case_text = "".join(texts[index] for index in group.indices)
+    if topic_hits(case_text) < MIN_CASE_TOPIC_HITS:
+        return None
+    place_key = _place(group, texts, book)
+    chain = book.chain(place_key)
+    place = chain[-1] if chain else ""
+    practices = find_practices(all_sentences)
+    metric_sentences = [s for index in group.indices for s in by_index[index] if _belongs(s, index, group, book)]
+    metrics = find_metrics(metric_sentences, place)
+    if not practices and not metrics:
+        return None
+    quotes = _dedupe_quotes(
+        [q for index in group.indices for q in find_quotes(texts[index], document.passages[index].passage_id, roles)]
+        + group.speaker_quotes
+    )
+    for quote in quotes:
+        quote.role = roles.get(quote.speaker, quote.role)
+        quote.text = quote.text.strip("“”‘’ ")
+    people = _people(group, texts, document, roles)
+    background, measures, results, links = _card(all_sentences, metrics)
+    names = [display for display, _ in practices.values()]
+    links["practices"] = [ids for _, ids in practices.values()]
+    return Case(
+        case_id=content_id(document.doc_id, str(number), group.anchor),
+        title=group.title or "",
+        place=place, place_chain=chain, practices=names, themes=find_themes(case_text, names),
+        background=background, measures=measures, results=results, metrics=metrics, people=people, quotes=quotes,
+        doc_id=document.doc_id, title_of_source=document.title, source=document.source, date=document.date,
+        evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
+                  for i in group.indices],
+        links=links, publisher=document.publisher, byline=document.byline,
+    )
+
+
+def _place(group: Group, texts: list[str], book: PlaceBook) -> str:
+    """The case's place: the local its passages name most (not counting mere addresses), the higher on a tie;
+    a division group's place is the division it names most."""
+    counts: Counter = Counter()
+    for index in group.indices:
+        for key, address in book.addresses(index):
+            if book.anchor(key) == group.anchor and not address:
+                counts[key] += 1
+    if counts:
+        return max(counts, key=lambda k: (counts[k], -book.level(k)))
+    return max(group.foci, key=lambda k: (group.foci[k], -list(group.foci).index(k)))
+
+
+def _people(group: Group, texts: list[str], document: Document, roles: dict) -> list[dict]:
+    people: dict[str, dict] = {}
+    for index in group.indices:
+        for person in find_people(texts[index], document.passages[index].passage_id, roles):
+            people.setdefault(person.name, {"name": person.name, "role": roles.get(person.name, person.role),
+                                            "passage_id": person.passage_id})
+    return list(people.values())
+
+
+def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
+    kept: list[Quote] = []
+    for quote in quotes:
+        if not any(quote.text in other.text or other.text in quote.text for other in kept):
+            kept.append(quote)
+    return kept
+
+
+def _card(all_sentences: list[Sentence], metrics: list[Metric]) -> tuple[str, list[str], list[str], dict]:
+    """背景/问题, 做法, 成效 from cue words; every item keeps the passage it came from."""
+    metric_texts = {metric.evidence for metric in metrics}
+    background: list[Sentence] = []
+    measures: list[Sentence] = []
+    results: list[Sentence] = []
+    for sentence in all_sentences:
+        text = sentence.text
+        if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "?")):
+            continue  # questions are the reporter's framing, not a step or a result
+        measure = MEASURE_CUES.search(text)
+        if PROBLEM_OPENERS.search(text) or PROBLEM_CUES.search(text) and not measure:
+            background.append(sentence)
+        elif text in metric_texts or RESULT_CUES.search(text) and not measure:
+            results.append(sentence)
+        elif measure:
+            measures.append(sentence)
+    background = background[:MAX_BACKGROUND_SENTENCES]
+    measures, results = measures[:MAX_LIST_ITEMS], results[:MAX_LIST_ITEMS]
+    links = {
+        "background": list(dict.fromkeys(s.passage_id for s in background)),
+        "measures": [s.passage_id for s in measures],
+        "results": [s.passage_id for s in results],
+    }
+    return "".join(s.text for s in background), [s.text for s in measures], [s.text for s in results], links

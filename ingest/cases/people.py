@@ -1,0 +1,187 @@
+"""People with their roles, and what they said (quotes with speaker and role).
+
+A person is a role title followed by a name ("培新街社区党委书记周培华"); the name starts with a surname from
+`data/surnames.txt` and ends where a speech verb or punctuation follows. Quotes take three shapes: a quotation
+followed by its speaker ("…。”老城街道鼓楼社区党委书记马英说"), a speaker followed by a quotation ("周培华说:“…”"),
+and reported speech ("陈勇说,经过几年的探索…"). Paragraphs after a line that is only a speaker ("…物业经理刚博:")
+are that speaker's words; `build` handles those across passages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.cases.places import COMMON_WORD_FREQ, word_freq
+from ingest.cases.text import Sentence
+
+DATA = Path(__file__).parent / "data"
+ROLE_WORDS = (
+    "副书记", "书记", "副主任", "主任", "副局长", "局长", "副处长", "处长", "副厅长", "厅长", "副市长", "市长", "区长", "县长",
+    "镇长", "总经理", "经理", "教授", "副会长", "会长", "副主席", "主席", "总编", "社长", "调研员", "负责人", "队长",
+    "所长", "部长", "理事长", "秘书长", "站长", "楼栋长", "楼长", "网格员", "志愿者", "居民", "业主", "党员", "专家",
+    "院长", "校长", "董事长", "导师", "员", "人",
+)
+SPEECH = r"(?:说道|说|表示|介绍|指出|认为|称|告诉记者|感叹道|感叹|坦言|强调|建议|提到|谈到)"
+# What may follow a name: speech, punctuation, or a word that shows the name has ended.
+AFTER_NAME = rf"(?:{SPEECH}|[,,::、。(( ]|同志|口中|一行|对|在|为|也|则|等|作|带|和|与|$)"
+FAMILIAR = r"(?:阿姨|大爷|大妈|师傅|女士|先生)"
+# Words before a role that are not part of it ("据柳影街道党办主任…", "家住长兴县…").
+ROLE_LEAD = re.compile(r"^(?:据|家住|由|经|在|是|为|会上|其中|同时|记者|通讯员|他|她)+")
+# Words a "name" cannot end with: measures such as 满意率, 覆盖度 follow 业主/居民 too.
+NOT_NAME_ENDINGS = ("率", "度", "量", "数", "们", "户")
+OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+MAX_ROLE_CHARS = 24
+MIN_QUOTE_CHARS = 8
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[str, ...]:
+    words = (DATA / "surnames.txt").read_text(encoding="utf-8")
+    names = {w for line in words.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def person_pattern() -> re.Pattern:
+    roles = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+    surname = "|".join(surnames())
+    return re.compile(
+        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))"
+        rf"(?P<name>(?:{surname})(?:{FAMILIAR}|[\u4e00-\u9fff]{{1,2}}?))(?={AFTER_NAME})"
+    )
+
+
+@lru_cache(maxsize=1)
+def unlisted_pattern() -> re.Pattern:
+    """A role then a two- or three-character name whose surname is not on the list, right before speech or ":"."""
+    roles = "|".join(sorted(ROLE_WORDS[:-2], key=len, reverse=True))
+    return re.compile(
+        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
+    )
+
+
+@dataclass
+class Person:
+    name: str
+    role: str
+    passage_id: str
+    start: int
+    end: int
+
+
+@dataclass
+class Quote:
+    speaker: str
+    role: str
+    text: str
+    passage_id: str
+
+
+def find_people(text: str, passage_id: str, known: dict[str, str] | None = None) -> list[Person]:
+    """Role + name mentions; `known` names (met with a role elsewhere in the document) count without one."""
+    people: list[Person] = []
+    for pattern in (person_pattern(), unlisted_pattern()):
+        for match in pattern.finditer(text):
+            role = ROLE_LEAD.sub("", match.group("role")).strip("、")
+            name = match.group("name")
+            if len(role) < 2 or word_freq(name) >= COMMON_WORD_FREQ or name.endswith(NOT_NAME_ENDINGS) or any(
+                p.end == match.end("name") for p in people
+            ):
+                continue
+            people.append(Person(name, role, passage_id, match.start("role"), match.end("name")))
+    for name, role in (known or {}).items():
+        for match in re.finditer(re.escape(name), text):
+            if not any(p.start <= match.start() < p.end for p in people):
+                people.append(Person(name, role, passage_id, match.start(), match.end()))
+    return sorted(people, key=lambda p: p.start)
+
+
+def speaker_line(text: str) -> Person | None:
+    """A paragraph that only names a speaker and ends with a colon ("长兴县…居委会主任周锋:")."""
+    stripped = text.strip()
+    if not stripped.endswith((":", ":")) or len(stripped) > 60:
+        return None
+    people = find_people(stripped, "")
+    return people[-1] if people and people[-1].end >= len(stripped) - 1 else None
+
+
+def find_quotes(text: str, passage_id: str, known: dict[str, str] | None = None) -> list[Quote]:
+    people = find_people(text, passage_id, known)
+    quotes: list[Quote] = []
+    for start, end in _quotations(text):
+        inner = text[start + 1 : end].strip()
+        if len(inner) < MIN_QUOTE_CHARS:
+            continue
+        speaker = _speaker_after(text, end, people) or _speaker_before(text, start, people)
+        if speaker is not None:
+            quotes.append(Quote(speaker.name, speaker.role, inner, passage_id))
+    for person in people:  # reported speech: "陈勇说,经过几年的探索…。"
+        match = re.match(rf"{SPEECH}[,,]", text[person.end :])
+        if not match or text[person.end + match.end() : person.end + match.end() + 1] == OPEN_QUOTE:
+            continue
+        said = _to_sentence_end(text, person.end + match.end())
+        if len(said) >= MIN_QUOTE_CHARS and not any(q.speaker == person.name and said in q.text for q in quotes):
+            quotes.append(Quote(person.name, person.role, said, passage_id))
+    return quotes
+
+
+def _to_sentence_end(text: str, start: int) -> str:
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        depth += char == OPEN_QUOTE
+        depth -= char == CLOSE_QUOTE and depth > 0
+        if char in "。!?" and depth == 0:
+            return text[start : index + 1].strip()
+    return text[start:].strip()
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of top-level “…” spans; an unclosed quotation runs to the passage end."""
+    spans, depth, start = [], 0, -1
+    for index, char in enumerate(text):
+        if char == OPEN_QUOTE:
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == CLOSE_QUOTE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index))
+    if depth and start >= 0:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _speaker_after(text: str, end: int, people: list[Person]) -> Person | None:
+    for person in people:
+        gap = text[end + 1 : person.start]
+        if person.start > end and len(gap) <= 3 and re.fullmatch(r"[,,。!?\s据]*", gap):
+            if re.match(rf"{SPEECH}|[,,]?[^“]{{0,6}}{SPEECH}", text[person.end :]):
+                return person
+    return None
+
+
+def _speaker_before(text: str, start: int, people: list[Person]) -> Person | None:
+    for person in reversed(people):
+        between = text[person.end : start]
+        if person.end <= start and re.fullmatch(rf"[^“”。]{{0,12}}?{SPEECH}?[道]?[,,::]?\s*", between) and (
+            re.search(SPEECH, between) or between.strip().endswith((":", ":"))
+        ):
+            return person
+    return None
+
+
+def resolve_roles(people: list[Person]) -> dict[str, str]:
+    """Each name's most informative role in the document (the longest title it is given)."""
+    roles: dict[str, str] = {}
+    for person in people:
+        if len(person.role) > len(roles.get(person.name, "")):
+            roles[person.name] = person.role
+    return roles
+
+
+def sentences_people(sentences: list[Sentence]) -> list[Person]:
+    return [person for sentence in sentences for person in find_people(sentence.text, sentence.passage_id)]

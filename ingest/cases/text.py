@@ -1,0 +1,52 @@
+"""Sentence splitting and light normalisation shared by the case extractors.
+
+News pages come from PDF/OCR: spaces inside Chinese words ("党支部书 记"), lines broken mid-sentence, captions
+mixed with the body. Extractors work on normalised text; evidence quotes the normalised sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A space between two CJK characters (or a CJK character and a digit) is an OCR artefact, not a word break.
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d%“”\"])[ \u3000]+(?=[\u4e00-\u9fff\d“”\"])")
+SENTENCE = re.compile(r"[^。!?!?;;]*(?:[。!?!?;;]+[”\"’]?|$)")
+# Photo captions and credit lines: they name places but report no practice.
+CAPTION = re.compile(r"(?:记者|通讯员|摄影)\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*摄\s*$|供图\s*$|^图为|^▶|^\(?本版|^-\s*[①-⑩]|摄\s*$")
+BYLINE = re.compile(r"^(?:本报)?(?:记者|通讯员|文/|作者)[\s\u4e00-\u9fff/]{0,30}$")
+SUBHEADING_NOT_END = "。!?!?;;…,,::、"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    passage_id: str
+    start: int  # offset in the normalised passage text
+
+
+def normalise(text: str) -> str:
+    """OCR gaps removed; straight double quotes paired into “…” so quotations read the same everywhere."""
+    text = CJK_GAP.sub("", text).strip()
+    if '"' in text:
+        parts = text.split('"')
+        text = "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
+    return text
+
+
+def sentences(text: str, passage_id: str) -> list[Sentence]:
+    found = []
+    for match in SENTENCE.finditer(text):
+        piece = match.group(0).strip()
+        if len(piece) >= 2:
+            found.append(Sentence(piece, passage_id, match.start()))
+    return found
+
+
+def is_caption(text: str) -> bool:
+    return bool(CAPTION.search(text) or BYLINE.match(text))
+
+
+def is_subheading(text: str) -> bool:
+    """A short line with no sentence end inside a body: a sub-heading of a news page ("小联盟撬动大治理")."""
+    stripped = text.strip().rstrip("”\"’")
+    return 4 <= len(stripped) <= 30 and stripped[-1] not in SUBHEADING_NOT_END and "。" not in stripped

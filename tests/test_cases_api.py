@@ -1,0 +1,103 @@
+"""Case lookup through the HTTP API and the CLI, and the exported case packs."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from docx import Document as DocxDocument
+from fastapi.testclient import TestClient
+
+from index.case_store import CaseQuery, CaseStore
+from ingest.cases.export import citation
+from ingest.pipeline import ingest_paths
+from search_api.app import create_app
+from search_api.cli import main
+from search_api.settings import Settings
+
+CASE_FIELDS = {"case_id", "title", "place", "place_chain", "practices", "themes", "background", "measures", "results",
+               "metrics", "people", "quotes", "doc_id", "title_of_source", "source", "date", "evidence"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def client(corpus_library):
+    return TestClient(create_app(Settings(home=corpus_library.home)))
+
+
+def test_cases_api_shape_and_filters(client):
+    body = client.get("/api/cases", params={"place": "长春", "size": 50}).json()
+    assert body["total"] >= 5 and len(body["cases"]) == body["total"]
+    case = body["cases"][0]
+    assert CASE_FIELDS <= set(case)
+    assert {"indicator", "value", "unit", "scope", "evidence"} <= set(case["metrics"][0])
+    assert all({"passage_id", "text"} <= set(item) for item in case["evidence"])
+    assert client.get(f"/api/cases/{case['case_id']}").json()["case_id"] == case["case_id"]
+    themed = client.get("/api/cases", params={"theme": "业委会建设", "size": 50}).json()
+    assert themed["total"] and all("业委会建设" in c["themes"] for c in themed["cases"])
+    paged = client.get("/api/cases", params={"size": 2, "page": 2}).json()
+    assert len(paged["cases"]) == 2 and paged["total"] > 4
+
+
+def test_unknown_case_is_404_and_bad_size_is_400(client):
+    assert client.get("/api/cases/nope").status_code == 404
+    assert client.get("/api/cases", params={"size": 0}).status_code == 400
+
+
+def test_practices_and_metrics_endpoints(client):
+    practices = client.get("/api/practices", params={"name": "五方"}).json()["practices"]
+    assert len({p["place"] for entry in practices for p in entry["places"]}) >= 2
+    rows = client.get("/api/metrics", params={"indicator": "满意率"}).json()["metrics"]
+    assert any(row["place"] == "威海市" and row["value"] == 90.5 for row in rows)
+    assert all(row["evidence"] and row["passage_id"] for row in rows)
+
+
+def test_cli_cases_query_place_and_json(corpus_library):
+    home = corpus_library.home
+    data = json.loads(run("cases", "业委会", "--home", home, "--json").output)
+    assert data["total"] >= 3 and all(re.search("业委会|业主委员会", json.dumps(c, ensure_ascii=False))
+                                      for c in data["cases"])
+    limited = json.loads(run("cases", "--place", "长春", "--limit", "2", "--home", home, "--json").output)
+    assert limited["total"] >= 5 and len(limited["cases"]) == 2
+    text = run("cases", "--practice", "议事港湾", "--home", home).output
+    assert "永宁路社区" in text
+
+
+def test_docx_export_holds_every_card_with_its_citation(corpus_library, tmp_path):
+    output = tmp_path / "pack.docx"
+    result = run("cases", "export", "--format", "docx", "--output", output, "--home", corpus_library.home)
+    assert result.exit_code == 0, result.output
+    paragraphs = [p.text for p in DocxDocument(io.BytesIO(output.read_bytes())).paragraphs]
+    cases = json.loads(run("cases", "--limit", "200", "--home", corpus_library.home, "--json").output)["cases"]
+    for number, case in enumerate(cases, start=1):
+        assert f"{number}. {case['title']}" in paragraphs
+        assert citation(case) in paragraphs
+
+
+def test_markdown_export_filters_and_cites(corpus_library):
+    text = run("cases", "export", "--place", "龙庭", "--home", corpus_library.home).output
+    assert text.count("\n## ") == 1 and "1.99元/平方米" in text and "[N]." in text
+
+
+def test_citation_leaves_out_what_is_unknown():
+    known = {"title_of_source": "党建绘就“红”底色", "byline": "记者 田丕 通讯员 杨紫云", "publisher": "安康日报",
+             "date": "2023-03-01", "page": "3"}
+    assert citation(known) == "田丕, 杨紫云. 党建绘就“红”底色[N]. 安康日报, 2023-03-01(3)."
+    assert citation({"title_of_source": "小联盟撬动大治理"}) == "小联盟撬动大治理[N]."
+
+
+def test_cases_follow_their_documents_through_reingest(library, corpus_copy):
+    ingest_paths([corpus_copy], library)
+    store = CaseStore(library.store)
+    before = {case["case_id"] for case in store.search(CaseQuery(limit=None))[1]}
+    assert before
+    (corpus_copy / "004_3e99b08ed3d95a59.txt").write_text("业委会换届通知\n\n本周六召开业主大会。", encoding="utf-8")
+    ingest_paths([corpus_copy], library)
+    after = store.search(CaseQuery(limit=None))[1]
+    assert after and not [case for case in after if "湖州市" in case["place_chain"]]
+    assert {case["case_id"] for case in after} < before

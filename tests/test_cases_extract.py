@@ -1,0 +1,125 @@
+"""Extraction rules on text written for these tests (another city, other names), not on the seed pages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.cases.build import extract_cases
+from ingest.cases.metrics import find_metrics
+from ingest.cases.people import find_quotes, speaker_line
+from ingest.cases.places import PlaceBook
+from ingest.cases.practices import find_practices, practice_key
+from ingest.cases.text import sentences
+from ingest.parsers import parse_file
+from ingest.structure import build_documents
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cases_other_city.txt"
+
+
+def one(text: str):
+    return sentences(text, "p-1")
+
+
+@pytest.fixture(scope="module")
+def other_city_cases():
+    documents = [d for raw in parse_file(FIXTURE, FIXTURE.read_bytes()) for d in build_documents(raw)]
+    return [case for document in documents for case in extract_cases(document)]
+
+
+def test_other_city_page_gives_one_case_per_locality(other_city_cases):
+    chains = [case.place_chain for case in other_city_cases]
+    assert ["安徽省", "合肥市", "蜀山区", "笔架山街道", "翠竹社区"] in chains
+    assert ["安徽省", "合肥市", "包河区", "望湖街道"] in chains
+    assert len(other_city_cases) == 2  # the sports brief is off-topic; the district lead is no case
+
+
+def test_other_city_case_holds_practices_figures_and_quote(other_city_cases):
+    case = next(c for c in other_city_cases if c.place == "翠竹社区")
+    assert {practice_key(p) for p in case.practices} >= {"邻里议事会", "一网三联工作法"}
+    rate = next(m for m in case.metrics if "收缴率" in m.indicator)
+    assert (rate.value, rate.unit, rate.previous) == (91, "%", 62)
+    assert any(m.value == 95.6 and "满意率" in m.indicator for m in case.metrics)
+    assert [(q.speaker, q.role) for q in case.quotes] == [("陈晓梅", "翠竹社区党委书记")]
+    assert case.title.startswith("蜀山区")
+
+
+def test_district_wide_figures_stay_off_a_street_case(other_city_cases):
+    street = next(c for c in other_city_cases if c.place == "望湖街道")
+    assert any(m.value == 18 for m in street.metrics)
+    values = {m.value for case in other_city_cases for m in case.metrics}
+    assert 36 not in {m.value for m in street.metrics} and 98 not in {m.value for m in street.metrics}
+    assert 30000 not in values  # the marathon's runners
+
+
+def test_local_names_are_cut_from_their_context_and_nested():
+    book = PlaceBook(["家住武汉市江岸区丹水池街道幸福社区的居民说,幸福社区的康乐小区已经换了物业。",
+                      "老旧小区和示范小区都在增加。"])
+    names = {node.name for key, node in book.nodes.items() if key.startswith("L:")}
+    assert names == {"丹水池街道", "幸福社区", "康乐小区"}
+    assert book.chain("L:康乐小区") == ["湖北省", "武汉市", "江岸区", "丹水池街道", "幸福社区", "康乐小区"]
+
+
+def test_practice_names_by_quote_head_and_numbered_formula():
+    found = find_practices(one("该街道推行“三长联治”模式,建立五方联动议事机制,实行“一岗双责”。两年来开展了一户一档登记。"))
+    names = {practice_key(display) for display, _ in found.values()}
+    assert "三长联治模式" in names and "一岗双责" in names
+    assert any("五方联动" in name for name in names)
+    assert not any("一户一档登记" == name or "两年" in name for name in names)
+
+
+def test_topic_slogans_are_not_practices():
+    found = find_practices(one("打通服务“最后一公里”,让“红色物业”成为品牌。"))
+    assert not found
+
+
+def test_parallel_rates_pair_each_indicator_with_its_value():
+    metrics = find_metrics(one("全县物业覆盖率、业主满意率分别达到85%、92.5%。"), "某县")
+    pairs = {(m.indicator, m.value) for m in metrics}
+    assert ("物业覆盖率", 85) in pairs and ("业主满意率", 92.5) in pairs
+
+
+def test_counts_read_chinese_numerals_and_skip_dates_and_thresholds():
+    metrics = find_metrics(one("2021年起共建成示范小区二十个,50人以上企业建立党组织,招募志愿者300余名。"), "某市")
+    pairs = {(m.indicator, m.value) for m in metrics}
+    assert ("示范小区", 20) in pairs and ("志愿者", 300) in pairs
+    assert all(m.value not in (2021, 50) for m in metrics)
+
+
+def test_quote_after_and_before_its_speaker():
+    after = find_quotes("“有了议事会,大家心里都亮堂了。”康乐小区业委会主任李红说。", "p")
+    before = find_quotes("社区党委书记王建国说:“我们把党支部建到了楼栋里。”", "p")
+    assert [(q.speaker, q.role) for q in after] == [("李红", "康乐小区业委会主任")]
+    assert before[0].speaker == "王建国" and "楼栋" in before[0].text
+
+
+def test_speaker_line_introduces_a_testimony():
+    person = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
+    assert person is not None and person.name == "张敏" and person.role.endswith("党委书记")
+    assert speaker_line("社区党委书记张敏介绍了经验。") is None
+
+
+def _document(text: str, **fields):
+    from ingest.models import Block, RawDocument
+
+    raw = RawDocument("t.txt", "t.txt", [Block(line) for line in text.splitlines() if line.strip()], "txt")
+    document = build_documents(raw)[0]
+    for name, value in fields.items():
+        setattr(document, name, value)
+    return document
+
+
+STORY = ("某市红色物业经验\n在成都市武侯区玉林街道芳草社区,社区党委推行“院落议事”机制,业委会和物业公司每月协商。\n"
+         "芳草社区物业费收缴率达到96%,党支部覆盖全部12个小区。")
+
+
+def test_article_marked_off_topic_yields_no_cases():
+    assert extract_cases(_document(STORY))
+    assert extract_cases(_document(STORY, on_topic=False)) == []
+
+
+def test_regulations_yield_no_cases():
+    rules = "\n".join(f"第{n}条 业主委员会应当在物业服务企业和社区党组织指导下履行职责,业主大会表决需过半数。"
+                      for n in "一二三四五")
+    document = _document("某市物业管理条例\n" + rules)
+    assert str(document.doc_type) == "policy" and extract_cases(document) == []
