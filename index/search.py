@@ -13,6 +13,7 @@ from whoosh import sorting
 from index.library import Library
 from index.query import Filters, parse_query
 from index.snippets import snippet
+from index.visibility import visible_searcher
 
 MAX_PAGE_SIZE = 100
 FACET_FIELDS = ("places", "year", "doc_type", "source")
@@ -63,13 +64,13 @@ def search(library: Library, request: SearchRequest) -> SearchResult:
     if parsed.query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS})
     filter_query = parsed.filters.to_query()
-    with library.index.searcher() as searcher:
-        matched = _matched_docnums(searcher, parsed.query, filter_query)
+    with visible_searcher(library) as (searcher, mask):
+        matched = _matched_docnums(searcher, parsed.query, filter_query, mask)
         facets, doc_count = _facets(searcher, matched)
         sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
         results = searcher.search(
             parsed.query, filter=filter_query, limit=page * size, sortedby=sortedby,
-            collapse=sorting.FieldFacet("doc_id"), collapse_limit=1,
+            collapse=sorting.FieldFacet("doc_id"), collapse_limit=1, mask=mask,
         )
         window = [(hit["passage_id"], hit.score or 0.0) for hit in results[(page - 1) * size : page * size]]
     rows = library.store.passages(pid for pid, _ in window)
@@ -79,8 +80,10 @@ def search(library: Library, request: SearchRequest) -> SearchResult:
     return SearchResult(request.q, doc_count, page, size, hits, facets)
 
 
-def _matched_docnums(searcher, query: q.Query, filter_query: q.Query | None) -> list[int]:
+def _matched_docnums(searcher, query: q.Query, filter_query: q.Query | None, mask: q.Query | None) -> list[int]:
     combined = q.And([query, filter_query]) if filter_query is not None else query
+    if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
+        combined = q.AndNot(combined, mask)
     return list(combined.normalize().docs(searcher))
 
 

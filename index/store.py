@@ -54,6 +54,11 @@ CREATE TABLE IF NOT EXISTS file_documents (
     PRIMARY KEY (path, doc_id)
 );
 CREATE INDEX IF NOT EXISTS file_documents_doc ON file_documents(doc_id);
+-- Small key/value facts about the data folder (e.g. which index generation matches the store).
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
 """
 
 DOCUMENT_COLUMNS = (
@@ -118,13 +123,17 @@ class Store:
     def replace_file(self, path: str, sha256: str, documents: list[Document]) -> list[str]:
         """Make `documents` the content of `path`; returns the doc_ids no file refers to any more."""
         with self.transaction() as db:
-            old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
-            db.execute("DELETE FROM files WHERE path = ?", (path,))
-            db.execute("INSERT INTO files(path, sha256) VALUES (?, ?)", (path, sha256))
-            for document in documents:
-                self._upsert_document(db, document)
-                db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
-            return self._drop_orphans(db, old_ids)
+            return self.replace_file_in(db, path, sha256, documents)
+
+    def replace_file_in(self, db: sqlite3.Connection, path: str, sha256: str, documents: list[Document]) -> list[str]:
+        """replace_file() inside a transaction the caller holds, so a whole batch commits at once."""
+        old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("INSERT INTO files(path, sha256) VALUES (?, ?)", (path, sha256))
+        for document in documents:
+            self._upsert_document(db, document)
+            db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
+        return self._drop_orphans(db, old_ids)
 
     def forget_file(self, path: str) -> list[str]:
         with self.transaction() as db:
@@ -214,6 +223,23 @@ class Store:
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
+
+    def passage_counts(self) -> dict[str, int]:
+        """doc_id → number of passages, for every document (0 for one without passages)."""
+        rows = self.db.execute(
+            "SELECT d.doc_id, count(p.passage_id) FROM documents d LEFT JOIN passages p USING (doc_id) GROUP BY d.doc_id"
+        )
+        return {row[0]: row[1] for row in rows}
+
+    # -- meta --------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None, db: sqlite3.Connection | None = None) -> None:
+        """Set `key`; pass `db` to do it inside a transaction the caller holds."""
+        (db or self.db).execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
 
 def _document_row(row: sqlite3.Row) -> dict:

@@ -1,26 +1,31 @@
 """ingest_paths(): files → documents → index + store, one file's failure never stopping the batch.
 
-Order of writes per batch: the Whoosh index commits first, then the store. A crash between the two leaves
-index entries whose passages the store lacks (search skips them) and files not yet recorded as ingested, so
-re-running the same ingest completes the work; the index upserts by passage id, so nothing is duplicated.
+Order of writes per batch (see index/visibility.py and docs/reliability.md): the index adds the batch's
+documents, then ONE store transaction records the whole batch (the commit point readers see), then the index
+drops what the store no longer has. A crash before the store commit leaves index entries readers never see
+and files not recorded as ingested, so re-running the same ingest completes the work; the index upserts by
+passage id, so nothing is duplicated. Each file is parsed in a worker with time and memory limits (guard.py).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from index.library import Library
+from index.library import Library, WriteLockTimeout
+from index.visibility import hide_unstored, mark_dirty
 from ingest.errors import EmptyDocument, IngestError
+from ingest.guard import ParseGuard, ParseLimits
 from ingest.models import Document
 from ingest.parsers import PARSERS, parse_file
 from ingest.structure import build_documents
 
 BATCH_FILES = 64
 LOCK_WAIT_SECONDS = 600
+log = logging.getLogger("redprop.ingest")
 
 
 @dataclass
@@ -30,6 +35,7 @@ class FileOutcome:
     doc_ids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     error: str | None = None
+    seconds: float = 0.0  # time spent reading and parsing the file
 
 
 @dataclass
@@ -87,33 +93,63 @@ def ingest_paths(
     library: Library,
     on_outcome: Callable[[FileOutcome], None] | None = None,
     lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
+    limits: ParseLimits | None = None,
+    guarded: bool = True,
 ) -> IngestReport:
+    """Ingest files and folders. `on_wait` hears a message if another writer holds the lock; with `guarded`,
+    files are parsed in a worker under `limits` (default: from the environment, see ingest/guard.py)."""
     report = IngestReport()
-    lock = FileLock(library.write_lock_path, timeout=lock_wait)
+
+    def finish(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        log.info("ingest_file", extra={"path": outcome.path, "status": outcome.status, "documents": len(outcome.doc_ids),
+                                       "seconds": round(outcome.seconds, 3), "error": outcome.error})
+        if on_outcome:
+            on_outcome(outcome)
+
+    parse = _Parser(limits or ParseLimits.from_env() if guarded else None)
     try:
-        lock.acquire()
-    except Timeout:
-        raise IngestError(str(library.home), "另一个导入任务正在进行,等待超时") from None
-    try:
-        batch: list[tuple[FileOutcome, str, str, list[Document]]] = []
-        for path in iter_files(Path(p) for p in paths):
-            outcome, pending = _prepare(path, library)
-            if pending is None:
-                report.outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
-                continue
-            batch.append((outcome, *pending))
-            if len(batch) >= BATCH_FILES:
-                _commit(batch, library, report, on_outcome)
-                batch = []
-        _commit(batch, library, report, on_outcome)
+        with library.writing(lock_wait, on_wait):
+            batch: list[tuple[FileOutcome, str, str, list[Document]]] = []
+            for path in iter_files(Path(p) for p in paths):
+                outcome, pending = _prepare(path, library, parse)
+                if pending is None:
+                    finish(outcome)
+                    continue
+                batch.append((outcome, *pending))
+                if len(batch) >= BATCH_FILES:
+                    _commit(batch, library, finish)
+                    batch = []
+            _commit(batch, library, finish)
+    except WriteLockTimeout as error:
+        raise IngestError(str(library.home), "另一个导入任务正在进行,等待超时") from error
     finally:
-        lock.release()
+        parse.close()
     return report
 
 
-def _prepare(path: Path, library: Library) -> tuple[FileOutcome, tuple[str, str, list[Document]] | None]:
+class _Parser:
+    """read_documents, in a guard worker when limits are set; the worker pool starts on the first file parsed."""
+
+    def __init__(self, limits: ParseLimits | None):
+        self.limits = limits
+        self.guard: ParseGuard | None = None
+
+    def __call__(self, path: Path, data: bytes) -> list[Document]:
+        if self.limits is None:
+            return read_documents(path, data)
+        if self.guard is None:
+            self.guard = ParseGuard(self.limits)
+        return self.guard.run(read_documents, path, data)
+
+    def close(self) -> None:
+        if self.guard is not None:
+            self.guard.close()
+
+
+def _prepare(path: Path, library: Library, parse: _Parser) -> tuple[FileOutcome, tuple[str, str, list[Document]] | None]:
+    started = time.perf_counter()
     key = file_key(path)
     try:
         data = path.read_bytes()
@@ -124,36 +160,27 @@ def _prepare(path: Path, library: Library) -> tuple[FileOutcome, tuple[str, str,
     if state is not None and state.sha256 == sha:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids), None
     try:
-        documents = read_documents(path, data)
+        documents = parse(path, data)
     except IngestError as error:
-        return FileOutcome(str(path), "failed", error=str(error)), None
+        return FileOutcome(str(path), "failed", error=str(error), seconds=time.perf_counter() - started), None
     except Exception as error:  # a parser bug must not stop the batch; report it with the file
-        return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})"), None
-    outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents])
+        return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})",
+                           seconds=time.perf_counter() - started), None
+    outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents],
+                          seconds=time.perf_counter() - started)
     return outcome, (key, sha, documents)
 
 
-def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
+def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> None:
+    """The three steps of index/visibility.py: index add → one store transaction → index drops the unstored."""
     if not batch:
         return
     store = library.store
-    added = [document for *_, documents in batch for document in documents]
-    new_ids = {document.doc_id for document in added}
-    stale: set[str] = set()
-    for _, key, _, _ in batch:
-        state = store.file_state(key)
-        if state:
-            stale.update(doc_id for doc_id in state.doc_ids if doc_id not in new_ids)
-    removed = [doc_id for doc_id in stale if not _referenced_elsewhere(store, doc_id, batch)]
-    library.index.update(added, removed)
-    for outcome, key, sha, documents in batch:
-        store.replace_file(key, sha, documents)
-        report.outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
-
-
-def _referenced_elsewhere(store, doc_id: str, batch) -> bool:
-    keys = {key for _, key, _, _ in batch}
-    rows = store.db.execute("SELECT path FROM file_documents WHERE doc_id = ?", (doc_id,)).fetchall()
-    return any(row[0] not in keys for row in rows)
+    library.index.update([document for *_, documents in batch for document in documents])
+    with store.transaction() as db:
+        mark_dirty(library, db)
+        for _, key, sha, documents in batch:
+            store.replace_file_in(db, key, sha, documents)
+    hide_unstored(library)
+    for outcome, *_ in batch:
+        finish(outcome)
