@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.library import Library, WriteLockTimeout
+from index.library import Library
 from index.visibility import hide_unstored, mark_dirty
 from ingest.errors import EmptyDocument, IngestError
 from ingest.guard import ParseGuard, ParseLimits
@@ -96,9 +96,11 @@ def ingest_paths(
     on_wait: Callable[[str], None] | None = None,
     limits: ParseLimits | None = None,
     guarded: bool = True,
+    sources: Mapping[str, str] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders. `on_wait` hears a message if another writer holds the lock; with `guarded`,
-    files are parsed in a worker under `limits` (default: from the environment, see ingest/guard.py)."""
+    """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
+    WriteLockTimeout after `lock_wait` s); with `guarded`, files are parsed in a worker under `limits` (default:
+    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads)."""
     report = IngestReport()
 
     def finish(outcome: FileOutcome) -> None:
@@ -113,7 +115,7 @@ def ingest_paths(
         with library.writing(lock_wait, on_wait):
             batch: list[tuple[FileOutcome, str, str, list[Document]]] = []
             for path in iter_files(Path(p) for p in paths):
-                outcome, pending = _prepare(path, library, parse)
+                outcome, pending = _prepare(path, library, parse, (sources or {}).get(str(path)))
                 if pending is None:
                     finish(outcome)
                     continue
@@ -122,8 +124,6 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch = []
             _commit(batch, library, finish)
-    except WriteLockTimeout as error:
-        raise IngestError(str(library.home), "另一个导入任务正在进行,等待超时") from error
     finally:
         parse.close()
     return report
@@ -148,7 +148,9 @@ class _Parser:
             self.guard.close()
 
 
-def _prepare(path: Path, library: Library, parse: _Parser) -> tuple[FileOutcome, tuple[str, str, list[Document]] | None]:
+def _prepare(
+    path: Path, library: Library, parse: _Parser, source: str | None
+) -> tuple[FileOutcome, tuple[str, str, list[Document]] | None]:
     started = time.perf_counter()
     key = file_key(path)
     try:
@@ -166,6 +168,8 @@ def _prepare(path: Path, library: Library, parse: _Parser) -> tuple[FileOutcome,
     except Exception as error:  # a parser bug must not stop the batch; report it with the file
         return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})",
                            seconds=time.perf_counter() - started), None
+    for document in documents if source else ():
+        document.source = source
     outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents],
                           seconds=time.perf_counter() - started)
     return outcome, (key, sha, documents)

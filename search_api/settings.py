@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.library import default_home
+from ingest.guard import ParseLimits
 
 MIB = 2**20
 
@@ -32,10 +33,12 @@ class Settings:
     # Parse limits per file (the file fails with a clear reason, the batch goes on).
     parse_timeout: float = field(default_factory=lambda: _env_number("REDPROP_PARSE_TIMEOUT", 60.0))
     parse_memory_bytes: int = field(default_factory=lambda: int(_env_number("REDPROP_PARSE_MEMORY_BYTES", 1024 * MIB)))
-    # Decompressed size of an archive-based document (DOCX) and of any one member: zip bombs.
-    max_unpacked_bytes: int = field(default_factory=lambda: int(_env_number("REDPROP_MAX_UNPACKED_BYTES", 200 * MIB)))
     # How long a write request waits for another ingest to finish before answering 409.
     write_lock_wait: float = field(default_factory=lambda: _env_number("REDPROP_WRITE_LOCK_WAIT", 30.0))
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        return ParseLimits(self.parse_timeout, self.parse_memory_bytes or None)
 
     @property
     def uploads_dir(self) -> Path:
