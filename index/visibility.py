@@ -50,6 +50,15 @@ def hide_unstored(library: Library) -> list[str]:
     return extra
 
 
+def is_clean(library: Library) -> bool:
+    return library.store.get_meta(CLEAN_GENERATION_KEY) == str(library.index.index.latest_generation())
+
+
+def finish_interrupted(library: Library) -> list[str]:
+    """If a writer died between steps 1 and 3, do step 3 now (the caller holds the write lock)."""
+    return [] if is_clean(library) else hide_unstored(library)
+
+
 @contextmanager
 def visible_searcher(library: Library) -> Iterator[tuple[Searcher, q.Query | None]]:
     """A searcher and the mask (or None) that hides documents not in the store."""

@@ -24,6 +24,8 @@ CANDIDATE_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_8"]
 WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
 # Share of characters that must be CJK, letters, digits or punctuation for a guess to count as text.
 MIN_TEXT_RATIO = 0.85
+# Share of characters in the usual ranges (CJK, ASCII, CJK and full-width punctuation) for BOM-less UTF-16.
+MIN_USUAL_UTF16_RATIO = 0.95
 
 
 def normalize_encoding(name: str) -> str:
@@ -39,6 +41,9 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     if _looks_like_utf16(data):
         return _strict(data, "utf-16-le" if data[1] == 0 else "utf-16-be", path)
     if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
         raise DecodeError(path, "文件含有空字节(NUL),不是文本文件")
     try:
         return data.decode("utf-8")
@@ -82,6 +87,23 @@ def _looks_like_utf16(data: bytes) -> bool:
     odd_nuls = sample[1::2].count(0)
     half = len(sample) // 2
     return (odd_nuls > 0.4 * half and even_nuls == 0) or (even_nuls > 0.4 * half and odd_nuls == 0)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Chinese UTF-16 without BOM has few NULs (only its ASCII has them): accept it when nearly every character
+    decoded is CJK, ASCII or CJK punctuation, which random binary data never is."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        usual = sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u303f" or "\u4e00" <= ch <= "\u9fff"
+                    or "\uff00" <= ch <= "\uffef")
+        if text and "\x00" not in text and usual / len(text) >= MIN_USUAL_UTF16_RATIO and _is_plausible(text):
+            return text
+    return None
 
 
 def _is_plausible(text: str) -> bool:

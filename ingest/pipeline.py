@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.library import Library
-from index.visibility import hide_unstored, mark_dirty
+from index.visibility import finish_interrupted, hide_unstored, mark_dirty
 from ingest.errors import EmptyDocument, IngestError
 from ingest.guard import ParseGuard, ParseLimits
 from ingest.models import Document
@@ -124,6 +124,7 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch = []
             _commit(batch, library, finish)
+            finish_interrupted(library)  # a killed earlier run may have left step 3 undone
     finally:
         parse.close()
     return report
