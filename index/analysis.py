@@ -28,6 +28,9 @@ USER_DICTIONARY = DATA_DIR / "userdict.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
 SYNONYM_WORD_FREQ = 3000  # synonym-table forms become words too, so a query and a passage cut them alike
+# jieba's time grows faster than linearly on one long run without punctuation (a hostile or broken file);
+# longer runs are segmented in pieces of at most this many characters, cut at a non-word character if possible.
+MAX_SEGMENT_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def analyze(text: str, *, folded: bool = False) -> list[Term]:
     freq = tokenizer.FREQ
     terms: list[Term] = []
     pos = 0
-    for word, start, end in tokenizer.tokenize(source, HMM=True):
+    for word, start, end in _tokens(tokenizer, source):
         if not any(is_word_char(ch) for ch in word):
             if not word.isspace():
                 pos += 1  # punctuation breaks phrases
@@ -96,6 +99,20 @@ def analyze(text: str, *, folded: bool = False) -> list[Term]:
                         terms.append(Term(sub, pos, start + offset, start + offset + size, False))
         pos += 1
     return terms
+
+
+def _tokens(tokenizer: jieba.Tokenizer, source: str):
+    """jieba's (word, start, end) over `source`, fed in pieces of at most MAX_SEGMENT_CHARS."""
+    offset = 0
+    while offset < len(source):
+        end = min(offset + MAX_SEGMENT_CHARS, len(source))
+        if end < len(source):
+            cut = next((i for i in range(end - 1, offset + MAX_SEGMENT_CHARS // 2, -1)
+                        if not is_word_char(source[i])), None)
+            end = cut + 1 if cut is not None else end
+        for word, start, stop in tokenizer.tokenize(source[offset:end], HMM=True):
+            yield word, start + offset, stop + offset
+        offset = end
 
 
 def query_words(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from index.facets import FACET_FIELDS, count_facets
 from index.library import Library
 from index.query import Filters, QueryOptions, parse_query
 from index.snippets import snippet
+from index.visibility import visible_searcher
 
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
@@ -95,7 +96,9 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
     query = filtered(query, filter_query)
     group_field = GROUP_FIELD if request.collapse else "passage_id"
-    with library.index.searcher() as searcher:
+    with visible_searcher(library) as (searcher, mask):
+        if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
+            query = q.AndNot(query, mask)
         facets, total = count_facets(searcher, list(query.docs(searcher)), group_field)
         # Unlimited: Whoosh's collapsing drops results from a top-N heap it has already trimmed.
         results = searcher.search(

@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS signature_bands (
     PRIMARY KEY (band, doc_id)
 );
 CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
+-- Small key/value facts about the data folder (e.g. which index generation matches the store).
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
 """
 
 DOCUMENT_COLUMNS = (
@@ -129,13 +134,17 @@ class Store:
     def replace_file(self, path: str, sha256: str, documents: list[Document]) -> list[str]:
         """Make `documents` the content of `path`; returns the doc_ids no file refers to any more."""
         with self.transaction() as db:
-            old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
-            db.execute("DELETE FROM files WHERE path = ?", (path,))
-            db.execute("INSERT INTO files(path, sha256) VALUES (?, ?)", (path, sha256))
-            for document in documents:
-                self._upsert_document(db, document)
-                db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
-            return self._drop_orphans(db, old_ids)
+            return self.replace_file_in(db, path, sha256, documents)
+
+    def replace_file_in(self, db: sqlite3.Connection, path: str, sha256: str, documents: list[Document]) -> list[str]:
+        """replace_file() inside a transaction the caller holds, so a whole batch commits at once."""
+        old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("INSERT INTO files(path, sha256) VALUES (?, ?)", (path, sha256))
+        for document in documents:
+            self._upsert_document(db, document)
+            db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
+        return self._drop_orphans(db, old_ids)
 
     def forget_file(self, path: str) -> list[str]:
         with self.transaction() as db:
@@ -178,14 +187,18 @@ class Store:
 
     # -- near-duplicate signatures ---------------------------------------------------------------
 
-    def save_signature(self, doc_id: str, minhash: bytes, bands: list[str]) -> None:
-        """Kept until the document is deleted (or replaced: the cascade drops it, the pipeline saves it anew)."""
-        with self.transaction() as db:
-            if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
-                return
-            db.execute("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc_id, minhash))
-            db.execute("DELETE FROM signature_bands WHERE doc_id = ?", (doc_id,))
-            db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)", [(b, doc_id) for b in bands])
+    def save_signature(self, doc_id: str, minhash: bytes, bands: list[str], db: sqlite3.Connection | None = None) -> None:
+        """Kept until the document is deleted (or replaced: the cascade drops it, the pipeline saves it anew).
+        Pass `db` to save inside a transaction the caller holds."""
+        if db is None:
+            with self.transaction() as own:
+                self.save_signature(doc_id, minhash, bands, own)
+            return
+        if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
+            return
+        db.execute("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc_id, minhash))
+        db.execute("DELETE FROM signature_bands WHERE doc_id = ?", (doc_id,))
+        db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)", [(b, doc_id) for b in bands])
 
     def similar_signatures(self, bands: list[str]) -> list[tuple[str, str | None, bytes]]:
         """(doc_id, canonical_id, minhash) of stored documents sharing at least one band key."""
@@ -248,6 +261,23 @@ class Store:
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
+
+    def passage_counts(self) -> dict[str, int]:
+        """doc_id → number of passages, for every document (0 for one without passages)."""
+        rows = self.db.execute(
+            "SELECT d.doc_id, count(p.passage_id) FROM documents d LEFT JOIN passages p USING (doc_id) GROUP BY d.doc_id"
+        )
+        return {row[0]: row[1] for row in rows}
+
+    # -- meta --------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None, db: sqlite3.Connection | None = None) -> None:
+        """Set `key`; pass `db` to do it inside a transaction the caller holds."""
+        (db or self.db).execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
 
 def _document_row(row: sqlite3.Row) -> dict:

@@ -15,6 +15,10 @@ class IngestError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        """Rebuild from (path, reason), so the error survives the trip back from a parse worker process."""
+        return type(self), (self.path, self.reason)
+
 
 class UnsupportedFormat(IngestError):
     code = "unsupported_format"

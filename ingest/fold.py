@@ -18,7 +18,8 @@ def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:
         return ch
-    return folded.lower()
+    lowered = folded.lower()
+    return lowered if len(lowered) == 1 else folded  # 'İ'.lower() is two characters
 
 
 def fold_width(text: str) -> str:

@@ -6,8 +6,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from index.library import Library
-from search_api.errors import ApiError
-from search_api.routes import cases, documents, search
+from search_api.auth import ReadAccess
+from search_api.errors import ApiError, Unauthorized
+from search_api.logging import RequestLog, http_log
+from search_api.routes import admin, cases, documents, health, search
 from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
@@ -20,7 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse({"error": error.message}, status_code=error.status)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthorized) else None
+        return JSONResponse({"error": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -31,10 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        http_log.exception("unhandled", extra={"method": request.method, "path": request.url.path})
         return JSONResponse({"error": "服务器内部错误,请稍后重试"}, status_code=500)
 
-    app.add_middleware(Utf8QueryMiddleware)
-    app.include_router(search.router)
-    app.include_router(documents.router)
-    app.include_router(cases.router)
+    app.add_middleware(RequestLog)
+    app.add_middleware(Utf8QueryMiddleware)  # outermost: every later layer sees a percent-encoded query
+    app.include_router(search.router, dependencies=[ReadAccess])
+    app.include_router(documents.router, dependencies=[ReadAccess])
+    app.include_router(cases.router, dependencies=[ReadAccess])
+    app.include_router(admin.router)
+    app.include_router(health.router)
     return app

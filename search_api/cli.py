@@ -7,10 +7,13 @@ from pathlib import Path
 
 import click
 
-from index.library import Library
-from ingest.pipeline import FileOutcome, ingest_paths
-from search_api import service
+from index import consistency
+from index.library import Library, WriteLockTimeout
+from ingest.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
+from search_api import service, writes
 from search_api.errors import ApiError
+from search_api.logging import setup_logging
+from search_api.progress import progress_bar
 
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
@@ -25,6 +28,7 @@ def emit_json(data) -> None:
 @click.group()
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
+    setup_logging("WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON log lines
 
 
 @main.command()
@@ -34,21 +38,26 @@ def main() -> None:
 def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
     """导入文件或文件夹(递归),每个文件输出一行结果。"""
     library = Library(home)
+    files = list(iter_files(paths))
+    progress = progress_bar(len(files), enabled=not as_json)
 
     def report_line(outcome: FileOutcome) -> None:
+        progress.update(1)
         if as_json:
             return
         if outcome.status == "ingested":
-            click.echo(f"已导入  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
+            progress.write(f"已导入  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
         elif outcome.status == "unchanged":
-            click.echo(f"未变化  {outcome.path}")
+            progress.write(f"未变化  {outcome.path}")
         else:
-            click.echo(f"失败    {outcome.error}", err=False)
+            progress.write(f"失败    {outcome.error}")
 
     try:
-        report = ingest_paths(paths, library, on_outcome=report_line)
-    except ApiError as error:
+        report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True))
+    except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
+    finally:
+        progress.close()
     if as_json:
         emit_json(report.to_json())
     else:
@@ -56,6 +65,53 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
         click.echo(f"共 {len(report.outcomes)} 个文件:导入 {len(summary['ingested'])},"
                    f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
     sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@HOME_OPTION
+@JSON_OPTION
+def check(home: Path | None, as_json: bool) -> None:
+    """检查存储与索引是否一致(文档编号与段落数);不一致时退出码为 1,可用 redprop reindex 修复。"""
+    result = consistency.check(Library(home))
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        click.echo(f"存储 {result.store_documents} 篇文档,索引 {result.index_documents} 篇文档")
+        for doc_id in result.missing_from_index:
+            click.echo(f"索引缺少  {doc_id}")
+        for doc_id in result.unstored_in_index:
+            click.echo(f"索引多余  {doc_id}")
+        for doc_id, (stored, indexed) in result.passage_mismatch.items():
+            click.echo(f"段落数不符  {doc_id}  存储 {stored} 段,索引 {indexed} 段")
+        click.echo("一致" if result.ok else "不一致:请运行 redprop reindex 修复")
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@HOME_OPTION
+@JSON_OPTION
+def reindex(home: Path | None, as_json: bool) -> None:
+    """从存储重建整个索引(无需重新解析文件),修复 check 发现的不一致。"""
+    library = Library(home)
+    progress = progress_bar(library.store.count_documents(), enabled=not as_json, unit="篇")
+    previous = 0
+
+    def advance(count: int) -> None:
+        nonlocal previous
+        progress.update(count - previous)
+        previous = count
+
+    try:
+        result = writes.reindex(library, LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True),
+                                on_progress=advance)
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        progress.close()
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"已重建索引:{result['reindexed_documents']} 篇文档,{result['indexed_passages']} 个段落")
 
 
 @main.command()
@@ -348,4 +404,5 @@ def serve(home: Path | None, host: str, port: int) -> None:
     from search_api.settings import Settings
 
     settings = Settings(home=home) if home else Settings()
+    setup_logging("INFO")
     serve_app(create_app(settings), host, port)

@@ -14,9 +14,25 @@ class BadRequest(ApiError):
     status = 400
 
 
-class NotFound(ApiError):
-    status = 404
+class Unauthorized(ApiError):
+    status = 401
 
 
 class Forbidden(ApiError):
     status = 403
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class TooLarge(ApiError):
+    status = 413
+
+
+class Unprocessable(ApiError):
+    status = 422

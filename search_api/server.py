@@ -43,4 +43,4 @@ def serve(app, host: str, port: int) -> None:
     import uvicorn
 
     allow_utf8_query_strings()
-    uvicorn.run(app, host=host, port=port, http="h11")
+    uvicorn.run(app, host=host, port=port, http="h11", access_log=False)  # RequestLog logs each request

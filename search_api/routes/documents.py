@@ -1,4 +1,4 @@
-"""GET /api/documents, GET /api/documents/{doc_id}, GET /healthz."""
+"""GET /api/documents, GET /api/documents/{doc_id}."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -23,8 +23,3 @@ def list_documents(
 @router.get("/api/documents/{doc_id}")
 def get_document(library: LibraryDep, doc_id: str) -> dict:
     return service.show_document(library, doc_id)
-
-
-@router.get("/healthz")
-def healthz(library: LibraryDep) -> dict:
-    return {"status": "ok", "documents": library.store.count_documents(), "indexed_passages": library.index.doc_count()}

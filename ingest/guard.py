@@ -1,0 +1,92 @@
+"""Parse each file in a worker process with a time and memory limit, so a hostile file cannot hang or sink us.
+
+A file that takes longer than `timeout` seconds is abandoned (pebble kills its worker and starts another);
+one that needs more than `memory_bytes` of address space gets MemoryError inside the worker (RLIMIT_AS), or
+kills it. Either way that file fails with a clear reason and the batch goes on. Workers come from a
+forkserver, never from forking the caller, which may be a multi-threaded web server.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from ingest.errors import IngestError, LimitExceeded, ParseError
+
+T = TypeVar("T")
+MIB = 2**20
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_MEMORY_BYTES = 1024 * MIB
+# Modules the forkserver imports once, so every worker starts with the parsers already loaded.
+PRELOAD = ["ingest.pipeline"]
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
+
+    @classmethod
+    def from_env(cls) -> ParseLimits:
+        timeout = os.environ.get("REDPROP_PARSE_TIMEOUT")
+        memory = os.environ.get("REDPROP_PARSE_MEMORY_BYTES")
+        return cls(float(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS,
+                   int(memory) if memory else DEFAULT_MEMORY_BYTES)
+
+
+def _limit_memory(budget: int | None) -> None:
+    """Worker initializer: cap the address space at what the worker uses now plus `budget`."""
+    if not budget:
+        return
+    with open("/proc/self/statm") as statm:
+        in_use = int(statm.read().split()[0]) * resource.getpagesize()
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = in_use + budget
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+class ParseGuard:
+    """A small pool of parse workers; `run(fn, path, data)` returns fn's result or raises an IngestError."""
+
+    def __init__(self, limits: ParseLimits, workers: int = 1):
+        self.limits = limits
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        self.pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(limits.memory_bytes,),
+                                context=context)
+
+    def run(self, fn: Callable[[Path, bytes], T], path: Path, data: bytes) -> T:
+        future = self.pool.schedule(fn, args=(path, data), timeout=self.limits.timeout)
+        try:
+            return future.result()
+        except IngestError:
+            raise
+        except FutureTimeout:
+            raise LimitExceeded(str(path), f"解析超时(超过 {self.limits.timeout:g} 秒),已中止") from None
+        except MemoryError:
+            raise LimitExceeded(str(path), f"解析所需内存超过限制({self._memory_mib()} MB)") from None
+        except ProcessExpired as error:
+            raise ParseError(str(path), f"解析进程异常退出(退出码 {error.exitcode},可能超出内存限制 "
+                                        f"{self._memory_mib()} MB)") from None
+
+    def _memory_mib(self) -> str:
+        return f"{self.limits.memory_bytes // MIB}" if self.limits.memory_bytes else "无"
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.pool.join()
+
+    def __enter__(self) -> ParseGuard:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,111 @@
+"""Writes: POST /api/documents (upload), DELETE /api/documents/{doc_id}, POST /api/reindex. Bearer token only.
+
+Uploads are parsed from the raw request stream with a byte budget, so an oversized request is refused
+(413) before it is spooled to disk; the write token is checked before any of the body is read.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from index.library import WriteLockTimeout
+from search_api import writes
+from search_api.auth import WriteAccess
+from search_api.deps import LibraryDep
+from search_api.errors import BadRequest, Conflict, TooLarge
+from search_api.settings import MIB, Settings
+
+router = APIRouter(prefix="/api", tags=["admin"], dependencies=[WriteAccess])
+
+UPLOAD_FIELD = "files"
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": [UPLOAD_FIELD],
+            "properties": {UPLOAD_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}}},
+        }}},
+    }
+}
+INGEST_ANSWER = {"description": "每个文件的结果,格式同 redprop ingest --json", "content": {"application/json": {}}}
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:g} MB"
+
+
+async def _limited(request: Request, budget: int) -> AsyncIterator[bytes]:
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > budget:
+            raise TooLarge(f"上传内容超过上限 {_mib(budget)}(REDPROP_MAX_REQUEST_BYTES)")
+        yield chunk
+
+
+async def _read_uploads(request: Request, settings: Settings) -> list[writes.Upload]:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_request_bytes:
+        raise TooLarge(f"上传内容超过上限 {_mib(settings.max_request_bytes)}(REDPROP_MAX_REQUEST_BYTES)")
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise BadRequest(f"请用 multipart/form-data 上传文件,字段名 {UPLOAD_FIELD}")
+    parser = MultiPartParser(request.headers, _limited(request, settings.max_request_bytes),
+                             max_files=settings.max_upload_files, max_fields=settings.max_upload_files)
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        if error.message.startswith("Too many"):
+            raise TooLarge(f"一次最多上传 {settings.max_upload_files} 个文件(REDPROP_MAX_UPLOAD_FILES)") from None
+        raise BadRequest(f"上传内容不是有效的 multipart/form-data({error.message})") from None
+    try:
+        files = [item for item in form.getlist(UPLOAD_FIELD) if isinstance(item, UploadFile)]
+        if not files:
+            raise BadRequest(f"没有收到文件:请用字段 {UPLOAD_FIELD} 上传一个或多个文件")
+        uploads = []
+        for item in files:
+            if item.size is not None and item.size > settings.max_upload_bytes:
+                raise TooLarge(f"{writes.display_name(item.filename)}: 文件超过上限 {_mib(settings.max_upload_bytes)}"
+                               "(REDPROP_MAX_UPLOAD_BYTES)")
+            uploads.append(writes.Upload(item.filename or "", await item.read()))
+        return uploads
+    finally:
+        await form.close()
+
+
+@router.post("/documents", openapi_extra=UPLOAD_BODY, responses={200: INGEST_ANSWER, 422: INGEST_ANSWER})
+async def upload_documents(request: Request, library: LibraryDep) -> JSONResponse:
+    """上传并导入一个或多个文件;全部失败时返回 422。"""
+    settings: Settings = request.app.state.settings
+    uploads = await _read_uploads(request, settings)
+    try:
+        answer = await run_in_threadpool(writes.ingest_uploads, library, settings.uploads_dir, uploads,
+                                         settings.parse_limits, settings.write_lock_wait)
+    except WriteLockTimeout as error:
+        raise Conflict(error.message) from None
+    all_failed = answer["failed"] and not (answer["ingested"] or answer["unchanged"])
+    if all_failed:
+        answer["error"] = "所有文件都未能导入:" + ";".join(entry["error"] for entry in answer["failed"])
+    return JSONResponse(answer, status_code=422 if all_failed else 200)
+
+
+@router.delete("/documents/{doc_id}")
+def delete_document(request: Request, library: LibraryDep, doc_id: str) -> dict:
+    """从存储和索引中删除一篇文档。"""
+    try:
+        return writes.delete_document(library, doc_id, request.app.state.settings.write_lock_wait)
+    except WriteLockTimeout as error:
+        raise Conflict(error.message) from None
+
+
+@router.post("/reindex")
+def reindex(request: Request, library: LibraryDep) -> dict:
+    """从存储重建整个索引(一次提交,读者看到旧索引或新索引)。"""
+    try:
+        return writes.reindex(library, request.app.state.settings.write_lock_wait)
+    except WriteLockTimeout as error:
+        raise Conflict(error.message) from None

@@ -1,0 +1,114 @@
+"""Changing the corpus: store uploads safely, delete a document, rebuild the index. Shared by API and CLI.
+
+Every write holds the data folder's write lock and follows index/visibility.py's order, so readers see the
+old or the new state. Uploaded files are saved under generated names (the client's name is only shown).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from index.consistency import rebuild
+from index.library import Library
+from index.visibility import mark_clean, mark_dirty
+from ingest.guard import ParseLimits
+from ingest.errors import UnsupportedFormat
+from ingest.parsers import parser_for
+from ingest.pipeline import IngestReport, ingest_paths
+from search_api.errors import NotFound
+
+MAX_SOURCE_CHARS = 200
+UNNAMED_UPLOAD = "上传文件"
+# A suffix we keep on the stored copy so the parser registry can pick the format; anything else is dropped.
+SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+
+
+@dataclass
+class Upload:
+    name: str  # what the client called it: shown as `source`, never used as a path
+    data: bytes
+
+
+def display_name(client_name: str | None) -> str:
+    """The client's file name reduced to a printable base name (no folders, no control characters)."""
+    base = PurePosixPath((client_name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return base[:MAX_SOURCE_CHARS] or UNNAMED_UPLOAD
+
+
+def stored_path(uploads_dir: Path, upload: Upload) -> Path:
+    """uploads/<sha256><suffix>: same bytes → same file, so a repeated upload is 'unchanged'."""
+    suffix = PurePosixPath(display_name(upload.name)).suffix.lower()
+    suffix = suffix if SAFE_SUFFIX.match(suffix) else ""
+    return uploads_dir / f"{hashlib.sha256(upload.data).hexdigest()}{suffix}"
+
+
+def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], limits: ParseLimits,
+                   lock_wait: float) -> dict:
+    """Save and ingest uploaded files; the answer has the shape of `redprop ingest --json`, named by client name."""
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    paths: list[Path] = []
+    unsupported: list[dict] = []
+    for upload in uploads:
+        name = display_name(upload.name)
+        path = stored_path(uploads_dir, upload)
+        try:
+            parser_for(path)
+        except UnsupportedFormat:  # not written to disk at all; the message names the client's file
+            unsupported.append({"path": name, "error": str(_unsupported(name))})
+            continue
+        if not path.exists():
+            temporary = path.with_name(path.name + ".part")
+            temporary.write_bytes(upload.data)
+            temporary.replace(path)
+        names[str(path)] = name
+        paths.append(path)
+    report = ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names) if paths else IngestReport()
+    return _renamed(report.to_json(), names, unsupported)
+
+
+def _unsupported(name: str) -> UnsupportedFormat:
+    try:
+        parser_for(Path(name))
+    except UnsupportedFormat as error:
+        return error
+    return UnsupportedFormat(name, "不支持的文件类型")
+
+
+def _renamed(answer: dict, names: dict[str, str], unsupported: list[dict]) -> dict:
+    """Replace internal storage paths by the client's names, in paths and in error messages."""
+    for status in ("ingested", "unchanged"):
+        for entry in answer[status]:
+            entry["path"] = names.get(entry["path"], entry["path"])
+    failed = []
+    for entry in answer["failed"]:
+        internal = entry["path"]
+        name = names.get(internal, internal)
+        failed.append({"path": name, "error": (entry["error"] or "").replace(internal, name)})
+    answer["failed"] = failed + unsupported
+    return answer
+
+
+def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
+    """Remove a document from the store (the commit point), then from the index."""
+    with library.writing(lock_wait):
+        if library.store.get_document(doc_id) is None:
+            raise NotFound(f"没有编号为 {doc_id} 的文档")
+        with library.store.transaction() as db:
+            mark_dirty(library, db)
+        library.store.delete_document(doc_id)
+        library.index.update([], [doc_id])
+        mark_clean(library)
+    return {"deleted": doc_id}
+
+
+def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
+            on_progress: Callable[[int], None] | None = None) -> dict:
+    with library.writing(lock_wait, on_wait):
+        count = rebuild(library, on_progress)
+    return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

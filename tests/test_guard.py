@@ -1,0 +1,54 @@
+"""The parse guard: a file whose parser hangs or eats memory fails clearly; the next file is still parsed."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import LimitExceeded, ParseError
+from ingest.guard import ParseGuard, ParseLimits
+
+
+def hang(path: Path, data: bytes) -> list:
+    time.sleep(3600)
+    return []
+
+
+def gobble(path: Path, data: bytes) -> list:
+    hoard = []
+    while True:
+        hoard.append(bytearray(64 * 2**20))
+
+
+def fail_clearly(path: Path, data: bytes) -> list:
+    raise ParseError(str(path), "格式损坏")
+
+
+def echo(path: Path, data: bytes) -> list:
+    return [path.name, data.decode()]
+
+
+def test_a_hanging_parser_is_stopped_and_the_next_file_parses():
+    with ParseGuard(ParseLimits(timeout=1.0)) as guard:
+        started = time.monotonic()
+        with pytest.raises(LimitExceeded) as raised:
+            guard.run(hang, Path("slow.txt"), b"")
+        assert time.monotonic() - started < 10
+        assert "slow.txt" in str(raised.value) and "超时" in str(raised.value)
+        assert guard.run(echo, Path("next.txt"), "正文".encode()) == ["next.txt", "正文"]
+
+
+def test_memory_hungry_parser_fails_with_the_limit_named():
+    with ParseGuard(ParseLimits(timeout=30, memory_bytes=256 * 2**20)) as guard:
+        with pytest.raises((LimitExceeded, ParseError)) as raised:
+            guard.run(gobble, Path("huge.docx"), b"")
+        assert "huge.docx" in str(raised.value) and "256" in str(raised.value)
+        assert guard.run(echo, Path("after.txt"), b"ok") == ["after.txt", "ok"]
+
+
+def test_parse_errors_come_back_intact():
+    with ParseGuard(ParseLimits(timeout=10)) as guard:
+        with pytest.raises(ParseError) as raised:
+            guard.run(fail_clearly, Path("bad.pdf"), b"")
+    assert raised.value.path == "bad.pdf" and raised.value.reason == "格式损坏"
