@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from index.library import Library
 from search_api.errors import ApiError
-from search_api.routes import documents, search
+from search_api.routes import documents, pages, search
 from search_api.settings import Settings
 
 
@@ -34,4 +34,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(search.router)
     app.include_router(documents.router)
+    pages.install(app)
     return app
