@@ -176,3 +176,25 @@ def test_metrics_chart_has_a_bar_per_place_in_the_main_unit(client, case_data):
     bars = re.findall(r'<rect [^>]*width="(\d+)"', page)
     assert len(bars) == 2 and int(bars[0]) > int(bars[1])  # 100% before 80%; 240个 is left to the table
     assert "另有 1 条数据" in page and 'href="/cases/c1"' in page
+
+
+def test_pages_link_to_each_other_keeping_filters(client, monkeypatch):
+    from search_api.routes import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    first = client.get("/", params={"q": QUERY, "sort": "date"}).text
+    following = links(first, r"[?&]page=")
+    assert following and all(state["q"] == [QUERY] and state["sort"] == ["date"] for state in following)
+    second = client.get("/", params={"q": QUERY, "sort": "date", "page": "2"}).text
+    hits_one = re.findall(r'href="(/documents/[^"?]+)', first)
+    hits_two = re.findall(r'href="(/documents/[^"?]+)', second)
+    assert 'start="3"' in second and not set(hits_one) & set(hits_two)
+
+
+def test_start_page_lists_the_library_a_page_at_a_time(client, monkeypatch):
+    from search_api.routes import pages
+
+    monkeypatch.setattr(pages, "LIBRARY_PAGE_SIZE", 3)
+    first, third = client.get("/").text, client.get("/", params={"page": "3"}).text
+    assert first.count("<li>") - third.count("<li>") == 2  # 7 documents: 3, 3, then 1
+    assert {"page": ["2"]} in links(first, r"page=")

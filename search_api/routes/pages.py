@@ -26,6 +26,8 @@ from search_api.errors import ApiError, BadRequest, NotFound
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 10
+LIBRARY_PAGE_SIZE = 50  # documents listed on the start page
+FACET_SHOWN = 10  # facet values listed before the rest fold under "更多"
 PAGER_SPAN = 2  # page links shown either side of the current page
 MAX_PAGE = 1000
 YEAR = re.compile(r"\d{4}")
@@ -126,9 +128,12 @@ def pager(page: int, total: int, size: int) -> list[int]:
 def search_page(request: Request, library: LibraryDep) -> HTMLResponse:
     state = SearchState.from_request(request)
     context = {"state": state, "FACET_TITLES": FACET_TITLES, "FACET_PARAMS": FACET_PARAMS,
-               "SORT_LABELS": SORT_LABELS, "UNKNOWN_FACET": UNKNOWN_FACET}
+               "SORT_LABELS": SORT_LABELS, "UNKNOWN_FACET": UNKNOWN_FACET, "FACET_SHOWN": FACET_SHOWN,
+               "page_size": PAGE_SIZE}
     if not state.q.strip() and not state.chosen():
-        return render(request, "home.html", library=service.list_documents(library), **context)
+        listing = service.list_documents(library, state.page, LIBRARY_PAGE_SIZE)
+        return render(request, "home.html", library=listing, last_page=max(1, -(-listing["total"] // LIBRARY_PAGE_SIZE)),
+                      **context)
     try:
         result = service.run_search(library, state.q, page=state.page, size=PAGE_SIZE,
                                     filters=state.filters(), sort=state.sort)

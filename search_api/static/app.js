@@ -75,7 +75,16 @@
     var rows = table.createTBody();
     (body.ingested || []).forEach(function (item) {
       var row = rows.insertRow(); row.className = "ok";
-      cell(row, item.path || item); cell(row, "已导入"); cell(row, (item.doc_ids || []).length ? item.doc_ids.length + " 篇文档" : "");
+      cell(row, item.path || item); cell(row, "已导入");
+      var documents = document.createElement("td");
+      (item.doc_ids || []).forEach(function (docId, index) {
+        var link = document.createElement("a");
+        link.href = "/documents/" + encodeURIComponent(docId);
+        link.textContent = (item.titles || [])[index] || docId;
+        if (index) documents.appendChild(document.createTextNode("、"));
+        documents.appendChild(link);
+      });
+      row.appendChild(documents);
     });
     (body.unchanged || []).forEach(function (item) {
       var row = rows.insertRow();

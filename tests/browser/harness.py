@@ -23,6 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_SECONDS = 15
+UPLOAD_TOKEN = "browser-test-write-token"
 
 # Markup a hostile or careless source could carry; every page must show it as text and never run it.
 XSS_PAYLOADS = (
@@ -75,10 +76,11 @@ def free_port() -> int:
 
 @contextmanager
 def serve(home: Path) -> Iterator[str]:
-    """The app over `home`, served by uvicorn in a background thread; yields its base URL."""
+    """The app over `home` (writes allowed with UPLOAD_TOKEN), served by uvicorn in a background thread;
+    yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(home=home)), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    app = create_app(Settings(home=home, write_token=UPLOAD_TOKEN))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + SERVER_START_SECONDS
