@@ -14,6 +14,7 @@ BYLINE_ROLES = re.compile(
     r"|文/图[::]?|(?:文|图|摄)[::/]"
 )
 NAME_SEPARATORS = re.compile(r"[\s,,、;;/]+")
+NAME_EDGES = re.compile(r"^[.。()()]+|[.。()()]+$")  # brackets and stops left around a name
 MAX_AUTHORS = 3  # GB/T 7714-2015 8.1.2: list the first three, then ", 等"
 # GB/T 7714-2015 document type codes for what redprop ingests.
 TYPE_CODES = {"news": "N", "policy": "Z", "other": "Z"}
@@ -26,7 +27,7 @@ def authors_of(byline: str | None) -> list[str]:
         return []
     names: list[str] = []
     for part in NAME_SEPARATORS.split(BYLINE_ROLES.sub(" ", byline)):
-        part = part.strip(" .。()()")
+        part = NAME_EDGES.sub("", part)
         if part and part not in names:
             names.append(part)
     return names

@@ -6,9 +6,9 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser.harness import HOSTILE_NAME, XSS_PAYLOADS, build_library
 from fastapi.testclient import TestClient
 
-from browser.harness import HOSTILE_NAME, XSS_PAYLOADS, build_library
 from search_api import pages_data
 from search_api.app import create_app
 from search_api.settings import Settings

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from harness import build_library, launch, missing_requirements, serve
 
 REASON = missing_requirements()

@@ -17,34 +17,36 @@ def shoot(base_url: str, out: Path, playwright) -> list[Path]:
     written: list[Path] = []
     for device, viewport in VIEWPORTS.items():
         page = browser.new_context(base_url=base_url, viewport=viewport, locale="zh-CN").new_page()
-
-        def save(name: str, full_page: bool = True) -> None:
+        for name, full_page in visit(page):
             path = out / f"{name}-{device}.png"
             page.screenshot(path=str(path), full_page=full_page)
             written.append(path)
-
-        page.goto(f"/?q={QUERY}")
-        save("search")
-        page.locator(".hit h2 a").nth(1).click()
-        page.wait_for_load_state()
-        save("document", full_page=False)  # the view the reader lands on: the hit passage highlighted
-        page.goto('/?q="协商议事会议"')
-        page.locator(".hit h2 a").first.click()
-        page.wait_for_load_state()
-        save("policy", full_page=False)
-        page.goto("/cases")
-        cards = page.locator(".case-card h2 a")
-        if cards.count():
-            cards.first.click()
-            page.wait_for_load_state()
-        save("case")
-        page.goto("/metrics")
-        save("metrics")
-        page.goto("/?q=year:abc")
-        save("error", full_page=False)
         page.context.close()
     browser.close()
     return written
+
+
+def visit(page):
+    """Go to each page worth a look; yields (name, whole page?) once it is showing."""
+    page.goto(f"/?q={QUERY}")
+    yield "search", True
+    page.locator(".hit h2 a").nth(1).click()
+    page.wait_for_load_state()
+    yield "document", False  # the view the reader lands on: the hit passage highlighted
+    page.goto('/?q="协商议事会议"')
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_load_state()
+    yield "policy", False
+    page.goto("/cases")
+    cards = page.locator(".case-card h2 a")
+    if cards.count():
+        cards.first.click()
+        page.wait_for_load_state()
+    yield "case", True
+    page.goto("/metrics")
+    yield "metrics", True
+    page.goto("/?q=year:abc")
+    yield "error", False
 
 
 def main(out: Path) -> int:

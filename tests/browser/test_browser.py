@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from harness import HOSTILE_NAME, XSS_PAYLOADS
+
 from search_api import pages_data
 
 QUERY = "红色物业"
