@@ -1,11 +1,12 @@
 """What the web pages read from packages that may not be installed yet: cases, practices, metrics, upload.
 
 One place for the seam, so wiring a new package means editing this file only. Case data comes from the cases
-package (`index.case_store` with its service functions, JSON shapes as in the cases API); while that package is
-absent every function here answers None and the pages say "暂无案例数据" instead of showing anything made up.
+package (`index.case_store` and `search_api.case_service`, JSON shapes as the cases API answers); while that
+package is absent every function here answers None and the pages say "暂无案例数据" instead of making anything up.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
@@ -13,11 +14,12 @@ from importlib.util import find_spec
 from fastapi import FastAPI
 
 from index.library import Library
+from search_api.errors import BadRequest
 
-CASES_MODULE = "index.case_store"
-# The module whose list_cases / show_case / list_practices / metrics_table answer the cases API.
-CASES_SERVICE = "search_api.service"
+# The cases package (being built in parallel): its store and the service the cases API answers from.
+CASES_MODULES = ("index.case_store", "search_api.case_service")
 CASE_PAGE_SIZE = 20
+YEAR = re.compile(r"\d{4}")
 
 
 @dataclass
@@ -42,42 +44,47 @@ class UploadSupport:
 
 
 def cases_available() -> bool:
-    return find_spec(CASES_MODULE) is not None
+    return all(find_spec(name) is not None for name in CASES_MODULES)
 
 
-def _cases_service(name: str):
-    return getattr(import_module(CASES_SERVICE), name)
+def _service():
+    return import_module("search_api.case_service")
 
 
 def cases_page(library: Library, filters: CaseFilters) -> dict | None:
     """`{"total", "cases": [...]}` as GET /api/cases answers, or None when there is no cases package."""
     if not cases_available():
         return None
-    return _cases_service("list_cases")(
-        library, q=filters.q, place=filters.place, theme=filters.theme, practice=filters.practice,
-        year=filters.year, page=filters.page, size=CASE_PAGE_SIZE,
+    if filters.year and not YEAR.fullmatch(filters.year):
+        raise BadRequest(f"年份需要四位数字,例如 2023(收到 {filters.year})")
+    query = import_module("index.case_store").CaseQuery(
+        text=filters.q or None, place=filters.place or None, theme=filters.theme or None,
+        practice=filters.practice or None, year=int(filters.year) if filters.year else None,
+        offset=(filters.page - 1) * CASE_PAGE_SIZE, limit=CASE_PAGE_SIZE,
     )
+    return _service().find_cases(library, query)
 
 
 def case_detail(library: Library, case_id: str) -> dict | None:
     """One case as GET /api/cases/{case_id} answers (NotFound when unknown), or None without the package."""
     if not cases_available():
         return None
-    return _cases_service("show_case")(library, case_id)
+    return _service().show_case(library, case_id)
 
 
 def practices(library: Library) -> dict | None:
-    """`{"practices": [{"name", "places": [...], ...}]}` as GET /api/practices answers, or None."""
+    """`{"total", "practices": [{"name", "places": [{"place", "place_chain"}], "cases": [...]}]}`, or None."""
     if not cases_available():
         return None
-    return _cases_service("list_practices")(library)
+    return _service().practice_catalogue(library)
 
 
 def metrics(library: Library, indicator: str) -> dict | None:
-    """`{"indicator", "rows": [{"place", "year", "value", "unit", "scope", "evidence", ...}]}`, or None."""
+    """`{"total", "metrics": [{"indicator", "value", "unit", "scope", "place", "year", "case_id", "doc_id",
+    "evidence", "passage_id"}]}` as GET /api/metrics answers, or None."""
     if not cases_available():
         return None
-    return _cases_service("metrics_table")(library, indicator)
+    return _service().metrics_table(library, indicator)
 
 
 def upload_support(app: FastAPI) -> UploadSupport:

@@ -151,9 +151,10 @@ METRIC_ROWS = [
 def case_data(monkeypatch):
     monkeypatch.setattr(pages_data, "cases_page", lambda library, filters: {"total": 1, "cases": [HOSTILE_CASE]})
     monkeypatch.setattr(pages_data, "case_detail", lambda library, case_id: HOSTILE_CASE)
-    monkeypatch.setattr(pages_data, "practices",
-                        lambda library: {"practices": [{"name": XSS_PAYLOADS[0], "places": ["某市"], "count": 1}]})
-    monkeypatch.setattr(pages_data, "metrics", lambda library, indicator: {"indicator": indicator, "rows": METRIC_ROWS})
+    practice = {"name": XSS_PAYLOADS[0], "places": [{"place": "某市", "place_chain": ["某省", "某市"]}],
+                "cases": [{"case_id": "c1"}]}
+    monkeypatch.setattr(pages_data, "practices", lambda library: {"total": 1, "practices": [practice]})
+    monkeypatch.setattr(pages_data, "metrics", lambda library, indicator: {"total": 3, "metrics": METRIC_ROWS})
 
 
 def test_case_fields_are_escaped_on_every_case_page(client, case_data):

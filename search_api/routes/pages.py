@@ -205,7 +205,7 @@ def metrics_page(request: Request, library: LibraryDep, indicator: str = DEFAULT
     chart = None
     if data:
         chart = bar_chart(
-            data.get("rows", []),
+            data.get("metrics", []),
             label_of=lambda row: " ".join(str(part) for part in (row.get("place"), row.get("year")) if part),
             href_of=lambda row: f"/cases/{row['case_id']}" if row.get("case_id") else None,
         )
