@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 200  # room for a place name of about a dozen characters
+CHART_WIDTH = 720
+LABEL_WIDTH = 240  # room for a place, a year and a narrower indicator name
 VALUE_WIDTH = 90
 BAR_HEIGHT = 22
 BAR_GAP = 8

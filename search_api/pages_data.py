@@ -7,6 +7,7 @@ package is absent every function here answers None and the pages say "暂无案�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
@@ -19,6 +20,7 @@ from search_api.errors import BadRequest
 # The cases package (being built in parallel): its store and the service the cases API answers from.
 CASES_MODULES = ("index.case_store", "search_api.case_service")
 CASE_PAGE_SIZE = 20
+BROWSE_PLACE_DEPTH = 3  # 省, 市, 区县: finer names (街道, 社区) are on the cards themselves
 YEAR = re.compile(r"\d{4}")
 
 
@@ -55,14 +57,30 @@ def cases_page(library: Library, filters: CaseFilters) -> dict | None:
     """`{"total", "cases": [...]}` as GET /api/cases answers, or None when there is no cases package."""
     if not cases_available():
         return None
+    return _service().find_cases(library, _case_query(filters, (filters.page - 1) * CASE_PAGE_SIZE, CASE_PAGE_SIZE))
+
+
+def case_browse(library: Library, filters: CaseFilters) -> dict | None:
+    """Places (down to district level) and themes with their case counts over all cases the filters match,
+    so a reader can browse by place and theme; None without the cases package."""
+    if not cases_available():
+        return None
+    places: Counter[str] = Counter()
+    themes: Counter[str] = Counter()
+    for case in _service().find_cases(library, _case_query(filters, 0, None))["cases"]:
+        places.update(set((case.get("place_chain") or [])[:BROWSE_PLACE_DEPTH]))
+        themes.update(set(case.get("themes") or []))
+    return {"places": places.most_common(), "themes": themes.most_common()}
+
+
+def _case_query(filters: CaseFilters, offset: int, limit: int | None):
     if filters.year and not YEAR.fullmatch(filters.year):
         raise BadRequest(f"年份需要四位数字,例如 2023(收到 {filters.year})")
-    query = import_module("index.case_store").CaseQuery(
+    return import_module("index.case_store").CaseQuery(
         text=filters.q or None, place=filters.place or None, theme=filters.theme or None,
         practice=filters.practice or None, year=int(filters.year) if filters.year else None,
-        offset=(filters.page - 1) * CASE_PAGE_SIZE, limit=CASE_PAGE_SIZE,
+        offset=offset, limit=limit,
     )
-    return _service().find_cases(library, query)
 
 
 def case_detail(library: Library, case_id: str) -> dict | None:

@@ -150,6 +150,8 @@ METRIC_ROWS = [
 @pytest.fixture
 def case_data(monkeypatch):
     monkeypatch.setattr(pages_data, "cases_page", lambda library, filters: {"total": 1, "cases": [HOSTILE_CASE]})
+    monkeypatch.setattr(pages_data, "case_browse", lambda library, filters: {
+        "places": [("某省", 1), (f"某社区{XSS_PAYLOADS[2]}", 1)], "themes": [("协商议事", 1)]})
     monkeypatch.setattr(pages_data, "case_detail", lambda library, case_id: HOSTILE_CASE)
     practice = {"name": XSS_PAYLOADS[0], "places": [{"place": "某市", "place_chain": ["某省", "某市"]}],
                 "cases": [{"case_id": "c1"}]}
@@ -170,6 +172,7 @@ def test_case_filters_stay_in_the_url(client, case_data):
     page = client.get("/cases", params={"place": "某市", "theme": "协商议事"}).text
     removals = links(page, r"^/cases\?")
     assert {"place": ["某市"]} in removals and {"theme": ["协商议事"]} in removals
+    assert {"place": ["某省"], "theme": ["协商议事"]} in links(page, r"^/cases\?"), "browsing by place keeps the theme"
 
 
 def test_metrics_chart_has_a_bar_per_place_in_the_main_unit(client, case_data):

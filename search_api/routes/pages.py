@@ -166,9 +166,10 @@ def cases_page(request: Request, library: LibraryDep) -> HTMLResponse:
     )
     try:
         data = pages_data.cases_page(library, filters)
+        browse = pages_data.case_browse(library, filters)
     except ApiError as error:
         return render(request, "cases.html", status=error.status, error=error.message, data=None, filters=filters)
-    return render(request, "cases.html", data=data, filters=filters, unfilter=_unfilter_links(filters),
+    return render(request, "cases.html", data=data, browse=browse, filters=filters, unfilter=_unfilter_links(filters),
                   case_link=lambda **change: url("/cases", {**filters.active(), **change}),
                   last_page=max(1, -(-(data or {}).get("total", 0) // pages_data.CASE_PAGE_SIZE)))
 
@@ -206,10 +207,16 @@ def metrics_page(request: Request, library: LibraryDep, indicator: str = DEFAULT
     if data:
         chart = bar_chart(
             data.get("metrics", []),
-            label_of=lambda row: " ".join(str(part) for part in (row.get("place"), row.get("year")) if part),
+            label_of=lambda row: metric_label(row, indicator),
             href_of=lambda row: f"/cases/{row['case_id']}" if row.get("case_id") else None,
         )
     return render(request, "metrics.html", data=data, indicator=indicator, chart=chart)
+
+
+def metric_label(row: dict, indicator: str) -> str:
+    """Place and year of a figure, and its own indicator when it is a narrower one than asked for."""
+    named = row.get("indicator") if row.get("indicator") not in (None, indicator) else None
+    return " ".join(str(part) for part in (row.get("place"), row.get("year"), named) if part)
 
 
 @router.get("/upload", response_class=HTMLResponse)
