@@ -107,8 +107,7 @@ def metrics(library: Library, indicator: str) -> dict | None:
 
 def upload_support(app: FastAPI) -> UploadSupport:
     """Whether POST /api/documents exists and writes are configured, so /upload can say why it cannot work."""
-    routes = [route for route in app.routes if getattr(route, "path", None) == "/api/documents"]
-    if not any("POST" in getattr(route, "methods", ()) for route in routes):
+    if "post" not in app.openapi().get("paths", {}).get("/api/documents", {}):  # the schema lists every API route
         return UploadSupport(False, "上传接口(POST /api/documents)尚未启用,暂时只能用命令行 redprop ingest 导入文件。")
     if not app.state.settings.write_token:
         return UploadSupport(False, "服务器未配置写入令牌(REDPROP_TOKEN),上传功能未开放。")
