@@ -10,7 +10,8 @@ from functools import lru_cache
 from jieba.analyse import TFIDF
 from markupsafe import Markup
 
-from index.analysis import query_words, segmenter, stopwords
+from index.analysis import segmenter, stopwords
+from index.query import QuerySyntaxError, parse_query
 from index.snippets import highlight
 
 SIMILAR_TERMS = 4  # key words of a passage that make its "similar passages" query
@@ -22,7 +23,6 @@ class PassageView:
     ordinal: int
     clause: str | None  # shown as a label only when the text does not begin with it
     html: Markup  # escaped text with query matches in <mark>
-    similar_query: str
 
 
 @dataclass
@@ -39,10 +39,11 @@ class OutlineChapter:
 
 
 def highlight_words(query: str) -> list[str]:
-    """What to mark in a document opened from a search: the query's words (filters and operators dropped)."""
-    words = [part.strip('"“”') for part in query.split() if ":" not in part and ":" not in part]
-    words = [word for word in words if word and word not in ("AND", "OR", "NOT") and not word.startswith("-")]
-    return query_words(" ".join(words)) if words else []
+    """What to mark in a document opened from a search: what the search itself highlights for the query."""
+    try:
+        return parse_query(query).highlights if query.strip() else []
+    except QuerySyntaxError:
+        return []
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +70,7 @@ def sections(passages: list[dict], marks: list[str]) -> list[Section]:
         grouped[-1].passages.append(PassageView(
             passage["passage_id"], passage["ordinal"],
             None if not passage["clause"] or passage["text"].startswith(passage["clause"]) else passage["clause"],
-            Markup(highlight(passage["text"], marks)), similar_query(passage["text"]),
+            Markup(highlight(passage["text"], marks)),
         ))
     return grouped
 

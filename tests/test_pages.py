@@ -202,3 +202,19 @@ def test_start_page_lists_the_library_a_page_at_a_time(client, monkeypatch):
     first, third = client.get("/").text, client.get("/", params={"page": "3"}).text
     assert first.count("<li>") - third.count("<li>") == 2  # 7 documents: 3, 3, then 1
     assert {"page": ["2"]} in links(first, r"page=")
+
+
+def test_similar_passages_become_a_shareable_search(client):
+    search = client.get("/", params={"q": '"协商议事会议"'}).text
+    passage_id = re.search(r'#([0-9a-f]+-\d{4})"', search).group(1)
+    answer = client.get("/", params={"like": passage_id}, follow_redirects=False)
+    assert answer.status_code == 303
+    query = parse_qs(urlsplit(answer.headers["location"]).query)["q"][0]
+    assert "业主委员会" in query or "协商" in query
+    assert client.get(answer.headers["location"]).text.count('class="hit"') >= 2
+    assert client.get("/", params={"like": "nope-0001"}).status_code == 404
+
+
+def test_page_past_the_end_offers_the_first(client):
+    page = client.get("/", params={"q": QUERY, "page": "50"})
+    assert page.status_code == 200 and "回到第一页" in page.text

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -21,7 +21,7 @@ from search_api import pages_data, service
 from search_api.charts import bar_chart
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
-from search_api.document_view import highlight_words, outline, sections
+from search_api.document_view import highlight_words, outline, sections, similar_query
 from search_api.errors import ApiError, BadRequest, NotFound
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -125,8 +125,11 @@ def pager(page: int, total: int, size: int) -> list[int]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, library: LibraryDep) -> HTMLResponse:
+def search_page(request: Request, library: LibraryDep) -> Response:
     state = SearchState.from_request(request)
+    like = request.query_params.get("like")
+    if like:
+        return similar_redirect(request, library, state, like)
     context = {"state": state, "FACET_TITLES": FACET_TITLES, "FACET_PARAMS": FACET_PARAMS,
                "SORT_LABELS": SORT_LABELS, "UNKNOWN_FACET": UNKNOWN_FACET, "FACET_SHOWN": FACET_SHOWN,
                "page_size": PAGE_SIZE}
@@ -141,6 +144,17 @@ def search_page(request: Request, library: LibraryDep) -> HTMLResponse:
         return render(request, "search.html", status=error.status, error=error.message, result=None, **context)
     return render(request, "search.html", result=result, pages=pager(state.page, result.total, PAGE_SIZE),
                   last_page=max(1, -(-result.total // PAGE_SIZE)), **context)
+
+
+def similar_redirect(request: Request, library: LibraryDep, state: SearchState, passage_id: str) -> Response:
+    """`/?like=<passage_id>` becomes a search for the passage's key words, shown (and shareable) as `q`."""
+    row = library.store.passages([passage_id]).get(passage_id)
+    if row is None:
+        return render(request, "error.html", status=404, message=f"没有编号为 {passage_id} 的段落")
+    query = similar_query(row["text"])
+    if not query:
+        return render(request, "error.html", status=404, message="这一段没有足以查找相似内容的关键词")
+    return RedirectResponse(state.link(q=query, page=""), status_code=303)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
