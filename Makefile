@@ -7,7 +7,7 @@ PORT ?= 8000
 REDPROP_HOME ?= var
 export REDPROP_HOME
 
-.PHONY: run test install install-test index bench clean
+.PHONY: run test install install-test browser-deps screenshots index bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,20 @@ index: install
 run: index
 	$(BIN)/redprop serve --host $(HOST) --port $(PORT)
 
-test: install-test
+# The browser tests drive Debian's chromium through Playwright (never a downloaded browser); the CJK font makes
+# screenshots legible. Installed with apt when missing (CI and the dev machine run as root).
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+browser-deps:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+		echo "安装浏览器测试依赖:$(BROWSER_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
+
+test: install-test browser-deps
 	$(BIN)/python -m pytest
+
+# PNGs of the search, document, case and metrics pages (laptop and phone width) in screenshots/.
+screenshots: install-test browser-deps
+	$(BIN)/python tests/browser/screenshots.py screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

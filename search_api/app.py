@@ -9,7 +9,7 @@ from index.library import Library
 from search_api.auth import ReadAccess
 from search_api.errors import ApiError, Unauthorized
 from search_api.logging import RequestLog, http_log
-from search_api.routes import admin, cases, documents, health, search
+from search_api.routes import admin, cases, documents, health, pages, search
 from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
@@ -44,4 +44,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases.router, dependencies=[ReadAccess])
     app.include_router(admin.router)
     app.include_router(health.router)
+    pages.install(app)
     return app
