@@ -136,3 +136,18 @@ def test_page_with_two_articles_reads_each_article_whole():
         expected += [(BlockKind.PARAGRAPH, text) for text in paragraphs]
     expected += [(BlockKind.HEADING, side.title)] + [(BlockKind.PARAGRAPH, text) for text in side.paragraphs]
     assert [(b.kind, b.text) for b in raw.blocks] == expected
+
+
+@pytest.mark.parametrize("size", [9, 11])
+def test_long_two_column_report_keeps_every_paragraph_across_many_column_and_page_breaks(size):
+    from fixtures_build import Article
+
+    sections = [((f"{heading}({round_})" if heading else None),
+                 [f"{text[:8 + (round_ * 7 + index) % 30]}(第{round_}-{index}段){text}" for index, text in enumerate(texts)])
+                for round_ in range(10) for heading, texts in ARTICLE.sections]
+    report = Article(ARTICLE.title, sections)
+    data = two_column_pdf(report, size=size)
+    assert len(list(extract_pages(io.BytesIO(data)))) >= 4
+    [raw] = parse_file(Path("report.pdf"), data)
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.PARAGRAPH] == report.paragraphs
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.HEADING] == report.headings

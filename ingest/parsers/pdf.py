@@ -268,23 +268,23 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
                             if line.size >= HEADING_SCALE * body_size}, reverse=True)
     blocks: list[Block] = []
+    previous: tuple[Line, Chunk] | None = None  # the line before, and its column (maybe the previous one)
     for chunk in chunks:
-        previous: Line | None = None
         for line in chunk.lines:
             if line.size >= HEADING_SCALE * body_size:
                 level = heading_sizes.index(round(line.size, 1)) + 1
                 last = blocks[-1] if blocks else None
                 if last and last.kind == BlockKind.HEADING and last.level == level and previous is not None \
-                        and previous.size == line.size:
+                        and previous[0].size == line.size:
                     last.text = squeeze(last.text + "\n" + line.text)  # a headline set on two lines
                 else:
                     blocks.append(Block(squeeze(line.text), BlockKind.HEADING, level))
             elif blocks and blocks[-1].kind == BlockKind.PARAGRAPH and not _starts_paragraph(
-                    line, previous, chunk, blocks[-1].text):
+                    line, chunk, previous, blocks[-1].text):
                 blocks[-1].text = squeeze(blocks[-1].text + "\n" + line.text)
             else:
                 blocks.append(Block(squeeze(line.text)))
-            previous = line
+            previous = (line, chunk)
     # The largest text, set once at the start, is the title; several at that size are several headlines
     # (articles of a page) or chapter titles, and stay headings.
     top = [block for block in blocks if block.kind == BlockKind.HEADING and block.level == 1]
@@ -293,13 +293,19 @@ def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     return blocks
 
 
-def _starts_paragraph(line: Line, previous: Line | None, chunk: Chunk, paragraph: str) -> bool:
-    """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far)."""
+def _starts_paragraph(line: Line, chunk: Chunk, previous: tuple[Line, Chunk] | None, paragraph: str) -> bool:
+    """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far).
+
+    At the top of a column or page the gap to the line before means nothing; an unindented line there
+    continues the paragraph unless that line ended short after a finished sentence.
+    """
     finished = paragraph[-1:] in SENTENCE_END
     if line.x0 - chunk.left >= INDENT_EMS * line.size or (finished and ENUMERATOR.match(line.text)):
         return True
-    if previous is None:  # first line of a column or page: continues an unfinished sentence
-        return finished
-    gap = line.top - previous.bottom
-    ended_short = chunk.right - previous.x1 >= SHORT_LINE_EMS * previous.size
-    return gap > PARAGRAPH_GAP * line.size or (ended_short and finished)
+    if previous is None:
+        return True
+    before, before_chunk = previous
+    ended_short = before_chunk.right - before.x1 >= SHORT_LINE_EMS * before.size
+    if before_chunk is chunk and line.top - before.bottom > PARAGRAPH_GAP * line.size:
+        return True
+    return ended_short and finished
