@@ -50,7 +50,7 @@ PARAGRAPH_GAP = 0.8
 HEADING_SCALE = 1.15
 # Share of the page height at the top and bottom where running headers, footers and page numbers live.
 MARGIN_ZONE = 0.12
-RUNNING_LINE_TOLERANCE = 4  # points: a running header sits at the same height on every page
+RUNNING_LINE_TOLERANCE = 4  # points: a running header sits in the same place on every page
 RUNNING_LINE_SHARE = 0.4  # ...of the pages (odd and even pages may carry different ones)
 PAGE_NUMBER = re.compile(
     r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,\uff0f\uff0c]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
@@ -171,22 +171,38 @@ def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
 
 def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     """Remove, from the top and bottom zones of pages, page numbers, edition lines ("第3版", "星期六") and
-    lines repeated at the same height on several pages (digits ignored, so "城市晨报 2024年7月27日" matches)."""
+    lines repeated in the same place on many pages (digits ignored, so "城市晨报 2024年7月27日" matches)."""
 
     def in_margin(line: Line) -> bool:
         return line.bottom <= MARGIN_ZONE * line.page_height or line.top >= (1 - MARGIN_ZONE) * line.page_height
 
-    def key(line: Line) -> tuple[str, int]:
-        return re.sub(r"\d+", "#", "".join(line.text.split())), round(line.top / RUNNING_LINE_TOLERANCE)
+    def text_key(line: Line) -> str:
+        return re.sub(r"\d+", "#", "".join(line.text.split()))
 
+    placed: dict[str, list[tuple[int, Line]]] = {}
+    for number, page in enumerate(pages):
+        for line in page:
+            if in_margin(line):
+                placed.setdefault(text_key(line), []).append((number, line))
     needed = max(2, math.ceil(RUNNING_LINE_SHARE * len(pages)))
-    repeated = Counter(found for page in pages for found in {key(line) for line in page if in_margin(line)})
+
+    def repeated(line: Line) -> bool:
+        same_place = {number for number, other in placed[text_key(line)] if _same_place(line, other)}
+        return len(same_place) >= needed
 
     def running(line: Line) -> bool:
         text = line.text.strip()
-        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated[key(line)] >= needed)
+        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated(line))
 
     return [[line for line in page if not (in_margin(line) and running(line))] for page in pages]
+
+
+def _same_place(line: Line, other: Line) -> bool:
+    """Same height, and the same left edge or centre (a centred header shifts as its page number grows)."""
+    if abs(line.top - other.top) > RUNNING_LINE_TOLERANCE:
+        return False
+    centre, other_centre = (line.x0 + line.x1) / 2, (other.x0 + other.x1) / 2
+    return abs(line.x0 - other.x0) <= RUNNING_LINE_TOLERANCE or abs(centre - other_centre) <= RUNNING_LINE_TOLERANCE
 
 
 def _reading_order(lines: list[Line]) -> list[Chunk]:
