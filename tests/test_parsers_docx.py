@@ -100,3 +100,12 @@ def test_unsafe_member_names_are_refused(name):
         archive.writestr(name, "x")
     with pytest.raises(LimitExceeded, match="不安全的路径"):
         parse_file(Path("evil.docx"), buffer.getvalue())
+
+
+def test_caption_style_paragraph_is_a_caption():
+    document = docx.Document()
+    document.add_paragraph("小区新装的电动车充电棚投入使用。")
+    document.add_paragraph("图为居民在充电棚前试用", style="Caption")
+    [raw] = parse_file(Path("photo.docx"), saved(document))
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        (BlockKind.PARAGRAPH, "小区新装的电动车充电棚投入使用。"), (BlockKind.CAPTION, "图为居民在充电棚前试用")]

@@ -23,6 +23,7 @@ from ingest.parsers.zipguard import check_zip
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
+CAPTION_STYLE = re.compile(r"^(?:caption|题注)$", re.IGNORECASE)
 # A paragraph that is all bold and this short is a section heading, at the level of a "Heading 3".
 BOLD_HEADING_LEVEL = 3
 MAX_HEADING_CHARS = 60
@@ -58,6 +59,8 @@ def paragraph_block(paragraph: Paragraph) -> Block | None:
     style = paragraph.style.name if paragraph.style is not None else ""
     if TITLE_STYLE.match(style or ""):
         return Block(text, BlockKind.TITLE, 0)
+    if CAPTION_STYLE.match(style or ""):
+        return Block(text, BlockKind.CAPTION, 0)
     level = _heading_level(paragraph, style or "")
     if level:
         return Block(text, BlockKind.HEADING, level)
