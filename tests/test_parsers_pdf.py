@@ -143,7 +143,8 @@ def test_long_two_column_report_keeps_every_paragraph_across_many_column_and_pag
     from fixtures_build import Article
 
     sections = [((f"{heading}({round_})" if heading else None),
-                 [f"{text[:8 + (round_ * 7 + index) % 30]}(第{round_}-{index}段){text}" for index, text in enumerate(texts)])
+                 [f"{text[:8 + (round_ * 7 + index) % 30]}(第{round_}-{index}段){text}"
+                  for index, text in enumerate(texts)])
                 for round_ in range(10) for heading, texts in ARTICLE.sections]
     report = Article(ARTICLE.title, sections)
     data = two_column_pdf(report, size=size)

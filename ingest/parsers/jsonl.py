@@ -1,4 +1,5 @@
-"""JSON Lines crawler dumps: one record per line with `text` (or `content`) and optional `title`, `date`, `source`, `url`.
+"""JSON Lines crawler dumps: one record per line with `text` (or `content`) and optional `title`, `date`,
+`source`, `url`.
 
 Each record is its own RawDocument (record = line number). A broken line is reported with its line number
 ("dump.jsonl:17") while the other lines are ingested; only a file with no usable line fails as a whole.
