@@ -9,7 +9,6 @@ from pdfminer.high_level import extract_pages
 from ingest.errors import NeedsOCR, ParseError
 from ingest.models import BlockKind
 from ingest.parsers import ocr, parse_file
-from ingest.parsers.ocr import paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,7 @@ def test_cid_garbage_is_reported_as_needing_ocr_not_indexed():
 
 def test_ocr_output_loses_the_spaces_between_chinese_characters():
     page = "红 色 物 业 让 小 区 焕 发\n新 活 力 , 居 民 点 赞 。\n\n第 二 段 , 共 有 12 个 小 区 参 加 Open Day 活 动 。\n"
-    assert paragraphs(page) == ["红色物业让小区焕发新活力,居民点赞。", "第二段,共有12个小区参加Open Day活动。"]
+    assert ocr.paragraphs(page) == ["红色物业让小区焕发新活力,居民点赞。", "第二段,共有12个小区参加Open Day活动。"]
 
 
 def test_encrypted_pdf_is_a_parse_error_saying_so():
