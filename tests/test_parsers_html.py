@@ -110,3 +110,12 @@ def test_old_layout_table_page_keeps_its_paragraphs():
     <tr><td colspan="2"><table><tr><td>{paragraphs}</td></tr></table></td></tr></table></body></html>"""
     [raw] = html_documents(page.encode("gb18030"))
     assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_teaser_articles_do_not_split_the_page():
+    teasers = "".join(f"<article><h3><a href='/{n}'>其他新闻标题{n}</a></h3><p>一句话摘要。</p></article>" for n in range(3))
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body>
+    <article><h1>{ARTICLE.title}</h1>{''.join(f'<p>{text}</p>' for text in ARTICLE.paragraphs)}</article>
+    {teasers}</body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert raw.title == ARTICLE.title and body_texts(raw) == ARTICLE.paragraphs

@@ -69,7 +69,8 @@ META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishd
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
 META_SOURCE = ("source", "ContentSource")  # the outlet a story comes from, stated by the page
 META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that shows it
-MIN_ARTICLE_CHARS = 20
+# An <article> with less text than this is a teaser (headline and a line of summary), not an article.
+MIN_ARTICLE_CHARS = 80
 # A <div> with this much text directly inside it (not in child elements) is a paragraph.
 MIN_OWN_TEXT = 20
 # A chrome-named element with this much paragraph text is a content wrapper after all.
