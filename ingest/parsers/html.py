@@ -69,8 +69,8 @@ META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishd
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
 META_SOURCE = ("source", "ContentSource")  # the outlet a story comes from, stated by the page
 META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that shows it
-# An <article> with less text than this is a teaser (headline and a line of summary), not an article.
-MIN_ARTICLE_CHARS = 80
+# An <article> with less text of its own (outside links) than this is not an article.
+MIN_ARTICLE_CHARS = 20
 # A <div> with this much text directly inside it (not in child elements) is a paragraph.
 MIN_OWN_TEXT = 20
 # A chrome-named element with this much paragraph text is a content wrapper after all.
@@ -90,7 +90,7 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
     page_source = _meta(soup, META_SOURCE) or _visible_source(soup) or _meta(soup, META_SITE) or page_site
     url = _canonical_url(soup)
     _strip_chrome(soup)
-    articles = [a for a in _top_level_articles(soup) if len(a.get_text(strip=True)) >= MIN_ARTICLE_CHARS]
+    articles = [article for article in _top_level_articles(soup) if not _is_teaser(article)]
     many = len(articles) > 1
     bodies = articles or [_main_content(soup)]
     documents = []
@@ -214,6 +214,15 @@ def _holds_article(tag: Tag) -> bool:
 
 def _top_level_articles(soup: BeautifulSoup) -> list[Tag]:
     return [article for article in soup.find_all("article") if article.find_parent("article") is None]
+
+
+def _is_teaser(article: Tag) -> bool:
+    """A list entry pointing elsewhere: its headline is a link, or it has almost no text of its own."""
+    heading = article.find(["h1", "h2", "h3", "h4", "h5", "h6"])
+    if heading is not None and heading.find("a") is not None:
+        return True
+    linked = sum(len(link.get_text(strip=True)) for link in article.find_all("a"))
+    return len(article.get_text(strip=True)) - linked < MIN_ARTICLE_CHARS
 
 
 def _main_content(soup: BeautifulSoup) -> Tag:
