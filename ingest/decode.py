@@ -42,7 +42,6 @@ WHITESPACE = set("\r\n\t\f")
 
 @dataclass(frozen=True)
 class Decoding:
-    encoding: str
     text: str
     score: float  # share of non-ASCII characters that are common; 1.0 for pure ASCII
 
@@ -109,7 +108,7 @@ def _attempt(data: bytes, encoding: str) -> Decoding | None:
         return None
     if "\x00" in text:
         return None
-    return Decoding(encoding, text, common_ratio(text[:SAMPLE_CHARS]))
+    return Decoding(text, common_ratio(text[:SAMPLE_CHARS]))
 
 
 def _damaged_utf8(data: bytes) -> str | None:
