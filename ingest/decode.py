@@ -27,7 +27,7 @@ BOMS = (
 # Tried after UTF-8 when nothing (or something wrong) is declared, in this order of preference on a tie.
 FALLBACK_ENCODINGS = ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be")
 WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
-# Share of characters that must be printable (or line/tab whitespace) for a decoding to count as text.
+# Share of characters that must be printable (or whitespace) for a decoding to count as text.
 MIN_PRINTABLE_RATIO = 0.97
 # Share of non-ASCII characters that must be common Chinese characters or punctuation.
 MIN_COMMON_RATIO = 0.6
@@ -37,7 +37,6 @@ MAX_DAMAGED_UTF8_SHARE = 0.001
 SAMPLE_CHARS = 20000
 # Non-ASCII punctuation and symbols ordinary Chinese text uses (besides the full-width ASCII forms).
 COMMON_SYMBOLS = set("。,、;:?!“”‘’()《》〈〉【】〔〕「」『』—–…·•●■□◆◇▲△○★☆※×÷±°℃%‰№§　〇～")
-WHITESPACE = set("\r\n\t\f")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 def _printable_ratio(text: str) -> float:
     if not text:
         return 1.0
-    good = sum(1 for ch in text if ch.isprintable() or ch in WHITESPACE)
+    good = sum(1 for ch in text if ch.isprintable() or ch.isspace())  # isprintable() rejects U+3000, U+00A0
     return good / len(text)
 
 
