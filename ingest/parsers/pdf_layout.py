@@ -124,8 +124,12 @@ def reading_order(lines: list[Line]) -> list[Chunk]:
         gutters = _interior(band, _gutters(band, extent, em))
         if regions:
             region, region_gutters = regions[-1]
-            shared = _interior(region + band, _intersect(region_gutters or _gutters(region, extent, em),
-                                                         _gutters(band, extent, em), em))
+            if region_gutters:  # columns going on, maybe with one of them empty in this band
+                shared = _interior(region + band, _intersect(region_gutters, _gutters(band, extent, em), em))
+            elif gutters and _stacked(region, band):  # a column that started higher than its neighbour
+                shared = _interior(region + band, _intersect(_gutters(region, extent, em), gutters, em))
+            else:
+                shared = []
             if shared or (not region_gutters and not gutters):
                 regions[-1] = (region + band, shared)
                 continue
@@ -157,6 +161,12 @@ def _gutters(lines: list[Line], extent: Span, em: float) -> list[Span]:
     if extent[1] - reach >= MIN_GUTTER_EMS * em:
         gaps.append((reach, extent[1]))
     return gaps
+
+
+def _stacked(upper: list[Line], lower: list[Line]) -> bool:
+    """Every upper line sits over some lower line (shares x-range with it): the same column continues,
+    unlike a centred headline over a band that is already split in columns."""
+    return all(any(min(top.x1, low.x1) > max(top.x0, low.x0) for low in lower) for top in upper)
 
 
 def _interior(lines: list[Line], gutters: list[Span]) -> list[Span]:
