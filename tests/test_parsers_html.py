@@ -119,3 +119,12 @@ def test_teaser_articles_do_not_split_the_page():
     {teasers}</body></html>"""
     [raw] = html_documents(page.encode("utf-8"))
     assert raw.title == ARTICLE.title and body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_inline_markup_inside_headings_adds_no_spaces():
+    page = """<html><head><meta charset="utf-8"><title>t</title></head><body><div class="content">
+    <h2>党建<em>引领</em> 物业服务</h2><p>社区党委牵头,组织业主委员会和物业企业每周碰头一次,解决居民反映的问题。</p>
+    <figure><img src="a.jpg"><figcaption>居民<b>议事会</b>现场 (通讯员供图)</figcaption></figure></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert [(b.kind, b.text) for b in raw.blocks if b.kind != BlockKind.PARAGRAPH] == [
+        (BlockKind.HEADING, "党建引领 物业服务"), (BlockKind.CAPTION, "居民议事会现场 (通讯员供图)")]

@@ -156,16 +156,16 @@ class _BlockWalker:
             self.after_picture = True
         elif name in HEADING_TAGS:
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.HEADING, HEADING_TAGS[name])
+            self.emit(tag.get_text(), BlockKind.HEADING, HEADING_TAGS[name])
         elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.CAPTION)
+            self.emit(tag.get_text(), BlockKind.CAPTION)
         elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
             self.flush()
-            self.emit(" ".join(cell.get_text(" ") for cell in tag.find_all(["td", "th"])))
+            self.emit(" ".join(cell.get_text() for cell in tag.find_all(["td", "th"])))
         elif name == "p" and _is_bold_only(tag):
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.HEADING, STRONG_HEADING_LEVEL)
+            self.emit(tag.get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
         elif name in BLOCK_TAGS:
             self.flush()
             picture_only = tag.find("img") is not None and not tag.get_text(strip=True)
@@ -257,7 +257,7 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     if suffix:
         site = suffix.group(0).strip(" _|\uff5c-—–")
     meta = _meta(soup, META_TITLE)
-    h1s = [squeeze(h.get_text(" ")) for h in soup.find_all("h1")]
+    h1s = [squeeze(h.get_text()) for h in soup.find_all("h1")]
     for candidate in (meta, h1s[0] if len(h1s) == 1 else None, full):
         if candidate:
             return SITE_SUFFIX.sub("", candidate) or candidate, site
@@ -266,7 +266,7 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
 
 def _own_title(body: Tag) -> str | None:
     heading = body.find(["h1", "h2", "h3"])
-    return squeeze(heading.get_text(" ")) or None if heading else None
+    return squeeze(heading.get_text()) or None if heading else None
 
 
 def _is_title_echo(block: Block, title: str | None) -> bool:
