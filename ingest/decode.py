@@ -1,7 +1,8 @@
 """bytes → str for text-like files, in any common Chinese encoding.
 
 Order: BOM → strict UTF-8 → a declared charset (verified) → the Chinese encodings files actually come in
-(GB18030, Big5-HKSCS, UTF-16 without BOM), the most plausible decoding winning. A decoding is plausible when
+(GB18030, Big5-HKSCS, UTF-16 without BOM), the most plausible decoding winning → UTF-8 with a few damaged
+bytes replaced. A decoding is plausible when
 its characters are printable and its non-ASCII characters are mostly common Chinese characters and
 punctuation: a wrong encoding still "decodes" GBK bytes as Big5 (or Big5 as GB18030), but into rare
 characters, kana and private-use code points, which this check rejects. GB2312/GBK are widened to GB18030
@@ -26,20 +27,20 @@ BOMS = (
 # Tried after UTF-8 when nothing (or something wrong) is declared, in this order of preference on a tie.
 FALLBACK_ENCODINGS = ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be")
 WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
-# Share of characters that must be printable (or line/tab whitespace) for a decoding to count as text.
+# Share of characters that must be printable (or whitespace) for a decoding to count as text.
 MIN_PRINTABLE_RATIO = 0.97
 # Share of non-ASCII characters that must be common Chinese characters or punctuation.
 MIN_COMMON_RATIO = 0.6
+# UTF-8 with at most this share of undecodable bytes is read with those bytes replaced.
+MAX_DAMAGED_UTF8_SHARE = 0.001
 # Plausibility is judged on a prefix: enough to be sure, cheap on large files.
 SAMPLE_CHARS = 20000
 # Non-ASCII punctuation and symbols ordinary Chinese text uses (besides the full-width ASCII forms).
 COMMON_SYMBOLS = set("。,、;:?!“”‘’()《》〈〉【】〔〕「」『』—–…·•●■□◆◇▲△○★☆※×÷±°℃%‰№§　〇～")
-WHITESPACE = set("\r\n\t\f")
 
 
 @dataclass(frozen=True)
 class Decoding:
-    encoding: str
     text: str
     score: float  # share of non-ASCII characters that are common; 1.0 for pure ASCII
 
@@ -73,6 +74,9 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     plausible = [found for found in candidates if is_plausible(found.text)]
     if plausible:
         return max(plausible, key=lambda found: found.score).text
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     if b"\x00" in data:
         raise DecodeError(path, "文件含有空字节(NUL),不是文本文件")
     raise DecodeError(path, "无法识别文件编码(已尝试 UTF-8/UTF-16/GB18030/Big5),请另存为 UTF-8 后重试")
@@ -103,7 +107,19 @@ def _attempt(data: bytes, encoding: str) -> Decoding | None:
         return None
     if "\x00" in text:
         return None
-    return Decoding(encoding, text, common_ratio(text[:SAMPLE_CHARS]))
+    return Decoding(text, common_ratio(text[:SAMPLE_CHARS]))
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a page cut mid-character, one bad paste): keep it, marking the damage
+    with U+FFFD, rather than refuse a whole file for a handful of bytes."""
+    text = data.decode("utf-8", errors="replace")
+    damage = text.count("\ufffd")
+    if "\x00" in text or damage > max(1, len(data) * MAX_DAMAGED_UTF8_SHARE):
+        return None
+    if not is_plausible(text.replace("\ufffd", "")):
+        return None
+    return text
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -116,7 +132,7 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 def _printable_ratio(text: str) -> float:
     if not text:
         return 1.0
-    good = sum(1 for ch in text if ch.isprintable() or ch in WHITESPACE)
+    good = sum(1 for ch in text if ch.isprintable() or ch.isspace())  # isprintable() rejects U+3000, U+00A0
     return good / len(text)
 
 

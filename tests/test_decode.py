@@ -66,3 +66,17 @@ def test_mojibake_is_not_plausible():
     assert not is_plausible(SIMPLIFIED.encode("gbk").decode("latin-1"))  # ÖÐ»ª-style
     assert not is_plausible(TRADITIONAL.encode("big5").decode("gb18030"))  # wrong CJK codec
     assert not is_plausible(SIMPLIFIED.encode("gbk").decode("big5", errors="replace"))
+
+
+def test_utf8_with_a_damaged_character_keeps_the_rest():
+    data = SIMPLIFIED.encode("utf-8") * 3
+    damaged = data[:100] + data[101:]  # one byte of one character lost
+    text = decode_bytes(damaged, "cut.html")
+    assert text.count("\ufffd") >= 1 and len(text) >= len(SIMPLIFIED * 3) - 2
+    assert text.endswith(SIMPLIFIED * 2)
+
+
+def test_text_indented_with_ideographic_spaces_is_text():
+    indented = "".join(f"\u3000\u3000{line}\n" for line in SIMPLIFIED.splitlines()) + "\u3000" * 40
+    for encoding in ("utf-8", "gb18030"):
+        assert decode_bytes(indented.encode(encoding), "a.txt") == indented

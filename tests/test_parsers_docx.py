@@ -100,3 +100,59 @@ def test_unsafe_member_names_are_refused(name):
         archive.writestr(name, "x")
     with pytest.raises(LimitExceeded, match="不安全的路径"):
         parse_file(Path("evil.docx"), buffer.getvalue())
+
+
+def test_caption_style_paragraph_is_a_caption():
+    document = docx.Document()
+    document.add_paragraph("小区新装的电动车充电棚投入使用。")
+    document.add_paragraph("图为居民在充电棚前试用", style="Caption")
+    [raw] = parse_file(Path("photo.docx"), saved(document))
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        (BlockKind.PARAGRAPH, "小区新装的电动车充电棚投入使用。"), (BlockKind.CAPTION, "图为居民在充电棚前试用")]
+
+
+CLAUSE_LIST = """<w:abstractNum %(ns)s w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%%1章"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:lvlRestart w:val="0"/><w:numFmt w:val="chineseCounting"/>
+    <w:lvlText w:val="第%%2条"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="(%%3)"/></w:lvl>
+</w:abstractNum>"""
+
+
+def test_word_generated_chapter_and_article_numbers_are_kept():
+    """条 run straight through the 章 (lvlRestart 0); 项 restart under each 条."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(CLAUSE_LIST % {"ns": nsdecls("w")}))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    numbered("总则", 0)
+    numbered("为了规范小区物业管理,制定本规定。", 1)
+    numbered("本规定适用于本市住宅小区。", 1)
+    numbered("业主委员会", 0)
+    numbered("业主委员会由业主大会选举产生。", 1)
+    numbered("召集业主大会会议;", 2)
+    numbered("执行业主大会的决定。", 2)
+    numbered("业主委员会每届任期五年。", 1)
+    [raw] = parse_file(Path("rules.docx"), saved(document))
+    assert [b.text for b in raw.blocks] == [
+        "第一章 总则", "第一条 为了规范小区物业管理,制定本规定。", "第二条 本规定适用于本市住宅小区。",
+        "第二章 业主委员会", "第三条 业主委员会由业主大会选举产生。", "(一) 召集业主大会会议;", "(二) 执行业主大会的决定。",
+        "第四条 业主委员会每届任期五年。",
+    ]
+
+
+def test_list_number_style_numbers_are_kept():
+    document = docx.Document()
+    for text in ("清理楼道杂物", "修复单元门禁", "更换路灯"):
+        document.add_paragraph(text, style="List Number")
+    [raw] = parse_file(Path("tasks.docx"), saved(document))
+    assert [b.text for b in raw.blocks] == ["1. 清理楼道杂物", "2. 修复单元门禁", "3. 更换路灯"]

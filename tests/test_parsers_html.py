@@ -110,3 +110,21 @@ def test_old_layout_table_page_keeps_its_paragraphs():
     <tr><td colspan="2"><table><tr><td>{paragraphs}</td></tr></table></td></tr></table></body></html>"""
     [raw] = html_documents(page.encode("gb18030"))
     assert body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_teaser_articles_do_not_split_the_page():
+    teasers = "".join(f"<article><h3><a href='/{n}'>其他新闻标题{n}</a></h3><p>一句话摘要。</p></article>" for n in range(3))
+    page = f"""<html><head><meta charset="utf-8"><title>{ARTICLE.title}</title></head><body>
+    <article><h1>{ARTICLE.title}</h1>{''.join(f'<p>{text}</p>' for text in ARTICLE.paragraphs)}</article>
+    {teasers}</body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert raw.title == ARTICLE.title and body_texts(raw) == ARTICLE.paragraphs
+
+
+def test_inline_markup_inside_headings_adds_no_spaces():
+    page = """<html><head><meta charset="utf-8"><title>t</title></head><body><div class="content">
+    <h2>党建<em>引领</em> 物业服务</h2><p>社区党委牵头,组织业主委员会和物业企业每周碰头一次,解决居民反映的问题。</p>
+    <figure><img src="a.jpg"><figcaption>居民<b>议事会</b>现场 (通讯员供图)</figcaption></figure></div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert [(b.kind, b.text) for b in raw.blocks if b.kind != BlockKind.PARAGRAPH] == [
+        (BlockKind.HEADING, "党建引领 物业服务"), (BlockKind.CAPTION, "居民议事会现场 (通讯员供图)")]

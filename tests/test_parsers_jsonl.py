@@ -32,3 +32,8 @@ def test_each_record_is_a_document_and_each_broken_line_is_reported_with_its_num
 def test_file_with_no_usable_line_fails_as_a_whole():
     with pytest.raises(ParseError, match="没有一行可用"):
         parse(Path("bad.jsonl"), b"{oops\n[1, 2]\n")
+
+
+def test_body_under_content_is_accepted():
+    parsed = parse(Path("crawl.jsonl"), jsonl_lines([{"content": "物业服务中心搬进了社区党群服务站。", "title": "搬家"}]))
+    assert [b.text for b in parsed.documents[0].blocks] == ["物业服务中心搬进了社区党群服务站。"]

@@ -3,13 +3,12 @@ import os
 from pathlib import Path
 
 import pytest
-from fixtures_build import ARTICLE, encrypted_pdf, garbled_pdf, image_only_pdf, two_column_pdf
+from fixtures_build import ARTICLE, encrypted_pdf, garbled_pdf, image_only_pdf, two_column_pdf, zh
 from pdfminer.high_level import extract_pages
 
 from ingest.errors import NeedsOCR, ParseError
 from ingest.models import BlockKind
 from ingest.parsers import ocr, parse_file
-from ingest.parsers.ocr import paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,7 @@ def test_cid_garbage_is_reported_as_needing_ocr_not_indexed():
 
 def test_ocr_output_loses_the_spaces_between_chinese_characters():
     page = "红 色 物 业 让 小 区 焕 发\n新 活 力 , 居 民 点 赞 。\n\n第 二 段 , 共 有 12 个 小 区 参 加 Open Day 活 动 。\n"
-    assert paragraphs(page) == ["红色物业让小区焕发新活力,居民点赞。", "第二段,共有12个小区参加Open Day活动。"]
+    assert ocr.paragraphs(page) == ["红色物业让小区焕发新活力,居民点赞。", "第二段,共有12个小区参加Open Day活动。"]
 
 
 def test_encrypted_pdf_is_a_parse_error_saying_so():
@@ -136,3 +135,50 @@ def test_page_with_two_articles_reads_each_article_whole():
         expected += [(BlockKind.PARAGRAPH, text) for text in paragraphs]
     expected += [(BlockKind.HEADING, side.title)] + [(BlockKind.PARAGRAPH, text) for text in side.paragraphs]
     assert [(b.kind, b.text) for b in raw.blocks] == expected
+
+
+@pytest.mark.parametrize("size", [9, 11])
+def test_long_two_column_report_keeps_every_paragraph_across_many_column_and_page_breaks(size):
+    from fixtures_build import Article
+
+    sections = [((f"{heading}({round_})" if heading else None),
+                 [f"{text[:8 + (round_ * 7 + index) % 30]}(第{round_}-{index}段){text}"
+                  for index, text in enumerate(texts)])
+                for round_ in range(10) for heading, texts in ARTICLE.sections]
+    report = Article(ARTICLE.title, sections)
+    data = two_column_pdf(report, size=size)
+    assert len(list(extract_pages(io.BytesIO(data)))) >= 4
+    [raw] = parse_file(Path("report.pdf"), data)
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.PARAGRAPH] == report.paragraphs
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.HEADING] == report.headings
+
+
+def test_short_centred_title_is_not_taken_for_a_column():
+    """A short title centred over the gutter, above a left column opening with a heading and a right column
+    opening with an indented paragraph: the title must not pull the right column's first line out."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont("STSong-Light", 24)
+    page.drawCentredString(A4[0] / 2, 760, "通知")
+    page.setFont("STSong-Light", 14)
+    page.drawString(56, 715, "一、总体要求")
+    left = ["各街道要把红色物业建设列入年度重点", "工作,明确责任人和完成时限,每季度", "向区委报告一次进展情况。"]
+    right = ["(五)物业企业党组织书记原则上由", "党员项目经理担任,暂不具备条件的由", "社区党组织选派。"]
+    page.setFont("STSong-Light", 12)
+    page.drawString(340, 716, zh(right[0]))
+    for number, line in enumerate(left):
+        page.drawString(80 if number == 0 else 56, 690 - 18 * number, zh(line))
+    for number, line in enumerate(right[1:], start=1):
+        page.drawString(316, 716 - 18 * number, zh(line))
+    page.showPage()
+    page.save()
+    [raw] = parse_file(Path("notice.pdf"), buffer.getvalue())
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        (BlockKind.TITLE, "通知"), (BlockKind.HEADING, "一、总体要求"),
+        (BlockKind.PARAGRAPH, zh("".join(left))), (BlockKind.PARAGRAPH, zh("".join(right)))]

@@ -2,6 +2,7 @@
 
 A heading is a paragraph in a "Heading N"/"标题 N" style, one with an outline level (set directly or by its
 style), or a short paragraph that is bold throughout (how many office documents mark section titles).
+Numbers Word generates for numbered paragraphs ("第%1条" lists) are put back in front of their text.
 The container is checked for zip bombs and unsafe names before python-docx opens it.
 """
 from __future__ import annotations
@@ -19,10 +20,12 @@ from ingest.errors import ParseError
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
 from ingest.parsers.common import squeeze
+from ingest.parsers.docx_numbering import Numbering
 from ingest.parsers.zipguard import check_zip
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
+CAPTION_STYLE = re.compile(r"^(?:caption|题注)$", re.IGNORECASE)
 # A paragraph that is all bold and this short is a section heading, at the level of a "Heading 3".
 BOLD_HEADING_LEVEL = 3
 MAX_HEADING_CHARS = 60
@@ -37,10 +40,11 @@ def parse_docx(path: Path, data: bytes) -> list[RawDocument]:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError/ValueError/lxml errors on broken packages
         raise ParseError(str(path), f"无法打开 DOCX 文件(内容已损坏或不是 Word 文档:{type(error).__name__})") from None
+    numbering = Numbering(document)
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            block = paragraph_block(item)
+            block = paragraph_block(item, numbering.label(item))
             if block is not None:
                 blocks.append(block)
         elif isinstance(item, Table):
@@ -51,13 +55,18 @@ def parse_docx(path: Path, data: bytes) -> list[RawDocument]:
     return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="docx", title=title)]
 
 
-def paragraph_block(paragraph: Paragraph) -> Block | None:
+def paragraph_block(paragraph: Paragraph, label: str | None = None) -> Block | None:
+    """The paragraph as a block; `label` is the number Word shows before it ("第三条", "2.")."""
     text = squeeze(paragraph.text)
     if not text:
         return None
+    if label:
+        text = f"{label} {text}"
     style = paragraph.style.name if paragraph.style is not None else ""
     if TITLE_STYLE.match(style or ""):
         return Block(text, BlockKind.TITLE, 0)
+    if CAPTION_STYLE.match(style or ""):
+        return Block(text, BlockKind.CAPTION, 0)
     level = _heading_level(paragraph, style or "")
     if level:
         return Block(text, BlockKind.HEADING, level)

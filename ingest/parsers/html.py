@@ -69,6 +69,7 @@ META_DATE = ("article:published_time", "og:published_time", "pubdate", "publishd
              "publishtime", "date", "dc.date", "DC.date.issued", "firstpublishedtime", "weibo:article:create_at")
 META_SOURCE = ("source", "ContentSource")  # the outlet a story comes from, stated by the page
 META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that shows it
+# An <article> with less text of its own (outside links) than this is not an article.
 MIN_ARTICLE_CHARS = 20
 # A <div> with this much text directly inside it (not in child elements) is a paragraph.
 MIN_OWN_TEXT = 20
@@ -89,7 +90,7 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
     page_source = _meta(soup, META_SOURCE) or _visible_source(soup) or _meta(soup, META_SITE) or page_site
     url = _canonical_url(soup)
     _strip_chrome(soup)
-    articles = [a for a in _top_level_articles(soup) if len(a.get_text(strip=True)) >= MIN_ARTICLE_CHARS]
+    articles = [article for article in _top_level_articles(soup) if not _is_teaser(article)]
     many = len(articles) > 1
     bodies = articles or [_main_content(soup)]
     documents = []
@@ -155,16 +156,16 @@ class _BlockWalker:
             self.after_picture = True
         elif name in HEADING_TAGS:
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.HEADING, HEADING_TAGS[name])
+            self.emit(tag.get_text(), BlockKind.HEADING, HEADING_TAGS[name])
         elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.CAPTION)
+            self.emit(tag.get_text(), BlockKind.CAPTION)
         elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
             self.flush()
-            self.emit(" ".join(cell.get_text(" ") for cell in tag.find_all(["td", "th"])))
+            self.emit(" ".join(cell.get_text() for cell in tag.find_all(["td", "th"])))
         elif name == "p" and _is_bold_only(tag):
             self.flush()
-            self.emit(tag.get_text(" "), BlockKind.HEADING, STRONG_HEADING_LEVEL)
+            self.emit(tag.get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
         elif name in BLOCK_TAGS:
             self.flush()
             picture_only = tag.find("img") is not None and not tag.get_text(strip=True)
@@ -215,6 +216,15 @@ def _top_level_articles(soup: BeautifulSoup) -> list[Tag]:
     return [article for article in soup.find_all("article") if article.find_parent("article") is None]
 
 
+def _is_teaser(article: Tag) -> bool:
+    """A list entry pointing elsewhere: its headline is a link, or it has almost no text of its own."""
+    heading = article.find(["h1", "h2", "h3", "h4", "h5", "h6"])
+    if heading is not None and heading.find("a") is not None:
+        return True
+    linked = sum(len(link.get_text(strip=True)) for link in article.find_all("a"))
+    return len(article.get_text(strip=True)) - linked < MIN_ARTICLE_CHARS
+
+
 def _main_content(soup: BeautifulSoup) -> Tag:
     """The element whose paragraphs hold the most text (a paragraph counts fully for its parent, half for
     the grandparent; link text counts against it), so a page's body wins over link lists and teasers."""
@@ -247,7 +257,7 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     if suffix:
         site = suffix.group(0).strip(" _|\uff5c-—–")
     meta = _meta(soup, META_TITLE)
-    h1s = [squeeze(h.get_text(" ")) for h in soup.find_all("h1")]
+    h1s = [squeeze(h.get_text()) for h in soup.find_all("h1")]
     for candidate in (meta, h1s[0] if len(h1s) == 1 else None, full):
         if candidate:
             return SITE_SUFFIX.sub("", candidate) or candidate, site
@@ -256,7 +266,7 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
 
 def _own_title(body: Tag) -> str | None:
     heading = body.find(["h1", "h2", "h3"])
-    return squeeze(heading.get_text(" ")) or None if heading else None
+    return squeeze(heading.get_text()) or None if heading else None
 
 
 def _is_title_echo(block: Block, title: str | None) -> bool:

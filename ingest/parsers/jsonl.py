@@ -1,4 +1,5 @@
-"""JSON Lines crawler dumps: one record per line with `text` and optional `title`, `date`, `source`, `url`.
+"""JSON Lines crawler dumps: one record per line with `text` (or `content`) and optional `title`, `date`,
+`source`, `url`.
 
 Each record is its own RawDocument (record = line number). A broken line is reported with its line number
 ("dump.jsonl:17") while the other lines are ingested; only a file with no usable line fails as a whole.
@@ -18,6 +19,7 @@ from ingest.parsers.common import iso_date, squeeze
 # Paragraphs of `text` are separated by newlines (blank or not); each becomes a block.
 PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 OPTIONAL_FIELDS = ("title", "date", "source", "url")
+TEXT_FIELDS = ("text", "content")  # crawler dumps often call the body "content"
 # How many broken lines a wholly broken file's error quotes.
 QUOTED_PROBLEMS = 3
 
@@ -47,8 +49,8 @@ def _record(path: Path, number: int, line: str) -> RawDocument:
         raise ParseError(where, f"第 {number} 行不是合法的 JSON({error.msg},第 {error.colno} 列)") from None
     if not isinstance(record, dict):
         raise ParseError(where, f"第 {number} 行不是 JSON 对象")
-    body = record.get("text")
-    if not isinstance(body, str) or not body.strip():
+    body = next((record[name] for name in TEXT_FIELDS if isinstance(record.get(name), str)), None)
+    if body is None or not body.strip():
         raise ParseError(where, f"第 {number} 行缺少 text 字段或正文为空")
     fields = {name: _string(record.get(name)) for name in OPTIONAL_FIELDS}
     blocks = [Block(text) for paragraph in PARAGRAPH_BREAK.split(body.strip()) if (text := squeeze(paragraph))]

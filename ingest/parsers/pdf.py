@@ -1,23 +1,17 @@
 """PDF (e-paper pages, exported documents) → blocks in reading order, via pdfminer.six.
 
-pdfminer gives text lines with positions; reading order is ours: each page is cut into horizontal bands
-(lines that overlap vertically); consecutive bands sharing a vertical gutter form a multi-column region
-read column by column, so a headline across the page is read before the columns under it and two columns
-are never interleaved line by line. Lines become paragraphs at an indent, a wider gap or a short last
-line; a paragraph cut by a column or page end continues when the next chunk starts unindented.
-Running headers/footers (the same text on several pages) and page numbers are dropped. Text set larger than
-the body is a heading. A page without a text layer or with `(cid:N)` garbage is OCR'd or reported.
+pdfminer gives text lines with positions (its own box grouping is off: it interleaves columns);
+`pdf_layout` puts them in reading order and into paragraphs. A file without a text layer, or whose text is
+`(cid:N)` garbage from fonts without a ToUnicode map, is OCR'd where tesseract is installed, else reported
+as needing OCR. Encrypted, truncated and non-PDF files are parse errors with the reason.
 """
 from __future__ import annotations
 
 import io
 import logging
-import math
 import re
 import statistics
 import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
@@ -28,9 +22,9 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from ingest.decode import common_ratio
 from ingest.errors import LimitExceeded, NeedsOCR, ParseError
-from ingest.models import Block, BlockKind, RawDocument
+from ingest.models import Block, RawDocument
 from ingest.parsers import ocr, register
-from ingest.parsers.common import squeeze
+from ingest.parsers.pdf_layout import Line, body_size, drop_running_lines, layout_blocks, reading_order
 
 # pdfminer logs every font quirk of real-world files as a warning; the outcome is reported per file instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -38,34 +32,6 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 LAYOUT = LAParams(char_margin=1.0, line_margin=0.3, word_margin=0.1, boxes_flow=None)
 PDF_HEADER, HEADER_WINDOW = b"%PDF-", 1024  # the header may follow a little junk
 PARSE_SECONDS = 120  # a pathological file is abandoned, not allowed to hold the batch
-# A vertical strip at least this wide (in body-font widths) with no text is a column gutter.
-MIN_GUTTER_EMS = 0.8
-# A line starting this far (in ems) right of its column's left edge starts a paragraph (Chinese 2-char indent).
-INDENT_EMS = 1.0
-# A line ending this far (in ems) short of its column's right edge ends its paragraph.
-SHORT_LINE_EMS = 2.0
-# A vertical gap larger than this (in line heights) separates paragraphs.
-PARAGRAPH_GAP = 0.8
-# Text this much larger than the body font is a heading.
-HEADING_SCALE = 1.15
-# Share of the page height at the top and bottom where running headers, footers and page numbers live.
-MARGIN_ZONE = 0.12
-RUNNING_LINE_TOLERANCE = 4  # points: a running header sits at the same height on every page
-RUNNING_LINE_SHARE = 0.4  # ...of the pages (odd and even pages may carry different ones)
-PAGE_NUMBER = re.compile(
-    r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,\uff0f\uff0c]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
-    r"(?:page\s*)?\d+\s*(?:of\s*\d+)?)$",
-    re.IGNORECASE,
-)
-# Full-width forms are written as escapes so no editor can silently turn them into ASCII.
-# Newspaper page furniture: the edition ("第3版", "A03版") and weekday ("星期六") in a page's top/bottom zone.
-EDITION_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*版|\b[A-Z]\d{1,2}\s*版|星期[一二三四五六日天]")
-SENTENCE_END = "\u3002\uff01\uff1f!?\uff1b;\u2026\uff1a:\u201d\u2019\u300d\u300f)\uff09"
-# A line opening with an article/chapter label or a list enumerator ("第十二条", "第三章", "(一)", "二、", "3.")
-# after a finished sentence starts a paragraph even without an indent (regulations are often set flush left).
-ENUMERATOR = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百千零〇两\d]+[编章节条款]|[一二三四五六七八九十]+、|[(\uff08][一二三四五六七八九十\d]+[)\uff09]|\d+[.\u3001\uff0e](?!\d))"
-)
 CID_TOKEN = re.compile(r"\(cid:\d+\)")
 # Below this many characters per page, or with this share of (cid:N) tokens or uncommon characters, the
 # text layer is missing or unreadable and the page needs OCR.
@@ -74,38 +40,15 @@ MAX_CID_SHARE = 0.2
 MIN_COMMON_RATIO = 0.5
 
 
-Span = tuple[float, float]  # an x-interval on the page
-
-
-@dataclass
-class Line:
-    text: str
-    x0: float
-    x1: float
-    top: float  # distance from the page top, so smaller is higher
-    bottom: float
-    size: float
-    page_height: float
-
-
-@dataclass
-class Chunk:
-    """Lines of one column of one region, in order, with the column's edges (for indents and short lines)."""
-
-    lines: list[Line]
-    left: float
-    right: float
-
-
 @register(".pdf")
 def parse_pdf(path: Path, data: bytes) -> list[RawDocument]:
     pages = _read_pages(path, data)
     text = "".join(line.text for page in pages for line in page)
     if _unreadable(text, len(pages)):
         return _ocr_or_report(path, data, text)
-    pages = _drop_running_lines(pages)
-    chunks = [chunk for page in pages for chunk in _reading_order(page)]
-    blocks = _blocks(chunks, _body_size(pages))
+    pages = drop_running_lines(pages)
+    chunks = [chunk for page in pages for chunk in reading_order(page)]
+    blocks = layout_blocks(chunks, body_size(pages))
     return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf")]
 
 
@@ -169,137 +112,3 @@ def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
     return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf-ocr")]
 
 
-def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
-    """Remove, from the top and bottom zones of pages, page numbers, edition lines ("第3版", "星期六") and
-    lines repeated at the same height on several pages (digits ignored, so "城市晨报 2024年7月27日" matches)."""
-
-    def in_margin(line: Line) -> bool:
-        return line.bottom <= MARGIN_ZONE * line.page_height or line.top >= (1 - MARGIN_ZONE) * line.page_height
-
-    def key(line: Line) -> tuple[str, int]:
-        return re.sub(r"\d+", "#", "".join(line.text.split())), round(line.top / RUNNING_LINE_TOLERANCE)
-
-    needed = max(2, math.ceil(RUNNING_LINE_SHARE * len(pages)))
-    repeated = Counter(found for page in pages for found in {key(line) for line in page if in_margin(line)})
-
-    def running(line: Line) -> bool:
-        text = line.text.strip()
-        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated[key(line)] >= needed)
-
-    return [[line for line in page if not (in_margin(line) and running(line))] for page in pages]
-
-
-def _reading_order(lines: list[Line]) -> list[Chunk]:
-    """Bands of vertically overlapping lines; consecutive bands with a shared gutter are read column-wise."""
-    if not lines:
-        return []
-    em = statistics.median(line.size for line in lines)
-    extent = (min(line.x0 for line in lines), max(line.x1 for line in lines))
-    bands: list[list[Line]] = []
-    for line in sorted(lines, key=lambda line: line.top):
-        if bands and line.top < max(other.bottom for other in bands[-1]) - 0.2 * line.size:
-            bands[-1].append(line)
-        else:
-            bands.append([line])
-    regions: list[tuple[list[Line], list[Span]]] = []
-    for band in bands:
-        gutters = _interior(band, _gutters(band, extent, em))
-        if regions:
-            region, region_gutters = regions[-1]
-            shared = _interior(region + band, _intersect(region_gutters or _gutters(region, extent, em),
-                                                         _gutters(band, extent, em), em))
-            if shared or (not region_gutters and not gutters):
-                regions[-1] = (region + band, shared)
-                continue
-        regions.append((band, gutters))
-    chunks: list[Chunk] = []
-    for region, gutters in regions:
-        if not gutters:
-            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
-            continue
-        cut = (gutters[0][0] + gutters[0][1]) / 2
-        left = [line for line in region if line.x1 <= cut]
-        right = [line for line in region if line.x0 >= cut]
-        if not left or not right:  # the "gutter" is blank margin beside every line: one column
-            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
-            continue
-        chunks.extend(_reading_order(left))
-        chunks.extend(_reading_order(right))
-    return chunks
-
-
-def _gutters(lines: list[Line], extent: Span, em: float) -> list[Span]:
-    """x-intervals of the text's extent that no line of the band covers, at least MIN_GUTTER_EMS wide
-    (beside a line alone in its column, the whole other column is such an interval)."""
-    gaps, reach = [], extent[0]
-    for x0, x1 in sorted((line.x0, line.x1) for line in lines):
-        if x0 - reach >= MIN_GUTTER_EMS * em:
-            gaps.append((reach, x0))
-        reach = max(reach, x1)
-    if extent[1] - reach >= MIN_GUTTER_EMS * em:
-        gaps.append((reach, extent[1]))
-    return gaps
-
-
-def _interior(lines: list[Line], gutters: list[Span]) -> list[Span]:
-    """The gutters with text on both sides: real column gaps, not a blank margin or an empty column."""
-    return [(g0, g1) for g0, g1 in gutters
-            if any(line.x1 <= g0 for line in lines) and any(line.x0 >= g1 for line in lines)]
-
-
-def _intersect(first: list[Span], second: list[Span], em: float) -> list[Span]:
-    shared = []
-    for a0, a1 in first:
-        for b0, b1 in second:
-            if min(a1, b1) - max(a0, b0) >= MIN_GUTTER_EMS * em:
-                shared.append((max(a0, b0), min(a1, b1)))
-    return shared
-
-
-def _body_size(pages: list[list[Line]]) -> float:
-    sizes = Counter()
-    for page in pages:
-        for line in page:
-            sizes[round(line.size, 1)] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 0.0
-
-
-def _blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
-    heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
-                            if line.size >= HEADING_SCALE * body_size}, reverse=True)
-    blocks: list[Block] = []
-    for chunk in chunks:
-        previous: Line | None = None
-        for line in chunk.lines:
-            if line.size >= HEADING_SCALE * body_size:
-                level = heading_sizes.index(round(line.size, 1)) + 1
-                last = blocks[-1] if blocks else None
-                if last and last.kind == BlockKind.HEADING and last.level == level and previous is not None \
-                        and previous.size == line.size:
-                    last.text = squeeze(last.text + "\n" + line.text)  # a headline set on two lines
-                else:
-                    blocks.append(Block(squeeze(line.text), BlockKind.HEADING, level))
-            elif blocks and blocks[-1].kind == BlockKind.PARAGRAPH and not _starts_paragraph(
-                    line, previous, chunk, blocks[-1].text):
-                blocks[-1].text = squeeze(blocks[-1].text + "\n" + line.text)
-            else:
-                blocks.append(Block(squeeze(line.text)))
-            previous = line
-    # The largest text, set once at the start, is the title; several at that size are several headlines
-    # (articles of a page) or chapter titles, and stay headings.
-    top = [block for block in blocks if block.kind == BlockKind.HEADING and block.level == 1]
-    if blocks and len(top) == 1 and blocks[0] is top[0]:
-        blocks[0].kind = BlockKind.TITLE
-    return blocks
-
-
-def _starts_paragraph(line: Line, previous: Line | None, chunk: Chunk, paragraph: str) -> bool:
-    """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far)."""
-    finished = paragraph[-1:] in SENTENCE_END
-    if line.x0 - chunk.left >= INDENT_EMS * line.size or (finished and ENUMERATOR.match(line.text)):
-        return True
-    if previous is None:  # first line of a column or page: continues an unfinished sentence
-        return finished
-    gap = line.top - previous.bottom
-    ended_short = chunk.right - previous.x1 >= SHORT_LINE_EMS * previous.size
-    return gap > PARAGRAPH_GAP * line.size or (ended_short and finished)

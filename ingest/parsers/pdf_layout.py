@@ -1,0 +1,239 @@
+"""Reading order and paragraphs from positioned text lines, for PDF pages (format-independent geometry).
+
+Each page is cut into horizontal bands (lines that overlap vertically); consecutive bands sharing a vertical
+gutter form a multi-column region read column by column, so a headline across the page is read before the
+columns under it and two columns are never interleaved line by line. Lines become paragraphs at an indent,
+a wider gap, a short last line or an enumerator ("第十二条", "(一)"); a paragraph cut by a column or page end
+continues when the next column starts unindented. Running headers/footers and page numbers are dropped;
+text set larger than the body is a heading.
+"""
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.models import Block, BlockKind
+from ingest.parsers.common import squeeze
+
+# A vertical strip at least this wide (in body-font widths) with no text is a column gutter.
+MIN_GUTTER_EMS = 0.8
+# A line starting this far (in ems) right of its column's left edge starts a paragraph (Chinese 2-char indent).
+INDENT_EMS = 1.0
+# A line ending this far (in ems) short of its column's right edge ends its paragraph.
+SHORT_LINE_EMS = 2.0
+# A vertical gap larger than this (in line heights) separates paragraphs.
+PARAGRAPH_GAP = 0.8
+# Text this much larger than the body font is a heading.
+HEADING_SCALE = 1.15
+# Share of the page height at the top and bottom where running headers, footers and page numbers live.
+MARGIN_ZONE = 0.12
+RUNNING_LINE_TOLERANCE = 4  # points: a running header sits in the same place on every page
+RUNNING_LINE_SHARE = 0.4  # ...of the pages (odd and even pages may carry different ones)
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[/,\uff0f\uff0c]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"(?:page\s*)?\d+\s*(?:of\s*\d+)?)$",
+    re.IGNORECASE,
+)
+# Newspaper page furniture: the edition ("第3版", "A03版") and weekday ("星期六") in a page's top/bottom zone.
+EDITION_LINE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*版|\b[A-Z]\d{1,2}\s*版|星期[一二三四五六日天]")
+# Full-width forms are written as escapes so no editor can silently turn them into ASCII.
+SENTENCE_END = "\u3002\uff01\uff1f!?\uff1b;\u2026\uff1a:\u201d\u2019\u300d\u300f)\uff09"
+# A line opening with an article/chapter label or a list enumerator ("第十二条", "第三章", "(一)", "二、", "3.")
+# after a finished sentence starts a paragraph even without an indent (regulations are often set flush left).
+ENUMERATOR = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百千零〇两\d]+[编章节条款]|[一二三四五六七八九十]+、|[(\uff08][一二三四五六七八九十\d]+[)\uff09]|\d+[.\u3001\uff0e](?!\d))"
+)
+
+
+Span = tuple[float, float]  # an x-interval on the page
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the page top, so smaller is higher
+    bottom: float
+    size: float
+    page_height: float
+
+
+@dataclass
+class Chunk:
+    """Lines of one column of one region, in order, with the column's edges (for indents and short lines)."""
+
+    lines: list[Line]
+    left: float
+    right: float
+
+
+def drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
+    """Remove, from the top and bottom zones of pages, page numbers, edition lines ("第3版", "星期六") and
+    lines repeated in the same place on many pages (digits ignored, so "城市晨报 2024年7月27日" matches)."""
+
+    def in_margin(line: Line) -> bool:
+        return line.bottom <= MARGIN_ZONE * line.page_height or line.top >= (1 - MARGIN_ZONE) * line.page_height
+
+    def text_key(line: Line) -> str:
+        return re.sub(r"\d+", "#", "".join(line.text.split()))
+
+    placed: dict[str, list[tuple[int, Line]]] = {}
+    for number, page in enumerate(pages):
+        for line in page:
+            if in_margin(line):
+                placed.setdefault(text_key(line), []).append((number, line))
+    needed = max(2, math.ceil(RUNNING_LINE_SHARE * len(pages)))
+
+    def repeated(line: Line) -> bool:
+        same_place = {number for number, other in placed[text_key(line)] if _same_place(line, other)}
+        return len(same_place) >= needed
+
+    def running(line: Line) -> bool:
+        text = line.text.strip()
+        return bool(PAGE_NUMBER.match(text) or EDITION_LINE.search(text) or repeated(line))
+
+    return [[line for line in page if not (in_margin(line) and running(line))] for page in pages]
+
+
+def _same_place(line: Line, other: Line) -> bool:
+    """Same height, and the same left edge or centre (a centred header shifts as its page number grows)."""
+    if abs(line.top - other.top) > RUNNING_LINE_TOLERANCE:
+        return False
+    centre, other_centre = (line.x0 + line.x1) / 2, (other.x0 + other.x1) / 2
+    return abs(line.x0 - other.x0) <= RUNNING_LINE_TOLERANCE or abs(centre - other_centre) <= RUNNING_LINE_TOLERANCE
+
+
+def reading_order(lines: list[Line]) -> list[Chunk]:
+    """Bands of vertically overlapping lines; consecutive bands with a shared gutter are read column-wise."""
+    if not lines:
+        return []
+    em = statistics.median(line.size for line in lines)
+    extent = (min(line.x0 for line in lines), max(line.x1 for line in lines))
+    bands: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        if bands and line.top < max(other.bottom for other in bands[-1]) - 0.2 * line.size:
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    regions: list[tuple[list[Line], list[Span]]] = []
+    for band in bands:
+        gutters = _interior(band, _gutters(band, extent, em))
+        if regions:
+            region, region_gutters = regions[-1]
+            if region_gutters:  # columns going on, maybe with one of them empty in this band
+                shared = _interior(region + band, _intersect(region_gutters, _gutters(band, extent, em), em))
+            elif gutters and _stacked(region, band):  # a column that started higher than its neighbour
+                shared = _interior(region + band, _intersect(_gutters(region, extent, em), gutters, em))
+            else:
+                shared = []
+            if shared or (not region_gutters and not gutters):
+                regions[-1] = (region + band, shared)
+                continue
+        regions.append((band, gutters))
+    chunks: list[Chunk] = []
+    for region, gutters in regions:
+        if not gutters:
+            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
+            continue
+        cut = (gutters[0][0] + gutters[0][1]) / 2
+        left = [line for line in region if line.x1 <= cut]
+        right = [line for line in region if line.x0 >= cut]
+        if not left or not right:  # the "gutter" is blank margin beside every line: one column
+            chunks.append(Chunk(sorted(region, key=lambda line: (line.top, line.x0)), *extent))
+            continue
+        chunks.extend(reading_order(left))
+        chunks.extend(reading_order(right))
+    return chunks
+
+
+def _gutters(lines: list[Line], extent: Span, em: float) -> list[Span]:
+    """x-intervals of the text's extent that no line of the band covers, at least MIN_GUTTER_EMS wide
+    (beside a line alone in its column, the whole other column is such an interval)."""
+    gaps, reach = [], extent[0]
+    for x0, x1 in sorted((line.x0, line.x1) for line in lines):
+        if x0 - reach >= MIN_GUTTER_EMS * em:
+            gaps.append((reach, x0))
+        reach = max(reach, x1)
+    if extent[1] - reach >= MIN_GUTTER_EMS * em:
+        gaps.append((reach, extent[1]))
+    return gaps
+
+
+def _stacked(upper: list[Line], lower: list[Line]) -> bool:
+    """Every upper line sits over some lower line (shares x-range with it): the same column continues,
+    unlike a centred headline over a band that is already split in columns."""
+    return all(any(min(top.x1, low.x1) > max(top.x0, low.x0) for low in lower) for top in upper)
+
+
+def _interior(lines: list[Line], gutters: list[Span]) -> list[Span]:
+    """The gutters with text on both sides: real column gaps, not a blank margin or an empty column."""
+    return [(g0, g1) for g0, g1 in gutters
+            if any(line.x1 <= g0 for line in lines) and any(line.x0 >= g1 for line in lines)]
+
+
+def _intersect(first: list[Span], second: list[Span], em: float) -> list[Span]:
+    shared = []
+    for a0, a1 in first:
+        for b0, b1 in second:
+            if min(a1, b1) - max(a0, b0) >= MIN_GUTTER_EMS * em:
+                shared.append((max(a0, b0), min(a1, b1)))
+    return shared
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    sizes = Counter()
+    for page in pages:
+        for line in page:
+            sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def layout_blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
+    heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
+                            if line.size >= HEADING_SCALE * body_size}, reverse=True)
+    blocks: list[Block] = []
+    previous: tuple[Line, Chunk] | None = None  # the line before, and its column (maybe the previous one)
+    for chunk in chunks:
+        for line in chunk.lines:
+            if line.size >= HEADING_SCALE * body_size:
+                level = heading_sizes.index(round(line.size, 1)) + 1
+                last = blocks[-1] if blocks else None
+                if last and last.kind == BlockKind.HEADING and last.level == level and previous is not None \
+                        and previous[0].size == line.size:
+                    last.text = squeeze(last.text + "\n" + line.text)  # a headline set on two lines
+                else:
+                    blocks.append(Block(squeeze(line.text), BlockKind.HEADING, level))
+            elif blocks and blocks[-1].kind == BlockKind.PARAGRAPH and not _starts_paragraph(
+                    line, chunk, previous, blocks[-1].text):
+                blocks[-1].text = squeeze(blocks[-1].text + "\n" + line.text)
+            else:
+                blocks.append(Block(squeeze(line.text)))
+            previous = (line, chunk)
+    # The largest text, set once at the start, is the title; several at that size are several headlines
+    # (articles of a page) or chapter titles, and stay headings.
+    top = [block for block in blocks if block.kind == BlockKind.HEADING and block.level == 1]
+    if blocks and len(top) == 1 and blocks[0] is top[0]:
+        blocks[0].kind = BlockKind.TITLE
+    return blocks
+
+
+def _starts_paragraph(line: Line, chunk: Chunk, previous: tuple[Line, Chunk] | None, paragraph: str) -> bool:
+    """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far).
+
+    At the top of a column or page the gap to the line before means nothing; an unindented line there
+    continues the paragraph unless that line ended short after a finished sentence.
+    """
+    finished = paragraph[-1:] in SENTENCE_END
+    if line.x0 - chunk.left >= INDENT_EMS * line.size or (finished and ENUMERATOR.match(line.text)):
+        return True
+    if previous is None:
+        return True
+    before, before_chunk = previous
+    ended_short = before_chunk.right - before.x1 >= SHORT_LINE_EMS * before.size
+    if before_chunk is chunk and line.top - before.bottom > PARAGRAPH_GAP * line.size:
+        return True
+    return ended_short and finished
