@@ -23,14 +23,14 @@ from dataclasses import dataclass, field, replace
 from whoosh import query as q
 
 from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, query_words
+from index.coordination import CoordinatedOr
 from index.synonyms import synonyms_of
 from ingest.fold import fold
 
 WORD_FIELDS = ("title", "heading", "body")
 PROXIMITY_FIELDS = ("title", "body")
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
-SHOULD_MATCH_FROM = 3  # a part with this many words or more is read as a question: words become optional
-COORDINATION_SCALE = 2.0  # how strongly matching more of a question's words raises the score
+SHOULD_MATCH_FROM = 3  # a part typed with this many words (stop words count) is a question: words become optional
 PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
 PROXIMITY_WEIGHT = 0.5
 COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
@@ -186,16 +186,17 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     if not words:
         return None, []
     strong = [word for word in words if not is_weak(word)] or words
+    typed = main_words(text)  # stop words included: 怎么办 makes a question of 老旧小区没有物业
     short = len(fold(text).strip()) <= SHORT_QUERY
     built = [word_query(word, options, short) for word in strong]
     parts = [part for part, _ in built]
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
         core = parts[0]
-    elif len(parts) < SHOULD_MATCH_FROM and not options.relaxed:
+    elif len(typed) < SHOULD_MATCH_FROM and not options.relaxed:
         core = q.And(parts)
     else:
-        core = q.Or(parts, scale=COORDINATION_SCALE)
+        core = CoordinatedOr(parts)
     folded = fold(text)
     if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
         whole = grams_query(folded)
@@ -203,7 +204,6 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
             core = q.Or([core, whole])
     as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
     bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
-    typed = main_words(text)
     if len(typed) > 1:
         bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
     if bonus:
@@ -278,7 +278,7 @@ def combine(group: list[q.Query], relaxed: bool) -> q.Query:
         return q.And(group)
     wanted = [part for part in group if not isinstance(part, q.Not)]
     excluded = [part.query for part in group if isinstance(part, q.Not)]
-    core = wanted[0] if len(wanted) == 1 else q.Or(wanted, scale=COORDINATION_SCALE)
+    core = wanted[0] if len(wanted) == 1 else CoordinatedOr(wanted)
     return q.AndNot(core, q.Or(excluded)) if excluded else core
 
 
