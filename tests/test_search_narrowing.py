@@ -122,3 +122,15 @@ def test_title_match_ranks_above_body_match(tmp_path):
         document("title", "业委会换届工作指引", ["本月小区完成了选举,新一届委员就职。"]),
     ])
     assert [hit.doc_id for hit in run(library, "业委会换届").hits][0] == "title"
+
+
+def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest(tmp_path):
+    from index.library import Library
+    from tests.search_fixtures import document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("one-word", "甲", ["老旧小区改造,老旧小区加装电梯,老旧小区环境整治。"]),
+        document("both-words", "乙", ["老旧小区引入专业物业服务。"]),
+        document("neither", "丙", ["新建小区环境优美。"]),
+    ])
+    assert [hit.doc_id for hit in run(library, "老旧小区物业怎么办").hits] == ["both-words", "one-word"]
