@@ -7,6 +7,8 @@ the result.
 How one unquoted part matches (the relevance rules, each weaker than the one before):
 - its words as words in title, headings or body (field weights live in the schema: title > heading > body);
 - their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- a place name also matches the passages of documents about that place (Document.places), so 湖州 红色物业
+  finds a 湖州 article's passage that never repeats the city's name;
 - its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
 - the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
   two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
@@ -26,6 +28,7 @@ from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, q
 from index.coordination import CoordinatedOr
 from index.synonyms import synonyms_of
 from ingest.fold import fold
+from ingest.places import find_mentions
 
 WORD_FIELDS = ("title", "heading", "body")
 PROXIMITY_FIELDS = ("title", "body")
@@ -36,6 +39,7 @@ PROXIMITY_WEIGHT = 0.5
 COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
 COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
 MIN_COMPOUND = 4  # shorter words are not split into parts
+PLACE_SCORE = 1.0  # a constant: the document being about a place is evidence, but less than the passage saying it
 SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
 MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
@@ -163,6 +167,9 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
             if words:
                 alternatives.append(fields_query(words, SYNONYM_WEIGHT))
                 marks.append(synonym)
+    place = place_query(word)
+    if place is not None:
+        alternatives.append(place)
     parts = components(word) if len(word) >= MIN_COMPOUND else []
     if parts:
         alternatives.append(
@@ -173,6 +180,20 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
         if fallback is not None:
             alternatives.append(fallback)
     return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
+
+
+class ConstantScore(q.ConstantScoreQuery):
+    """Whoosh's ConstantScoreQuery lacks the `boost` that Or.normalize() reads from every child."""
+
+    boost = 1.0
+
+
+def place_query(word: str) -> q.Query | None:
+    """Documents about the place `word` names in full (湖州 → 湖州市), or None when it names no place."""
+    names = [m.division.name for m in find_mentions(word) if m.start == 0 and m.end == len(word)]
+    if not names:
+        return None
+    return ConstantScore(q.Or([q.Term("places", name) for name in names]), PLACE_SCORE)
 
 
 def is_weak(word: str) -> bool:

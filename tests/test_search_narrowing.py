@@ -134,3 +134,15 @@ def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest
         document("neither", "丙", ["新建小区环境优美。"]),
     ])
     assert [hit.doc_id for hit in run(library, "老旧小区物业怎么办").hits] == ["both-words", "one-word"]
+
+
+def test_place_word_finds_passages_of_documents_about_that_place(tmp_path):
+    from index.library import Library
+    from tests.search_fixtures import HUZHOU, WEIHAI, document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("hz", "小区简报", ["业主通过电子大屏查看维修资金使用情况。"], places=HUZHOU),
+        document("wh", "小区通讯", ["业主通过电子大屏查看维修资金使用情况,随时监督。"], places=WEIHAI),
+        document("said", "湖州见闻", ["湖州的电子大屏很醒目。"], places=HUZHOU),
+    ])
+    assert [hit.doc_id for hit in run(library, "湖州 电子大屏").hits] == ["said", "hz"]
