@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from index.analysis import analyze, components, gram_phrase, is_known, query_words, stopwords
 from index.library import Library
-from index.query import WORD_FIELDS, QueryOptions, QuerySyntaxError, parse_query
+from index.filters import QuerySyntaxError
+from index.query import WORD_FIELDS, QueryOptions, parse_query
 from index.synonyms import synonyms_of
 from ingest.fold import fold
 

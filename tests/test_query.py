@@ -2,7 +2,8 @@
 import pytest
 
 from index.analysis import components
-from index.query import Filters, QueryOptions, QuerySyntaxError, normalize_date, parse_query
+from index.filters import Filters, QuerySyntaxError, normalize_date
+from index.query import QueryOptions, parse_query
 from index.synonyms import parse_synonyms, synonym_table, synonyms_of
 
 

@@ -1,7 +1,7 @@
 """Filters, facets, sorting, pagination, reposts and context: what lets a researcher narrow and read results."""
 import pytest
 
-from index.query import Filters
+from index.filters import Filters
 from index.search import SearchRequest, search
 from tests.search_fixtures import NARROWING_DOCUMENTS, build_library
 
