@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from index.analysis import analyze, components, gram_phrase, is_known, query_words, stopwords
 from index.library import Library
-from index.query import WORD_FIELDS, QueryOptions, QuerySyntaxError, parse_query
+from index.filters import QuerySyntaxError
+from index.query import WORD_FIELDS, QueryOptions, parse_query
 from index.synonyms import synonyms_of
 from ingest.fold import fold
+
+
+SUBSTRING_HINT = "段落里有“{word}”这几个字,但分词时被切进了别的词;若它是一个词,请加入 index/data/userdict.txt"
 
 
 class UnknownPassage(LookupError):
@@ -48,7 +52,7 @@ def match_word(word: dict, passage_terms: set[str], passage_text: str) -> dict:
         if all(part in passage_terms for part in query_words(synonym)):
             return {"word": word["text"], "matched": "synonym", "via": synonym}
     if fold(word["text"]) in passage_text:
-        return {"word": word["text"], "matched": "substring"}
+        return {"word": word["text"], "matched": "substring", "hint": SUBSTRING_HINT.format(word=word["text"])}
     return {"word": word["text"], "matched": None}
 
 

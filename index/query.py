@@ -7,6 +7,8 @@ the result.
 How one unquoted part matches (the relevance rules, each weaker than the one before):
 - its words as words in title, headings or body (field weights live in the schema: title > heading > body);
 - their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- a place name also matches the passages of documents about that place (Document.places), so 湖州 红色物业
+  finds a 湖州 article's passage that never repeats the city's name;
 - its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
 - the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
   two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
@@ -18,24 +20,27 @@ Words that stand close together in a passage, in the order typed (stop words inc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from whoosh import query as q
 
 from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, query_words
+from index.coordination import CoordinatedOr
+from index.filters import Filters, QuerySyntaxError, check_year  # Filters, QuerySyntaxError: re-exported
 from index.synonyms import synonyms_of
 from ingest.fold import fold
+from ingest.places import find_mentions
 
 WORD_FIELDS = ("title", "heading", "body")
 PROXIMITY_FIELDS = ("title", "body")
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
-SHOULD_MATCH_FROM = 3  # a part with this many words or more is read as a question: words become optional
-COORDINATION_SCALE = 2.0  # how strongly matching more of a question's words raises the score
+SHOULD_MATCH_FROM = 3  # a part typed with this many words (stop words count) is a question: words become optional
 PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
 PROXIMITY_WEIGHT = 0.5
 COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
 COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
 MIN_COMPOUND = 4  # shorter words are not split into parts
+PLACE_SCORE = 1.0  # a constant: the document being about a place is evidence, but less than the passage saying it
 SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
 MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
@@ -44,18 +49,10 @@ FILTER_ALIASES = {
     "year": "year", "年份": "year",
     "source": "source", "来源": "source",
 }
-DOC_TYPE_ALIASES = {"新闻": "news", "报道": "news", "政策": "policy", "法规": "policy", "其他": "other"}
 TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
-YEAR = re.compile(r"\d{4}")
-YEAR_RANGE = re.compile(r"(\d{4})(?:-|~|\.\.)(\d{4})")
-DATE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
 AND_WORDS = ("AND", "&&", "且")
 OR_WORDS = ("OR", "||", "或")
 NOT_WORDS = ("NOT", "非")
-
-
-class QuerySyntaxError(ValueError):
-    """A query a user typed that we cannot read; the message says what to fix (in Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -65,61 +62,6 @@ class QueryOptions:
     synonyms: bool = True
     grams: bool = True
     relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
-
-
-@dataclass
-class Filters:
-    places: list[str] = field(default_factory=list)
-    years: list[str] = field(default_factory=list)
-    doc_types: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    date_from: str | None = None
-    date_to: str | None = None
-    on_topic_only: bool = True
-
-    def narrows(self) -> bool:
-        """Whether the user asked for a subset (the topic switch alone does not count)."""
-        return bool(self.places or self.years or self.doc_types or self.sources or self.date_from or self.date_to)
-
-    def to_query(self) -> q.Query | None:
-        parts: list[q.Query] = []
-        if self.places:
-            parts.append(q.Or([q.Prefix("places", fold(place)) for place in self.places]))
-        if self.years:
-            parts.append(q.Or([_year_query(year) for year in self.years]))
-        if self.doc_types:
-            parts.append(q.Or([q.Term("doc_type", DOC_TYPE_ALIASES.get(t, t)) for t in self.doc_types]))
-        if self.sources:
-            parts.append(q.Or([q.Term("source", source) for source in self.sources]))
-        if self.date_from or self.date_to:
-            low = normalize_date(self.date_from) if self.date_from else None
-            high = normalize_date(self.date_to) + "\uffff" if self.date_to else None
-            parts.append(q.TermRange("date", low or "0", high))
-        if self.on_topic_only:
-            parts.append(q.Term("on_topic", True))
-        return q.And(parts) if parts else None
-
-
-def normalize_date(value: str) -> str:
-    """2023, 2023-6 or 2023-06-01 → zero-padded ISO prefix; the index stores dates as YYYY-MM-DD."""
-    value = value.strip()
-    if not DATE.fullmatch(value):
-        raise QuerySyntaxError(f"日期格式应为 2023、2023-06 或 2023-06-01(收到 {value})")
-    head, *rest = value.split("-")
-    return "-".join([head, *(part.zfill(2) for part in rest)])
-
-
-def check_year(value: str) -> str:
-    if not (YEAR.fullmatch(value) or YEAR_RANGE.fullmatch(value)):
-        raise QuerySyntaxError(f"year: 需要四位年份或年份范围,例如 year:2023 或 year:2020-2023(收到 {value})")
-    return value
-
-
-def _year_query(year: str) -> q.Query:
-    span = YEAR_RANGE.fullmatch(year)
-    if span:
-        return q.TermRange("year", span.group(1), span.group(2))
-    return q.Term("year", year)
 
 
 @dataclass
@@ -163,6 +105,9 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
             if words:
                 alternatives.append(fields_query(words, SYNONYM_WEIGHT))
                 marks.append(synonym)
+    place = place_query(word)
+    if place is not None:
+        alternatives.append(place)
     parts = components(word) if len(word) >= MIN_COMPOUND else []
     if parts:
         alternatives.append(
@@ -173,6 +118,20 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
         if fallback is not None:
             alternatives.append(fallback)
     return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
+
+
+class ConstantScore(q.ConstantScoreQuery):
+    """Whoosh's ConstantScoreQuery lacks the `boost` that Or.normalize() reads from every child."""
+
+    boost = 1.0
+
+
+def place_query(word: str) -> q.Query | None:
+    """Documents about the place `word` names in full (湖州 → 湖州市), or None when it names no place."""
+    names = [m.division.name for m in find_mentions(word) if m.start == 0 and m.end == len(word)]
+    if not names:
+        return None
+    return ConstantScore(q.Or([q.Term("places", name) for name in names]), PLACE_SCORE)
 
 
 def is_weak(word: str) -> bool:
@@ -186,16 +145,17 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     if not words:
         return None, []
     strong = [word for word in words if not is_weak(word)] or words
+    typed = main_words(text)  # stop words included: 怎么办 makes a question of 老旧小区没有物业
     short = len(fold(text).strip()) <= SHORT_QUERY
     built = [word_query(word, options, short) for word in strong]
     parts = [part for part, _ in built]
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
         core = parts[0]
-    elif len(parts) < SHOULD_MATCH_FROM and not options.relaxed:
+    elif len(typed) < SHOULD_MATCH_FROM and not options.relaxed:
         core = q.And(parts)
     else:
-        core = q.Or(parts, scale=COORDINATION_SCALE)
+        core = CoordinatedOr(parts)
     folded = fold(text)
     if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
         whole = grams_query(folded)
@@ -203,7 +163,6 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
             core = q.Or([core, whole])
     as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
     bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
-    typed = main_words(text)
     if len(typed) > 1:
         bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
     if bonus:
@@ -278,7 +237,7 @@ def combine(group: list[q.Query], relaxed: bool) -> q.Query:
         return q.And(group)
     wanted = [part for part in group if not isinstance(part, q.Not)]
     excluded = [part.query for part in group if isinstance(part, q.Not)]
-    core = wanted[0] if len(wanted) == 1 else q.Or(wanted, scale=COORDINATION_SCALE)
+    core = wanted[0] if len(wanted) == 1 else CoordinatedOr(wanted)
     return q.AndNot(core, q.Or(excluded)) if excluded else core
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.library import Library
-from index.query import Filters, QueryOptions
+from index.filters import Filters
+from index.query import QueryOptions
 from index.search import SearchRequest, search
 from ingest.fold import fold
 

@@ -14,7 +14,8 @@ from whoosh import sorting
 from index.context import group_members, neighbours
 from index.facets import FACET_FIELDS, count_facets
 from index.library import Library
-from index.query import Filters, QueryOptions, parse_query
+from index.filters import Filters
+from index.query import QueryOptions, parse_query
 from index.snippets import snippet
 from index.visibility import visible_searcher
 

@@ -12,7 +12,7 @@ from whoosh import query as q
 
 from index.analysis import is_cjk, segmenter, stopwords
 from index.library import Library
-from index.query import Filters
+from index.filters import Filters
 from index.search import GROUP_FIELD, SearchRequest, SearchResult, run_query
 from ingest.fold import fold
 

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from index.library import Library
 from search_api.app import create_app
 from search_api.settings import Settings
-from tests.search_fixtures import NARROWING_DOCUMENTS, build_library
+from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,9 @@ def test_similar_documents(client):
     body = client.get("/api/documents/huzhou/similar").json()
     assert body["hits"] and "huzhou" not in {hit["doc_id"] for hit in body["hits"]}
     assert client.get("/api/documents/nope/similar").status_code == 404
+
+
+def test_analyze_tells_when_a_word_is_only_found_as_characters(client):
+    body = client.get("/api/analyze", params={"text": "业主满", "passage_id": "weihai-0000"}).json()
+    matches = {m["word"]: m for m in body["passage"]["matches"]}
+    assert any(m["matched"] == "substring" and "userdict" in m["hint"] for m in matches.values()), matches

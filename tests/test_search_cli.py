@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from index.library import Library
 from search_api.cli import main
-from tests.search_fixtures import NARROWING_DOCUMENTS, build_library
+from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 
 def run(*args):

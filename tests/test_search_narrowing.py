@@ -1,9 +1,9 @@
 """Filters, facets, sorting, pagination, reposts and context: what lets a researcher narrow and read results."""
 import pytest
 
-from index.query import Filters
+from index.filters import Filters
 from index.search import SearchRequest, search
-from tests.search_fixtures import NARROWING_DOCUMENTS, build_library
+from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_hit_carries_its_neighbouring_passages(narrowing_library):
 
 def test_words_standing_together_rank_above_the_same_words_apart(tmp_path):
     from index.library import Library
-    from tests.search_fixtures import document
+    from search_fixtures import document
 
     library = build_library(Library(tmp_path / "home"), [
         document("apart", "甲", ["维修资金归全体业主所有,任何单位不得占用,每年向业主公布使用情况。"]),
@@ -115,10 +115,34 @@ def test_words_standing_together_rank_above_the_same_words_apart(tmp_path):
 
 def test_title_match_ranks_above_body_match(tmp_path):
     from index.library import Library
-    from tests.search_fixtures import document
+    from search_fixtures import document
 
     library = build_library(Library(tmp_path / "home"), [
         document("body", "小区简报", ["本月小区完成了业委会换届,新一届委员就职。"]),
         document("title", "业委会换届工作指引", ["本月小区完成了选举,新一届委员就职。"]),
     ])
     assert [hit.doc_id for hit in run(library, "业委会换届").hits][0] == "title"
+
+
+def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest(tmp_path):
+    from index.library import Library
+    from search_fixtures import document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("one-word", "甲", ["老旧小区改造,老旧小区加装电梯,老旧小区环境整治。"]),
+        document("both-words", "乙", ["老旧小区引入专业物业服务。"]),
+        document("neither", "丙", ["新建小区环境优美。"]),
+    ])
+    assert [hit.doc_id for hit in run(library, "老旧小区物业怎么办").hits] == ["both-words", "one-word"]
+
+
+def test_place_word_finds_passages_of_documents_about_that_place(tmp_path):
+    from index.library import Library
+    from search_fixtures import HUZHOU, WEIHAI, document
+
+    library = build_library(Library(tmp_path / "home"), [
+        document("hz", "小区简报", ["业主通过电子大屏查看维修资金使用情况。"], places=HUZHOU),
+        document("wh", "小区通讯", ["业主通过电子大屏查看维修资金使用情况,随时监督。"], places=WEIHAI),
+        document("said", "湖州见闻", ["湖州的电子大屏很醒目。"], places=HUZHOU),
+    ])
+    assert [hit.doc_id for hit in run(library, "湖州 电子大屏").hits] == ["said", "hz"]

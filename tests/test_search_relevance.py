@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
-from index.query import Filters
+from index.filters import Filters
 from index.relevance import CONFIGURATIONS, JudgmentError, check_judgments, evaluate_all, load_judgments, score_ranking
 from index.search import SearchRequest, search
 from ingest.pipeline import ingest_paths
