@@ -123,3 +123,9 @@ def test_regulations_yield_no_cases():
                       for n in "一二三四五")
     document = _document("某市物业管理条例\n" + rules)
     assert str(document.doc_type) == "policy" and extract_cases(document) == []
+
+
+def test_a_figure_about_another_city_stays_out():
+    story = _document(STORY + "\n芳草社区的做法参考了杭州市,杭州市的收缴率为88%。")
+    [case] = extract_cases(story)
+    assert {m.value for m in case.metrics} == {96, 12}

@@ -8,7 +8,7 @@ Steps, each explainable:
    names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
    highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
    whose passages state them.
-4. A group is a case when it names a practice or a figure and is about the topic; its sentences are sorted into
+4. A group is a case when it names a practice or a figure (or someone tells what was done) and is about the topic; its sentences are sorted into
    背景/问题, 做法 and 成效 by cue words, and people, quotes, practices, figures and themes are extracted.
 """
 from __future__ import annotations
@@ -39,6 +39,7 @@ MEASURE_CUES = re.compile(
     r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
+CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 MAX_BACKGROUND_SENTENCES = 3
 MAX_LIST_ITEMS = 10
@@ -220,21 +221,25 @@ def _default_title(case: Case) -> str:
     return f"{case.place}:{practice}"
 
 
-def _belongs(sentence: Sentence, index: int, group: Group, book: PlaceBook) -> bool:
-    """A figure stays out of a case when its sentence names only places of another case."""
-    named = [key for key in book.locals_in(index) if key in sentence_keys(sentence, book, index)]
-    if not named:
-        return True
-    return any(book.anchor(key) == group.anchor for key in named)
-
-
-def sentence_keys(sentence: Sentence, book: PlaceBook, index: int) -> set[str]:
+def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, text: str) -> str:
+    """The clauses of a sentence that speak about this case's place: a clause naming only places of elsewhere
+    (another street's estate, another city), and the clauses after it until a place of this case is named again,
+    are left out, so a figure is never attached to the wrong place."""
     places = book.passages[index]
-    keys = set()
-    for local in places.locals:
-        if sentence.start <= local.start < sentence.start + len(sentence.text):
-            keys.add(book.canonical("L:" + local.name))
-    return keys
+    own = set(book.chain_keys(group.anchor))
+    kept, speaks_here = [], True
+    for clause in CLAUSE.finditer(sentence.text):
+        start, end = sentence.start + clause.start(), sentence.start + clause.end()
+        locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
+        divisions = {f"D:{m.division.code}" for m in places.divisions
+                     if start <= m.start < end and mention_weight(text, m) == 1.0}
+        if locals_ or divisions:
+            speaks_here = any(book.anchor(key) == group.anchor for key in locals_) or any(
+                key in own or group.anchor in book.chain_keys(key) for key in divisions
+            )
+        if speaks_here:
+            kept.append(clause.group(0))
+    return "".join(kept)
 
 
 def _case(document: Document, number: int, group: Group, texts: list[str], book: PlaceBook,
@@ -248,19 +253,29 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
     chain = book.chain(place_key)
     place = chain[-1] if chain else ""
     practices = find_practices(all_sentences)
-    metric_sentences = [s for index in group.indices for s in by_index[index] if _belongs(s, index, group, book)]
+    metric_sentences, full_sentence = [], {}
+    for index in group.indices:
+        for sentence in by_index[index]:
+            own = _own_clauses(sentence, index, group, book, texts[index])
+            if own:
+                metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
+                full_sentence[own] = sentence.text
     metrics = find_metrics(metric_sentences, place)
-    if not practices and not metrics:
-        return None
+    for metric in metrics:
+        metric.evidence = full_sentence.get(metric.evidence, metric.evidence)
     quotes = _dedupe_quotes(
         [q for index in group.indices for q in find_quotes(texts[index], document.passages[index].passage_id, roles)]
         + group.speaker_quotes
     )
+    background, measures, results, links = _card(all_sentences, metrics)
+    local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
+    testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
+    if not practices and not metrics and not (testimony and measures):
+        return None  # a place named in passing: no practice, no figure, no one from there telling what was done
     for quote in quotes:
         quote.role = roles.get(quote.speaker, quote.role)
         quote.text = quote.text.strip("“”‘’ ")
     people = _people(group, texts, document, roles)
-    background, measures, results, links = _card(all_sentences, metrics)
     names = [display for display, _ in practices.values()]
     links["practices"] = [ids for _, ids in practices.values()]
     return Case(

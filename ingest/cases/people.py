@@ -85,6 +85,8 @@ def find_people(text: str, passage_id: str, known: dict[str, str] | None = None)
     for pattern in (person_pattern(), unlisted_pattern()):
         for match in pattern.finditer(text):
             role = ROLE_LEAD.sub("", match.group("role")).strip("、")
+            if ")" in role.split("(")[0] or ")" in role.split("(")[0]:
+                role = re.split(r"[))]", role, maxsplit=1)[1]  # "…日报社)社委委员": cut before an unopened bracket
             name = match.group("name")
             if len(role) < 2 or word_freq(name) >= COMMON_WORD_FREQ or name.endswith(NOT_NAME_ENDINGS) or any(
                 p.end == match.end("name") for p in people
