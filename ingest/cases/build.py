@@ -68,6 +68,7 @@ class Case:
     links: dict = field(default_factory=dict)
     publisher: str | None = None
     byline: str | None = None
+    page: str | None = None  # 版次, when the ingested record knows it
 
     @property
     def year(self) -> int | None:
@@ -86,7 +87,8 @@ class Case:
             "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "passage_id": q.passage_id}
                        for q in self.quotes],
             "doc_id": self.doc_id, "title_of_source": self.title_of_source, "source": self.source, "date": self.date,
-            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher, "byline": self.byline,
+            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher,
+            "byline": self.byline, "page": self.page,
         }
 
 
@@ -286,7 +288,7 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
         doc_id=document.doc_id, title_of_source=document.title, source=document.source, date=document.date,
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
                   for i in group.indices],
-        links=links, publisher=document.publisher, byline=document.byline,
+        links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
     )
 
 

@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.cases.places import COMMON_WORD_FREQ, word_freq
-from ingest.cases.text import Sentence
 
 DATA = Path(__file__).parent / "data"
 ROLE_WORDS = (
@@ -183,7 +182,3 @@ def resolve_roles(people: list[Person]) -> dict[str, str]:
         if len(person.role) > len(roles.get(person.name, "")):
             roles[person.name] = person.role
     return roles
-
-
-def sentences_people(sentences: list[Sentence]) -> list[Person]:
-    return [person for sentence in sentences for person in find_people(sentence.text, sentence.passage_id)]
