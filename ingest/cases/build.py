@@ -41,6 +41,8 @@ MEASURE_CUES = re.compile(
 )
 CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# Sentences that report an event (a meeting, a visit, a launch) rather than a step taken or a result.
+EVENT_CUES = re.compile(r"讯|召开|举行|座谈|调研活动|调研组|出席|参加|参会|与会|启动仪式|揭牌|发言|交流会|采访|走访了|一行")
 MAX_BACKGROUND_SENTENCES = 3
 MAX_LIST_ITEMS = 10
 MIN_SENTENCE_CHARS = 10
@@ -332,8 +334,11 @@ def _card(all_sentences: list[Sentence], metrics: list[Metric]) -> tuple[str, li
         text = sentence.text
         if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "?")):
             continue  # questions are the reporter's framing, not a step or a result
+        if EVENT_CUES.search(text) and text not in metric_texts:
+            continue
         measure = MEASURE_CUES.search(text)
-        if PROBLEM_OPENERS.search(text) or PROBLEM_CUES.search(text) and not measure:
+        problems = len(PROBLEM_CUES.findall(text))
+        if PROBLEM_OPENERS.search(text) or problems >= 2 or problems and not measure:
             background.append(sentence)
         elif text in metric_texts or RESULT_CUES.search(text) and not measure:
             results.append(sentence)
