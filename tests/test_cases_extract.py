@@ -129,3 +129,16 @@ def test_a_figure_about_another_city_stays_out():
     story = _document(STORY + "\n芳草社区的做法参考了杭州市,杭州市的收缴率为88%。")
     [case] = extract_cases(story)
     assert {m.value for m in case.metrics} == {96, 12}
+
+
+def test_second_own_story_rates_in_words_and_two_streets():
+    path = Path(__file__).parent / "fixtures" / "cases_nanning.txt"
+    cases = [c for raw in parse_file(path, path.read_bytes()) for d in build_documents(raw) for c in extract_cases(d)]
+    by_street = {case.place_chain[3]: case for case in cases}
+    assert set(by_street) == {"新竹街道", "南湖街道"}
+    community = by_street["新竹街道"]
+    assert "七星社区" in community.place_chain
+    figures = {(m.indicator, m.value) for m in community.metrics}
+    assert ("物业费收缴率", 90) in figures and ("居民满意度", 96.5) in figures
+    assert ("韦国强", "金湖小区业委会主任") in {(q.speaker, q.role) for q in community.quotes}
+    assert {m.value for m in by_street["南湖街道"].metrics} == {100, 28}
