@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
@@ -142,3 +144,20 @@ def test_second_own_story_rates_in_words_and_two_streets():
     assert ("物业费收缴率", 90) in figures and ("居民满意度", 96.5) in figures
     assert ("韦国强", "金湖小区业委会主任") in {(q.speaker, q.role) for q in community.quotes}
     assert {m.value for m in by_street["南湖街道"].metrics} == {100, 28}
+
+
+PIECES = ["红色物业", "党支部", "业委会", "小区", "社区", "街道", "“", "”", "、", ",", "。", ":", "%", "12", "三",
+          "万", "的", "说", "书记", "主任", "王", "长春市", "朝阳区", "第三条", "\n"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=120))
+def test_any_text_gives_cases_whose_evidence_is_its_own(pieces):
+    text = "".join(pieces)
+    if not text.strip():
+        return
+    document = _document("标题\n" + text)
+    own = {p.passage_id for p in document.passages}
+    for case in extract_cases(document):
+        assert {item["passage_id"] for item in case.evidence} <= own
+        assert all(metric.passage_id in own for metric in case.metrics)
