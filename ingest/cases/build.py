@@ -8,7 +8,8 @@ Steps, each explainable:
    names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
    highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
    whose passages state them.
-4. A group is a case when it names a practice or a figure (or someone tells what was done) and is about the topic; its sentences are sorted into
+4. A group is a case when it is about the topic and names a practice or a figure (or someone from the place tells
+   what was done); its sentences are sorted into
    背景/问题, 做法 and 成效 by cue words, and people, quotes, practices, figures and themes are extracted.
 """
 from __future__ import annotations
@@ -192,7 +193,9 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
         group = groups[anchor]
         pending_title = None
         group.indices.append(index)
-        named = focus in book.locals_in(index) or any(f"D:{m.division.code}" == focus for m in book.passages[index].divisions)
+        named = focus in book.locals_in(index) or any(
+            f"D:{m.division.code}" == focus for m in book.passages[index].divisions
+        )
         group.foci[focus] += 1 if named else 0
         context = focus
         if line_speaker is not None:

@@ -33,7 +33,8 @@ PARALLEL = re.compile(
     rf"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
 CHANGE = re.compile(
-    rf"(?P<indicator>[\u4e00-\u9fff]{{2,8}})(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
+    rf"(?P<indicator>[\u4e00-\u9fff]{{2,8}})(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?"
+    rf"(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
     rf"(?:上调|下调|提高|提升|增加|降低|下降|调整|调)(?:为|到|至)(?P<new>\d+(?:\.\d+)?)(?P=unit)"
 )
 COUNT = re.compile(rf"(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")

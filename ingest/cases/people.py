@@ -57,7 +57,8 @@ def unlisted_pattern() -> re.Pattern:
     """A role then a two- or three-character name whose surname is not on the list, right before speech or ":"."""
     roles = "|".join(sorted(ROLE_WORDS[:-2], key=len, reverse=True))
     return re.compile(
-        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
+        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))"
+        rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
     )
 
 
