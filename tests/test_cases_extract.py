@@ -161,3 +161,15 @@ def test_any_text_gives_cases_whose_evidence_is_its_own(pieces):
     for case in extract_cases(document):
         assert {item["passage_id"] for item in case.evidence} <= own
         assert all(metric.passage_id in own for metric in case.metrics)
+
+
+def test_an_estate_in_a_new_district_does_not_join_the_previous_street():
+    document = _document(
+        "两地红色物业见闻\n"
+        "长春市宽城区柳影街道成立“红心物业”联盟,党支部牵头,业委会和物业企业每月协商,物业费收缴率达到90%。\n"
+        "在长春市南关区,东电小区成立党员“红色管家团”,党支部带领业委会解决停车难,满意率达到88%。"
+    )
+    cases = {case.place: case for case in extract_cases(document)}
+    assert cases["东电小区"].place_chain == ["吉林省", "长春市", "南关区", "东电小区"]
+    assert [m.value for m in cases["东电小区"].metrics] == [88]
+    assert [m.value for m in cases["柳影街道"].metrics] == [90]

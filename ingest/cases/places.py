@@ -283,7 +283,9 @@ class PlaceBook:
         same_passage = [k for k in self.locals_in(index) if self.nodes[k].level < node.level]
         divisions = [division_key(m.division) for m in self.passages[index].divisions
                      if m.division.level != "province"]
-        for candidate in same_passage + ([context] if context else []) + divisions[-1:]:
+        # the context is the parent only if the passage names no division outside it (a new story elsewhere)
+        context_fits = context and all(d in self.chain_keys(context) for d in divisions)
+        for candidate in same_passage + ([context] if context_fits else []) + divisions[-1:]:
             if (candidate and candidate != key and self.nodes[candidate].level < node.level
                     and key not in self.chain_keys(candidate)):
                 node.parent = candidate
