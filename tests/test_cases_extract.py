@@ -118,6 +118,7 @@ STORY = ("某市红色物业经验\n在成都市武侯区玉林街道芳草社�
 def test_article_marked_off_topic_yields_no_cases():
     assert extract_cases(_document(STORY))
     assert extract_cases(_document(STORY, on_topic=False)) == []
+    assert extract_cases(_document(STORY, canonical_id="another-document")) == []
 
 
 def test_regulations_yield_no_cases():

@@ -111,8 +111,10 @@ def topic_hits(text: str) -> int:
 
 
 def extract_cases(document: Document) -> list[Case]:
-    """The cases a document reports; none for off-topic articles and for regulations (rules, not practice)."""
-    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY:
+    """The cases a document reports; none for off-topic articles, for regulations (rules, not practice) and for
+    near-duplicates of another document (that one reports them)."""
+    duplicate = document.canonical_id not in (None, document.doc_id)
+    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
         return []
     texts = [normalise(p.text) for p in document.passages]
     book = PlaceBook(texts)
