@@ -174,3 +174,10 @@ def test_an_estate_in_a_new_district_does_not_join_the_previous_street():
     assert cases["东电小区"].place_chain == ["吉林省", "长春市", "南关区", "东电小区"]
     assert [m.value for m in cases["东电小区"].metrics] == [88]
     assert [m.value for m in cases["柳影街道"].metrics] == [90]
+
+
+def test_photo_captions_above_the_text_stay_out_of_the_card():
+    document = _document("某市红色物业\n开展“邻里节”,小区面貌焕然一新。\n" + STORY.split("\n", 1)[1])
+    [case] = extract_cases(document)
+    card = " ".join([case.background, *case.measures, *case.results])
+    assert "焕然一新" not in card and "院落议事" in card

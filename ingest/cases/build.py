@@ -44,6 +44,8 @@ CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # Sentences that report an event (a meeting, a visit, a launch) rather than a step taken or a result.
 EVENT_CUES = re.compile(r"讯|召开|举行|座谈|调研活动|调研组|出席|参加|参会|与会|启动仪式|揭牌|发言|交流会|采访|走访了|一行")
+MIN_PARAGRAPH_CHARS = 60
+MAX_CAPTION_CHARS = 30
 MAX_BACKGROUND_SENTENCES = 3
 MAX_LIST_ITEMS = 10
 MIN_SENTENCE_CHARS = 10
@@ -122,7 +124,7 @@ def extract_cases(document: Document) -> list[Case]:
                            for person in find_people(text, document.passages[i].passage_id)])
     cases: list[Case] = []
     for number, segment in enumerate(_segments(document)):
-        body = [i for i in segment if not is_caption(texts[i])]
+        body = _body(segment, texts)
         if topic_hits("".join(texts[i] for i in body)) < MIN_SEGMENT_TOPIC_HITS:
             continue
         groups = _group(body, texts, book, roles, document)
@@ -133,6 +135,20 @@ def extract_cases(document: Document) -> list[Case]:
                 case.title = heading if len(found) == 1 else _default_title(case)
         cases.extend(found)
     return cases
+
+
+def _body(segment: list[int], texts: list[str]) -> list[int]:
+    """The segment without captions and bylines; short one-sentence lines before the first full paragraph are
+    photo captions floating above the text on a news page ("业主满意度和幸福感大幅提升。")."""
+    first_paragraph = next((i for i in segment if len(texts[i]) >= MIN_PARAGRAPH_CHARS), None)
+    body = []
+    for index in segment:
+        text = texts[index]
+        floating = (first_paragraph is not None and index < first_paragraph and len(text) <= MAX_CAPTION_CHARS
+                    and text.endswith("。") and text.count("。") == 1)
+        if not is_caption(text) and not floating:
+            body.append(index)
+    return body
 
 
 def _segments(document: Document) -> list[list[int]]:
