@@ -15,7 +15,7 @@ from index.store import Store
 from ingest.cases.build import YEAR, Case, extract_cases
 from ingest.cases.practices import practice_key
 
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 # Spellings a query word also matches: the short and full names of the same thing.
 SYNONYMS = (
     ("业委会", "业主委员会"),

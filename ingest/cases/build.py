@@ -2,8 +2,8 @@
 
 Steps, each explainable:
 1. Passages are normalised; captions and bylines are left out; short heading-like lines become case titles.
-2. Passages are grouped into segments by their heading (an article or section of a page); a segment that does not
-   talk about the topic (`TOPIC_TERMS`) yields nothing, nor does a document marked off-topic or a regulation.
+2. A document marked off-topic, a regulation, or one that hardly uses the topic words (`TOPIC_TERMS`) yields
+   nothing; nor does a section (passages under one heading) without them. Headings become case titles.
 3. Each passage gets a focus place: the most specific street/community/estate it names, else the division it
    names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
    highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
@@ -31,7 +31,9 @@ TOPIC_TERMS = (
     "红色物业", "红心物业", "党建", "党支部", "党组织", "党员", "业委会", "业主委员会", "业主大会", "小区治理", "社区治理",
     "基层治理", "物业服务企业", "物业企业", "物业公司",
 )
-MIN_SEGMENT_TOPIC_HITS = 3
+# A document must use topic words this often to report cases; a section (heading) under this many is skipped.
+MIN_DOCUMENT_TOPIC_HITS = 3
+MIN_SECTION_TOPIC_HITS = 2
 MIN_CASE_TOPIC_HITS = 2
 RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
 PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
@@ -99,7 +101,7 @@ class Case:
 
 @dataclass
 class Group:
-    """The passages of one segment that are about one place (its highest local ancestor)."""
+    """The passages of one document that are about one place (its highest local ancestor)."""
 
     anchor: str
     indices: list[int] = field(default_factory=list)
@@ -119,30 +121,28 @@ def extract_cases(document: Document) -> list[Case]:
     if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
         return []
     texts = [normalise(p.text) for p in document.passages]
-    book = PlaceBook(texts)
-    roles = resolve_roles([person for i, text in enumerate(texts)
+    body = [index for section in _sections(document) for index in _body(section, texts)
+            if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
+    if topic_hits("".join(texts[i] for i in body)) < MIN_DOCUMENT_TOPIC_HITS:
+        return []
+    kept = set(body)
+    book = PlaceBook([text if index in kept else "" for index, text in enumerate(texts)])  # skipped sections
+    roles = resolve_roles([person for i, text in enumerate(texts)  # name no places and no home city
                            for person in find_people(text, document.passages[i].passage_id)])
-    cases: list[Case] = []
-    for number, segment in enumerate(_segments(document)):
-        body = _body(segment, texts)
-        if topic_hits("".join(texts[i] for i in body)) < MIN_SEGMENT_TOPIC_HITS:
-            continue
-        groups = _group(body, texts, book, roles, document)
-        found = _cases(document, number, groups, texts, book, roles)
-        heading = document.passages[segment[0]].heading or document.title
-        for case in found:
-            if not case.title:
-                case.title = heading if len(found) == 1 else _default_title(case)
-        cases.extend(found)
+    groups = _group(body, texts, book, roles, document)
+    cases = _cases(document, groups, texts, book, roles)
+    for case in cases:
+        if not case.title:
+            case.title = document.title if len(cases) == 1 else _default_title(case)
     return cases
 
 
-def _body(segment: list[int], texts: list[str]) -> list[int]:
-    """The segment without captions and bylines; short one-sentence lines before the first full paragraph are
+def _body(section: list[int], texts: list[str]) -> list[int]:
+    """The section without captions and bylines; short one-sentence lines before the first full paragraph are
     photo captions floating above the text on a news page ("业主满意度和幸福感大幅提升。")."""
-    first_paragraph = next((i for i in segment if len(texts[i]) >= MIN_PARAGRAPH_CHARS), None)
+    first_paragraph = next((i for i in section if len(texts[i]) >= MIN_PARAGRAPH_CHARS), None)
     body = []
-    for index in segment:
+    for index in section:
         text = texts[index]
         floating = (first_paragraph is not None and index < first_paragraph and len(text) <= MAX_CAPTION_CHARS
                     and text.endswith("。") and text.count("。") == 1)
@@ -151,15 +151,16 @@ def _body(segment: list[int], texts: list[str]) -> list[int]:
     return body
 
 
-def _segments(document: Document) -> list[list[int]]:
-    segments: list[list[int]] = []
+def _sections(document: Document) -> list[list[int]]:
+    """Runs of passages under one heading: the sections of an article (or the articles of a page)."""
+    sections: list[list[int]] = []
     heading: object = object()
     for index, passage in enumerate(document.passages):
-        if passage.heading != heading or not segments:
-            segments.append([])
+        if passage.heading != heading or not sections:
+            sections.append([])
             heading = passage.heading
-        segments[-1].append(index)
-    return segments
+        sections[-1].append(index)
+    return sections
 
 
 def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str | None:
@@ -193,8 +194,12 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
     context: str | None = None
     pending_title: str | None = None
     speaker = None
+    heading: object = object()
     for index in body:
         text = texts[index]
+        if document.passages[index].heading != heading:
+            heading = document.passages[index].heading
+            pending_title, speaker = heading, None
         if is_subheading(text) and not book.locals_in(index):
             pending_title, speaker = text.lstrip("—-— "), None
             continue
@@ -207,7 +212,7 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
             continue
         anchor = book.anchor(focus)
         if anchor not in groups:
-            groups[anchor] = Group(anchor, title=pending_title)
+            groups[anchor] = Group(anchor, title=pending_title or document.passages[index].heading)
         group = groups[anchor]
         pending_title = None
         group.indices.append(index)
@@ -224,12 +229,11 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
     return list(groups.values())
 
 
-def _cases(document: Document, number: int, groups: list[Group], texts: list[str], book: PlaceBook,
-           roles: dict) -> list[Case]:
+def _cases(document: Document, groups: list[Group], texts: list[str], book: PlaceBook, roles: dict) -> list[Case]:
     cases = []
     largest = max((len(group.indices) for group in groups), default=0)
     for group in groups:
-        case = _case(document, number, group, texts, book, roles)
+        case = _case(document, group, texts, book, roles)
         if case is None:
             continue
         # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
@@ -267,8 +271,7 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
     return "".join(kept)
 
 
-def _case(document: Document, number: int, group: Group, texts: list[str], book: PlaceBook,
-          roles: dict) -> Case | None:
+def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, roles: dict) -> Case | None:
     by_index = {index: sentences(texts[index], document.passages[index].passage_id) for index in group.indices}
     all_sentences = [s for index in group.indices for s in by_index[index]]
     case_text = "".join(texts[index] for index in group.indices)
@@ -304,7 +307,7 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
     names = [display for display, _ in practices.values()]
     links["practices"] = [ids for _, ids in practices.values()]
     return Case(
-        case_id=content_id(document.doc_id, str(number), group.anchor),
+        case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
         place=place, place_chain=chain, practices=names, themes=find_themes(case_text, names),
         background=background, measures=measures, results=results, metrics=metrics, people=people, quotes=quotes,
