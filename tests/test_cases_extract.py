@@ -13,6 +13,7 @@ from ingest.cases.people import find_quotes, speaker_line
 from ingest.cases.places import PlaceBook
 from ingest.cases.practices import find_practices, practice_key
 from ingest.cases.text import sentences
+from ingest.models import Block, RawDocument
 from ingest.parsers import parse_file
 from ingest.structure import build_documents
 
@@ -96,14 +97,15 @@ def test_quote_after_and_before_its_speaker():
 
 
 def test_speaker_line_introduces_a_testimony():
-    person = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
-    assert person is not None and person.name == "张敏" and person.role.endswith("党委书记")
+    person, words = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
+    assert person.name == "张敏" and person.role.endswith("党委书记") and words == ""
+    joined = speaker_line("幸福社区党委书记张敏:我们把议事会开到了楼栋里。")
+    assert joined is not None and joined[0].name == "张敏" and joined[1] == "我们把议事会开到了楼栋里。"
     assert speaker_line("社区党委书记张敏介绍了经验。") is None
+    assert speaker_line("据介绍,社区党委书记张敏说:“开会。”") is None
 
 
 def _document(text: str, **fields):
-    from ingest.models import Block, RawDocument
-
     raw = RawDocument("t.txt", "t.txt", [Block(line) for line in text.splitlines() if line.strip()], "txt")
     document = build_documents(raw)[0]
     for name, value in fields.items():
@@ -157,9 +159,14 @@ def test_any_text_gives_cases_whose_evidence_is_its_own(pieces):
     text = "".join(pieces)
     if not text.strip():
         return
-    document = _document("标题\n" + text)
-    own = {p.passage_id for p in document.passages}
-    for case in extract_cases(document):
+    raw = RawDocument("t.txt", "t.txt", [Block(line) for line in ("标题\n" + text).splitlines() if line.strip()], "txt")
+    for document in build_documents(raw):
+        own = {p.passage_id for p in document.passages}
+        _assert_own_evidence(extract_cases(document), own)
+
+
+def _assert_own_evidence(cases, own: set[str]) -> None:
+    for case in cases:
         assert {item["passage_id"] for item in case.evidence} <= own
         assert all(metric.passage_id in own for metric in case.metrics)
 

@@ -221,11 +221,14 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
         )
         group.foci[focus] += 1 if named else 0
         context = focus
+        passage_id = document.passages[index].passage_id
         if line_speaker is not None:
-            speaker = line_speaker
+            speaker, words = line_speaker
             speaker.role = roles.get(speaker.name, speaker.role)
+            if len(words) >= MIN_SENTENCE_CHARS:
+                group.speaker_quotes.append(Quote(speaker.name, speaker.role, words, passage_id))
         elif speaker is not None:
-            group.speaker_quotes.append(Quote(speaker.name, speaker.role, text, document.passages[index].passage_id))
+            group.speaker_quotes.append(Quote(speaker.name, speaker.role, text, passage_id))
     return list(groups.values())
 
 

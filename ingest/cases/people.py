@@ -33,6 +33,7 @@ NOT_NAME_ENDINGS = ("率", "度", "量", "数", "们", "户")
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 MAX_ROLE_CHARS = 24
 MIN_QUOTE_CHARS = 8
+MAX_SPEAKER_LINE_CHARS = 60
 
 
 @lru_cache(maxsize=1)
@@ -100,13 +101,17 @@ def find_people(text: str, passage_id: str, known: dict[str, str] | None = None)
     return sorted(people, key=lambda p: p.start)
 
 
-def speaker_line(text: str) -> Person | None:
-    """A paragraph that only names a speaker and ends with a colon ("长兴县…居委会主任周锋:")."""
+def speaker_line(text: str) -> tuple[Person, str] | None:
+    """A paragraph that opens with a speaker and a colon ("长兴县…居委会主任周锋:我们社区…"), alone or followed by
+    the speaker's words: the speaker and those words (empty when the line only names the speaker)."""
     stripped = text.strip()
-    if not stripped.endswith((":", ":")) or len(stripped) > 60:
+    colon = min((i for i in (stripped.find(":"), stripped.find(":")) if i >= 0), default=-1)
+    if colon < 2 or colon > MAX_SPEAKER_LINE_CHARS or OPEN_QUOTE in stripped[:colon]:
         return None
-    people = find_people(stripped, "")
-    return people[-1] if people and people[-1].end >= len(stripped) - 1 else None
+    people = find_people(stripped[: colon + 1], "")
+    if not people or people[-1].end != colon or people[0].start > 0:
+        return None
+    return people[-1], stripped[colon + 1 :].strip()
 
 
 def find_quotes(text: str, passage_id: str, known: dict[str, str] | None = None) -> list[Quote]:
