@@ -112,3 +112,16 @@ def test_catalogue_lists_one_practice_in_two_cities(library):
     cities = {place["place_chain"][1] for place in entry["places"]}
     assert cities == {"合肥市", "南宁市"} and len(entry["cases"]) == 2
     assert all(case["passage_ids"] for case in entry["cases"])
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("记者 田丕 通讯员 杨紫云", ["田丕", "杨紫云"]),
+    ("文/宁杰 摄/陆一平", ["宁杰"]),
+    ("本报记者 吴茗 马贺 于悦", ["吴茗", "马贺", "于悦"]),
+    ("记者 戴伟 摄", []),
+    ("记者 李四 摄影 张三", ["李四"]),
+])
+def test_citation_authors_are_the_writers(byline, expected):
+    from ingest.cases.export import authors
+
+    assert authors(byline) == expected
