@@ -188,3 +188,13 @@ def test_photo_captions_above_the_text_stay_out_of_the_card():
     [case] = extract_cases(document)
     card = " ".join([case.background, *case.measures, *case.results])
     assert "焕然一新" not in card and "院落议事" in card
+
+
+def test_city_wide_figures_stay_off_an_estate_case():
+    document = _document(
+        "红色物业见闻\n"
+        "在成都市武侯区玉林街道芳草社区,社区党委推行“院落议事”机制,业委会和物业公司每月协商,收缴率达到96%。"
+        "据悉,今年我市推荐47个小区申报省级红色物业项目。"
+    )
+    [case] = extract_cases(document)
+    assert {m.value for m in case.metrics} == {96}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
-from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
+from ingest.cases.places import CITY_MARKER, COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
@@ -265,10 +265,14 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
         locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
         divisions = {f"D:{m.division.code}" for m in places.divisions
                      if start <= m.start < end and mention_weight(text, m) == 1.0}
-        if locals_ or divisions:
-            speaks_here = any(book.anchor(key) == group.anchor for key in locals_) or any(
-                key in own or group.anchor in book.chain_keys(key) for key in divisions
-            )
+        city_wide = bool(CITY_MARKER.search(clause.group(0)) or COUNTY_MARKER.search(clause.group(0)))
+        if locals_ or divisions or city_wide:
+            if any(book.anchor(key) == group.anchor for key in locals_):
+                speaks_here = True
+            elif group.anchor.startswith("L:"):
+                speaks_here = False  # a street's case holds no city-wide figure ("今年我市推荐47个小区")
+            else:
+                speaks_here = city_wide or any(key in own or group.anchor in book.chain_keys(key) for key in divisions)
         if speaks_here:
             kept.append(clause.group(0))
     return "".join(kept)
