@@ -193,8 +193,11 @@ def test_photo_captions_above_the_text_stay_out_of_the_card():
 def test_city_wide_figures_stay_off_an_estate_case():
     document = _document(
         "红色物业见闻\n"
+        "成都市推行“红色物业”建设三年行动,全市党组织覆盖率达到95%,业委会组建率持续提高。\n"
         "在成都市武侯区玉林街道芳草社区,社区党委推行“院落议事”机制,业委会和物业公司每月协商,收缴率达到96%。"
         "据悉,今年我市推荐47个小区申报省级红色物业项目。"
     )
-    [case] = extract_cases(document)
-    assert {m.value for m in case.metrics} == {96}
+    cases = {case.place: case for case in extract_cases(document)}
+    assert {m.value for m in cases["芳草社区"].metrics} == {96}
+    assert {m.value for m in cases["成都市"].metrics} == {95, 47}  # the city-wide clause goes to the city
+    assert {m.passage_id for m in cases["成都市"].metrics} <= {e["passage_id"] for e in cases["成都市"].evidence}

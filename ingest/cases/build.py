@@ -235,8 +235,17 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
 def _cases(document: Document, groups: list[Group], texts: list[str], book: PlaceBook, roles: dict) -> list[Case]:
     cases = []
     largest = max((len(group.indices) for group in groups), default=0)
+    city_clauses: dict[Sentence, str] = {}
     for group in groups:
-        case = _case(document, group, texts, book, roles)
+        if group.anchor.startswith("L:"):
+            for index in group.indices:
+                for sentence in sentences(texts[index], document.passages[index].passage_id):
+                    city = _own_clauses(sentence, index, group, book, texts[index])[1]
+                    if city:
+                        city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
+    for group in groups:
+        for_home = city_clauses if group.anchor == book.home_key() else {}
+        case = _case(document, group, texts, book, roles, for_home)
         if case is None:
             continue
         # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
@@ -253,13 +262,15 @@ def _default_title(case: Case) -> str:
     return f"{case.place}:{practice}"
 
 
-def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, text: str) -> str:
-    """The clauses of a sentence that speak about this case's place: a clause naming only places of elsewhere
-    (another street's estate, another city), and the clauses after it until a place of this case is named again,
-    are left out, so a figure is never attached to the wrong place."""
+def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, text: str) -> tuple[str, str]:
+    """The clauses of a sentence that speak about this case's place, and those that speak about the whole city.
+
+    A clause naming only places of elsewhere (another street's estate, another city), and the clauses after it
+    until a place of this case is named again, are left out, so a figure is never attached to the wrong place;
+    in a street's or estate's case, clauses about the whole city ("今年我市推荐47个小区") go to the city's case."""
     places = book.passages[index]
     own = set(book.chain_keys(group.anchor))
-    kept, speaks_here = [], True
+    kept, city, speaks = [], [], "here"
     for clause in CLAUSE.finditer(sentence.text):
         start, end = sentence.start + clause.start(), sentence.start + clause.end()
         locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
@@ -268,17 +279,20 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
         city_wide = bool(CITY_MARKER.search(clause.group(0)) or COUNTY_MARKER.search(clause.group(0)))
         if locals_ or divisions or city_wide:
             if any(book.anchor(key) == group.anchor for key in locals_):
-                speaks_here = True
+                speaks = "here"
             elif group.anchor.startswith("L:"):
-                speaks_here = False  # a street's case holds no city-wide figure ("今年我市推荐47个小区")
+                speaks = "city" if not locals_ and (city_wide or divisions <= own) else "elsewhere"
+            elif city_wide or any(key in own or group.anchor in book.chain_keys(key) for key in divisions):
+                speaks = "here"
             else:
-                speaks_here = city_wide or any(key in own or group.anchor in book.chain_keys(key) for key in divisions)
-        if speaks_here:
-            kept.append(clause.group(0))
-    return "".join(kept)
+                speaks = "elsewhere"
+        {"here": kept, "city": city, "elsewhere": []}[speaks].append(clause.group(0))
+    return "".join(kept), "".join(city)
 
 
-def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, roles: dict) -> Case | None:
+def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, roles: dict,
+          city_clauses: dict[Sentence, str]) -> Case | None:
+    """One group's case; `city_clauses` are city-wide clauses from street cases (for the home city's case)."""
     by_index = {index: sentences(texts[index], document.passages[index].passage_id) for index in group.indices}
     all_sentences = [s for index in group.indices for s in by_index[index]]
     case_text = "".join(texts[index] for index in group.indices)
@@ -288,16 +302,19 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     chain = book.chain(place_key)
     place = chain[-1] if chain else ""
     practices = find_practices(all_sentences)
-    metric_sentences, full_sentence = [], {}
+    metric_sentences, full_sentence = list(city_clauses), {s.text: full for s, full in city_clauses.items()}
     for index in group.indices:
         for sentence in by_index[index]:
-            own = _own_clauses(sentence, index, group, book, texts[index])
+            own, _ = _own_clauses(sentence, index, group, book, texts[index])
             if own:
                 metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
                 full_sentence[own] = sentence.text
     metrics = find_metrics(metric_sentences, place)
     for metric in metrics:
         metric.evidence = full_sentence.get(metric.evidence, metric.evidence)
+    passage_ids = [document.passages[i].passage_id for i in group.indices]
+    extra = [i for i, p in enumerate(document.passages)
+             if p.passage_id not in passage_ids and any(m.passage_id == p.passage_id for m in metrics)]
     quotes = _dedupe_quotes(
         [q for index in group.indices for q in find_quotes(texts[index], document.passages[index].passage_id, roles)]
         + group.speaker_quotes
@@ -320,7 +337,7 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
         background=background, measures=measures, results=results, metrics=metrics, people=people, quotes=quotes,
         doc_id=document.doc_id, title_of_source=document.title, source=document.source, date=document.date,
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
-                  for i in group.indices],
+                  for i in group.indices + extra],
         links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
     )
 
