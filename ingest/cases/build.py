@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
-from ingest.cases.places import CITY_MARKER, COUNTY_MARKER, PlaceBook, mention_weight
+from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
@@ -43,6 +43,8 @@ MEASURE_CUES = re.compile(
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
 CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
+# Words that make a clause about the whole city or county (not an organisation of it such as 市委, 市住建局).
+CITY_WIDE = re.compile(r"全市|我市|本市|全区|我区|本区|全县|我县|本县")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # Sentences that report an event (a meeting, a visit, a launch) rather than a step taken or a result.
 EVENT_CUES = re.compile(r"讯|召开|举行|座谈|调研活动|调研组|出席|参加|参会|与会|启动仪式|揭牌|发言|交流会|采访|走访了|一行")
@@ -276,17 +278,15 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
         locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
         divisions = {f"D:{m.division.code}" for m in places.divisions
                      if start <= m.start < end and mention_weight(text, m) == 1.0}
-        city_wide = bool(CITY_MARKER.search(clause.group(0)) or COUNTY_MARKER.search(clause.group(0)))
-        if locals_ or divisions or city_wide:
-            if any(book.anchor(key) == group.anchor for key in locals_):
-                speaks = "here"
-            elif group.anchor.startswith("L:"):
-                speaks = "city" if not locals_ and (city_wide or divisions <= own) else "elsewhere"
-            elif city_wide or any(key in own or group.anchor in book.chain_keys(key) for key in divisions):
-                speaks = "here"
-            else:
-                speaks = "elsewhere"
-        {"here": kept, "city": city, "elsewhere": []}[speaks].append(clause.group(0))
+        foreign = {key for key in divisions if key not in own and group.anchor not in book.chain_keys(key)}
+        if any(book.anchor(key) == group.anchor for key in locals_):
+            speaks = "here"
+        elif locals_ or foreign:
+            speaks = "elsewhere"  # another street's estate, another city: until this case's place comes back
+        elif group.anchor.startswith("L:") and CITY_WIDE.search(clause.group(0)):
+            city.append(clause.group(0))  # "今年我市推荐47个小区": this clause is the city's, not the street's
+            continue
+        {"here": kept, "elsewhere": []}[speaks].append(clause.group(0))
     return "".join(kept), "".join(city)
 
 
