@@ -7,6 +7,7 @@ documents stored before the extractor existed (or by an older one) without re-in
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from index.store import Store
 from ingest.cases.build import YEAR, Case, extract_cases
 from ingest.cases.practices import practice_key
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 4
 # Spellings a query word also matches: the short and full names of the same thing.
 SYNONYMS = (
     ("业委会", "业主委员会"),
@@ -105,7 +106,13 @@ class CaseStore:
             "WHERE r.version IS NULL OR r.version != ?", (EXTRACTOR_VERSION,)
         ).fetchall()
         for (doc_id,) in rows:
-            self.replace_document(doc_id)
+            try:
+                self.replace_document(doc_id)
+            except Exception:  # one unreadable document must not break every lookup; it is tried once per version
+                logging.getLogger(__name__).exception("案例提取失败:%s", doc_id)
+                with self.store.transaction() as db:
+                    db.execute("INSERT OR REPLACE INTO case_runs(doc_id, version) VALUES (?, ?)",
+                               (doc_id, EXTRACTOR_VERSION))
         return len(rows)
 
     def _insert(self, db, ordinal: int, case: Case) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from index.case_store import CaseQuery, CaseStore
 from ingest.cases.export import citation
 from ingest.pipeline import ingest_paths
+from search_api import case_service
 from search_api.app import create_app
 from search_api.cli import main
 from search_api.settings import Settings
@@ -101,3 +103,25 @@ def test_cases_follow_their_documents_through_reingest(library, corpus_copy):
     after = store.search(CaseQuery(limit=None))[1]
     assert after and not [case for case in after if "湖州市" in case["place_chain"]]
     assert {case["case_id"] for case in after} < before
+
+
+def test_catalogue_lists_one_practice_in_two_cities(library):
+    fixtures = Path(__file__).parent / "fixtures"
+    ingest_paths([fixtures / "cases_other_city.txt", fixtures / "cases_nanning.txt"], library)
+    [entry] = case_service.practice_catalogue(library, "邻里议事会")["practices"]
+    cities = {place["place_chain"][1] for place in entry["places"]}
+    assert cities == {"合肥市", "南宁市"} and len(entry["cases"]) == 2
+    assert all(case["passage_ids"] for case in entry["cases"])
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("记者 田丕 通讯员 杨紫云", ["田丕", "杨紫云"]),
+    ("文/宁杰 摄/陆一平", ["宁杰"]),
+    ("本报记者 吴茗 马贺 于悦", ["吴茗", "马贺", "于悦"]),
+    ("记者 戴伟 摄", []),
+    ("记者 李四 摄影 张三", ["李四"]),
+])
+def test_citation_authors_are_the_writers(byline, expected):
+    from ingest.cases.export import authors
+
+    assert authors(byline) == expected

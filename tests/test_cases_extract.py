@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
@@ -11,6 +13,7 @@ from ingest.cases.people import find_quotes, speaker_line
 from ingest.cases.places import PlaceBook
 from ingest.cases.practices import find_practices, practice_key
 from ingest.cases.text import sentences
+from ingest.models import Block, RawDocument
 from ingest.parsers import parse_file
 from ingest.structure import build_documents
 
@@ -94,14 +97,15 @@ def test_quote_after_and_before_its_speaker():
 
 
 def test_speaker_line_introduces_a_testimony():
-    person = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
-    assert person is not None and person.name == "张敏" and person.role.endswith("党委书记")
+    person, words = speaker_line("江岸区丹水池街道幸福社区党委书记张敏:")
+    assert person.name == "张敏" and person.role.endswith("党委书记") and words == ""
+    joined = speaker_line("幸福社区党委书记张敏:我们把议事会开到了楼栋里。")
+    assert joined is not None and joined[0].name == "张敏" and joined[1] == "我们把议事会开到了楼栋里。"
     assert speaker_line("社区党委书记张敏介绍了经验。") is None
+    assert speaker_line("据介绍,社区党委书记张敏说:“开会。”") is None
 
 
 def _document(text: str, **fields):
-    from ingest.models import Block, RawDocument
-
     raw = RawDocument("t.txt", "t.txt", [Block(line) for line in text.splitlines() if line.strip()], "txt")
     document = build_documents(raw)[0]
     for name, value in fields.items():
@@ -116,6 +120,7 @@ STORY = ("某市红色物业经验\n在成都市武侯区玉林街道芳草社�
 def test_article_marked_off_topic_yields_no_cases():
     assert extract_cases(_document(STORY))
     assert extract_cases(_document(STORY, on_topic=False)) == []
+    assert extract_cases(_document(STORY, canonical_id="another-document")) == []
 
 
 def test_regulations_yield_no_cases():
@@ -123,3 +128,76 @@ def test_regulations_yield_no_cases():
                       for n in "一二三四五")
     document = _document("某市物业管理条例\n" + rules)
     assert str(document.doc_type) == "policy" and extract_cases(document) == []
+
+
+def test_a_figure_about_another_city_stays_out():
+    story = _document(STORY + "\n芳草社区的做法参考了杭州市,杭州市的收缴率为88%。")
+    [case] = extract_cases(story)
+    assert {m.value for m in case.metrics} == {96, 12}
+
+
+def test_second_own_story_rates_in_words_and_two_streets():
+    path = Path(__file__).parent / "fixtures" / "cases_nanning.txt"
+    cases = [c for raw in parse_file(path, path.read_bytes()) for d in build_documents(raw) for c in extract_cases(d)]
+    by_street = {case.place_chain[3]: case for case in cases}
+    assert set(by_street) == {"新竹街道", "南湖街道"}
+    community = by_street["新竹街道"]
+    assert "七星社区" in community.place_chain
+    figures = {(m.indicator, m.value) for m in community.metrics}
+    assert ("物业费收缴率", 90) in figures and ("居民满意度", 96.5) in figures
+    assert ("韦国强", "金湖小区业委会主任") in {(q.speaker, q.role) for q in community.quotes}
+    assert {m.value for m in by_street["南湖街道"].metrics} == {100, 28}
+
+
+PIECES = ["红色物业", "党支部", "业委会", "小区", "社区", "街道", "“", "”", "、", ",", "。", ":", "%", "12", "三",
+          "万", "的", "说", "书记", "主任", "王", "长春市", "朝阳区", "第三条", "\n"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=120))
+def test_any_text_gives_cases_whose_evidence_is_its_own(pieces):
+    text = "".join(pieces)
+    if not text.strip():
+        return
+    raw = RawDocument("t.txt", "t.txt", [Block(line) for line in ("标题\n" + text).splitlines() if line.strip()], "txt")
+    for document in build_documents(raw):
+        own = {p.passage_id for p in document.passages}
+        _assert_own_evidence(extract_cases(document), own)
+
+
+def _assert_own_evidence(cases, own: set[str]) -> None:
+    for case in cases:
+        assert {item["passage_id"] for item in case.evidence} <= own
+        assert all(metric.passage_id in own for metric in case.metrics)
+
+
+def test_an_estate_in_a_new_district_does_not_join_the_previous_street():
+    document = _document(
+        "两地红色物业见闻\n"
+        "长春市宽城区柳影街道成立“红心物业”联盟,党支部牵头,业委会和物业企业每月协商,物业费收缴率达到90%。\n"
+        "在长春市南关区,东电小区成立党员“红色管家团”,党支部带领业委会解决停车难,满意率达到88%。"
+    )
+    cases = {case.place: case for case in extract_cases(document)}
+    assert cases["东电小区"].place_chain == ["吉林省", "长春市", "南关区", "东电小区"]
+    assert [m.value for m in cases["东电小区"].metrics] == [88]
+    assert [m.value for m in cases["柳影街道"].metrics] == [90]
+
+
+def test_photo_captions_above_the_text_stay_out_of_the_card():
+    document = _document("某市红色物业\n开展“邻里节”,小区面貌焕然一新。\n" + STORY.split("\n", 1)[1])
+    [case] = extract_cases(document)
+    card = " ".join([case.background, *case.measures, *case.results])
+    assert "焕然一新" not in card and "院落议事" in card
+
+
+def test_city_wide_figures_stay_off_an_estate_case():
+    document = _document(
+        "红色物业见闻\n"
+        "成都市推行“红色物业”建设三年行动,全市党组织覆盖率达到95%,业委会组建率持续提高。\n"
+        "在成都市武侯区玉林街道芳草社区,社区党委推行“院落议事”机制,业委会和物业公司每月协商,收缴率达到96%。"
+        "据悉,今年我市推荐47个小区申报省级红色物业项目。"
+    )
+    cases = {case.place: case for case in extract_cases(document)}
+    assert {m.value for m in cases["芳草社区"].metrics} == {96}
+    assert {m.value for m in cases["成都市"].metrics} == {95, 47}  # the city-wide clause goes to the city
+    assert {m.passage_id for m in cases["成都市"].metrics} <= {e["passage_id"] for e in cases["成都市"].evidence}

@@ -2,13 +2,14 @@
 
 Steps, each explainable:
 1. Passages are normalised; captions and bylines are left out; short heading-like lines become case titles.
-2. Passages are grouped into segments by their heading (an article or section of a page); a segment that does not
-   talk about the topic (`TOPIC_TERMS`) yields nothing, nor does a document marked off-topic or a regulation.
+2. A document marked off-topic, a regulation, or one that hardly uses the topic words (`TOPIC_TERMS`) yields
+   nothing; nor does a section (passages under one heading) without them. Headings become case titles.
 3. Each passage gets a focus place: the most specific street/community/estate it names, else the division it
    names most (我市/全市 → the home city), else the place of the passage before it. Places are grouped under their
    highest local ancestor, so a street's communities and estates make one case, and figures stay with the place
    whose passages state them.
-4. A group is a case when it names a practice or a figure and is about the topic; its sentences are sorted into
+4. A group is a case when it is about the topic and names a practice or a figure (or someone from the place tells
+   what was done); its sentences are sorted into
    背景/问题, 做法 and 成效 by cue words, and people, quotes, practices, figures and themes are extracted.
 """
 from __future__ import annotations
@@ -30,7 +31,9 @@ TOPIC_TERMS = (
     "红色物业", "红心物业", "党建", "党支部", "党组织", "党员", "业委会", "业主委员会", "业主大会", "小区治理", "社区治理",
     "基层治理", "物业服务企业", "物业企业", "物业公司",
 )
-MIN_SEGMENT_TOPIC_HITS = 3
+# A document must use topic words this often to report cases; a section (heading) under this many is skipped.
+MIN_DOCUMENT_TOPIC_HITS = 3
+MIN_SECTION_TOPIC_HITS = 2
 MIN_CASE_TOPIC_HITS = 2
 RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
 PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
@@ -39,7 +42,14 @@ MEASURE_CUES = re.compile(
     r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
+CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
+# Words that make a clause about the whole city or county (not an organisation of it such as 市委, 市住建局).
+CITY_WIDE = re.compile(r"全市|我市|本市|全区|我区|本区|全县|我县|本县")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# Sentences that report an event (a meeting, a visit, a launch) rather than a step taken or a result.
+EVENT_CUES = re.compile(r"讯|召开|举行|座谈|调研活动|调研组|出席|参加|参会|与会|启动仪式|揭牌|发言|交流会|采访|走访了|一行")
+MIN_PARAGRAPH_CHARS = 60
+MAX_CAPTION_CHARS = 30
 MAX_BACKGROUND_SENTENCES = 3
 MAX_LIST_ITEMS = 10
 MIN_SENTENCE_CHARS = 10
@@ -67,6 +77,7 @@ class Case:
     links: dict = field(default_factory=dict)
     publisher: str | None = None
     byline: str | None = None
+    page: str | None = None  # 版次, when the ingested record knows it
 
     @property
     def year(self) -> int | None:
@@ -85,13 +96,14 @@ class Case:
             "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "passage_id": q.passage_id}
                        for q in self.quotes],
             "doc_id": self.doc_id, "title_of_source": self.title_of_source, "source": self.source, "date": self.date,
-            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher, "byline": self.byline,
+            "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher,
+            "byline": self.byline, "page": self.page,
         }
 
 
 @dataclass
 class Group:
-    """The passages of one segment that are about one place (its highest local ancestor)."""
+    """The passages of one document that are about one place (its highest local ancestor)."""
 
     anchor: str
     indices: list[int] = field(default_factory=list)
@@ -105,37 +117,52 @@ def topic_hits(text: str) -> int:
 
 
 def extract_cases(document: Document) -> list[Case]:
-    """The cases a document reports; none for off-topic articles and for regulations (rules, not practice)."""
-    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY:
+    """The cases a document reports; none for off-topic articles, for regulations (rules, not practice) and for
+    near-duplicates of another document (that one reports them)."""
+    duplicate = document.canonical_id not in (None, document.doc_id)
+    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
         return []
     texts = [normalise(p.text) for p in document.passages]
-    book = PlaceBook(texts)
-    roles = resolve_roles([person for i, text in enumerate(texts)
+    body = [index for section in _sections(document) for index in _body(section, texts)
+            if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
+    if topic_hits("".join(texts[i] for i in body)) < MIN_DOCUMENT_TOPIC_HITS:
+        return []
+    kept = set(body)
+    book = PlaceBook([text if index in kept else "" for index, text in enumerate(texts)])  # skipped sections
+    roles = resolve_roles([person for i, text in enumerate(texts)  # name no places and no home city
                            for person in find_people(text, document.passages[i].passage_id)])
-    cases: list[Case] = []
-    for number, segment in enumerate(_segments(document)):
-        body = [i for i in segment if not is_caption(texts[i])]
-        if topic_hits("".join(texts[i] for i in body)) < MIN_SEGMENT_TOPIC_HITS:
-            continue
-        groups = _group(body, texts, book, roles, document)
-        found = _cases(document, number, groups, texts, book, roles)
-        heading = document.passages[segment[0]].heading or document.title
-        for case in found:
-            if not case.title:
-                case.title = heading if len(found) == 1 else _default_title(case)
-        cases.extend(found)
+    groups = _group(body, texts, book, roles, document)
+    cases = _cases(document, groups, texts, book, roles)
+    for case in cases:
+        if not case.title:
+            case.title = document.title if len(cases) == 1 else _default_title(case)
     return cases
 
 
-def _segments(document: Document) -> list[list[int]]:
-    segments: list[list[int]] = []
+def _body(section: list[int], texts: list[str]) -> list[int]:
+    """The section without captions and bylines; short one-sentence lines before the first full paragraph are
+    photo captions floating above the text on a news page ("业主满意度和幸福感大幅提升。")."""
+    first_paragraph = next((i for i in section if len(texts[i]) >= MIN_PARAGRAPH_CHARS), None)
+    body = []
+    for index in section:
+        text = texts[index]
+        floating = (first_paragraph is not None and index < first_paragraph and len(text) <= MAX_CAPTION_CHARS
+                    and text.endswith("。") and text.count("。") == 1)
+        if not is_caption(text) and not floating:
+            body.append(index)
+    return body
+
+
+def _sections(document: Document) -> list[list[int]]:
+    """Runs of passages under one heading: the sections of an article (or the articles of a page)."""
+    sections: list[list[int]] = []
     heading: object = object()
     for index, passage in enumerate(document.passages):
-        if passage.heading != heading or not segments:
-            segments.append([])
+        if passage.heading != heading or not sections:
+            sections.append([])
             heading = passage.heading
-        segments[-1].append(index)
-    return segments
+        sections[-1].append(index)
+    return sections
 
 
 def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str | None:
@@ -169,8 +196,12 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
     context: str | None = None
     pending_title: str | None = None
     speaker = None
+    heading: object = object()
     for index in body:
         text = texts[index]
+        if document.passages[index].heading != heading:
+            heading = document.passages[index].heading
+            pending_title, speaker = heading, None
         if is_subheading(text) and not book.locals_in(index):
             pending_title, speaker = text.lstrip("—-— "), None
             continue
@@ -183,27 +214,40 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
             continue
         anchor = book.anchor(focus)
         if anchor not in groups:
-            groups[anchor] = Group(anchor, title=pending_title)
+            groups[anchor] = Group(anchor, title=pending_title or document.passages[index].heading)
         group = groups[anchor]
         pending_title = None
         group.indices.append(index)
-        named = focus in book.locals_in(index) or any(f"D:{m.division.code}" == focus for m in book.passages[index].divisions)
+        named = focus in book.locals_in(index) or any(
+            f"D:{m.division.code}" == focus for m in book.passages[index].divisions
+        )
         group.foci[focus] += 1 if named else 0
         context = focus
+        passage_id = document.passages[index].passage_id
         if line_speaker is not None:
-            speaker = line_speaker
+            speaker, words = line_speaker
             speaker.role = roles.get(speaker.name, speaker.role)
+            if len(words) >= MIN_SENTENCE_CHARS:
+                group.speaker_quotes.append(Quote(speaker.name, speaker.role, words, passage_id))
         elif speaker is not None:
-            group.speaker_quotes.append(Quote(speaker.name, speaker.role, text, document.passages[index].passage_id))
+            group.speaker_quotes.append(Quote(speaker.name, speaker.role, text, passage_id))
     return list(groups.values())
 
 
-def _cases(document: Document, number: int, groups: list[Group], texts: list[str], book: PlaceBook,
-           roles: dict) -> list[Case]:
+def _cases(document: Document, groups: list[Group], texts: list[str], book: PlaceBook, roles: dict) -> list[Case]:
     cases = []
     largest = max((len(group.indices) for group in groups), default=0)
+    city_clauses: dict[Sentence, str] = {}
     for group in groups:
-        case = _case(document, number, group, texts, book, roles)
+        if group.anchor.startswith("L:"):
+            for index in group.indices:
+                for sentence in sentences(texts[index], document.passages[index].passage_id):
+                    city = _own_clauses(sentence, index, group, book, texts[index])[1]
+                    if city:
+                        city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
+    for group in groups:
+        for_home = city_clauses if group.anchor == book.home_key() else {}
+        case = _case(document, group, texts, book, roles, for_home)
         if case is None:
             continue
         # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
@@ -220,25 +264,35 @@ def _default_title(case: Case) -> str:
     return f"{case.place}:{practice}"
 
 
-def _belongs(sentence: Sentence, index: int, group: Group, book: PlaceBook) -> bool:
-    """A figure stays out of a case when its sentence names only places of another case."""
-    named = [key for key in book.locals_in(index) if key in sentence_keys(sentence, book, index)]
-    if not named:
-        return True
-    return any(book.anchor(key) == group.anchor for key in named)
+def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, text: str) -> tuple[str, str]:
+    """The clauses of a sentence that speak about this case's place, and those that speak about the whole city.
 
-
-def sentence_keys(sentence: Sentence, book: PlaceBook, index: int) -> set[str]:
+    A clause naming only places of elsewhere (another street's estate, another city), and the clauses after it
+    until a place of this case is named again, are left out, so a figure is never attached to the wrong place;
+    in a street's or estate's case, clauses about the whole city ("今年我市推荐47个小区") go to the city's case."""
     places = book.passages[index]
-    keys = set()
-    for local in places.locals:
-        if sentence.start <= local.start < sentence.start + len(sentence.text):
-            keys.add(book.canonical("L:" + local.name))
-    return keys
+    own = set(book.chain_keys(group.anchor))
+    kept, city, speaks = [], [], "here"
+    for clause in CLAUSE.finditer(sentence.text):
+        start, end = sentence.start + clause.start(), sentence.start + clause.end()
+        locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
+        divisions = {f"D:{m.division.code}" for m in places.divisions
+                     if start <= m.start < end and mention_weight(text, m) == 1.0}
+        foreign = {key for key in divisions if key not in own and group.anchor not in book.chain_keys(key)}
+        if any(book.anchor(key) == group.anchor for key in locals_):
+            speaks = "here"
+        elif locals_ or foreign:
+            speaks = "elsewhere"  # another street's estate, another city: until this case's place comes back
+        elif group.anchor.startswith("L:") and CITY_WIDE.search(clause.group(0)):
+            city.append(clause.group(0))  # "今年我市推荐47个小区": this clause is the city's, not the street's
+            continue
+        {"here": kept, "elsewhere": []}[speaks].append(clause.group(0))
+    return "".join(kept), "".join(city)
 
 
-def _case(document: Document, number: int, group: Group, texts: list[str], book: PlaceBook,
-          roles: dict) -> Case | None:
+def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, roles: dict,
+          city_clauses: dict[Sentence, str]) -> Case | None:
+    """One group's case; `city_clauses` are city-wide clauses from street cases (for the home city's case)."""
     by_index = {index: sentences(texts[index], document.passages[index].passage_id) for index in group.indices}
     all_sentences = [s for index in group.indices for s in by_index[index]]
     case_text = "".join(texts[index] for index in group.indices)
@@ -248,30 +302,43 @@ def _case(document: Document, number: int, group: Group, texts: list[str], book:
     chain = book.chain(place_key)
     place = chain[-1] if chain else ""
     practices = find_practices(all_sentences)
-    metric_sentences = [s for index in group.indices for s in by_index[index] if _belongs(s, index, group, book)]
+    metric_sentences, full_sentence = list(city_clauses), {s.text: full for s, full in city_clauses.items()}
+    for index in group.indices:
+        for sentence in by_index[index]:
+            own, _ = _own_clauses(sentence, index, group, book, texts[index])
+            if own:
+                metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
+                full_sentence[own] = sentence.text
     metrics = find_metrics(metric_sentences, place)
-    if not practices and not metrics:
-        return None
+    for metric in metrics:
+        metric.evidence = full_sentence.get(metric.evidence, metric.evidence)
+    passage_ids = [document.passages[i].passage_id for i in group.indices]
+    extra = [i for i, p in enumerate(document.passages)
+             if p.passage_id not in passage_ids and any(m.passage_id == p.passage_id for m in metrics)]
     quotes = _dedupe_quotes(
         [q for index in group.indices for q in find_quotes(texts[index], document.passages[index].passage_id, roles)]
         + group.speaker_quotes
     )
+    background, measures, results, links = _card(all_sentences, metrics)
+    local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
+    testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
+    if not practices and not metrics and not (testimony and measures):
+        return None  # a place named in passing: no practice, no figure, no one from there telling what was done
     for quote in quotes:
         quote.role = roles.get(quote.speaker, quote.role)
         quote.text = quote.text.strip("“”‘’ ")
     people = _people(group, texts, document, roles)
-    background, measures, results, links = _card(all_sentences, metrics)
     names = [display for display, _ in practices.values()]
     links["practices"] = [ids for _, ids in practices.values()]
     return Case(
-        case_id=content_id(document.doc_id, str(number), group.anchor),
+        case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
         place=place, place_chain=chain, practices=names, themes=find_themes(case_text, names),
         background=background, measures=measures, results=results, metrics=metrics, people=people, quotes=quotes,
         doc_id=document.doc_id, title_of_source=document.title, source=document.source, date=document.date,
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
-                  for i in group.indices],
-        links=links, publisher=document.publisher, byline=document.byline,
+                  for i in group.indices + extra],
+        links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
     )
 
 
@@ -315,8 +382,11 @@ def _card(all_sentences: list[Sentence], metrics: list[Metric]) -> tuple[str, li
         text = sentence.text
         if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "?")):
             continue  # questions are the reporter's framing, not a step or a result
+        if EVENT_CUES.search(text) and text not in metric_texts:
+            continue
         measure = MEASURE_CUES.search(text)
-        if PROBLEM_OPENERS.search(text) or PROBLEM_CUES.search(text) and not measure:
+        problems = len(PROBLEM_CUES.findall(text))
+        if PROBLEM_OPENERS.search(text) or problems >= 2 or problems and not measure:
             background.append(sentence)
         elif text in metric_texts or RESULT_CUES.search(text) and not measure:
             results.append(sentence)

@@ -11,16 +11,33 @@ import re
 from docx import Document as DocxDocument
 from docx.shared import Pt
 
-# Words in a byline that are roles, not authors ("记者 田丕 通讯员 杨紫云").
-BYLINE_ROLES = re.compile(r"本报记者|记者|通讯员|实习生|特约|本报|文/|文|摄/|摄|图/|作者|编辑|[::/|,,、]")
+# Byline roles: writers are authors of the article; photographers and editors are not ("文/宁杰 摄/陆一平").
+WRITER_ROLES = ("本报记者", "记者", "通讯员", "实习生", "特约撰稿", "文/", "文", "作者", "本报")
+NON_AUTHOR_ROLES = ("摄影", "摄/", "摄", "图/", "编辑", "组版", "校对", "制图")
+TRAILING_PHOTO_CREDIT = ("摄",)
+BYLINE_ROLE = re.compile("(" + "|".join(sorted(WRITER_ROLES + NON_AUTHOR_ROLES, key=len, reverse=True)) + ")")
 MAX_AUTHORS = 3
 PACK_TITLE = "红色物业典型案例汇编"
 
 
 def authors(byline: str | None) -> list[str]:
+    """Writers named in a byline, photographers and editors left out."""
     if not byline:
         return []
-    names = [name for name in BYLINE_ROLES.sub(" ", byline).split() if 2 <= len(name) <= 4]
+    names: list[str] = []
+    latest: list[str] = []
+    writing = True
+    for part in BYLINE_ROLE.split(byline):
+        if part in TRAILING_PHOTO_CREDIT:  # "记者 戴伟 摄": the names before it took the photo
+            names = [name for name in names if name not in latest]
+            writing = False
+        elif part in NON_AUTHOR_ROLES:
+            writing = False
+        elif part in WRITER_ROLES:
+            writing = True
+        elif writing:
+            latest = [name for name in re.split(r"[\s,,、/::|]+", part) if 2 <= len(name) <= 4]
+            names += latest
     return list(dict.fromkeys(names))
 
 

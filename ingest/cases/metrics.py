@@ -33,18 +33,22 @@ PARALLEL = re.compile(
     rf"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
 CHANGE = re.compile(
-    rf"(?P<indicator>[\u4e00-\u9fff]{{2,8}})(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
+    rf"(?P<indicator>[\u4e00-\u9fff]{{2,8}})(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?"
+    rf"(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
     rf"(?:上调|下调|提高|提升|增加|降低|下降|调整|调)(?:为|到|至)(?P<new>\d+(?:\.\d+)?)(?P=unit)"
 )
 COUNT = re.compile(rf"(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
 # What precedes a number and is not part of the indicator.
-VERBS_BEFORE_VALUE = re.compile(r"(?:共有|共|有|达到|达|为|是|超过|累计|新增|建成|创建|成立|完成|实现|提升至|提高到|降到|降至|占比|占)+$")
+VERBS_BEFORE_VALUE = re.compile(
+    r"(?:共有|共|有|达到|达|为|是|超过|累计|新增|建成|创建|成立|完成|实现|占比|占|"
+    r"(?:提升|提高|上升|增长|增加|下降|降低|减少|降|增|升)(?:到|至|为|了)?)+$"
+)
 SCOPE_WORDS = ("全国", "全省", "全市", "全区", "全县", "中心城区", "城区", "市级", "省级", "国家级", "辖区")
 # Verbs after which the indicator starts ("全市住宅小区中成立业主组织167个" → 业主组织).
 INDICATOR_AFTER = re.compile(r"(?:共有|拥有|新增|成立|创建|建立|建成|完成|达到|实现|累计|开展|入选|组建|引进|培育|覆盖)")
 # Verbs that end the counted thing and start what is said about it.
 PREDICATE = re.compile(
-    r"(?:完成|实现|具备|参加|参与|加入|入驻|前来|提供|开展|成立|进行|获得|点亮|增设|加装|备案|申报|入选|培育|畅所欲言|纳入|覆盖|达到)"
+    r"(?:完成|实现|具备|参加|参与|加入|入驻|前来|建立|全部|均已|提供|开展|成立|进行|获得|点亮|增设|加装|备案|申报|入选|培育|畅所欲言|纳入|覆盖|达到)"
 )
 SHARE = re.compile(r"(?:占比|占)$")
 # Numbers that are dates, ordinals or durations, not figures.
@@ -123,7 +127,7 @@ def _split_indicator(phrase: str) -> tuple[str, str]:
         return phrase[: verb.start()], phrase[verb.end() :]
     words = [(w.word, w.flag) for w in jieba.posseg.cut(phrase)]
     indicator = ""
-    while words and len(indicator) + len(words[-1][0]) <= 6 and not (indicator and words[-1][1] == "v"):
+    while words and len(indicator) + len(words[-1][0]) <= 6 and not (len(indicator) >= 2 and words[-1][1] == "v"):
         indicator = words.pop()[0] + indicator
     if not indicator and words:
         indicator = words.pop()[0]

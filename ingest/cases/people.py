@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.cases.places import COMMON_WORD_FREQ, word_freq
-from ingest.cases.text import Sentence
 
 DATA = Path(__file__).parent / "data"
 ROLE_WORDS = (
@@ -34,6 +33,7 @@ NOT_NAME_ENDINGS = ("率", "度", "量", "数", "们", "户")
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 MAX_ROLE_CHARS = 24
 MIN_QUOTE_CHARS = 8
+MAX_SPEAKER_LINE_CHARS = 60
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +58,8 @@ def unlisted_pattern() -> re.Pattern:
     """A role then a two- or three-character name whose surname is not on the list, right before speech or ":"."""
     roles = "|".join(sorted(ROLE_WORDS[:-2], key=len, reverse=True))
     return re.compile(
-        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
+        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))"
+        rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
     )
 
 
@@ -85,6 +86,8 @@ def find_people(text: str, passage_id: str, known: dict[str, str] | None = None)
     for pattern in (person_pattern(), unlisted_pattern()):
         for match in pattern.finditer(text):
             role = ROLE_LEAD.sub("", match.group("role")).strip("、")
+            if ")" in role.split("(")[0] or ")" in role.split("(")[0]:
+                role = re.split(r"[))]", role, maxsplit=1)[1]  # "…日报社)社委委员": cut before an unopened bracket
             name = match.group("name")
             if len(role) < 2 or word_freq(name) >= COMMON_WORD_FREQ or name.endswith(NOT_NAME_ENDINGS) or any(
                 p.end == match.end("name") for p in people
@@ -98,13 +101,17 @@ def find_people(text: str, passage_id: str, known: dict[str, str] | None = None)
     return sorted(people, key=lambda p: p.start)
 
 
-def speaker_line(text: str) -> Person | None:
-    """A paragraph that only names a speaker and ends with a colon ("长兴县…居委会主任周锋:")."""
+def speaker_line(text: str) -> tuple[Person, str] | None:
+    """A paragraph that opens with a speaker and a colon ("长兴县…居委会主任周锋:我们社区…"), alone or followed by
+    the speaker's words: the speaker and those words (empty when the line only names the speaker)."""
     stripped = text.strip()
-    if not stripped.endswith((":", ":")) or len(stripped) > 60:
+    colon = min((i for i in (stripped.find(":"), stripped.find(":")) if i >= 0), default=-1)
+    if colon < 2 or colon > MAX_SPEAKER_LINE_CHARS or OPEN_QUOTE in stripped[:colon]:
         return None
-    people = find_people(stripped, "")
-    return people[-1] if people and people[-1].end >= len(stripped) - 1 else None
+    people = find_people(stripped[: colon + 1], "")
+    if not people or people[-1].end != colon or people[0].start > 0:
+        return None
+    return people[-1], stripped[colon + 1 :].strip()
 
 
 def find_quotes(text: str, passage_id: str, known: dict[str, str] | None = None) -> list[Quote]:
@@ -181,7 +188,3 @@ def resolve_roles(people: list[Person]) -> dict[str, str]:
         if len(person.role) > len(roles.get(person.name, "")):
             roles[person.name] = person.role
     return roles
-
-
-def sentences_people(sentences: list[Sentence]) -> list[Person]:
-    return [person for sentence in sentences for person in find_people(sentence.text, sentence.passage_id)]

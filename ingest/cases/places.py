@@ -90,7 +90,8 @@ def _stem(window: str, after_place: bool = False) -> str:
         if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
             break
         adjective = tag.startswith(ADJECTIVE_TAGS) and not (after_place and taken == len(words) - 1)
-        if tag.startswith(STOP_TAGS) or adjective or (tag.startswith("v") and len(token) > 1) or token in generic_stems():
+        verb = tag.startswith("v") and len(token) > 1
+        if tag.startswith(STOP_TAGS) or adjective or verb or token in generic_stems():
             break
         if token in STOP_CHARS or len(stem) + len(token) > MAX_STEM_CHARS:
             break
@@ -282,8 +283,11 @@ class PlaceBook:
         same_passage = [k for k in self.locals_in(index) if self.nodes[k].level < node.level]
         divisions = [division_key(m.division) for m in self.passages[index].divisions
                      if m.division.level != "province"]
-        for candidate in same_passage + ([context] if context else []) + divisions[-1:]:
-            if candidate and candidate != key and self.nodes[candidate].level < node.level and key not in self.chain_keys(candidate):
+        # the context is the parent only if the passage names no division outside it (a new story elsewhere)
+        context_fits = context and all(d in self.chain_keys(context) for d in divisions)
+        for candidate in same_passage + ([context] if context_fits else []) + divisions[-1:]:
+            if (candidate and candidate != key and self.nodes[candidate].level < node.level
+                    and key not in self.chain_keys(candidate)):
                 node.parent = candidate
                 return
         if self.home is not None:

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 # A space between two CJK characters (or a CJK character and a digit) is an OCR artefact, not a word break.
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d%“”\"])[ \u3000]+(?=[\u4e00-\u9fff\d“”\"])")
-SENTENCE = re.compile(r"[^。!?!?;;]*(?:[。!?!?;;]+[”\"’]?|$)")
+SENTENCE = re.compile(r"[^。!?!?;;…]*(?:[。!?!?;;…]+[”\"’]?|$)")
 # Photo captions and credit lines: they name places but report no practice.
-CAPTION = re.compile(r"(?:记者|通讯员|摄影)\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*摄\s*$|供图\s*$|^图为|^▶|^\(?本版|^-\s*[①-⑩]|摄\s*$")
+CAPTION = re.compile(
+    r"(?:记者|通讯员|摄影)\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*摄\s*$|供图\s*$|(?:^|。)图为|^▶|^\(?本版"
+    r"|^-\s*[①-⑩]|摄\s*$"
+)
 BYLINE = re.compile(r"^(?:本报)?(?:记者|通讯员|文/|作者)[\s\u4e00-\u9fff/]{0,30}$")
 SUBHEADING_NOT_END = "。!?!?;;…,,::、"
 
