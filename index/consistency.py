@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import writing
 
+from index.engine import commit_or_release
 from index.library import Library
 from index.schema import passage_fields
 from index.visibility import mark_clean, mark_dirty
@@ -76,7 +77,7 @@ def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) 
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=writing.CLEAR)  # drop every old segment: only what we just wrote remains
+    commit_or_release(writer, mergetype=writing.CLEAR)  # drop every old segment: only what we just wrote remains
     mark_clean(library)
     return count
 
