@@ -83,9 +83,13 @@ def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) 
 
 
 def _writer(library: Library):
-    """A writer on the index, recreating it first if it cannot be opened at all (damaged files)."""
+    """A writer on the index, recreating the index first if it cannot be opened at all (damaged files).
+
+    Only a failure to open recreates it; a writer that cannot get the lock raises as it is.
+    """
     try:
-        return library.index.index.writer(timeout=60.0)
+        index = library.index.index
     except Exception:  # noqa: BLE001 - any failure to open means the index must be rebuilt from scratch
         library.index.clear()
-        return library.index.index.writer(timeout=60.0)
+        index = library.index.index
+    return index.writer(timeout=60.0)
