@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 from index.consistency import rebuild
 from index.library import Library
 from index.visibility import mark_clean, mark_dirty
-from ingest.guard import ParseLimits
 from ingest.errors import UnsupportedFormat
+from ingest.guard import ParseLimits
 from ingest.parsers import parser_for
 from ingest.pipeline import IngestReport, ingest_paths
 from search_api.errors import NotFound
