@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import writing
 
+from index.engine import commit_or_release
 from index.library import Library
 from index.schema import passage_fields
 from index.visibility import mark_clean, mark_dirty
@@ -76,15 +77,19 @@ def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) 
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=writing.CLEAR)  # drop every old segment: only what we just wrote remains
+    commit_or_release(writer, mergetype=writing.CLEAR)  # drop every old segment: only what we just wrote remains
     mark_clean(library)
     return count
 
 
 def _writer(library: Library):
-    """A writer on the index, recreating it first if it cannot be opened at all (damaged files)."""
+    """A writer on the index, recreating the index first if it cannot be opened at all (damaged files).
+
+    Only a failure to open recreates it; a writer that cannot get the lock raises as it is.
+    """
     try:
-        return library.index.index.writer(timeout=60.0)
+        index = library.index.index
     except Exception:  # noqa: BLE001 - any failure to open means the index must be rebuilt from scratch
         library.index.clear()
-        return library.index.index.writer(timeout=60.0)
+        index = library.index.index
+    return index.writer(timeout=60.0)

@@ -44,7 +44,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        commit_or_release(writer)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -66,6 +66,20 @@ class SearchIndex:
     def indexed_doc_ids(self) -> set[str]:
         with self.searcher() as searcher:
             return {fields["doc_id"] for fields in searcher.all_stored_fields()}
+
+
+def commit_or_release(writer: IndexWriter, **options) -> None:
+    """Commit; if the commit itself fails (disk full, I/O error) release the index lock before raising, or
+    this process would hold it, and block every later write, until it exits."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:  # noqa: BLE001 - the commit error is the one to report
+            if getattr(writer, "writelock", None) is not None:
+                writer.writelock.release()
+        raise
 
 
 def write_documents(writer: IndexWriter, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:

@@ -114,7 +114,8 @@ def ingest_paths(
 
     def finish(outcome: FileOutcome) -> None:
         report.outcomes.append(outcome)
-        log.info("ingest_file", extra={"path": outcome.path, "status": outcome.status, "documents": len(outcome.doc_ids),
+        log.info("ingest_file", extra={"path": outcome.path, "source": (sources or {}).get(outcome.path),
+                                       "status": outcome.status, "documents": len(outcome.doc_ids),
                                        "seconds": round(outcome.seconds, 3), "error": outcome.error})
         if on_outcome:
             on_outcome(outcome)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,8 +16,8 @@ from pathlib import Path, PurePosixPath
 from index.consistency import rebuild
 from index.library import Library
 from index.visibility import mark_clean, mark_dirty
-from ingest.guard import ParseLimits
 from ingest.errors import UnsupportedFormat
+from ingest.guard import ParseLimits
 from ingest.parsers import parser_for
 from ingest.pipeline import IngestReport, ingest_paths
 from search_api.errors import NotFound
@@ -63,7 +64,7 @@ def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], l
             unsupported.append({"path": name, "error": str(_unsupported(name))})
             continue
         if not path.exists():
-            temporary = path.with_name(path.name + ".part")
+            temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")  # concurrent uploads never collide
             temporary.write_bytes(upload.data)
             temporary.replace(path)
         names[str(path)] = name

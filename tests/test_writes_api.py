@@ -132,3 +132,12 @@ def test_healthz_is_503_when_the_index_is_unreadable(client, library):
         toc.write_bytes(b"garbage")
     response = TestClient(create_app(Settings(home=library.home))).get("/healthz")
     assert response.status_code == 503 and not response.json()["index"]["ok"]
+
+
+def test_reindex_rebuilds_an_index_that_cannot_be_opened(client, library):
+    upload(client, ("a.txt", NOTE.encode()), ("b.txt", OTHER.encode()))
+    for toc in (library.home / "index").glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    fresh = TestClient(create_app(Settings(home=library.home, write_token=TOKEN)))
+    assert fresh.post("/api/reindex", headers=AUTH).json()["reindexed_documents"] == 2
+    assert fresh.get("/api/search", params={"q": "换届选举"}).json()["total"] == 1
