@@ -112,6 +112,9 @@ class Group:
     speaker_quotes: list[Quote] = field(default_factory=list)
 
 
+MAX_PASSAGE_CHARS = 5000
+
+
 def topic_hits(text: str) -> int:
     return sum(text.count(term) for term in TOPIC_TERMS)
 
@@ -122,7 +125,8 @@ def extract_cases(document: Document) -> list[Case]:
     duplicate = document.canonical_id not in (None, document.doc_id)
     if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
         return []
-    texts = [normalise(p.text) for p in document.passages]
+    # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
+    texts = [normalise(p.text) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
     body = [index for section in _sections(document) for index in _body(section, texts)
             if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
     if topic_hits("".join(texts[i] for i in body)) < MIN_DOCUMENT_TOPIC_HITS:

@@ -36,11 +36,16 @@ def normalise(text: str) -> str:
     return text
 
 
+# A "sentence" longer than this has no punctuation to speak of (a broken or hostile file): no case reads from it,
+# and the extractors' patterns would take minutes on it.
+MAX_SENTENCE_CHARS = 600
+
+
 def sentences(text: str, passage_id: str) -> list[Sentence]:
     found = []
     for match in SENTENCE.finditer(text):
         piece = match.group(0).strip()
-        if len(piece) >= 2:
+        if 2 <= len(piece) <= MAX_SENTENCE_CHARS:
             found.append(Sentence(piece, passage_id, match.start()))
     return found
 
