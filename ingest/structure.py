@@ -23,7 +23,7 @@ MAX_TITLE_CHARS = 60
 TOP_NUMBERING = re.compile(r"^[一二三四五六七八九十百]+[、.．]")
 SUB_NUMBERING = re.compile(r"^[(（][一二三四五六七八九十百]+[)）]")
 # "(一)加强组织领导。各地要…": a numbered paragraph whose first short sentence is its heading.
-NUMBERED_LEAD = re.compile(r"^(?P<lead>(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）])[^。;;!?]{2,24})[。;;]")
+NUMBERED_LEAD = re.compile(r"^(?P<lead>(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百]+[)）])[^。;；!?！？]{2,24})[。;；]")
 # Titles naming an official genre; with numbered headings such a text is a policy document.
 POLICY_GENRE = re.compile(r"(条例|办法|规定|细则|通知|方案|意见|决定|规则|规范|指引|公告|通告|纲要|规划|守则|准则|标准)$")
 MIN_NUMBERED_HEADINGS = 2

@@ -63,6 +63,7 @@ def test_captions_credits_and_furniture_leave_the_body():
         "编辑：王五 组版：赵六",
     )
     assert texts(units) == ["青河市召开物业管理工作推进会，部署下半年重点任务。"]
+    assert len(units) == 4  # the paragraph and three captions: blurb, slogan, editor line and credit are gone
     assert texts(units, Role.CAPTION) == ["大会现场。", "图为物业工作人员为居民上门服务。", "参观者在展区了解展品。"]
 
 
