@@ -67,7 +67,7 @@ def leads_to_byline(units: list[Unit], start: int) -> bool:
             return True
         if unit.role != Role.PARAGRAPH:
             return False
-        if paragraphs == 0 and DATELINE.match(unit.text):
+        if paragraphs == 0 and DATELINE.match(unit.folded):
             return True
         paragraphs += 1
         index = _next_content(units, index + 1)
@@ -179,11 +179,11 @@ def take_metadata(article: Article) -> None:
         else:
             body.append(unit)
     first = next((unit for unit in body if unit.role == Role.PARAGRAPH), None)
-    match = DATELINE.match(first.text) if first else None
+    match = DATELINE.match(first.folded) if first else None
     if match:
-        article.dateline = match.group("dateline")
+        article.dateline = first.text[match.start("dateline") : match.end("dateline")]
         if match.group("byline"):
-            bylines.insert(0, match.group("byline").strip())
+            bylines.insert(0, first.text[match.start("byline") : match.end("byline")].strip())
         first.text = first.text[match.end() :].strip()
         body = [unit for unit in body if unit.text]
     article.byline = " ".join(bylines) or None

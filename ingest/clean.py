@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.fold import fold
 from ingest.models import Block, BlockKind
 from ingest.units import (
     CJK, CONTINUING_END, DATELINE, ENUMERATION, HEADING_MAX_CHARS, NON_INITIAL, POLICY_LABEL, SENTENCE_END, Role, Unit,
@@ -110,9 +111,10 @@ def assign_roles(units: list[Unit]) -> list[Unit]:
     for unit in units:
         if unit.marked or unit.role == Role.CAPTION:
             continue
-        if len(unit.text) <= BYLINE_MAX_CHARS and (BYLINE_LINE.match(unit.text) or SLASH_BYLINE.match(unit.text)):
-            slash = SLASH_BYLINE.match(unit.text)
-            unit.text, unit.role = (slash.group(0).strip() if slash else unit.text), Role.BYLINE
+        folded = unit.folded
+        if len(folded) <= BYLINE_MAX_CHARS and (BYLINE_LINE.match(folded) or SLASH_BYLINE.match(folded)):
+            slash = SLASH_BYLINE.match(folded)
+            unit.text, unit.role = (unit.text[: slash.end()].strip() if slash else unit.text), Role.BYLINE
     units = drop_noise(units)
     mark_credited_captions(units)
     mark_caption_runs(units)
@@ -123,26 +125,29 @@ def split_source_notes(units: list[Unit]) -> list[Unit]:
     """"…取得了显著成效。(市物协 供稿)" → the paragraph, then a SOURCE line "市物协 供稿"."""
     result = []
     for unit in units:
-        match = SOURCE_NOTE.search(unit.text) if unit.role != Role.CAPTION else None
+        match = SOURCE_NOTE.search(unit.folded) if unit.role != Role.CAPTION else None
         if match is None:
             result.append(unit)
             continue
         before = unit.text[: match.start()].strip()
         if before:
             result.append(Unit(before, unit.role, unit.level, unit.marked))
-        result.append(Unit(match.group("note").strip(), Role.SOURCE))
+        result.append(Unit(unit.text[match.start("note") : match.end("note")].strip(), Role.SOURCE))
     return result
 
 
 def supplier_of(note: str) -> str | None:
-    match = SUPPLIER.match(note.strip())
+    note = note.strip()
+    match = SUPPLIER.match(fold(note))
     if not match:
         return None
-    return (match.group("origin") or match.group("who")).strip() or None
+    group = "origin" if match.group("origin") else "who"
+    return note[match.start(group) : match.end(group)].strip() or None
 
 
 def is_noise(text: str) -> bool:
-    return len(text) <= NOISE_MAX_CHARS and any(pattern.search(text) for pattern in noise_patterns())
+    folded = fold(text)
+    return len(text) <= NOISE_MAX_CHARS and any(pattern.search(folded) for pattern in noise_patterns())
 
 
 def drop_noise(units: list[Unit]) -> list[Unit]:
@@ -164,13 +169,14 @@ def mark_credited_captions(units: list[Unit]) -> None:
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
-        credit = PHOTO_CREDIT.search(unit.text)
+        folded = unit.folded
+        credit = PHOTO_CREDIT.search(folded)
         if credit and not unit.text[: credit.start()].strip():
             standalone.append(index)
             continue
         if len(unit.text) > CAPTION_MAX_CHARS:
             continue
-        if credit or CAPTION_OPENING.search(unit.text) or CAPTION_POINTER.match(unit.text):
+        if credit or CAPTION_OPENING.search(folded) or CAPTION_POINTER.match(unit.text):
             unit.role = Role.CAPTION
             if credit:
                 unit.text = unit.text[: credit.start()].strip()
@@ -185,7 +191,7 @@ def mark_credited_captions(units: list[Unit]) -> None:
 
 def _caption_shape(unit: Unit) -> str | None:
     """"sentence" (one short sentence), "phrase" (no end punctuation) or None when it cannot be a caption."""
-    text = unit.text
+    text = unit.folded
     if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
         return None
     if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text) or NOT_A_CAPTION.search(text):
@@ -225,10 +231,11 @@ def repair_text(units: list[Unit]) -> None:
 
 def remove_ocr_spaces(text: str) -> str:
     """Spaces between Chinese characters go; those in a leading 第X条 label or dateline stay."""
-    label = LABEL_SPACE.match(text)
+    folded = fold(text)
+    label = LABEL_SPACE.match(folded)
     if label:
-        return label.group(1) + " " + OCR_SPACE.sub("", text[label.end():])
-    dateline = DATELINE.match(text)  # its "(记者 王皇 孟杰)" keeps the spaces between names
+        return text[: label.end(1)] + " " + OCR_SPACE.sub("", text[label.end():])
+    dateline = DATELINE.match(folded)  # its "(记者 王皇 孟杰)" keeps the spaces between names
     if dateline:
         return text[: dateline.end()].rstrip() + " " + OCR_SPACE.sub("", text[dateline.end():])
     return OCR_SPACE.sub("", text)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import cn2an
 
+from ingest.fold import fold
+
 YEAR = r"(?:19|20)\d{2}"
 # 2023年7月27日 (spaces OCR may insert are allowed), 2023-07-27, 2023/7/27, 2023.7.27.
 FULL_DATE = re.compile(
@@ -52,6 +54,7 @@ def to_iso(year: int, month: int, day: int) -> str | None:
 
 def find_dates(text: str) -> list[DateMention]:
     """Every valid date mention, in text order; month-days without a year have year None."""
+    text = fold(text)  # full-width digits and Traditional 年月日 read alike; same length, same offsets
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for match in FULL_DATE.finditer(text):

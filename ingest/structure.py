@@ -65,6 +65,7 @@ def first_sentence(text: str) -> str:
 
 def places_with_home(text: str) -> list[str]:
     """Places named, plus the home city "我市/本市" stands for when the text makes it clear."""
+    text = fold(text)  # 廣州 and 广州 name one place
     places = places_of(text)
     city = home_city(text)
     if city is not None:

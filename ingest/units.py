@@ -1,7 +1,9 @@
 """Lines between parsing and article building: a block's text plus the role cleaning gave it.
 
 Roles are decided once (clean.py) so article splitting and passage building only read them; text-shape
-tests shared by both (does this end a sentence? could it be a heading?) live here too.
+tests shared by both (does this end a sentence? could it be a heading?) live here too. Patterns are matched
+against the folded text (fold.py: half-width, Simplified, same length), so Traditional or full-width pages
+are read by the same rules, while the original text is what is kept.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+
+from ingest.fold import fold
 
 # Characters that end a sentence; a block ending in one is complete.
 SENTENCE_END = "。!?！？;；…"
@@ -52,6 +56,11 @@ class Unit:
     level: int = 0  # heading level the file format stated (Markdown #, HTML h2, DOCX Heading 2); 0 = none
     marked: bool = False  # the format itself marked this as a heading/title
     title: bool = False  # the format marked it as the document's title (HTML h1 article title, DOCX Title)
+
+    @property
+    def folded(self) -> str:
+        """Half-width, Simplified, same length as `text`: patterns match 記者/記者/（ ）, offsets stay valid."""
+        return fold(self.text)
 
     @property
     def is_heading(self) -> bool:

@@ -118,3 +118,10 @@ def test_any_page_yields_well_formed_documents(lines, kinds):
         assert doc.title and doc.passages
         assert all(p.text.strip() for p in doc.passages)
         assert [p.ordinal for p in doc.passages] == list(range(len(doc.passages)))
+
+
+def test_traditional_and_full_width_page_follows_the_same_rules():
+    docs = page("小區加裝電梯惠民生", "本報訊（記者 張三）近日，" + BODY, "（市物協 供稿）")
+    (doc,) = docs
+    assert doc.title == "小區加裝電梯惠民生" and doc.byline == "記者 張三" and doc.publisher == "市物協"
+    assert doc.passages[0].text.startswith("近日，")

@@ -118,3 +118,11 @@ def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
     assert clauses[0].text == "第一条 为了规范物业服务，制定本规定。"
     assert clauses[1].text.count("\n") == 3 and "③接受业主监督" in clauses[1].text
     assert not doc.captions
+
+
+def test_traditional_script_regulation_reads_the_same(tmp_path):
+    text = "青河市物業服務規定\n\n第一章 總則\n\n第一條 為了規範物業服務，制定本規定。\n\n第二條 本規定適用於本市住宅小區。\n\n第三條 本規定自公佈之日起施行。\n"
+    doc = regulation(tmp_path, "規定.txt", text)
+    clauses = [p for p in doc.passages if p.clause]
+    assert [p.clause for p in clauses] == ["第一条", "第二条", "第三条"]  # labels as identifiers, simplified
+    assert clauses[0].chapter == "第一章 總則" and clauses[0].text.startswith("第一條 為了")  # text as written
