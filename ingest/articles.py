@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import supplier_of
+from ingest.clean import DATELINE_MAX_CHARS, supplier_of
+from ingest.fold import fold
 from ingest.units import DATELINE, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).
@@ -67,7 +68,7 @@ def leads_to_byline(units: list[Unit], start: int) -> bool:
             return True
         if unit.role != Role.PARAGRAPH:
             return False
-        if paragraphs == 0 and DATELINE.match(unit.folded):
+        if paragraphs == 0 and DATELINE.match(fold(unit.text[:DATELINE_MAX_CHARS])):
             return True
         paragraphs += 1
         index = _next_content(units, index + 1)
@@ -179,7 +180,7 @@ def take_metadata(article: Article) -> None:
         else:
             body.append(unit)
     first = next((unit for unit in body if unit.role == Role.PARAGRAPH), None)
-    match = DATELINE.match(first.folded) if first else None
+    match = DATELINE.match(fold(first.text[:DATELINE_MAX_CHARS])) if first else None
     if match:
         article.dateline = first.text[match.start("dateline") : match.end("dateline")]
         if match.group("byline"):

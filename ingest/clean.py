@@ -37,6 +37,7 @@ OCR_SPACE = re.compile(
     rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
 )
 # The space after a leading regulation label ("第一条 为了…") is structure, not OCR noise.
+DATELINE_MAX_CHARS = 80  # a leading label or dateline lies within this many characters
 LABEL_SPACE = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d]+[章节条编])[ \t\u3000]+")
 # A person's name in a credit or byline; the short form where names run into following text (摄/陆一平本版…).
 PERSON = rf"[{CJK}·]{{2,4}}"
@@ -65,6 +66,7 @@ BYLINE_MAX_CHARS = 60
 SOURCE_NOTE = re.compile(
     r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|供图|提供|来稿|资料图片?)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
 )
+SOURCE_NOTE_TAIL_CHARS = 50
 # Who supplied an article, read from its source note.
 SUPPLIER = re.compile(r"^(?:来源[:：]\s*(?P<origin>.+)|(?P<who>.+?)\s*(?:供稿|来稿))$")
 # Page-furniture lines (data file) are dropped when at most this long.
@@ -111,8 +113,10 @@ def assign_roles(units: list[Unit]) -> list[Unit]:
     for unit in units:
         if unit.marked or unit.role == Role.CAPTION:
             continue
+        if len(unit.text) > BYLINE_MAX_CHARS:
+            continue
         folded = unit.folded
-        if len(folded) <= BYLINE_MAX_CHARS and (BYLINE_LINE.match(folded) or SLASH_BYLINE.match(folded)):
+        if BYLINE_LINE.match(folded) or SLASH_BYLINE.match(folded):
             slash = SLASH_BYLINE.match(folded)
             unit.text, unit.role = (unit.text[: slash.end()].strip() if slash else unit.text), Role.BYLINE
     units = drop_noise(units)
@@ -125,14 +129,15 @@ def split_source_notes(units: list[Unit]) -> list[Unit]:
     """"…取得了显著成效。(市物协 供稿)" → the paragraph, then a SOURCE line "市物协 供稿"."""
     result = []
     for unit in units:
-        match = SOURCE_NOTE.search(unit.folded) if unit.role != Role.CAPTION else None
+        offset = max(0, len(unit.text) - SOURCE_NOTE_TAIL_CHARS)  # notes close a block: fold only its tail
+        match = SOURCE_NOTE.search(fold(unit.text[offset:])) if unit.role != Role.CAPTION else None
         if match is None:
             result.append(unit)
             continue
-        before = unit.text[: match.start()].strip()
+        before = unit.text[: offset + match.start()].strip()
         if before:
             result.append(Unit(before, unit.role, unit.level, unit.marked))
-        result.append(Unit(unit.text[match.start("note") : match.end("note")].strip(), Role.SOURCE))
+        result.append(Unit(unit.text[offset + match.start("note") : offset + match.end("note")].strip(), Role.SOURCE))
     return result
 
 
@@ -146,8 +151,10 @@ def supplier_of(note: str) -> str | None:
 
 
 def is_noise(text: str) -> bool:
+    if len(text) > NOISE_MAX_CHARS:
+        return False
     folded = fold(text)
-    return len(text) <= NOISE_MAX_CHARS and any(pattern.search(folded) for pattern in noise_patterns())
+    return any(pattern.search(folded) for pattern in noise_patterns())
 
 
 def drop_noise(units: list[Unit]) -> list[Unit]:
@@ -169,12 +176,12 @@ def mark_credited_captions(units: list[Unit]) -> None:
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
+        if len(unit.text) > CAPTION_MAX_CHARS:  # captions and bare credits are short
+            continue
         folded = unit.folded
         credit = PHOTO_CREDIT.search(folded)
         if credit and not unit.text[: credit.start()].strip():
             standalone.append(index)
-            continue
-        if len(unit.text) > CAPTION_MAX_CHARS:
             continue
         if credit or CAPTION_OPENING.search(folded) or CAPTION_POINTER.match(unit.text):
             unit.role = Role.CAPTION
@@ -191,9 +198,9 @@ def mark_credited_captions(units: list[Unit]) -> None:
 
 def _caption_shape(unit: Unit) -> str | None:
     """"sentence" (one short sentence), "phrase" (no end punctuation) or None when it cannot be a caption."""
-    text = unit.folded
-    if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
+    if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(unit.text) > HEADING_MAX_CHARS:
         return None
+    text = unit.folded
     if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text) or NOT_A_CAPTION.search(text):
         return None
     if any(mark in text[:-1] for mark in SENTENCE_END):
@@ -231,7 +238,7 @@ def repair_text(units: list[Unit]) -> None:
 
 def remove_ocr_spaces(text: str) -> str:
     """Spaces between Chinese characters go; those in a leading 第X条 label or dateline stay."""
-    folded = fold(text)
+    folded = fold(text[:DATELINE_MAX_CHARS])
     label = LABEL_SPACE.match(folded)
     if label:
         return text[: label.end(1)] + " " + OCR_SPACE.sub("", text[label.end():])

@@ -18,6 +18,7 @@ NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
 CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 SECTION = re.compile(rf"^(?P<label>第{NUMBER}节)[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.S)
+LABEL_MAX_CHARS = 16  # "第一百二十三条之一 " fits
 # A regulation has at least this many 条 lines; news pages quoting "第X条" once or twice do not qualify.
 MIN_CLAUSES = 3
 # Adoption/revision history: dated lines that say what a body did ("…通过", "…修正", "…公布", "…施行").
@@ -49,7 +50,7 @@ class Regulation:
 
 
 def looks_like_policy(units: list[Unit]) -> bool:
-    return sum(1 for unit in units if CLAUSE.match(unit.folded)) >= MIN_CLAUSES
+    return sum(1 for unit in units if CLAUSE.match(fold(unit.text[:LABEL_MAX_CHARS]))) >= MIN_CLAUSES
 
 
 def _division(text: str, match: re.Match) -> str:
