@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ingest.clean import DATELINE_MAX_CHARS, supplier_of
 from ingest.fold import fold
-from ingest.units import DATELINE, Role, Unit
+from ingest.units import DATELINE, ENUMERATION, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).
 TITLE_GROUP_MAX = 3
@@ -118,7 +118,8 @@ def article_starts(units: list[Unit]) -> list[tuple[int, int]]:
 def choose_title(lines: list[str]) -> tuple[str, str | None]:
     """Main title and the rest (引题/副题) from a title group."""
     subtitles = [SUBTITLE_DASH.sub("", line) for line in lines if SUBTITLE_DASH.match(line)]
-    mains = [line for line in lines if not SUBTITLE_DASH.match(line)] or [subtitles.pop(0)]
+    subtitles = [line for line in subtitles if line.strip()]
+    mains = [line for line in lines if not SUBTITLE_DASH.match(line)] or [subtitles.pop(0) if subtitles else lines[0]]
     if len(mains) == 1:
         title = mains[0]
     elif len(mains) == 2:
@@ -151,7 +152,8 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
         if number == 0 and page_title and not articles and title != page_title:
             # The file stated the title (HTML/DOCX/JSONL) and dropped it from the blocks: what stands at the
             # top is its 引题/副题, not another title.
-            title, subtitle = page_title, " ".join(SUBTITLE_DASH.sub("", line) for line in lines if line != page_title)
+            others = [SUBTITLE_DASH.sub("", line) for line in lines if line != page_title]
+            title, subtitle = page_title, " ".join(line for line in others if line.strip()) or None
         body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]
         articles.append(Article(title=title, subtitle=subtitle, units=body))
     for article in articles:
@@ -160,8 +162,14 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
 
 
 def titled_by_first_heading(units: list[Unit], page_title: str | None) -> Article:
-    """A stretch with no byline or dateline: its opening heading (a notice's title) is its title."""
-    if page_title is None and units and units[0].is_heading:
+    """A stretch with no byline or dateline: its opening heading (a notice's title) is its title.
+
+    A heading the file marked at the very top beats a stated page title ("第三版 社区_城市晨报" from <title>),
+    unless it is numbered ("一、背景": a section, so the stated title is the document's).
+    """
+    top = units[0] if units else None
+    marked_top = top is not None and top.marked and not ENUMERATION.match(top.text)
+    if top is not None and top.is_heading and (page_title is None or marked_top):
         end = _title_group_end(units, 0, with_byline=False)
         title, subtitle = choose_title([unit.text for unit in units[:end]])
         return Article(title=title, subtitle=subtitle, units=list(units[end:]))

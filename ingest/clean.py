@@ -42,13 +42,15 @@ LABEL_SPACE = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d
 # A person's name in a credit or byline; the short form where names run into following text (摄/陆一平本版…).
 PERSON = rf"[{CJK}·]{{2,4}}"
 PERSON_SHORT = rf"[{CJK}·]{{2,3}}"
-# Photo credits closing a caption: "本报记者 于悦 摄", "新华社发 施亚磊 摄", "通讯员供图", "资料图片".
-PHOTO_CREDIT = re.compile(
-    rf"(?:^|(?<=[\s。!?！？]))\s*(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
-    rf"{PERSON}(?:[\s、]+{PERSON})*\s*摄\s*$"
-    rf"|(?:^|(?<=[\s。!?！？]))\s*[{CJK}]{{0,12}}供图\s*$"
-    rf"|(?:^|(?<=[\s。!?！？]))\s*[(（]?资料(?:图片?|照片)[)）]?\s*$"
+# Photo credits closing a caption: "本报记者 于悦 摄", "新华社发 施亚磊 摄", "通讯员供图", "(资料图片)". A credit
+# starts the line, follows a space or a sentence end, or stands in brackets.
+CREDIT_BODY = (
+    rf"(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
+    rf"{PERSON}(?:[\s、]+{PERSON})*\s*摄"
+    rf"|[{CJK}]{{0,12}}供图"
+    rf"|资料(?:图片?|照片)"
 )
+PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s。!?\uff01\uff1f])|(?=[(\uff08]))\s*[(\uff08]?\s*(?:{CREDIT_BODY})\s*[)\uff09]?\s*$")
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
 CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、])|[。!?！？]\s*图为")
 CAPTION_MAX_CHARS = 200
@@ -62,9 +64,10 @@ BYLINE_LINE = re.compile(rf"^(?:{BYLINE_ROLE}[\s:：]*{PERSON}(?:[\s、,，]+{PE
 # Slash bylines, often at an article's foot: "文/宁杰 摄/陆一平", "文/图 张三".
 SLASH_BYLINE = re.compile(rf"^(?:(?:文图|文/图|摄影|撰文|文|图|摄)\s*[/／|:：]\s*{PERSON_SHORT}\s*)+")
 BYLINE_MAX_CHARS = 60
-# A source or picture-credit note closing an article: "(市物协 供稿)", "(本组图片由…提供)", "(完)".
+# A source or picture-credit note closing an article: "(市物协 供稿)", "(本组图片由…提供)", "(完)". (A bare
+# "(通讯员供图)" is a photo credit, not an article's end.)
 SOURCE_NOTE = re.compile(
-    r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|供图|提供|来稿|资料图片?)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
+    r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|提供|来稿)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
 )
 SOURCE_NOTE_TAIL_CHARS = 50
 # Who supplied an article, read from its source note.

@@ -125,3 +125,11 @@ def test_traditional_and_full_width_page_follows_the_same_rules():
     (doc,) = docs
     assert doc.title == "小區加裝電梯惠民生" and doc.byline == "記者 張三" and doc.publisher == "市物協"
     assert doc.passages[0].text.startswith("近日，")
+
+
+def test_headline_at_the_top_beats_a_page_title_from_the_browser_bar():
+    blocks = [Block("社区食堂开张", BlockKind.HEADING, 2), Block(BODY), Block("图为社区活动现场(通讯员供图)", BlockKind.CAPTION),
+              Block("居民议事 小事不出楼栋", BlockKind.HEADING, 3), Block(BODY.replace("青河", "白沙"))]
+    (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
+    assert doc.title == "社区食堂开张" and doc.captions == ["图为社区活动现场"]
+    assert doc.passages[-1].heading == "居民议事 小事不出楼栋"
