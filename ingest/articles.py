@@ -65,7 +65,7 @@ def leads_to_byline(units: list[Unit], start: int) -> bool:
     while index < len(units) and paragraphs <= LEDE_WINDOW:
         unit = units[index]
         if unit.role == Role.BYLINE:
-            return True
+            return paragraphs == 0 or not _closes_page(units, index)
         if unit.role != Role.PARAGRAPH:
             return False
         if paragraphs == 0 and DATELINE.match(fold(unit.text[:DATELINE_MAX_CHARS])):
@@ -73,6 +73,11 @@ def leads_to_byline(units: list[Unit], start: int) -> bool:
         paragraphs += 1
         index = _next_content(units, index + 1)
     return False
+
+
+def _closes_page(units: list[Unit], index: int) -> bool:
+    """Nothing but captions and source notes after it: a byline signing off the page's last article."""
+    return all(unit.role in (Role.CAPTION, Role.SOURCE) for unit in units[index + 1 :])
 
 
 def _title_group_end(units: list[Unit], start: int, with_byline: bool) -> int:

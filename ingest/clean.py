@@ -125,6 +125,7 @@ def assign_roles(units: list[Unit]) -> list[Unit]:
     units = drop_noise(units)
     mark_credited_captions(units)
     mark_caption_runs(units)
+    mark_speaker_labels(units)
     return units
 
 
@@ -228,6 +229,22 @@ def mark_caption_runs(units: list[Unit]) -> None:
         index = max(end, index + 1)
 
 
+def mark_speaker_labels(units: list[Unit]) -> None:
+    """"吴兴区…业委会主任何武敏:" on its own line heads the quotes under it, so every one of them names its speaker.
+
+    Not when a list follows ("享有下列权利:" + "(一)…"): then the line is the list's own first sentence.
+    """
+    for index, unit in enumerate(units[:-1]):
+        following = units[index + 1]
+        text = unit.text.rstrip()
+        if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
+            continue
+        if text[-1] not in ":\uff1a" or any(mark in text[:-1] for mark in SENTENCE_END + ":\uff1a"):
+            continue
+        if following.role == Role.PARAGRAPH and not ENUMERATION.match(following.text):
+            unit.text, unit.role = text[:-1].rstrip(), Role.HEADING
+
+
 def repair_text(units: list[Unit]) -> None:
     """Marker glyphs off; OCR spaces out of text lines; in headings only spaces that cut a word (物业经 理)."""
     for unit in units:
@@ -321,8 +338,8 @@ def continues(previous: Unit, following: Unit, across_captions: bool) -> bool:
         return False
     if ENUMERATION.match(following.text) or POLICY_LABEL.match(following.text):
         return False
-    if previous.text[-1] in ":：" and (following.role == Role.HEADING or len(previous.text) > HEADING_MAX_CHARS):
-        return False  # a colon joins a short label to its text ("…物业经理刚博:"), not a paragraph to a list
+    if previous.text[-1] in ":：":
+        return False  # a paragraph introducing what follows (speaker labels became headings before)
     if following.text[0] in NON_INITIAL or previous.text[-1] in CONTINUING_END:
         return True
     if splits_word(previous.text, following.text):
