@@ -25,9 +25,13 @@ FULL_DATE = re.compile(
 CHINESE_DATE = re.compile(r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
 # 7月27日 with no year before it.
 MONTH_DAY = re.compile(r"(?<![\d年])(?<!年\s)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
-# A masthead or page header: a date with its weekday ("青河日报 2023年7月27日 星期四").
-PAGE_HEADER_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]")
-PAGE_HEADER_MAX_CHARS = 40
+# A masthead or page header: a date with its weekday ("青河日报 2023年7月27日 星期四"), or a web page's
+# publication line.
+PAGE_HEADER_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]"
+    r"|(?:发布|发表|更新|印发|成文)(?:时间|日期)\s*[:：]"  # web meta lines: "发布时间:2023-07-27 10:20"
+)
+PAGE_HEADER_MAX_CHARS = 80
 # A month at most this far from a full date's month lets that date lend its year.
 NEIGHBOUR_MONTHS = 1
 CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
@@ -91,8 +95,10 @@ def normalize_date(value: str | None) -> str | None:
 def page_date(lines: list[str]) -> str | None:
     """The issue date a page header states, if any: the publisher's date for every article on the page."""
     for line in lines:
-        if len(line) <= PAGE_HEADER_MAX_CHARS and PAGE_HEADER_DATE.search(line):
-            return normalize_date(line)
+        if len(line) <= PAGE_HEADER_MAX_CHARS and PAGE_HEADER_DATE.search(fold(line)):
+            found = normalize_date(line)
+            if found:
+                return found
     return None
 
 

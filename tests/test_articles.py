@@ -133,3 +133,8 @@ def test_headline_at_the_top_beats_a_page_title_from_the_browser_bar():
     (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
     assert doc.title == "社区食堂开张" and doc.captions == ["图为社区活动现场"]
     assert doc.passages[-1].heading == "居民议事 小事不出楼栋"
+
+
+def test_web_meta_lines_give_the_date_and_leave_the_body():
+    (doc,) = page("小区加装电梯惠民生", "来源：青河日报  发布时间：2023-07-27 10:20", "【字体：大 中 小】", BODY, "打印本页 关闭窗口")
+    assert doc.date == "2023-07-27" and [p.text for p in doc.passages] == [BODY]
