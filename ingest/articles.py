@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ingest.clean import DATELINE_MAX_CHARS, supplier_of
 from ingest.fold import fold
-from ingest.units import DATELINE, ENUMERATION, Role, Unit
+from ingest.units import DATELINE, DOC_NUMBER, ENUMERATION, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).
 TITLE_GROUP_MAX = 3
@@ -172,12 +172,17 @@ def titled_by_first_heading(units: list[Unit], page_title: str | None) -> Articl
     A heading the file marked at the very top beats a stated page title ("第三版 社区_城市晨报" from <title>),
     unless it is numbered ("一、背景": a section, so the stated title is the document's).
     """
-    top = units[0] if units else None
+    numbers = 0  # document numbers above the title stay in the body
+    while numbers < len(units) and DOC_NUMBER.match(units[numbers].folded):
+        numbers += 1
+    top = units[numbers] if numbers < len(units) else None
     marked_top = top is not None and top.marked and not ENUMERATION.match(top.text)
     if top is not None and top.is_heading and (page_title is None or marked_top):
-        end = _title_group_end(units, 0, with_byline=False)
-        title, subtitle = choose_title([unit.text for unit in units[:end]])
-        return Article(title=title, subtitle=subtitle, units=list(units[end:]))
+        end = _title_group_end(units, numbers, with_byline=False)
+        title, subtitle = choose_title([unit.text for unit in units[numbers:end]])
+        for unit in units[:numbers]:
+            unit.role = Role.PARAGRAPH
+        return Article(title=title, subtitle=subtitle, units=units[:numbers] + units[end:])
     return Article(title=page_title, units=list(units))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ingest.dates import find_dates
 from ingest.fold import fold
-from ingest.units import CJK, Unit, heading_shaped
+from ingest.units import CJK, DOC_NUMBER, Unit, heading_shaped
 
 NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
 CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
@@ -96,7 +96,7 @@ def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
             clauses[-1].lines.append(text)
         elif seen_structure:
             front.append(text)
-        elif title is None and (unit.marked or heading_shaped(text)):
+        elif title is None and not DOC_NUMBER.match(folded) and (unit.marked or heading_shaped(text)):
             title = text
         elif is_history(text.strip("()\uff08\uff09 ")):
             history.append(text)

@@ -28,6 +28,8 @@ CONTINUING_END = ",，、:：(（《「『—-"
 CJK = r"\u3400-\u9fff"
 # Enumeration labels of notices and lists: 一、 (一) 1. ① — they start structure, never continue a sentence.
 ENUMERATION = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
+# An official document number ("京政发〔2023〕12号"): it stands above a notice's title but is not the title.
+DOC_NUMBER = re.compile(r"^\s*[\u3400-\u9fff]{1,10}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*号\s*$")
 # Structural labels of regulations.
 POLICY_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+[章节条编]")
 

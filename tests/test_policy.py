@@ -82,7 +82,9 @@ def test_plain_text_regulation_without_markup(tmp_path):
     assert {p.chapter for p in doc.passages if p.clause} == {"第一章 总则", "第二章 业主组织", "第三章 附则"}
 
 
-NOTICE = """关于开展住宅小区红色物业创建工作的实施方案
+NOTICE = """青住建发〔2023〕12号
+
+关于开展住宅小区红色物业创建工作的实施方案
 
 一、总体要求
 
@@ -109,6 +111,7 @@ def test_notice_numbering_becomes_headings(tmp_path):
     assert by_text["以党建引领基层"].chapter == "一、总体要求"
     assert by_text["（一）建强小区"].chapter == "二、主要任务" and by_text["（一）建强小区"].heading == "（一）建强小区党组织"
     assert by_text["各街道要把红色"].chapter == "三、保障措施"
+    assert doc.passages[0].text == "青住建发〔2023〕12号"  # the document number is kept, not taken for the title
 
 
 def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
@@ -126,3 +129,8 @@ def test_traditional_script_regulation_reads_the_same(tmp_path):
     clauses = [p for p in doc.passages if p.clause]
     assert [p.clause for p in clauses] == ["第一条", "第二条", "第三条"]  # labels as identifiers, simplified
     assert clauses[0].chapter == "第一章 總則" and clauses[0].text.startswith("第一條 為了")  # text as written
+
+
+def test_document_number_above_a_regulation_is_not_its_title(tmp_path):
+    text = "青政发〔2023〕5号\n\n" + "\n".join(line.lstrip("# ") for line in REGULATION_MD.splitlines())
+    assert regulation(tmp_path, "令.txt", text).title == "青河市住宅小区物业服务条例"
