@@ -33,12 +33,14 @@ DOC_NUMBER = re.compile(r"^\s*[\u3400-\u9fff]{1,10}\s*[〔\[【(（]\s*\d{4}\s*[
 # Structural labels of regulations.
 POLICY_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+[章节条编]")
 
-# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)"; a named outlet needs a date.
+# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)", "【青河日报讯】"; an outlet not in the
+# list needs a date, or a newspaper/website name directly before 讯. Matched on folded text.
 KNOWN_AGENCIES = "本报|本刊|新华社|中新社|中新网|新华网|人民网|央视网|央广网"
 DATE_PART = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
 DATELINE = re.compile(
-    rf"^(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
-    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电))"
+    rf"^[\[【]?(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
+    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电)"
+    rf"|[{CJK}]{{2,8}}?(?:日报|晚报|早报|时报|商报|报|网)讯(?=[\s(（:：\]】]))[\]】]?"
     rf"\s*(?:[(（](?P<byline>[^()（）]{{2,40}})[)）])?[\s:：]*"
 )
 

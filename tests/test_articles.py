@@ -138,3 +138,11 @@ def test_headline_at_the_top_beats_a_page_title_from_the_browser_bar():
 def test_web_meta_lines_give_the_date_and_leave_the_body():
     (doc,) = page("小区加装电梯惠民生", "来源：青河日报  发布时间：2023-07-27 10:20", "【字体：大 中 小】", BODY, "打印本页 关闭窗口")
     assert doc.date == "2023-07-27" and [p.text for p in doc.passages] == [BODY]
+
+
+def test_outlet_datelines_in_brackets_and_a_paragraph_that_only_looks_like_one():
+    docs = page("小区加装电梯惠民生", "【青河日报讯】（记者 张三）近日，" + BODY,
+                "物业费公示", "情况通报讯息显示，" + BODY)
+    assert [d.title for d in docs] == ["小区加装电梯惠民生"]
+    assert docs[0].byline == "记者 张三" and docs[0].passages[0].text.startswith("近日，")
+    assert any(p.text.startswith("情况通报讯息显示") for p in docs[0].passages)
