@@ -37,6 +37,7 @@ OCR_SPACE = re.compile(
     rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
 )
 # The space after a leading regulation label ("第一条 为了…") is structure, not OCR noise.
+SPACE = re.compile(r"[ \t\u3000]")
 DATELINE_MAX_CHARS = 80  # a leading label or dateline lies within this many characters
 LABEL_SPACE = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d]+[章节条编])[ \t\u3000]+")
 # A person's name in a credit or byline; the short form where names run into following text (摄/陆一平本版…).
@@ -54,6 +55,8 @@ PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s。!?\uff01\uff1f])|(?=[(\uff08]))\s*[(
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
 CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、])|[。!?！？]\s*图为")
 CAPTION_MAX_CHARS = 200
+# Every credit, caption opening or pointer above has one of these (in either script): a cheap first test.
+CAPTION_HINT = re.compile(r"[摄攝图圖照▶►▷▸▲△◀◁]")
 # Runs of at least this many short sentences or phrases in a row are picture captions, not text or headings.
 CAPTION_RUN_MIN = 3
 # Short lines that are not captions even in a run: "联系人：张三", "（此件公开发布）", a date on its own.
@@ -180,7 +183,7 @@ def mark_credited_captions(units: list[Unit]) -> None:
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
-        if len(unit.text) > CAPTION_MAX_CHARS:  # captions and bare credits are short
+        if len(unit.text) > CAPTION_MAX_CHARS or not CAPTION_HINT.search(unit.text):  # short, and says 图/摄
             continue
         folded = unit.folded
         credit = PHOTO_CREDIT.search(folded)
@@ -258,6 +261,8 @@ def repair_text(units: list[Unit]) -> None:
 
 def remove_ocr_spaces(text: str) -> str:
     """Spaces between Chinese characters go; those in a leading 第X条 label or dateline stay."""
+    if not SPACE.search(text):
+        return text
     folded = fold(text[:DATELINE_MAX_CHARS])
     label = LABEL_SPACE.match(folded)
     if label:
@@ -288,15 +293,17 @@ def overlap(previous: str, following: str) -> int:
     """How many characters at the start of `following` re-state the end of `previous` (0 when none)."""
     tail, _ = _comparable(previous[-OVERLAP_WINDOW:])
     head, offsets = _comparable(following[: OVERLAP_WINDOW + 10])
-    for size in range(min(len(tail), len(head)), OVERLAP_MIN_CHARS - 1, -1):
+    if len(tail) < OVERLAP_MIN_CHARS or len(head) < OVERLAP_MIN_CHARS:
+        return 0
+    # A copy starts where the original does and ends where it ends: only those lengths are worth comparing.
+    sizes = [len(tail) - i for i, char in enumerate(tail) if char == head[0] and len(tail) - i >= OVERLAP_MIN_CHARS]
+    ends = {i + 1 for i, char in enumerate(head) if char == tail[-1]}
+    for size in sizes:
         for stretch in (0, 1, -1, 2, -2):  # OCR may drop or add a character inside the copy
             length = size + stretch
-            if not OVERLAP_MIN_CHARS <= length <= len(head):
+            if length not in ends or length < OVERLAP_MIN_CHARS:
                 continue
-            copy = head[:length]
-            if copy[0] != tail[-size] or copy[-1] != tail[-1]:  # a copy starts and ends where the original does
-                continue
-            if difflib.SequenceMatcher(None, tail[-size:], copy, autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
+            if difflib.SequenceMatcher(None, tail[-size:], head[:length], autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
                 return offsets[length - 1] + 1
     return 0
 

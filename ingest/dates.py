@@ -56,9 +56,12 @@ def to_iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every valid date mention, in text order; month-days without a year have year None."""
-    text = fold(text)  # full-width digits and Traditional 年月日 read alike; same length, same offsets
+def find_dates(text: str, folded: bool = False) -> list[DateMention]:
+    """Every valid date mention, in text order; month-days without a year have year None.
+
+    The text is folded first (full-width digits read alike; same length, same offsets) unless `folded`.
+    """
+    text = text if folded else fold(text)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for match in FULL_DATE.finditer(text):
@@ -95,7 +98,7 @@ def normalize_date(value: str | None) -> str | None:
 def page_date(lines: list[str]) -> str | None:
     """The issue date a page header states, if any: the publisher's date for every article on the page."""
     for line in lines:
-        if len(line) <= PAGE_HEADER_MAX_CHARS and PAGE_HEADER_DATE.search(fold(line)):
+        if len(line) <= PAGE_HEADER_MAX_CHARS and any(ch.isdigit() for ch in line) and PAGE_HEADER_DATE.search(fold(line)):
             found = normalize_date(line)
             if found:
                 return found
@@ -108,13 +111,16 @@ def infer_year(month: int, evidence: list[DateMention]) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def document_date(stated: str | None, dateline: str | None, lede: str, text: str) -> tuple[str | None, bool]:
+def document_date(
+    stated: str | None, dateline: str | None, lede: str, text: str, folded: bool = False
+) -> tuple[str | None, bool]:
     """(ISO date, inferred?) for a news article.
 
     Order: the dateline's date, the publisher's stated date, the first date in the lede paragraph. A date
     lacking its year takes it from the stated date or the text's full dates (inferred=True), or stays unknown.
+    `folded`: `text` is already folded.
     """
-    evidence = find_dates(text)
+    evidence = find_dates(text, folded)
     stated_iso = normalize_date(stated)
     if stated_iso:
         year, month, day = (int(part) for part in stated_iso.split("-"))

@@ -13,7 +13,7 @@ from ingest.clean import clean_units, normalize, remove_ocr_spaces
 from ingest.dates import document_date, normalize_date, page_date
 from ingest.fold import fold
 from ingest.models import Document, DocType, Passage, RawDocument, content_id, passage_id
-from ingest.places import home_city, places_of
+from ingest.places import find_mentions, home_city, places_of
 from ingest.policy import Regulation, looks_like_policy, read_regulation
 from ingest.topic import on_topic
 from ingest.units import SENTENCE_END, Role, Unit
@@ -63,11 +63,12 @@ def first_sentence(text: str) -> str:
     return (match.group(0) if match else text.strip()[:MAX_TITLE_CHARS]).strip()
 
 
-def places_with_home(text: str) -> list[str]:
-    """Places named, plus the home city "我市/本市" stands for when the text makes it clear."""
-    text = fold(text)  # 廣州 and 广州 name one place
-    places = places_of(text)
-    city = home_city(text)
+def places_with_home(folded: str) -> list[str]:
+    """Places named (in folded text: 廣州 and 广州 are one place), plus the home city "我市/本市" stands for
+    when the text makes it clear."""
+    mentions = find_mentions(folded)
+    places = places_of(folded, mentions=mentions)
+    city = home_city(folded, mentions=mentions)
     if city is not None:
         places += [name for name in city.chain if name not in places]
     return places
@@ -85,16 +86,17 @@ def article_document(raw: RawDocument, article: Article, stated_date: str | None
         return None
     title = article.title or raw.title or first_sentence(fallback)
     passages = passages_of("", article.units, article.subtitle)
-    text = "\n".join(passage.text for passage in passages)
-    doc_id = content_id(fold(title), fold(text))
+    folded_title, folded_text = fold(title), fold("\n".join(passage.text for passage in passages))
+    doc_id = content_id(folded_title, folded_text)
     for passage in passages:
         passage.passage_id = passage_id(doc_id, passage.ordinal)
     lede = passages[1 if article.subtitle and len(passages) > 1 else 0].text
-    date, inferred = document_date(stated_date, article.dateline, lede, text)
-    full = f"{title}\n{text}"
+    date, inferred = document_date(stated_date, article.dateline, lede, folded_text, folded=True)
+    folded = f"{folded_title}\n{folded_text}"
     return Document(
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=news_type(title, article.units),
-        passages=passages, date=date, date_inferred=inferred, places=places_with_home(full), on_topic=on_topic(full),
+        passages=passages, date=date, date_inferred=inferred, places=places_with_home(folded),
+        on_topic=on_topic(folded, folded=True),
         byline=article.byline, publisher=raw.publisher or article.supplier, url=raw.url, captions=article.captions,
     )
 
@@ -106,15 +108,17 @@ def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Un
         texts.append(("\n".join(regulation.history), None, None, None))
     texts += [(line, None, None, None) for line in regulation.front]
     texts += [(clause.text, clause.section, clause.label, clause.chapter) for clause in regulation.clauses]
-    doc_id = content_id(fold(title), fold("\n".join(text for text, *_ in texts)))
+    folded_title, folded_text = fold(title), fold("\n".join(text for text, *_ in texts))
+    doc_id = content_id(folded_title, folded_text)
     passages = [
         Passage(passage_id(doc_id, ordinal), ordinal, text, heading, clause, chapter)
         for ordinal, (text, heading, clause, chapter) in enumerate(texts)
     ]
-    full = f"{title}\n" + "\n".join(passage.text for passage in passages)
+    folded = f"{folded_title}\n{folded_text}"
     return Document(
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY, passages=passages,
-        date=regulation.date or normalize_date(raw.date), places=places_with_home(full), on_topic=on_topic(full),
+        date=regulation.date or normalize_date(raw.date), places=places_with_home(folded),
+        on_topic=on_topic(folded, folded=True),
         publisher=raw.publisher, url=raw.url,
     )
 

@@ -45,11 +45,12 @@ def topic_terms() -> dict[str, int]:
     return terms
 
 
-def topic_score(text: str) -> TopicScore:
-    folded = fold(text)
+def topic_score(text: str, folded: bool = False) -> TopicScore:
+    """`folded=True` when the caller already folded the text (saves a pass over a long document)."""
+    folded_text = text if folded else fold(text)
     hits = {}
     for term in topic_terms():
-        count = min(folded.count(term), TERM_CAP)
+        count = min(folded_text.count(term), TERM_CAP)
         if count:
             hits[term] = count
     needed = BASE_THRESHOLD + THRESHOLD_PER_1000_CHARS * len(text) / 1000
@@ -57,5 +58,5 @@ def topic_score(text: str) -> TopicScore:
     return TopicScore(sum(topic_terms()[term] * count for term, count in hits.items()), needed, hits, established)
 
 
-def on_topic(text: str) -> bool:
-    return topic_score(text).on_topic
+def on_topic(text: str, folded: bool = False) -> bool:
+    return topic_score(text, folded).on_topic
