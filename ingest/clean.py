@@ -34,7 +34,8 @@ CAPTION_POINTER = re.compile(r"^\s*[▶►▷▸▲△◀◁]")
 # Spaces OCR puts between Chinese characters (and around numbers inside Chinese text): 人民 群众, 党员 267 人.
 CJK_PUNCT = ",，。、;；:：!！?？“”‘’《》()（）「」【】—…"
 OCR_SPACE = re.compile(
-    rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
+    rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])"
+    rf"|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
 )
 # The space after a leading regulation label ("第一条 为了…") is structure, not OCR noise.
 SPACE = re.compile(r"[ \t\u3000]")
@@ -51,7 +52,9 @@ CREDIT_BODY = (
     rf"|[{CJK}]{{0,12}}供图"
     rf"|资料(?:图片?|照片)"
 )
-PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s。!?\uff01\uff1f])|(?=[(\uff08]))\s*[(\uff08]?\s*(?:{CREDIT_BODY})\s*[)\uff09]?\s*$")
+PHOTO_CREDIT = re.compile(
+    rf"(?:^|(?<=[\s。!?\uff01\uff1f])|(?=[(\uff08]))\s*[(\uff08]?\s*(?:{CREDIT_BODY})\s*[)\uff09]?\s*$"
+)
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
 CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、])|[。!?！？]\s*图为")
 CAPTION_MAX_CHARS = 200

@@ -98,7 +98,9 @@ def normalize_date(value: str | None) -> str | None:
 def page_date(lines: list[str]) -> str | None:
     """The issue date a page header states, if any: the publisher's date for every article on the page."""
     for line in lines:
-        if len(line) <= PAGE_HEADER_MAX_CHARS and any(ch.isdigit() for ch in line) and PAGE_HEADER_DATE.search(fold(line)):
+        if len(line) > PAGE_HEADER_MAX_CHARS or not any(ch.isdigit() for ch in line):
+            continue
+        if PAGE_HEADER_DATE.search(fold(line)):
             found = normalize_date(line)
             if found:
                 return found
@@ -107,7 +109,10 @@ def page_date(lines: list[str]) -> str | None:
 
 def infer_year(month: int, evidence: list[DateMention]) -> int | None:
     """The year of the full dates near this month, when they all agree; otherwise unknown."""
-    years = {m.year for m in evidence if m.year and min(abs(m.month - month), 12 - abs(m.month - month)) <= NEIGHBOUR_MONTHS}
+    years = {
+        m.year for m in evidence
+        if m.year and min(abs(m.month - month), 12 - abs(m.month - month)) <= NEIGHBOUR_MONTHS
+    }
     return years.pop() if len(years) == 1 else None
 
 

@@ -75,7 +75,9 @@ def places_with_home(folded: str) -> list[str]:
 
 
 def news_type(title: str, units: list[Unit]) -> DocType:
-    numbered = sum(1 for unit in units if unit.is_heading and (TOP_NUMBERING.match(unit.text) or SUB_NUMBERING.match(unit.text)))
+    numbered = sum(
+        1 for unit in units if unit.is_heading and (TOP_NUMBERING.match(unit.text) or SUB_NUMBERING.match(unit.text))
+    )
     return DocType.POLICY if POLICY_GENRE.search(title) and numbered >= MIN_NUMBERED_HEADINGS else DocType.NEWS
 
 

@@ -100,7 +100,9 @@ def splits_word(left: str, right: str) -> bool:
     so complete words that happen to form a compound with what follows (服务|中心) do not count.
     """
     left_tail, right_head = left.rstrip()[-6:], right.lstrip()[:6]
-    if not left_tail or not right_head or not re.match(f"[{CJK}]", left_tail[-1]) or not re.match(f"[{CJK}]", right_head[0]):
+    if not left_tail or not right_head:
+        return False
+    if not re.match(f"[{CJK}]", left_tail[-1]) or not re.match(f"[{CJK}]", right_head[0]):
         return False
     alone = list(_segmenter().cut(left_tail, HMM=False))
     if len(alone[-1]) != 1:

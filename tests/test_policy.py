@@ -115,7 +115,8 @@ def test_notice_numbering_becomes_headings(tmp_path):
 
 
 def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
-    text = "青河市物业服务规定\n\n第一条\n\n为了规范物业服务，制定本规定。\n\n第二条 物业服务企业应当：\n\n①公开收费标准；\n\n②按约定维修养护；\n\n③接受业主监督。\n\n第三条 本规定自发布之日起施行。\n"
+    text = ("青河市物业服务规定\n\n第一条\n\n为了规范物业服务，制定本规定。\n\n第二条 物业服务企业应当：\n\n"
+            "①公开收费标准；\n\n②按约定维修养护；\n\n③接受业主监督。\n\n第三条 本规定自发布之日起施行。\n")
     doc = regulation(tmp_path, "规定.txt", text)
     clauses = [p for p in doc.passages if p.clause]
     assert clauses[0].text == "第一条 为了规范物业服务，制定本规定。"
