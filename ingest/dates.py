@@ -32,6 +32,11 @@ PAGE_HEADER_DATE = re.compile(
     r"|(?:发布|发表|更新|印发|成文)(?:时间|日期)\s*[:：]"  # web meta lines: "发布时间:2023-07-27 10:20"
 )
 PAGE_HEADER_MAX_CHARS = 80
+# A closing line that is only a date (the signature date of a notice), in figures or Chinese numerals.
+SIGNATURE_LINE = re.compile(
+    rf"^(?:{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[〇零一二三四五六七八九]{{4}}年[一二三四五六七八九十]{{1,2}}月[一二三四五六七八九十]{{1,3}}日)$"
+)
+SIGNATURE_MAX_CHARS = 20
 # A month at most this far from a full date's month lets that date lend its year.
 NEIGHBOUR_MONTHS = 1
 CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
@@ -104,6 +109,15 @@ def page_date(lines: list[str]) -> str | None:
             found = normalize_date(line)
             if found:
                 return found
+    return None
+
+
+def signature_date(last_lines: list[str]) -> str | None:
+    """The date an official text is signed with: a closing line that is nothing but a full date."""
+    for line in reversed(last_lines):
+        line = line.strip()
+        if len(line) <= SIGNATURE_MAX_CHARS and SIGNATURE_LINE.match(fold(line)):
+            return normalize_date(line)
     return None
 
 

@@ -10,7 +10,7 @@ import re
 
 from ingest.articles import Article, split_articles
 from ingest.clean import clean_units, normalize, remove_ocr_spaces
-from ingest.dates import document_date, normalize_date, page_date
+from ingest.dates import document_date, normalize_date, page_date, signature_date
 from ingest.fold import fold
 from ingest.models import Document, DocType, Passage, RawDocument, content_id, passage_id
 from ingest.places import find_mentions, home_city, places_of
@@ -30,7 +30,10 @@ MIN_NUMBERED_HEADINGS = 2
 
 
 def passages_of(doc_id: str, units: list[Unit], lead: str | None = None) -> list[Passage]:
-    """Paragraphs (or, for a picture story, its captions) under their section headings."""
+    """Paragraphs (or, for a picture story, its captions) under their section headings.
+
+    Heading-like lines with no paragraph after them (a notice's signature, a closing slogan) are text.
+    """
     passages: list[Passage] = []
 
     def add(text: str, heading: str | None = None, chapter: str | None = None) -> None:
@@ -42,8 +45,11 @@ def passages_of(doc_id: str, units: list[Unit], lead: str | None = None) -> list
     body = [unit for unit in units if unit.role in (Role.PARAGRAPH, Role.HEADING)]
     if not any(unit.role == Role.PARAGRAPH for unit in body):
         body = [Unit(unit.text) for unit in units if unit.role == Role.CAPTION]
-    for unit in body:
-        if unit.role == Role.HEADING:
+    last_paragraph = max((i for i, unit in enumerate(body) if unit.role == Role.PARAGRAPH), default=len(body))
+    for index, unit in enumerate(body):
+        if unit.role == Role.HEADING and index > last_paragraph:
+            add(unit.text, None, chapter)
+        elif unit.role == Role.HEADING:
             if TOP_NUMBERING.match(unit.text):
                 chapter, heading = unit.text, None
             else:
@@ -75,9 +81,7 @@ def places_with_home(folded: str) -> list[str]:
 
 
 def news_type(title: str, units: list[Unit]) -> DocType:
-    numbered = sum(
-        1 for unit in units if unit.is_heading and (TOP_NUMBERING.match(unit.text) or SUB_NUMBERING.match(unit.text))
-    )
+    numbered = sum(1 for unit in units if TOP_NUMBERING.match(unit.text) or SUB_NUMBERING.match(unit.text))
     return DocType.POLICY if POLICY_GENRE.search(title) and numbered >= MIN_NUMBERED_HEADINGS else DocType.NEWS
 
 
@@ -94,6 +98,8 @@ def article_document(raw: RawDocument, article: Article, stated_date: str | None
         passage.passage_id = passage_id(doc_id, passage.ordinal)
     lede = passages[1 if article.subtitle and len(passages) > 1 else 0].text
     date, inferred = document_date(stated_date, article.dateline, lede, folded_text, folded=True)
+    if date is None:  # a notice dated at its foot ("青河市住建局 / 2023年7月1日")
+        date = signature_date([passage.text for passage in passages[-2:]])
     folded = f"{folded_title}\n{folded_text}"
     return Document(
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=news_type(title, article.units),

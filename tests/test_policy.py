@@ -99,6 +99,10 @@ NOTICE = """青住建发〔2023〕12号
 三、保障措施
 
 各街道要把红色物业创建纳入年度考核。
+
+青河市住房和城乡建设局
+
+二〇二三年七月一日
 """
 
 
@@ -112,6 +116,7 @@ def test_notice_numbering_becomes_headings(tmp_path):
     assert by_text["（一）建强小区"].chapter == "二、主要任务" and by_text["（一）建强小区"].heading == "（一）建强小区党组织"
     assert by_text["各街道要把红色"].chapter == "三、保障措施"
     assert doc.passages[0].text == "青住建发〔2023〕12号"  # the document number is kept, not taken for the title
+    assert doc.date == "2023-07-01" and not doc.date_inferred  # signed at its foot
 
 
 def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
