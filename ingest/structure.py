@@ -141,5 +141,9 @@ def build_documents(raw: RawDocument) -> list[Document]:
         return [regulation_document(raw, read_regulation(units, raw.title), units)]
     stated_date = raw.date or page_date([unit.text for unit in units])
     articles = split_articles(clean_units(units), raw.title)
-    documents = [article_document(raw, article, stated_date) for article in articles]
-    return [document for document in documents if document is not None]
+    documents: dict[str, Document] = {}  # an article printed twice on one page is one document
+    for article in articles:
+        document = article_document(raw, article, stated_date)
+        if document is not None:
+            documents.setdefault(document.doc_id, document)
+    return list(documents.values())

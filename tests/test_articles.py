@@ -146,3 +146,8 @@ def test_outlet_datelines_in_brackets_and_a_paragraph_that_only_looks_like_one()
     assert [d.title for d in docs] == ["小区加装电梯惠民生"]
     assert docs[0].byline == "记者 张三" and docs[0].passages[0].text.startswith("近日，")
     assert any(p.text.startswith("情况通报讯息显示") for p in docs[0].passages)
+
+
+def test_an_article_printed_twice_on_a_page_is_one_document():
+    docs = page("小区议事厅开门迎客", "本报记者 王芳", BODY, "小区议事厅开门迎客", "本报记者 王芳", BODY)
+    assert len(docs) == 1
