@@ -220,16 +220,23 @@ def _caption_shape(unit: Unit) -> str | None:
     return "phrase" if heading_shaped(text) else None
 
 
+def _opens_article(units: list[Unit], start: int) -> bool:
+    """A byline or dateline right after (or after one lede paragraph): the lines before are a title group."""
+    for unit in units[start : start + 2]:
+        if unit.role == Role.BYLINE or DATELINE.match(fold(unit.text[:DATELINE_MAX_CHARS])):
+            return True
+    return False
+
+
 def mark_caption_runs(units: list[Unit]) -> None:
-    """Three or more short lines of one shape in a row, not leading to a byline, are a picture group's captions."""
+    """Three or more short lines of one shape in a row, not opening an article, are a picture group's captions."""
     index = 0
     while index < len(units):
         shape = _caption_shape(units[index])
         end = index
         while shape and end < len(units) and _caption_shape(units[end]) == shape:
             end += 1
-        followed_by_byline = end < len(units) and units[end].role == Role.BYLINE
-        if end - index >= CAPTION_RUN_MIN and not followed_by_byline:
+        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end):
             for unit in units[index:end]:
                 unit.role = Role.CAPTION
         index = max(end, index + 1)

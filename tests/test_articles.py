@@ -151,3 +151,8 @@ def test_outlet_datelines_in_brackets_and_a_paragraph_that_only_looks_like_one()
 def test_an_article_printed_twice_on_a_page_is_one_document():
     docs = page("小区议事厅开门迎客", "本报记者 王芳", BODY, "小区议事厅开门迎客", "本报记者 王芳", BODY)
     assert len(docs) == 1
+
+
+def test_three_line_title_group_before_a_dateline_is_not_taken_for_captions():
+    (doc,) = page("塑优势 创品牌", "红色物业调研活动启动", "首站走进青河", "本报青河7月27日讯 " + BODY)
+    assert doc.title == "红色物业调研活动启动" and doc.passages[0].text == "塑优势 创品牌 首站走进青河"
