@@ -154,9 +154,10 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     for number, (start, end) in enumerate(starts):
         lines = [unit.text for unit in units[start:end]]
         title, subtitle = choose_title(lines)
-        if number == 0 and page_title and not articles and title != page_title:
+        marked_main = any(unit.marked and not SUBTITLE_DASH.match(unit.text) for unit in units[start:end])
+        if number == 0 and page_title and not articles and title != page_title and not marked_main:
             # The file stated the title (HTML/DOCX/JSONL) and dropped it from the blocks: what stands at the
-            # top is its 引题/副题, not another title.
+            # top is its 引题/副题, not another title. (A headline the file marked wins, as in a lead.)
             others = [SUBTITLE_DASH.sub("", line) for line in lines if line != page_title]
             title, subtitle = page_title, " ".join(line for line in others if line.strip()) or None
         body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]

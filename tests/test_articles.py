@@ -156,3 +156,9 @@ def test_an_article_printed_twice_on_a_page_is_one_document():
 def test_three_line_title_group_before_a_dateline_is_not_taken_for_captions():
     (doc,) = page("塑优势 创品牌", "红色物业调研活动启动", "首站走进青河", "本报青河7月27日讯 " + BODY)
     assert doc.title == "红色物业调研活动启动" and doc.passages[0].text == "塑优势 创品牌 首站走进青河"
+
+
+def test_marked_headline_with_byline_beats_a_browser_bar_title():
+    blocks = [Block("社区食堂开张", BlockKind.HEADING, 2), Block("记者 张明"), Block(BODY)]
+    (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
+    assert doc.title == "社区食堂开张" and doc.byline == "记者 张明"
