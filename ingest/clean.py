@@ -243,7 +243,8 @@ def mark_caption_runs(units: list[Unit]) -> None:
 
 
 def mark_speaker_labels(units: list[Unit]) -> None:
-    """"吴兴区…业委会主任何武敏:" on its own line heads the quotes under it, so every one of them names its speaker.
+    """"吴兴区…业委会主任何武敏:" on its own line heads the quotes under it, so every one of them names its speaker;
+    the first quote also keeps it in its text, so that passage reads as printed ("…何武敏:业委会是…").
 
     Not when a list follows ("享有下列权利:" + "(一)…"): then the line is the list's own first sentence.
     """
@@ -255,6 +256,7 @@ def mark_speaker_labels(units: list[Unit]) -> None:
         if text[-1] not in ":\uff1a" or any(mark in text[:-1] for mark in SENTENCE_END + ":\uff1a"):
             continue
         if following.role == Role.PARAGRAPH and not ENUMERATION.match(following.text):
+            following.text = text + following.text
             unit.text, unit.role = text[:-1].rstrip(), Role.HEADING
 
 
