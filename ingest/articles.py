@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import supplier_of
-from ingest.units import DATELINE, Role, Unit
+from ingest.clean import DATELINE_MAX_CHARS, supplier_of
+from ingest.fold import fold
+from ingest.units import DATELINE, DOC_NUMBER, ENUMERATION, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).
 TITLE_GROUP_MAX = 3
@@ -64,14 +65,19 @@ def leads_to_byline(units: list[Unit], start: int) -> bool:
     while index < len(units) and paragraphs <= LEDE_WINDOW:
         unit = units[index]
         if unit.role == Role.BYLINE:
-            return True
+            return paragraphs == 0 or not _closes_page(units, index)
         if unit.role != Role.PARAGRAPH:
             return False
-        if paragraphs == 0 and DATELINE.match(unit.text):
+        if paragraphs == 0 and DATELINE.match(fold(unit.text[:DATELINE_MAX_CHARS])):
             return True
         paragraphs += 1
         index = _next_content(units, index + 1)
     return False
+
+
+def _closes_page(units: list[Unit], index: int) -> bool:
+    """Nothing but captions and source notes after it: a byline signing off the page's last article."""
+    return all(unit.role in (Role.CAPTION, Role.SOURCE) for unit in units[index + 1 :])
 
 
 def _title_group_end(units: list[Unit], start: int, with_byline: bool) -> int:
@@ -117,7 +123,8 @@ def article_starts(units: list[Unit]) -> list[tuple[int, int]]:
 def choose_title(lines: list[str]) -> tuple[str, str | None]:
     """Main title and the rest (引题/副题) from a title group."""
     subtitles = [SUBTITLE_DASH.sub("", line) for line in lines if SUBTITLE_DASH.match(line)]
-    mains = [line for line in lines if not SUBTITLE_DASH.match(line)] or [subtitles.pop(0)]
+    subtitles = [line for line in subtitles if line.strip()]
+    mains = [line for line in lines if not SUBTITLE_DASH.match(line)] or [subtitles.pop(0) if subtitles else lines[0]]
     if len(mains) == 1:
         title = mains[0]
     elif len(mains) == 2:
@@ -147,10 +154,12 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
     for number, (start, end) in enumerate(starts):
         lines = [unit.text for unit in units[start:end]]
         title, subtitle = choose_title(lines)
-        if number == 0 and page_title and not articles and title != page_title:
+        marked_main = any(unit.marked and not SUBTITLE_DASH.match(unit.text) for unit in units[start:end])
+        if number == 0 and page_title and not articles and title != page_title and not marked_main:
             # The file stated the title (HTML/DOCX/JSONL) and dropped it from the blocks: what stands at the
-            # top is its 引题/副题, not another title.
-            title, subtitle = page_title, " ".join(SUBTITLE_DASH.sub("", line) for line in lines if line != page_title)
+            # top is its 引题/副题, not another title. (A headline the file marked wins, as in a lead.)
+            others = [SUBTITLE_DASH.sub("", line) for line in lines if line != page_title]
+            title, subtitle = page_title, " ".join(line for line in others if line.strip()) or None
         body = list(pending_lead) + units[end : bounds[number + 1]] if number == 0 else units[end : bounds[number + 1]]
         articles.append(Article(title=title, subtitle=subtitle, units=body))
     for article in articles:
@@ -159,11 +168,22 @@ def split_articles(units: list[Unit], page_title: str | None = None) -> list[Art
 
 
 def titled_by_first_heading(units: list[Unit], page_title: str | None) -> Article:
-    """A stretch with no byline or dateline: its opening heading (a notice's title) is its title."""
-    if page_title is None and units and units[0].is_heading:
-        end = _title_group_end(units, 0, with_byline=False)
-        title, subtitle = choose_title([unit.text for unit in units[:end]])
-        return Article(title=title, subtitle=subtitle, units=list(units[end:]))
+    """A stretch with no byline or dateline: its opening heading (a notice's title) is its title.
+
+    A heading the file marked at the very top beats a stated page title ("第三版 社区_城市晨报" from <title>),
+    unless it is numbered ("一、背景": a section, so the stated title is the document's).
+    """
+    numbers = 0  # document numbers above the title stay in the body
+    while numbers < len(units) and DOC_NUMBER.match(units[numbers].folded):
+        numbers += 1
+    top = units[numbers] if numbers < len(units) else None
+    marked_top = top is not None and top.marked and not ENUMERATION.match(top.text)
+    if top is not None and top.is_heading and (page_title is None or marked_top):
+        end = _title_group_end(units, numbers, with_byline=False)
+        title, subtitle = choose_title([unit.text for unit in units[numbers:end]])
+        for unit in units[:numbers]:
+            unit.role = Role.PARAGRAPH
+        return Article(title=title, subtitle=subtitle, units=units[:numbers] + units[end:])
     return Article(title=page_title, units=list(units))
 
 
@@ -179,11 +199,11 @@ def take_metadata(article: Article) -> None:
         else:
             body.append(unit)
     first = next((unit for unit in body if unit.role == Role.PARAGRAPH), None)
-    match = DATELINE.match(first.text) if first else None
+    match = DATELINE.match(fold(first.text[:DATELINE_MAX_CHARS])) if first else None
     if match:
-        article.dateline = match.group("dateline")
+        article.dateline = first.text[match.start("dateline") : match.end("dateline")]
         if match.group("byline"):
-            bylines.insert(0, match.group("byline").strip())
+            bylines.insert(0, first.text[match.start("byline") : match.end("byline")].strip())
         first.text = first.text[match.end() :].strip()
         body = [unit for unit in body if unit.text]
     article.byline = " ".join(bylines) or None

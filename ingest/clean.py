@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.fold import fold
 from ingest.models import Block, BlockKind
 from ingest.units import (
     CJK, CONTINUING_END, DATELINE, ENUMERATION, HEADING_MAX_CHARS, NON_INITIAL, POLICY_LABEL, SENTENCE_END, Role, Unit,
@@ -33,23 +34,32 @@ CAPTION_POINTER = re.compile(r"^\s*[▶►▷▸▲△◀◁]")
 # Spaces OCR puts between Chinese characters (and around numbers inside Chinese text): 人民 群众, 党员 267 人.
 CJK_PUNCT = ",，。、;；:：!！?？“”‘’《》()（）「」【】—…"
 OCR_SPACE = re.compile(
-    rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
+    rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}\d])"
+    rf"|(?<=[{CJK}{CJK_PUNCT}\d])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])"
 )
 # The space after a leading regulation label ("第一条 为了…") is structure, not OCR noise.
+SPACE = re.compile(r"[ \t\u3000]")
+DATELINE_MAX_CHARS = 80  # a leading label or dateline lies within this many characters
 LABEL_SPACE = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d]+[章节条编])[ \t\u3000]+")
 # A person's name in a credit or byline; the short form where names run into following text (摄/陆一平本版…).
 PERSON = rf"[{CJK}·]{{2,4}}"
 PERSON_SHORT = rf"[{CJK}·]{{2,3}}"
-# Photo credits closing a caption: "本报记者 于悦 摄", "新华社发 施亚磊 摄", "通讯员供图", "资料图片".
+# Photo credits closing a caption: "本报记者 于悦 摄", "新华社发 施亚磊 摄", "通讯员供图", "(资料图片)". A credit
+# starts the line, follows a space or a sentence end, or stands in brackets.
+CREDIT_BODY = (
+    rf"(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
+    rf"{PERSON}(?:[\s、]+{PERSON})*\s*摄"
+    rf"|[{CJK}]{{0,12}}供图"
+    rf"|资料(?:图片?|照片)"
+)
 PHOTO_CREDIT = re.compile(
-    rf"(?:^|(?<=[\s。!?！？]))\s*(?:(?:(?:新华社|中新社|本报|本刊)(?:发|记者|特约记者|通讯员)?|(?:特约)?(?:记者|通讯员|摄影记者|摄影))\s*)?"
-    rf"{PERSON}(?:[\s、]+{PERSON})*\s*摄\s*$"
-    rf"|(?:^|(?<=[\s。!?！？]))\s*[{CJK}]{{0,12}}供图\s*$"
-    rf"|(?:^|(?<=[\s。!?！？]))\s*[(（]?资料(?:图片?|照片)[)）]?\s*$"
+    rf"(?:^|(?<=[\s。!?\uff01\uff1f])|(?=[(\uff08]))\s*[(\uff08]?\s*(?:{CREDIT_BODY})\s*[)\uff09]?\s*$"
 )
 # Caption openings: "图为…", "上图:…"; and a "图为" after the first sentence of a short block.
 CAPTION_OPENING = re.compile(r"^(?:图为|上图|下图|左图|右图|组图|图\s*\d+\s*[:：、])|[。!?！？]\s*图为")
 CAPTION_MAX_CHARS = 200
+# Every credit, caption opening or pointer above has one of these (in either script): a cheap first test.
+CAPTION_HINT = re.compile(r"[摄攝图圖照▶►▷▸▲△◀◁]")
 # Runs of at least this many short sentences or phrases in a row are picture captions, not text or headings.
 CAPTION_RUN_MIN = 3
 # Short lines that are not captions even in a run: "联系人：张三", "（此件公开发布）", a date on its own.
@@ -60,10 +70,12 @@ BYLINE_LINE = re.compile(rf"^(?:{BYLINE_ROLE}[\s:：]*{PERSON}(?:[\s、,，]+{PE
 # Slash bylines, often at an article's foot: "文/宁杰 摄/陆一平", "文/图 张三".
 SLASH_BYLINE = re.compile(rf"^(?:(?:文图|文/图|摄影|撰文|文|图|摄)\s*[/／|:：]\s*{PERSON_SHORT}\s*)+")
 BYLINE_MAX_CHARS = 60
-# A source or picture-credit note closing an article: "(市物协 供稿)", "(本组图片由…提供)", "(完)".
+# A source or picture-credit note closing an article: "(市物协 供稿)", "(本组图片由…提供)", "(完)". (A bare
+# "(通讯员供图)" is a photo credit, not an article's end.)
 SOURCE_NOTE = re.compile(
-    r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|供图|提供|来稿|资料图片?)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
+    r"[(（](?P<note>[^()（）]{1,40}?(?:供稿|提供|来稿)|来源[:：][^()（）]{1,30}|完)[)）]\s*$"
 )
+SOURCE_NOTE_TAIL_CHARS = 50
 # Who supplied an article, read from its source note.
 SUPPLIER = re.compile(r"^(?:来源[:：]\s*(?P<origin>.+)|(?P<who>.+?)\s*(?:供稿|来稿))$")
 # Page-furniture lines (data file) are dropped when at most this long.
@@ -110,12 +122,16 @@ def assign_roles(units: list[Unit]) -> list[Unit]:
     for unit in units:
         if unit.marked or unit.role == Role.CAPTION:
             continue
-        if len(unit.text) <= BYLINE_MAX_CHARS and (BYLINE_LINE.match(unit.text) or SLASH_BYLINE.match(unit.text)):
-            slash = SLASH_BYLINE.match(unit.text)
-            unit.text, unit.role = (slash.group(0).strip() if slash else unit.text), Role.BYLINE
+        if len(unit.text) > BYLINE_MAX_CHARS:
+            continue
+        folded = unit.folded
+        if BYLINE_LINE.match(folded) or SLASH_BYLINE.match(folded):
+            slash = SLASH_BYLINE.match(folded)
+            unit.text, unit.role = (unit.text[: slash.end()].strip() if slash else unit.text), Role.BYLINE
     units = drop_noise(units)
     mark_credited_captions(units)
     mark_caption_runs(units)
+    mark_speaker_labels(units)
     return units
 
 
@@ -123,26 +139,32 @@ def split_source_notes(units: list[Unit]) -> list[Unit]:
     """"…取得了显著成效。(市物协 供稿)" → the paragraph, then a SOURCE line "市物协 供稿"."""
     result = []
     for unit in units:
-        match = SOURCE_NOTE.search(unit.text) if unit.role != Role.CAPTION else None
+        offset = max(0, len(unit.text) - SOURCE_NOTE_TAIL_CHARS)  # notes close a block: fold only its tail
+        match = SOURCE_NOTE.search(fold(unit.text[offset:])) if unit.role != Role.CAPTION else None
         if match is None:
             result.append(unit)
             continue
-        before = unit.text[: match.start()].strip()
+        before = unit.text[: offset + match.start()].strip()
         if before:
             result.append(Unit(before, unit.role, unit.level, unit.marked))
-        result.append(Unit(match.group("note").strip(), Role.SOURCE))
+        result.append(Unit(unit.text[offset + match.start("note") : offset + match.end("note")].strip(), Role.SOURCE))
     return result
 
 
 def supplier_of(note: str) -> str | None:
-    match = SUPPLIER.match(note.strip())
+    note = note.strip()
+    match = SUPPLIER.match(fold(note))
     if not match:
         return None
-    return (match.group("origin") or match.group("who")).strip() or None
+    group = "origin" if match.group("origin") else "who"
+    return note[match.start(group) : match.end(group)].strip() or None
 
 
 def is_noise(text: str) -> bool:
-    return len(text) <= NOISE_MAX_CHARS and any(pattern.search(text) for pattern in noise_patterns())
+    if len(text) > NOISE_MAX_CHARS:
+        return False
+    folded = fold(text)
+    return any(pattern.search(folded) for pattern in noise_patterns())
 
 
 def drop_noise(units: list[Unit]) -> list[Unit]:
@@ -164,13 +186,14 @@ def mark_credited_captions(units: list[Unit]) -> None:
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
-        credit = PHOTO_CREDIT.search(unit.text)
+        if len(unit.text) > CAPTION_MAX_CHARS or not CAPTION_HINT.search(unit.text):  # short, and says 图/摄
+            continue
+        folded = unit.folded
+        credit = PHOTO_CREDIT.search(folded)
         if credit and not unit.text[: credit.start()].strip():
             standalone.append(index)
             continue
-        if len(unit.text) > CAPTION_MAX_CHARS:
-            continue
-        if credit or CAPTION_OPENING.search(unit.text) or CAPTION_POINTER.match(unit.text):
+        if credit or CAPTION_OPENING.search(folded) or CAPTION_POINTER.match(unit.text):
             unit.role = Role.CAPTION
             if credit:
                 unit.text = unit.text[: credit.start()].strip()
@@ -185,9 +208,9 @@ def mark_credited_captions(units: list[Unit]) -> None:
 
 def _caption_shape(unit: Unit) -> str | None:
     """"sentence" (one short sentence), "phrase" (no end punctuation) or None when it cannot be a caption."""
-    text = unit.text
-    if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
+    if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(unit.text) > HEADING_MAX_CHARS:
         return None
+    text = unit.folded
     if ENUMERATION.match(text) or text.startswith("—") or POLICY_LABEL.match(text) or NOT_A_CAPTION.search(text):
         return None
     if any(mark in text[:-1] for mark in SENTENCE_END):
@@ -197,19 +220,44 @@ def _caption_shape(unit: Unit) -> str | None:
     return "phrase" if heading_shaped(text) else None
 
 
+def _opens_article(units: list[Unit], start: int) -> bool:
+    """A byline or dateline right after (or after one lede paragraph): the lines before are a title group."""
+    for unit in units[start : start + 2]:
+        if unit.role == Role.BYLINE or DATELINE.match(fold(unit.text[:DATELINE_MAX_CHARS])):
+            return True
+    return False
+
+
 def mark_caption_runs(units: list[Unit]) -> None:
-    """Three or more short lines of one shape in a row, not leading to a byline, are a picture group's captions."""
+    """Three or more short lines of one shape in a row, not opening an article, are a picture group's captions."""
     index = 0
     while index < len(units):
         shape = _caption_shape(units[index])
         end = index
         while shape and end < len(units) and _caption_shape(units[end]) == shape:
             end += 1
-        followed_by_byline = end < len(units) and units[end].role == Role.BYLINE
-        if end - index >= CAPTION_RUN_MIN and not followed_by_byline:
+        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end):
             for unit in units[index:end]:
                 unit.role = Role.CAPTION
         index = max(end, index + 1)
+
+
+def mark_speaker_labels(units: list[Unit]) -> None:
+    """"吴兴区…业委会主任何武敏:" on its own line heads the quotes under it, so every one of them names its speaker;
+    the first quote also keeps it in its text, so that passage reads as printed ("…何武敏:业委会是…").
+
+    Not when a list follows ("享有下列权利:" + "(一)…"): then the line is the list's own first sentence.
+    """
+    for index, unit in enumerate(units[:-1]):
+        following = units[index + 1]
+        text = unit.text.rstrip()
+        if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING) or len(text) > HEADING_MAX_CHARS:
+            continue
+        if text[-1] not in ":\uff1a" or any(mark in text[:-1] for mark in SENTENCE_END + ":\uff1a"):
+            continue
+        if following.role == Role.PARAGRAPH and not ENUMERATION.match(following.text):
+            following.text = text + following.text
+            unit.text, unit.role = text[:-1].rstrip(), Role.HEADING
 
 
 def repair_text(units: list[Unit]) -> None:
@@ -225,10 +273,13 @@ def repair_text(units: list[Unit]) -> None:
 
 def remove_ocr_spaces(text: str) -> str:
     """Spaces between Chinese characters go; those in a leading 第X条 label or dateline stay."""
-    label = LABEL_SPACE.match(text)
+    if not SPACE.search(text):
+        return text
+    folded = fold(text[:DATELINE_MAX_CHARS])
+    label = LABEL_SPACE.match(folded)
     if label:
-        return label.group(1) + " " + OCR_SPACE.sub("", text[label.end():])
-    dateline = DATELINE.match(text)  # its "(记者 王皇 孟杰)" keeps the spaces between names
+        return text[: label.end(1)] + " " + OCR_SPACE.sub("", text[label.end():])
+    dateline = DATELINE.match(folded)  # its "(记者 王皇 孟杰)" keeps the spaces between names
     if dateline:
         return text[: dateline.end()].rstrip() + " " + OCR_SPACE.sub("", text[dateline.end():])
     return OCR_SPACE.sub("", text)
@@ -254,15 +305,17 @@ def overlap(previous: str, following: str) -> int:
     """How many characters at the start of `following` re-state the end of `previous` (0 when none)."""
     tail, _ = _comparable(previous[-OVERLAP_WINDOW:])
     head, offsets = _comparable(following[: OVERLAP_WINDOW + 10])
-    for size in range(min(len(tail), len(head)), OVERLAP_MIN_CHARS - 1, -1):
+    if len(tail) < OVERLAP_MIN_CHARS or len(head) < OVERLAP_MIN_CHARS:
+        return 0
+    # A copy starts where the original does and ends where it ends: only those lengths are worth comparing.
+    sizes = [len(tail) - i for i, char in enumerate(tail) if char == head[0] and len(tail) - i >= OVERLAP_MIN_CHARS]
+    ends = {i + 1 for i, char in enumerate(head) if char == tail[-1]}
+    for size in sizes:
         for stretch in (0, 1, -1, 2, -2):  # OCR may drop or add a character inside the copy
             length = size + stretch
-            if not OVERLAP_MIN_CHARS <= length <= len(head):
+            if length not in ends or length < OVERLAP_MIN_CHARS:
                 continue
-            copy = head[:length]
-            if copy[0] != tail[-size] or copy[-1] != tail[-1]:  # a copy starts and ends where the original does
-                continue
-            if difflib.SequenceMatcher(None, tail[-size:], copy, autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
+            if difflib.SequenceMatcher(None, tail[-size:], head[:length], autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
                 return offsets[length - 1] + 1
     return 0
 
@@ -304,8 +357,8 @@ def continues(previous: Unit, following: Unit, across_captions: bool) -> bool:
         return False
     if ENUMERATION.match(following.text) or POLICY_LABEL.match(following.text):
         return False
-    if previous.text[-1] in ":：" and (following.role == Role.HEADING or len(previous.text) > HEADING_MAX_CHARS):
-        return False  # a colon joins a short label to its text ("…物业经理刚博:"), not a paragraph to a list
+    if previous.text[-1] in ":：":
+        return False  # a paragraph introducing what follows (speaker labels became headings before)
     if following.text[0] in NON_INITIAL or previous.text[-1] in CONTINUING_END:
         return True
     if splits_word(previous.text, following.text):

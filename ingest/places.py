@@ -123,14 +123,14 @@ def _resolve(options: list[Division], context: set[str]) -> Division | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
-def places_of(text: str, limit: int = 12) -> list[str]:
+def places_of(text: str, limit: int = 12, mentions: list[PlaceMention] | None = None) -> list[str]:
     """The places a text is about: full chains of the divisions it names, most-mentioned first, de-duplicated.
 
     A province or city that is only the parent of a named county is included through the chain.
     """
     counts: dict[str, int] = {}
     chains: dict[str, list[str]] = {}
-    for mention in find_mentions(text):
+    for mention in find_mentions(text) if mentions is None else mentions:
         code = mention.division.code
         counts[code] = counts.get(code, 0) + 1
         chains[code] = mention.division.chain
@@ -142,7 +142,7 @@ def places_of(text: str, limit: int = 12) -> list[str]:
     return ordered[:limit]
 
 
-def home_city(text: str) -> Division | None:
+def home_city(text: str, mentions: list[PlaceMention] | None = None) -> Division | None:
     """The city "我市/本市" refers to: the city the text names most, when it does so clearly.
 
     Clearly = the text uses such a marker, names that city (or places in it) at least HOME_CITY_MIN_MENTIONS
@@ -151,7 +151,7 @@ def home_city(text: str) -> Division | None:
     if not any(marker in text for marker in HOME_CITY_MARKERS):
         return None
     counts: dict[str, int] = {}
-    for mention in find_mentions(text):
+    for mention in find_mentions(text) if mentions is None else mentions:
         city_code = mention.division.code[:4] + "00"
         if mention.division.level != "province" and city_code in DIVISION_DATA:
             counts[city_code] = counts.get(city_code, 0) + 1

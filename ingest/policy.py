@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.dates import find_dates
-from ingest.units import CJK, Unit, heading_shaped
+from ingest.fold import fold
+from ingest.units import CJK, DOC_NUMBER, Unit, heading_shaped
 
 NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
 CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 SECTION = re.compile(rf"^(?P<label>第{NUMBER}节)[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.S)
+LABEL_MAX_CHARS = 16  # "第一百二十三条之一 " fits
 # A regulation has at least this many 条 lines; news pages quoting "第X条" once or twice do not qualify.
 MIN_CLAUSES = 3
 # Adoption/revision history: dated lines that say what a body did ("…通过", "…修正", "…公布", "…施行").
@@ -48,11 +50,13 @@ class Regulation:
 
 
 def looks_like_policy(units: list[Unit]) -> bool:
-    return sum(1 for unit in units if CLAUSE.match(unit.text)) >= MIN_CLAUSES
+    return sum(1 for unit in units if CLAUSE.match(fold(unit.text[:LABEL_MAX_CHARS]))) >= MIN_CLAUSES
 
 
-def division_title(label: str, title: str) -> str:
-    title = SPACED_TITLE.sub("", title.strip())
+def _division(text: str, match: re.Match) -> str:
+    """"第一章  总  则" → "第一章 总则", in the text's own script."""
+    label = text[match.start("label") : match.end("label")]
+    title = SPACED_TITLE.sub("", text[match.start("title") : match.end("title")].strip())
     return f"{label} {title}" if title else label
 
 
@@ -77,23 +81,24 @@ def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
     seen_structure = False
     for unit in units:
         text = unit.text.strip()
-        chapter_match, section_match, clause_match = CHAPTER.match(text), SECTION.match(text), CLAUSE.match(text)
+        folded = fold(text)
+        chapter_match, section_match, clause_match = CHAPTER.match(folded), SECTION.match(folded), CLAUSE.match(folded)
         if chapter_match:
-            chapter, section, seen_structure = division_title(chapter_match["label"], chapter_match["title"]), None, True
+            chapter, section, seen_structure = _division(text, chapter_match), None, True
         elif section_match:
-            section, seen_structure = division_title(section_match["label"], section_match["title"]), True
+            section, seen_structure = _division(text, section_match), True
         elif clause_match:
             seen_structure = True
             clauses.append(Clause(clause_match["label"], chapter, section, [text]))
-        elif clauses and clauses[-1].lines == [clauses[-1].label]:
+        elif clauses and len(clauses[-1].lines) == 1 and fold(clauses[-1].lines[0]) == clauses[-1].label:
             clauses[-1].lines[0] += " " + text  # the label stood on a line of its own
         elif clauses:
             clauses[-1].lines.append(text)
         elif seen_structure:
             front.append(text)
-        elif title is None and (unit.marked or heading_shaped(text)):
+        elif title is None and not DOC_NUMBER.match(folded) and (unit.marked or heading_shaped(text)):
             title = text
-        elif is_history(text.strip("()() ")):
+        elif is_history(text.strip("()\uff08\uff09 ")):
             history.append(text)
         elif text != title:
             front.append(text)

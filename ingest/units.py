@@ -1,7 +1,9 @@
 """Lines between parsing and article building: a block's text plus the role cleaning gave it.
 
 Roles are decided once (clean.py) so article splitting and passage building only read them; text-shape
-tests shared by both (does this end a sentence? could it be a heading?) live here too.
+tests shared by both (does this end a sentence? could it be a heading?) live here too. Patterns are matched
+against the folded text (fold.py: half-width, Simplified, same length), so Traditional or full-width pages
+are read by the same rules, while the original text is what is kept.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+
+from ingest.fold import fold
 
 # Characters that end a sentence; a block ending in one is complete.
 SENTENCE_END = "。!?！？;；…"
@@ -24,15 +28,19 @@ CONTINUING_END = ",，、:：(（《「『—-"
 CJK = r"\u3400-\u9fff"
 # Enumeration labels of notices and lists: 一、 (一) 1. ① — they start structure, never continue a sentence.
 ENUMERATION = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
+# An official document number ("京政发〔2023〕12号"): it stands above a notice's title but is not the title.
+DOC_NUMBER = re.compile(r"^\s*[\u3400-\u9fff]{1,10}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*号\s*$")
 # Structural labels of regulations.
 POLICY_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+[章节条编]")
 
-# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)"; a named outlet needs a date.
+# Datelines: "本报威海7月27日讯", "新华社北京3月5日电", "本报讯(记者 张三)", "【青河日报讯】"; an outlet not in the
+# list needs a date, or a newspaper/website name directly before 讯. Matched on folded text.
 KNOWN_AGENCIES = "本报|本刊|新华社|中新社|中新网|新华网|人民网|央视网|央广网"
 DATE_PART = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
 DATELINE = re.compile(
-    rf"^(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
-    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电))"
+    rf"^[\[【]?(?P<dateline>(?:(?:{KNOWN_AGENCIES})(?P<place>[{CJK}]{{0,8}}?)(?P<date>{DATE_PART})?"
+    rf"|[{CJK}]{{2,8}}?(?:网|社|报|台)[{CJK}]{{0,8}}?(?P<date2>{DATE_PART}))(?:讯|电)"
+    rf"|[{CJK}]{{2,8}}?(?:日报|晚报|早报|时报|商报|报|网)讯(?=[\s(（:：\]】]))[\]】]?"
     rf"\s*(?:[(（](?P<byline>[^()（）]{{2,40}})[)）])?[\s:：]*"
 )
 
@@ -52,6 +60,11 @@ class Unit:
     level: int = 0  # heading level the file format stated (Markdown #, HTML h2, DOCX Heading 2); 0 = none
     marked: bool = False  # the format itself marked this as a heading/title
     title: bool = False  # the format marked it as the document's title (HTML h1 article title, DOCX Title)
+
+    @property
+    def folded(self) -> str:
+        """Half-width, Simplified, same length as `text`: patterns match 記者/記者/（ ）, offsets stay valid."""
+        return fold(self.text)
 
     @property
     def is_heading(self) -> bool:
@@ -87,7 +100,9 @@ def splits_word(left: str, right: str) -> bool:
     so complete words that happen to form a compound with what follows (服务|中心) do not count.
     """
     left_tail, right_head = left.rstrip()[-6:], right.lstrip()[:6]
-    if not left_tail or not right_head or not re.match(f"[{CJK}]", left_tail[-1]) or not re.match(f"[{CJK}]", right_head[0]):
+    if not left_tail or not right_head:
+        return False
+    if not re.match(f"[{CJK}]", left_tail[-1]) or not re.match(f"[{CJK}]", right_head[0]):
         return False
     alone = list(_segmenter().cut(left_tail, HMM=False))
     if len(alone[-1]) != 1:

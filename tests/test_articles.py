@@ -118,3 +118,47 @@ def test_any_page_yields_well_formed_documents(lines, kinds):
         assert doc.title and doc.passages
         assert all(p.text.strip() for p in doc.passages)
         assert [p.ordinal for p in doc.passages] == list(range(len(doc.passages)))
+
+
+def test_traditional_and_full_width_page_follows_the_same_rules():
+    docs = page("小區加裝電梯惠民生", "本報訊（記者 張三）近日，" + BODY, "（市物協 供稿）")
+    (doc,) = docs
+    assert doc.title == "小區加裝電梯惠民生" and doc.byline == "記者 張三" and doc.publisher == "市物協"
+    assert doc.passages[0].text.startswith("近日，")
+
+
+def test_headline_at_the_top_beats_a_page_title_from_the_browser_bar():
+    blocks = [Block("社区食堂开张", BlockKind.HEADING, 2), Block(BODY), Block("图为社区活动现场(通讯员供图)", BlockKind.CAPTION),
+              Block("居民议事 小事不出楼栋", BlockKind.HEADING, 3), Block(BODY.replace("青河", "白沙"))]
+    (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
+    assert doc.title == "社区食堂开张" and doc.captions == ["图为社区活动现场"]
+    assert doc.passages[-1].heading == "居民议事 小事不出楼栋"
+
+
+def test_web_meta_lines_give_the_date_and_leave_the_body():
+    (doc,) = page("小区加装电梯惠民生", "来源：青河日报  发布时间：2023-07-27 10:20", "【字体：大 中 小】", BODY, "打印本页 关闭窗口")
+    assert doc.date == "2023-07-27" and [p.text for p in doc.passages] == [BODY]
+
+
+def test_outlet_datelines_in_brackets_and_a_paragraph_that_only_looks_like_one():
+    docs = page("小区加装电梯惠民生", "【青河日报讯】（记者 张三）近日，" + BODY,
+                "物业费公示", "情况通报讯息显示，" + BODY)
+    assert [d.title for d in docs] == ["小区加装电梯惠民生"]
+    assert docs[0].byline == "记者 张三" and docs[0].passages[0].text.startswith("近日，")
+    assert any(p.text.startswith("情况通报讯息显示") for p in docs[0].passages)
+
+
+def test_an_article_printed_twice_on_a_page_is_one_document():
+    docs = page("小区议事厅开门迎客", "本报记者 王芳", BODY, "小区议事厅开门迎客", "本报记者 王芳", BODY)
+    assert len(docs) == 1
+
+
+def test_three_line_title_group_before_a_dateline_is_not_taken_for_captions():
+    (doc,) = page("塑优势 创品牌", "红色物业调研活动启动", "首站走进青河", "本报青河7月27日讯 " + BODY)
+    assert doc.title == "红色物业调研活动启动" and doc.passages[0].text == "塑优势 创品牌 首站走进青河"
+
+
+def test_marked_headline_with_byline_beats_a_browser_bar_title():
+    blocks = [Block("社区食堂开张", BlockKind.HEADING, 2), Block("记者 张明"), Block(BODY)]
+    (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
+    assert doc.title == "社区食堂开张" and doc.byline == "记者 张明"

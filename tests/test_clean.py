@@ -63,6 +63,7 @@ def test_captions_credits_and_furniture_leave_the_body():
         "编辑：王五 组版：赵六",
     )
     assert texts(units) == ["青河市召开物业管理工作推进会，部署下半年重点任务。"]
+    assert len(units) == 4  # the paragraph and three captions: blurb, slogan, editor line and credit are gone
     assert texts(units, Role.CAPTION) == ["大会现场。", "图为物业工作人员为居民上门服务。", "参观者在展区了解展品。"]
 
 
@@ -91,3 +92,10 @@ def test_markup_and_invisible_characters_removed():
 def test_contact_lines_and_numbered_lists_are_not_captions():
     units = clean("联系人：张三", "电话：0571-12345678", "地址：青河市白沙路1号", "①建立小区党组织；②成立业委会。")
     assert not texts(units, Role.CAPTION)
+
+
+def test_speaker_label_heads_the_quotes_but_a_list_intro_stays_text():
+    units = clean("青河街道党支部书记 李红：", "我们社区共有12个小区，其中10个成立了党支部。", "居民代表提出了三点意见：",
+                  "（一）加强停车管理；")
+    assert texts(units, Role.HEADING) == ["青河街道党支部书记 李红"]
+    assert "居民代表提出了三点意见：" in texts(units)

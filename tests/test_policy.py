@@ -82,7 +82,9 @@ def test_plain_text_regulation_without_markup(tmp_path):
     assert {p.chapter for p in doc.passages if p.clause} == {"第一章 总则", "第二章 业主组织", "第三章 附则"}
 
 
-NOTICE = """关于开展住宅小区红色物业创建工作的实施方案
+NOTICE = """青住建发〔2023〕12号
+
+关于开展住宅小区红色物业创建工作的实施方案
 
 一、总体要求
 
@@ -97,6 +99,10 @@ NOTICE = """关于开展住宅小区红色物业创建工作的实施方案
 三、保障措施
 
 各街道要把红色物业创建纳入年度考核。
+
+青河市住房和城乡建设局
+
+二〇二三年七月一日
 """
 
 
@@ -109,12 +115,28 @@ def test_notice_numbering_becomes_headings(tmp_path):
     assert by_text["以党建引领基层"].chapter == "一、总体要求"
     assert by_text["（一）建强小区"].chapter == "二、主要任务" and by_text["（一）建强小区"].heading == "（一）建强小区党组织"
     assert by_text["各街道要把红色"].chapter == "三、保障措施"
+    assert doc.passages[0].text == "青住建发〔2023〕12号"  # the document number is kept, not taken for the title
+    assert doc.date == "2023-07-01" and not doc.date_inferred  # signed at its foot
 
 
 def test_label_on_its_own_line_and_numbered_items_inside(tmp_path):
-    text = "青河市物业服务规定\n\n第一条\n\n为了规范物业服务，制定本规定。\n\n第二条 物业服务企业应当：\n\n①公开收费标准；\n\n②按约定维修养护；\n\n③接受业主监督。\n\n第三条 本规定自发布之日起施行。\n"
+    text = ("青河市物业服务规定\n\n第一条\n\n为了规范物业服务，制定本规定。\n\n第二条 物业服务企业应当：\n\n"
+            "①公开收费标准；\n\n②按约定维修养护；\n\n③接受业主监督。\n\n第三条 本规定自发布之日起施行。\n")
     doc = regulation(tmp_path, "规定.txt", text)
     clauses = [p for p in doc.passages if p.clause]
     assert clauses[0].text == "第一条 为了规范物业服务，制定本规定。"
     assert clauses[1].text.count("\n") == 3 and "③接受业主监督" in clauses[1].text
     assert not doc.captions
+
+
+def test_traditional_script_regulation_reads_the_same(tmp_path):
+    text = "青河市物業服務規定\n\n第一章 總則\n\n第一條 為了規範物業服務，制定本規定。\n\n第二條 本規定適用於本市住宅小區。\n\n第三條 本規定自公佈之日起施行。\n"
+    doc = regulation(tmp_path, "規定.txt", text)
+    clauses = [p for p in doc.passages if p.clause]
+    assert [p.clause for p in clauses] == ["第一条", "第二条", "第三条"]  # labels as identifiers, simplified
+    assert clauses[0].chapter == "第一章 總則" and clauses[0].text.startswith("第一條 為了")  # text as written
+
+
+def test_document_number_above_a_regulation_is_not_its_title(tmp_path):
+    text = "青政发〔2023〕5号\n\n" + "\n".join(line.lstrip("# ") for line in REGULATION_MD.splitlines())
+    assert regulation(tmp_path, "令.txt", text).title == "青河市住宅小区物业服务条例"

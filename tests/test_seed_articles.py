@@ -105,3 +105,11 @@ def test_home_city_and_places(pages):
 def test_doc_ids_are_stable(pages):
     again = documents("002_cdfed9d2aad0a93e.txt")
     assert [d.doc_id for d in again] == [d.doc_id for d in pages["002_cdfed9d2aad0a93e.txt"]]
+
+
+def test_each_quote_names_its_speaker_through_its_heading(pages):
+    huzhou = pages["004_3e99b08ed3d95a59.txt"][0]
+    quotes = [p for p in huzhou.passages if p.heading == "吴兴区爱山街道龙庭小区业委会主任何武敏"]
+    assert len(quotes) == 2 and quotes[0].text.startswith("吴兴区爱山街道龙庭小区业委会主任何武敏:业委会是连接居民")
+    assert quotes[1].text.startswith("曾经的龙庭小区")
+    assert any(p.heading == "吴兴区湖东街道东郡红树湾物业经理刚博" for p in huzhou.passages)
