@@ -76,12 +76,17 @@ def load_judgments(path: Path) -> JudgedSet:
     return JudgedSet(Path(path), documents, queries)
 
 
+def squash(text: str) -> str:
+    """Folded, without white space: OCR spaces cleaned from passages must not orphan a judgment."""
+    return "".join(fold(text).split())
+
+
 def check_judgments(library: Library, judged: JudgedSet) -> None:
     """Every judged substring must point at a passage that exists, or the figures would silently lie."""
-    texts = [fold(row[0]) for row in library.store.db.execute("SELECT text FROM passages")]
+    texts = [squash(row[0]) for row in library.store.db.execute("SELECT text FROM passages")]
     missing = [
         f"{judgment.q}: {needle}" for judgment in judged.queries for needle in judgment.relevant
-        if not any(fold(needle) in text for text in texts)
+        if not any(squash(needle) in text for text in texts)
     ]
     if missing:
         raise JudgmentError("以下评测标注在文档中找不到对应段落:\n" + "\n".join(missing))
@@ -89,11 +94,11 @@ def check_judgments(library: Library, judged: JudgedSet) -> None:
 
 def score_ranking(texts: list[str], relevant: list[str], cutoff: int = CUTOFF) -> Scores:
     """Binary-gain nDCG, reciprocal rank and recall; each judged passage is credited once."""
-    needles = [fold(needle) for needle in relevant]
+    needles = [squash(needle) for needle in relevant]
     found: set[int] = set()
     dcg, first = 0.0, 0.0
     for rank, text in enumerate(texts[:cutoff], start=1):
-        folded = fold(text)
+        folded = squash(text)
         hits = [i for i, needle in enumerate(needles) if i not in found and needle in folded]
         if hits:
             found.update(hits)
