@@ -1,8 +1,8 @@
 """bytes → str for text-like files, in any common Chinese encoding.
 
-Order: BOM → strict UTF-8 → a declared charset (verified) → the Chinese encodings files actually come in
-(GB18030, Big5-HKSCS, UTF-16 without BOM), the most plausible decoding winning → UTF-8 with a few damaged
-bytes replaced. A decoding is plausible when
+Order: BOM → strict UTF-8 → a declared charset (verified) → charset-normalizer's guesses among the Chinese
+encodings files actually come in, then our fixed list (GB18030, Big5-HKSCS, UTF-16 without BOM), the most
+plausible decoding winning (the detector's order breaks ties) → UTF-8 with a few damaged bytes replaced. A decoding is plausible when
 its characters are printable and its non-ASCII characters are mostly common Chinese characters and
 punctuation: a wrong encoding still "decodes" GBK bytes as Big5 (or Big5 as GB18030), but into rare
 characters, kana and private-use code points, which this check rejects. GB2312/GBK are widened to GB18030
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from charset_normalizer import from_bytes
+
 from ingest.errors import DecodeError
 
 BOMS = (
@@ -26,6 +28,10 @@ BOMS = (
 )
 # Tried after UTF-8 when nothing (or something wrong) is declared, in this order of preference on a tie.
 FALLBACK_ENCODINGS = ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be")
+# What the detector may propose: limiting it to encodings Chinese files use keeps it from "finding" cp1252.
+DETECTOR_ENCODINGS = ["gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16_le", "utf_16_be"]
+# The detector reads a prefix; beyond this it adds time, not certainty.
+DETECTOR_SAMPLE_BYTES = 64 * 1024
 WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
 # Share of characters that must be printable (or whitespace) for a decoding to count as text.
 MIN_PRINTABLE_RATIO = 0.97
@@ -70,7 +76,7 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
         found = _attempt(data, encoding) if encoding else None
         if found is not None and is_plausible(found.text):
             return found.text
-    candidates = [found for encoding in FALLBACK_ENCODINGS if (found := _attempt(data, encoding))]
+    candidates = [found for encoding in _candidate_encodings(data) if (found := _attempt(data, encoding))]
     plausible = [found for found in candidates if is_plausible(found.text)]
     if plausible:
         return max(plausible, key=lambda found: found.score).text
@@ -80,6 +86,20 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     if b"\x00" in data:
         raise DecodeError(path, "文件含有空字节(NUL),不是文本文件")
     raise DecodeError(path, "无法识别文件编码(已尝试 UTF-8/UTF-16/GB18030/Big5),请另存为 UTF-8 后重试")
+
+
+def _candidate_encodings(data: bytes) -> list[str]:
+    """charset-normalizer's guesses first (best first), then our fixed list; widened and de-duplicated."""
+    guesses = [match.encoding for match in from_bytes(data[:DETECTOR_SAMPLE_BYTES], cp_isolation=DETECTOR_ENCODINGS)]
+    ordered: list[str] = []
+    for encoding in [*guesses, *FALLBACK_ENCODINGS]:
+        try:
+            name = normalize_encoding(encoding)
+        except LookupError:
+            continue
+        if name not in ordered:
+            ordered.append(name)
+    return ordered
 
 
 def is_plausible(text: str) -> bool:

@@ -7,15 +7,17 @@ the token against a throwaway copy of the corpus. Bounded: a few examples per op
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from conftest import CORPUS
 from index.library import Library
 from ingest.pipeline import ingest_paths
 from search_api.app import create_app
 from search_api.settings import Settings
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 TOKEN = "fuzz-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
