@@ -4,12 +4,12 @@ Whoosh finds and scores passages; the store supplies the text and document field
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from whoosh import query as q
 from whoosh import sorting
 
+from index.facets import count_facets
 from index.library import Library
 from index.query import Filters, parse_query
 from index.snippets import snippet
@@ -65,7 +65,7 @@ def search(library: Library, request: SearchRequest) -> SearchResult:
     filter_query = parsed.filters.to_query()
     with library.index.searcher() as searcher:
         matched = _matched_docnums(searcher, parsed.query, filter_query)
-        facets, doc_count = _facets(searcher, matched)
+        facets, doc_count = count_facets(searcher, matched)
         sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
         results = searcher.search(
             parsed.query, filter=filter_query, limit=page * size, sortedby=sortedby,
@@ -82,23 +82,6 @@ def search(library: Library, request: SearchRequest) -> SearchResult:
 def _matched_docnums(searcher, query: q.Query, filter_query: q.Query | None) -> list[int]:
     combined = q.And([query, filter_query]) if filter_query is not None else query
     return list(combined.normalize().docs(searcher))
-
-
-def _facets(searcher, docnums: list[int]) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per facet value over matching documents (not passages), and the number of documents."""
-    seen: set[str] = set()
-    counts = {name: Counter() for name in FACET_FIELDS}
-    for docnum in docnums:
-        fields = searcher.stored_fields(docnum)
-        if fields["doc_id"] in seen:
-            continue
-        seen.add(fields["doc_id"])
-        for place in filter(None, (fields.get("places") or "").split(",")):
-            counts["places"][place] += 1
-        counts["year"][fields.get("year") or "未知"] += 1
-        counts["doc_type"][fields.get("doc_type")] += 1
-        counts["source"][fields.get("source")] += 1
-    return {name: dict(counter.most_common()) for name, counter in counts.items()}, len(seen)
 
 
 def _hit(row: dict, score: float, highlights: list[str]) -> Hit:

@@ -20,6 +20,7 @@ from ingest.parsers import PARSERS, parse_file
 from ingest.structure import build_documents
 
 BATCH_FILES = 64
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 LOCK_WAIT_SECONDS = 600
 
 
@@ -95,8 +96,14 @@ def ingest_paths(
     except Timeout:
         raise IngestError(str(library.home), "另一个导入任务正在进行,等待超时") from None
     try:
+        files = list(iter_files(Path(p) for p in paths))
+        if len(files) >= PARALLEL_MIN_FILES:
+            from ingest.parallel import ingest_parallel  # imports this module
+
+            ingest_parallel(files, library, report, on_outcome)
+            return report
         batch: list[tuple[FileOutcome, str, str, list[Document]]] = []
-        for path in iter_files(Path(p) for p in paths):
+        for path in files:
             outcome, pending = _prepare(path, library)
             if pending is None:
                 report.outcomes.append(outcome)
@@ -133,7 +140,8 @@ def _prepare(path: Path, library: Library) -> tuple[FileOutcome, tuple[str, str,
     return outcome, (key, sha, documents)
 
 
-def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
+def _commit(batch, library: Library, report: IngestReport, on_outcome, staged=()) -> None:
+    """`staged`: segments a worker already indexed the batch's documents into (see ingest/parallel.py)."""
     if not batch:
         return
     store = library.store
@@ -145,7 +153,7 @@ def _commit(batch, library: Library, report: IngestReport, on_outcome) -> None:
         if state:
             stale.update(doc_id for doc_id in state.doc_ids if doc_id not in new_ids)
     removed = [doc_id for doc_id in stale if not _referenced_elsewhere(store, doc_id, batch)]
-    library.index.update(added, removed)
+    library.index.update(added, removed, staged)
     for outcome, key, sha, documents in batch:
         store.replace_file(key, sha, documents)
         report.outcomes.append(outcome)
