@@ -34,5 +34,11 @@ run: index
 test: install-test
 	$(BIN)/python -m pytest
 
+# Benchmarks (never part of `make test`): corpus sizes in N, e.g. `make bench N=100000`. Table on stdout,
+# JSON and the generated corpora under bench/out/.
+N ?= 1000 10000
+bench: install
+	$(BIN)/python -m bench.run --sizes $(N)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,68 @@
+"""Measuring other processes: peak memory of a process tree, sampled from /proc while it runs."""
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_SECONDS = 0.1
+
+
+def tree_pids(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return pids
+
+
+def tree_rss(pid: int) -> int:
+    total = 0
+    for member in tree_pids(pid):
+        try:
+            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * PAGE_BYTES
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+class PeakMemory:
+    """Samples the summed RSS of a process and its descendants in a background thread; `.peak` in bytes."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set() and self.process.poll() is None:
+            self.peak = max(self.peak, tree_rss(self.process.pid))
+            time.sleep(SAMPLE_SECONDS)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
