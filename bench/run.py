@@ -164,6 +164,12 @@ def measure_api(home: Path, queries) -> dict:
             "api_p99_ms": percentile(latencies, 0.99), "server_peak_rss_bytes": memory.peak}
 
 
+def progress(size: int, stage: str, figures: dict) -> dict:
+    """Each stage's figures as they come: a long run that is stopped still tells what it measured."""
+    print(f"[{size}] {stage}: {json.dumps(figures, ensure_ascii=False)}", file=sys.stderr, flush=True)
+    return figures
+
+
 def bench(size: int, seed: int) -> dict:
     started = time.perf_counter()
     folder = generate(OUT, size, seed)
@@ -172,11 +178,11 @@ def bench(size: int, seed: int) -> dict:
     queries = query_set(seed, sorted({place for entry in manifest for place in entry["places"]}))
     work = OUT / f"run-{size}-seed{seed}"
     work.mkdir(parents=True, exist_ok=True)
-    peer = measure_fts(folder, manifest, work, queries)
-    ours = measure_ingest(folder, work / "home")
-    ours |= measure_queries(work / "home", queries)
-    ours |= measure_cold_start(work / "home")
-    ours |= measure_api(work / "home", queries)
+    peer = progress(size, "fts5", measure_fts(folder, manifest, work, queries))
+    ours = progress(size, "ingest", measure_ingest(folder, work / "home"))
+    ours |= progress(size, "queries", measure_queries(work / "home", queries))
+    ours |= progress(size, "cold start", measure_cold_start(work / "home"))
+    ours |= progress(size, "api", measure_api(work / "home", queries))
     jieba_mb_s = raw_bytes / 1e6 / peer["segment_seconds"]
     result = {
         "documents": size, "seed": seed, "raw_text_bytes": raw_bytes, "queries": len(queries),
