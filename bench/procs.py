@@ -1,13 +1,11 @@
 """Measuring other processes: peak memory of a process tree, sampled from /proc while it runs."""
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_SECONDS = 0.1
 
 
@@ -24,18 +22,23 @@ def tree_pids(pid: int) -> list[int]:
     return pids
 
 
-def tree_rss(pid: int) -> int:
+def tree_pss(pid: int) -> int:
+    """Proportional set size of the tree: pages shared between its processes (forked workers, mmapped index
+    segments mapped by several searchers) are counted once, not once per mapping as RSS would."""
     total = 0
     for member in tree_pids(pid):
         try:
-            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * PAGE_BYTES
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
         except (OSError, IndexError, ValueError):
             pass
     return total
 
 
 class PeakMemory:
-    """Samples the summed RSS of a process and its descendants in a background thread; `.peak` in bytes."""
+    """Samples the memory (PSS) of a process and its descendants in a background thread; `.peak` in bytes."""
 
     def __init__(self, process: subprocess.Popen):
         self.process = process
@@ -53,7 +56,7 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set() and self.process.poll() is None:
-            self.peak = max(self.peak, tree_rss(self.process.pid))
+            self.peak = max(self.peak, tree_pss(self.process.pid))
             time.sleep(SAMPLE_SECONDS)
 
 

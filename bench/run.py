@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -80,15 +81,18 @@ def time_queries(run, queries) -> dict:
 
 def measure_ingest(folder: Path, home: Path) -> dict:
     shutil.rmtree(home, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([str(BIN / "redprop"), "ingest", str(folder / "docs"), "--home", str(home), "--json"],
                                stdout=subprocess.DEVNULL)
     with PeakMemory(process) as memory:
         code = process.wait()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if code != 0:
         raise SystemExit(f"ingest failed with exit code {code}")
-    return {"ingest_seconds": seconds, "ingest_peak_rss_bytes": memory.peak,
+    return {"ingest_seconds": seconds, "ingest_cpu_seconds": cpu, "ingest_peak_pss_bytes": memory.peak,
             "index_bytes": folder_bytes(home / "index"), "store_bytes": folder_bytes(home) - folder_bytes(home / "index")}
 
 
@@ -161,7 +165,7 @@ def measure_api(home: Path, queries) -> dict:
     latencies = [seconds * 1000 for seconds in stats["latencies"]]
     return {"api_requests_per_second": stats["ok"] / stats["seconds"], "api_errors": stats["errors"],
             "api_requests": stats["ok"], "api_p50_ms": percentile(latencies, 0.5),
-            "api_p99_ms": percentile(latencies, 0.99), "server_peak_rss_bytes": memory.peak}
+            "api_p99_ms": percentile(latencies, 0.99), "server_peak_pss_bytes": memory.peak}
 
 
 def progress(size: int, stage: str, figures: dict) -> dict:
@@ -195,6 +199,7 @@ def bench(size: int, seed: int) -> dict:
     }
     result["ratios"] = {
         "ingest_vs_raw_jieba": result["ours"]["ingest_mb_per_s"] / jieba_mb_s,
+        "ingest_cpu_vs_raw_jieba_cpu": ours["ingest_cpu_seconds"] / peer["segment_cpu_seconds"],
         "ingest_vs_fts5": result["ours"]["ingest_mb_per_s"] / result["fts5"]["ingest_mb_per_s"],
         "query_p50_vs_fts5": ours["query_p50_ms"] / peer["query_p50_ms"],
         "query_p99_vs_fts5": ours["query_p99_ms"] / peer["query_p99_ms"],
@@ -212,6 +217,7 @@ def table(results: list[dict]) -> str:
         ("raw jieba.cut MB/s (1 process)", lambda r: f"{r['raw_jieba_mb_per_s']:.3f}"),
         ("ingest MB/s (docs/s)", lambda r: f"{r['ours']['ingest_mb_per_s']:.3f} ({r['ours']['ingest_docs_per_s']:.0f})"),
         ("ingest ÷ raw jieba", lambda r: f"{r['ratios']['ingest_vs_raw_jieba']:.2f}×"),
+        ("ingest CPU s ÷ raw jieba CPU s", lambda r: f"{r['ratios']['ingest_cpu_vs_raw_jieba_cpu']:.1f}×"),
         ("FTS5 ingest MB/s (docs/s)", lambda r: f"{r['fts5']['ingest_mb_per_s']:.3f} ({r['fts5']['ingest_docs_per_s']:.0f})"),
         ("ingest ÷ FTS5 ingest", lambda r: f"{r['ratios']['ingest_vs_fts5']:.2f}×"),
         ("index MB (÷ raw text)", lambda r: f"{r['ours']['index_bytes'] / mb:.1f} ({r['ratios']['index_vs_raw_text']:.1f}×)"),
@@ -223,7 +229,8 @@ def table(results: list[dict]) -> str:
         ("API req/s, 2 workers (errors)", lambda r: f"{r['ours']['api_requests_per_second']:.0f} ({r['ours']['api_errors']})"),
         ("API p50/p99 ms", lambda r: f"{r['ours']['api_p50_ms']:.0f}/{r['ours']['api_p99_ms']:.0f}"),
         ("serve cold start s", lambda r: f"{r['ours']['cold_start_seconds']:.2f}"),
-        ("peak RSS ingest / server MB", lambda r: f"{r['ours']['ingest_peak_rss_bytes'] / mb:.0f} / {r['ours']['server_peak_rss_bytes'] / mb:.0f}"),
+        ("peak PSS ingest / server MB",
+         lambda r: f"{r['ours']['ingest_peak_pss_bytes'] / mb:.0f} / {r['ours']['server_peak_pss_bytes'] / mb:.0f}"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  " + "  ".join(f"{render(r):>22}" for r in results) for name, render in rows]
