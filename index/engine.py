@@ -2,8 +2,8 @@
 
 Writes go through `writer()` (commit on success, cancel on error) or, for bulk ingestion, through segments that
 worker processes write in parallel (`write_staged_segment`) and one commit adopts (`update(..., staged=...)`).
-Reads go through `searcher()`, which hands each thread a cached searcher refreshed only when the index changed,
-so a query does not reopen every segment.
+Reads go through `searcher()`, a cached searcher refreshed only when the index changed, so a query does not
+reopen every segment.
 """
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._index = None
-        self._local = threading.local()
+        self._search_lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._searcher_owner = None
 
     @property
     def index(self) -> whoosh_index.Index:
@@ -74,15 +76,19 @@ class SearchIndex:
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
-        """This thread's searcher, refreshed when a commit changed the index (Whoosh searchers are per-thread)."""
-        index = self.index
-        cached = getattr(self._local, "searcher", None)
-        if cached is None or self._local.owner is not index:
-            cached = index.searcher()
-        elif not cached.up_to_date():
-            cached = cached.refresh()
-        self._local.searcher, self._local.owner = cached, index
-        yield cached
+        """The process's searcher, refreshed when a commit changed the index, used by one thread at a time.
+
+        One shared searcher rather than one per request: opening every segment per query is slow, and one per
+        thread multiplies open readers by the server's thread pool. Whoosh searchers are not thread-safe, and
+        matching is pure Python that holds the GIL anyway, so serialising costs no throughput.
+        """
+        with self._search_lock:
+            index = self.index
+            if self._searcher is None or self._searcher_owner is not index:
+                self._searcher, self._searcher_owner = index.searcher(), index
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            yield self._searcher
 
     def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = (),
                staged: Iterable[StagedSegment] = ()) -> None:
