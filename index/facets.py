@@ -83,10 +83,10 @@ def load(path: Path) -> FacetArrays:
         )
 
 
-def segment_arrays(reader) -> FacetArrays:
-    """A segment's arrays: from its sidecar file when present, else built from stored fields and saved."""
-    segment = reader.segment()
-    path = Path(reader.storage.folder) / segment.make_filename(SIDECAR_EXT) if hasattr(reader.storage, "folder") else None
+def segment_arrays(reader, folder: Path | None) -> FacetArrays:
+    """A segment's arrays: from its sidecar file in the index folder when present, else built from stored
+    fields and saved there."""
+    path = folder / reader.segment().make_filename(SIDECAR_EXT) if folder is not None else None
     if path is not None and path.exists():
         return load(path)
     arrays = arrays_from_fields(
@@ -130,6 +130,7 @@ _searchers: OrderedDict[tuple, FacetArrays] = OrderedDict()
 
 def searcher_arrays(searcher) -> FacetArrays:
     leaves = searcher.reader().leaf_readers()
+    folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
     key = tuple((reader.segment().segment_id(), offset) for reader, offset in leaves)
     with _lock:
         if key in _searchers:
@@ -139,7 +140,7 @@ def searcher_arrays(searcher) -> FacetArrays:
         for reader, offset in leaves:
             segment_id = reader.segment().segment_id()
             if segment_id not in _segments:
-                _segments[segment_id] = segment_arrays(reader)
+                _segments[segment_id] = segment_arrays(reader, Path(folder) if folder else None)
             parts.append((_segments[segment_id], offset))
         live = {segment_id for segment_id, _ in key}
         for segment_id in [s for s in _segments if s not in live]:

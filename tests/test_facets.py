@@ -60,3 +60,11 @@ def test_counts_survive_a_restart_from_saved_arrays(tmp_path):
     with reopened.index.searcher() as searcher:
         assert count_facets(searcher, list(q.Term("body", "物业").docs(searcher))) == first
     assert first[0]["places"] == {"山东省": 6} and first[1] == 6
+
+
+def test_arrays_are_saved_beside_their_segment(tmp_path):
+    library = Library(tmp_path)
+    library.index.update([make_document(n, ["山东省"], "2020-05-01", DocType.NEWS) for n in range(3)])
+    with library.index.searcher() as searcher:
+        count_facets(searcher, list(q.Term("body", "物业").docs(searcher)))
+    assert list(library.index.directory.glob("*.facets.npz"))
