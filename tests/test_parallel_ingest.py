@@ -33,3 +33,25 @@ def test_a_cached_searcher_sees_later_commits(corpus_copy, tmp_path):
     before = search(library, SearchRequest("物业")).total
     pipeline.ingest_paths(files[2:], Library(tmp_path / "home"))  # another writer, as another process would be
     assert search(library, SearchRequest("物业")).total > before
+
+
+def test_staged_commits_merge_small_segments_past_the_limit(tmp_path, monkeypatch):
+    from index import engine
+    from ingest.models import Document, DocType, Passage
+
+    monkeypatch.setattr(engine, "MAX_SEGMENTS", 2)
+    library = Library(tmp_path / "home")
+
+    def document(number: int, text: str) -> Document:
+        doc_id = f"d{number}"
+        return Document(doc_id, "s.txt", "/s", f"标题{number}", DocType.NEWS, [Passage(f"{doc_id}-0000", 0, text)])
+
+    for batch in range(4):
+        added = [document(batch * 10 + n, "红色物业 服务") for n in range(3)]
+        library.index.update(added, staged=[engine.write_staged_segment(library.index.directory, added)])
+    replaced = [document(0, "老旧小区 改造")]  # a document indexed again: its older copy is deleted
+    library.index.update(replaced, staged=[engine.write_staged_segment(library.index.directory, replaced)])
+    with library.index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) <= 3
+    assert search(library, SearchRequest("红色物业")).total == 11
+    assert search(library, SearchRequest("老旧小区")).total == 1  # the index alone: no store rows here
