@@ -18,7 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from index.analysis import segmenter
 from index.engine import StagedSegment, write_staged_segment
 from index.library import Library
 from ingest.errors import IngestError
@@ -41,10 +40,12 @@ def ingest_parallel(files: list[Path], library: Library, report: IngestReport,
     """Ingest `files` into `library`, appending each file's outcome to `report` (caller holds the write lock)."""
     workers = workers or worker_count()
     chunk_size = max(1, min(MAX_CHUNK_FILES, math.ceil(len(files) / (workers * MIN_CHUNKS_PER_WORKER))))
-    segmenter()  # load the dictionary once; forked workers share it
     index_directory = library.index.directory
     pending: deque[Future] = deque()
-    context = multiprocessing.get_context("fork")
+    # Workers fork from a single-threaded server process, never from this one: the API server ingests from a
+    # thread pool, and forking a threaded process can copy a lock held by another thread.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.parallel"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunk: list[Pending] = []
         for path in files:
