@@ -161,7 +161,7 @@ def write_staged_segment(index_directory: Path, documents: Iterable[Document]) -
             for passage in document.passages:
                 fields = passage_fields(document, passage)
                 writer.add_document(**fields)
-                stored.append(fields)
+                stored.append({name: fields[name] for name in facets.STORED_FIELDS})  # not the analysed text
         if not writer._added:
             writer.cancel()
             return None

@@ -19,6 +19,7 @@ import numpy as np
 
 FACET_FIELDS = ("places", "year", "doc_type", "source")
 SINGLE_FIELDS = ("year", "doc_type", "source")
+STORED_FIELDS = ("doc_id", *FACET_FIELDS)  # the stored fields the arrays are built from
 UNKNOWN_YEAR = "未知"
 SIDECAR_EXT = ".facets.npz"  # matches Whoosh's segment file pattern, so it lives and dies with its segment
 CACHED_SEARCHERS = 4
