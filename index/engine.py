@@ -17,8 +17,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
-from whoosh.searching import Searcher
 from whoosh.reading import SegmentReader
+from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter, SegmentWriter
 
 from index import facets

@@ -7,7 +7,7 @@ from whoosh import query as q
 
 from index.facets import FACET_FIELDS, count_facets
 from index.library import Library
-from ingest.models import Document, DocType, Passage
+from ingest.models import DocType, Document, Passage
 
 
 def naive_facets(searcher, docnums):

@@ -1,9 +1,9 @@
 """Bulk ingestion in worker processes gives the same library as the one-process path, and searchers follow commits."""
 from __future__ import annotations
 
-from ingest import pipeline
 from index.library import Library
 from index.search import SearchRequest, search
+from ingest import pipeline
 
 
 def snapshot(library: Library) -> tuple:
@@ -37,7 +37,7 @@ def test_a_cached_searcher_sees_later_commits(corpus_copy, tmp_path):
 
 def test_staged_commits_merge_small_segments_past_the_limit(tmp_path, monkeypatch):
     from index import engine
-    from ingest.models import Document, DocType, Passage
+    from ingest.models import DocType, Document, Passage
 
     monkeypatch.setattr(engine, "MAX_SEGMENTS", 2)
     library = Library(tmp_path / "home")
