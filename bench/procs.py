@@ -1,6 +1,7 @@
 """Measuring other processes: peak memory of a process tree, sampled from /proc while it runs."""
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
@@ -37,12 +38,21 @@ def tree_pss(pid: int) -> int:
     return total
 
 
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU clock ticks a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 class PeakMemory:
-    """Samples the memory (PSS) of a process and its descendants in a background thread; `.peak` in bytes."""
+    """Samples a process and its descendants in a background thread: `.peak` memory (PSS, bytes) and
+    `.cpu_seconds` (the last CPU reading of every process seen; worker processes started through a
+    forkserver are not the measured process's children, so rusage of children would miss them)."""
 
     def __init__(self, process: subprocess.Popen):
         self.process = process
         self.peak = 0
+        self._ticks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -57,7 +67,16 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.is_set() and self.process.poll() is None:
             self.peak = max(self.peak, tree_pss(self.process.pid))
+            for pid in tree_pids(self.process.pid):
+                try:
+                    self._ticks[pid] = cpu_ticks(pid)
+                except (OSError, IndexError, ValueError):
+                    pass
             time.sleep(SAMPLE_SECONDS)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 def folder_bytes(folder: Path) -> int:
