@@ -46,5 +46,11 @@ test: install-test browser-deps
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 
+# Benchmarks (never part of `make test`): corpus sizes in N, e.g. `make bench N=100000`. Table on stdout,
+# JSON and the generated corpora under bench/out/.
+N ?= 1000 10000
+bench: install
+	$(BIN)/python -m bench.run --sizes $(N)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache
