@@ -22,7 +22,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from crash_helpers import COMMON_WORD, REDPROP, write_corpus  # noqa: E402
+from crash_helpers import COMMON_WORD, REDPROP, write_corpus
 
 QUERIES = [COMMON_WORD, "红色物业", "业主委员会", "加装电梯", "\"社区党委\"", "物业 AND 党建", "停车 OR 电梯"]
 

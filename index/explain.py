@@ -6,12 +6,11 @@ only matches as a substring, or not at all) and what userdict.txt or synonyms.tx
 from __future__ import annotations
 
 from index.analysis import analyze, components, gram_phrase, is_known, query_words, stopwords
-from index.library import Library
 from index.filters import QuerySyntaxError
+from index.library import Library
 from index.query import WORD_FIELDS, QueryOptions, parse_query
 from index.synonyms import synonyms_of
 from ingest.fold import fold
-
 
 SUBSTRING_HINT = "段落里有“{word}”这几个字,但分词时被切进了别的词;若它是一个词,请加入 index/data/userdict.txt"
 

@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.library import Library
 from index.filters import Filters
+from index.library import Library
 from index.query import QueryOptions
 from index.search import SearchRequest, search
 from ingest.fold import fold

@@ -13,8 +13,8 @@ from whoosh import sorting
 
 from index.context import group_members, neighbours
 from index.facets import FACET_FIELDS, count_facets
-from index.library import Library
 from index.filters import Filters
+from index.library import Library
 from index.query import QueryOptions, parse_query
 from index.snippets import snippet
 from index.visibility import visible_searcher

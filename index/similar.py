@@ -11,8 +11,8 @@ from jieba.analyse.tfidf import TFIDF
 from whoosh import query as q
 
 from index.analysis import is_cjk, segmenter, stopwords
-from index.library import Library
 from index.filters import Filters
+from index.library import Library
 from index.search import GROUP_FIELD, SearchRequest, SearchResult, run_query
 from ingest.fold import fold
 

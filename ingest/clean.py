@@ -15,8 +15,19 @@ from pathlib import Path
 from ingest.fold import fold
 from ingest.models import Block, BlockKind
 from ingest.units import (
-    CJK, CONTINUING_END, DATELINE, ENUMERATION, HEADING_MAX_CHARS, NON_INITIAL, POLICY_LABEL, SENTENCE_END, Role, Unit,
-    ends_sentence, heading_shaped, splits_word,
+    CJK,
+    CONTINUING_END,
+    DATELINE,
+    ENUMERATION,
+    HEADING_MAX_CHARS,
+    NON_INITIAL,
+    POLICY_LABEL,
+    SENTENCE_END,
+    Role,
+    Unit,
+    ends_sentence,
+    heading_shaped,
+    splits_word,
 )
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -176,7 +176,7 @@ def _prepare(
         documents, problems = parse(path, data)
     except IngestError as error:
         return FileOutcome(str(path), "failed", error=str(error), seconds=time.perf_counter() - started), None
-    except Exception as error:  # a parser bug must not stop the batch; report it with the file
+    except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
         return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})",
                            seconds=time.perf_counter() - started), None
     for document in documents if source else ():
@@ -217,5 +217,5 @@ def _update_cases(library: Library, doc_ids: list[str], removed: list[str]) -> N
     for doc_id in dict.fromkeys(doc_ids):
         try:
             cases.replace_document(doc_id)
-        except Exception:  # noqa: BLE001 - the document is stored; `ensure_extracted` retries on the next lookup
+        except Exception:  # the document is stored; `ensure_extracted` retries on the next lookup
             log.exception("案例提取失败:%s", doc_id)

@@ -17,7 +17,7 @@ from ingest.units import CJK, DOC_NUMBER, Unit, heading_shaped
 NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"
 CHAPTER = re.compile(rf"^(?P<label>第{NUMBER}[编章])[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
 SECTION = re.compile(rf"^(?P<label>第{NUMBER}节)[\s\u3000]*(?P<title>[^。;；]{{0,40}})$")
-CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.S)
+CLAUSE = re.compile(rf"^(?P<label>第{NUMBER}条(?:之{NUMBER})?)(?:[\s\u3000]+|(?=[{CJK}(（“])|$)(?P<body>.*)$", re.DOTALL)
 LABEL_MAX_CHARS = 16  # "第一百二十三条之一 " fits
 # A regulation has at least this many 条 lines; news pages quoting "第X条" once or twice do not qualify.
 MIN_CLAUSES = 3

@@ -291,7 +291,7 @@ def case_filters(command):
     return command
 
 
-def _case_query(query: tuple[str, ...], place, theme, practice, year, limit) -> "CaseQuery":
+def _case_query(query: tuple[str, ...], place, theme, practice, year, limit) -> CaseQuery:
     from index.case_store import CaseQuery
 
     return CaseQuery(" ".join(query) or None, place, theme, practice, year, limit=limit)

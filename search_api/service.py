@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from index.explain import UnknownPassage, explain
-from index.library import Library
 from index.filters import Filters, QuerySyntaxError, check_year
+from index.library import Library
 from index.search import SORTS, SearchRequest, SearchResult, search
 from index.similar import NothingToCompare, similar_to_document, similar_to_passage
 from index.suggest import suggest

@@ -122,7 +122,7 @@ def two_article_page(first: Article, second: Article) -> bytes:
     )
     return f"""<html><head><meta charset="utf-8"><title>第三版 社区_城市晨报</title></head>
 <body><nav><a href="/">首页</a><a href="/e">电子报</a></nav>{articles}
-<footer>城市晨报社 版权所有</footer></body></html>""".encode("utf-8")
+<footer>城市晨报社 版权所有</footer></body></html>""".encode()
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ since those fields come from ingestion stages other tests cover."""
 from __future__ import annotations
 
 from index.library import Library
-from ingest.models import Document, DocType, Passage, passage_id
+from ingest.models import DocType, Document, Passage, passage_id
 
 
 def document(doc_id: str, title: str, texts: list[str], *, source: str | None = None, places=(), date=None,

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from bad_inputs import EXTENSIONS, PHRASE, charset_cases, generic_cases, megabyte_line, specific_cases
+
 from ingest.fold import fold
 from ingest.guard import ParseLimits
 from ingest.parsers import PARSERS

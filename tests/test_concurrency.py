@@ -10,9 +10,9 @@ import threading
 import time
 
 import pytest
+from crash_helpers import COMMON_WORD, REDPROP, start_ingest, write_corpus
 from fastapi.testclient import TestClient
 
-from crash_helpers import COMMON_WORD, REDPROP, start_ingest, write_corpus
 from index.library import WAIT_MESSAGE, Library, WriteLockTimeout
 from ingest.pipeline import BATCH_FILES, ingest_paths
 from search_api import service
@@ -68,9 +68,8 @@ def test_second_cli_ingest_waits_with_a_message_then_completes(tmp_path):
 def test_a_writer_that_cannot_wait_fails_clearly(tmp_path, library):
     path = tmp_path / "a.txt"
     path.write_text("标题\n红色物业进小区。\n", encoding="utf-8")
-    with library.writing(wait=0):
-        with pytest.raises(WriteLockTimeout) as raised:
-            ingest_paths([path], library, lock_wait=0.2)
+    with library.writing(wait=0), pytest.raises(WriteLockTimeout) as raised:
+        ingest_paths([path], library, lock_wait=0.2)
     assert "另一个写入任务正在进行" in raised.value.message
     assert library.store.count_documents() == 0
 

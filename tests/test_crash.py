@@ -10,11 +10,18 @@ import json
 import signal
 
 import pytest
-
 from crash_helpers import (
-    COMMON_WORD, index_generation, index_writer_busy, redprop, search_json, start_ingest, stored_files, wait_for,
+    COMMON_WORD,
+    index_generation,
+    index_writer_busy,
+    redprop,
+    search_json,
+    start_ingest,
+    stored_files,
+    wait_for,
     write_corpus,
 )
+
 from index.library import Library
 from ingest.pipeline import BATCH_FILES
 

@@ -56,7 +56,7 @@ def test_nul_bytes_mean_not_a_text_file():
 
 def test_broken_utf8_after_bom_is_an_error():
     with pytest.raises(DecodeError):
-        decode_bytes(codecs.BOM_UTF8 + "物业".encode("utf-8")[:-1], "cut.txt")
+        decode_bytes(codecs.BOM_UTF8 + "物业".encode()[:-1], "cut.txt")
 
 
 def test_mojibake_is_not_plausible():

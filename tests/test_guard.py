@@ -48,7 +48,6 @@ def test_memory_hungry_parser_fails_with_the_limit_named():
 
 
 def test_parse_errors_come_back_intact():
-    with ParseGuard(ParseLimits(timeout=10)) as guard:
-        with pytest.raises(ParseError) as raised:
-            guard.run(fail_clearly, Path("bad.pdf"), b"")
+    with ParseGuard(ParseLimits(timeout=10)) as guard, pytest.raises(ParseError) as raised:
+        guard.run(fail_clearly, Path("bad.pdf"), b"")
     assert raised.value.path == "bad.pdf" and raised.value.reason == "格式损坏"

@@ -58,7 +58,7 @@ def test_table_rows_become_paragraphs():
 
 def test_not_a_zip_is_a_parse_error():
     with pytest.raises(ParseError, match="不是有效的 DOCX"):
-        parse_file(Path("fake.docx"), "这其实是一个文本文件".encode("utf-8"))
+        parse_file(Path("fake.docx"), "这其实是一个文本文件".encode())
 
 
 def test_zip_without_word_document_is_a_parse_error():

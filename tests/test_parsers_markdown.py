@@ -49,7 +49,7 @@ def test_front_matter_is_metadata_and_markup_is_removed():
 
 
 def test_text_file_keeps_markdown_style_headline_marks():
-    [raw] = parse_file(Path("page.txt"), "# 头版头条\n\n正文第一段。\n#不是标题".encode("utf-8"))
+    [raw] = parse_file(Path("page.txt"), "# 头版头条\n\n正文第一段。\n#不是标题".encode())
     assert [(b.kind, b.text) for b in raw.blocks] == [
         (BlockKind.HEADING, "头版头条"), (BlockKind.PARAGRAPH, "正文第一段。"), (BlockKind.PARAGRAPH, "#不是标题")]
 

@@ -3,8 +3,17 @@ import random
 from pathlib import Path
 
 import pytest
-from fixtures_build import (ARTICLE, docx_bytes, image_only_pdf, jsonl_lines, page_html, plain_text, two_article_page,
-                            two_column_pdf, write)
+from fixtures_build import (
+    ARTICLE,
+    docx_bytes,
+    image_only_pdf,
+    jsonl_lines,
+    page_html,
+    plain_text,
+    two_article_page,
+    two_column_pdf,
+    write,
+)
 
 from ingest.parsers import ocr
 from ingest.pipeline import ingest_paths, read_documents
@@ -37,7 +46,7 @@ def test_folder_of_mixed_formats_ingests_good_files_and_names_each_bad_one(libra
     folder = tmp_path / "inbox"
     folder.mkdir()
     good = dict(variants())
-    good["brief.md"] = "---\ntitle: 简报\n---\n# 楼栋长例会\n\n楼栋长们交流了加装电梯的协调经验。\n".encode("utf-8")
+    good["brief.md"] = "---\ntitle: 简报\n---\n# 楼栋长例会\n\n楼栋长们交流了加装电梯的协调经验。\n".encode()
     good["e-paper.htm"] = two_article_page(ARTICLE, ARTICLE.__class__(
         title="社区食堂开张", sections=[(None, ["社区食堂由物业企业运营,为老年居民提供优惠午餐。"])]))
     good["dump.jsonl"] = jsonl_lines([{"text": "业委会公示了年度收支情况。", "title": "收支公示"},
@@ -51,7 +60,7 @@ def test_folder_of_mixed_formats_ingests_good_files_and_names_each_bad_one(libra
         "noise.txt": noise, "noise.html": noise, "noise.pdf": noise, "noise.docx": noise, "noise.jsonl": noise,
         "noise.md": noise,
         "cut.pdf": good["paper.pdf"][: len(good["paper.pdf"]) // 2],
-        "letter.docx": "其实是纯文本,只是扩展名写成了 docx".encode("utf-8"),
+        "letter.docx": "其实是纯文本,只是扩展名写成了 docx".encode(),
     }
     if not ocr.available():
         bad["scan.pdf"] = image_only_pdf()

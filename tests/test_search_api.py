@@ -1,11 +1,11 @@
 """The search API's parameters and the new routes: analyze, suggest, more like this."""
 import pytest
 from fastapi.testclient import TestClient
+from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 from index.library import Library
 from search_api.app import create_app
 from search_api.settings import Settings
-from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,10 @@
 import json
 
 from click.testing import CliRunner
+from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 from index.library import Library
 from search_api.cli import main
-from search_fixtures import NARROWING_DOCUMENTS, build_library
 
 
 def run(*args):

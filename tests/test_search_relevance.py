@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from index.library import Library
 from index.filters import Filters
+from index.library import Library
 from index.relevance import CONFIGURATIONS, JudgmentError, check_judgments, evaluate_all, load_judgments, score_ranking
 from index.search import SearchRequest, search
 from ingest.pipeline import ingest_paths

@@ -24,7 +24,7 @@ from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
-from ingest.models import Document, DocType, content_id
+from ingest.models import DocType, Document, content_id
 
 # Words that show a text is about party-building-led property management; "物业" alone is too broad.
 TOPIC_TERMS = (

@@ -29,13 +29,13 @@ UNITS = (
 UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 PERCENT = re.compile(rf"(?P<value>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[{CN_DIGITS}点]+)")
 PARALLEL = re.compile(
-    rf"(?P<names>[\u4e00-\u9fff]{{2,18}}(?:、[\u4e00-\u9fff]{{2,12}})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
-    rf"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
+    r"(?P<names>[\u4e00-\u9fff]{2,18}(?:、[\u4e00-\u9fff]{2,12})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
+    r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
 CHANGE = re.compile(
-    rf"(?P<indicator>[\u4e00-\u9fff]{{2,8}})(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?"
-    rf"(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
-    rf"(?:上调|下调|提高|提升|增加|降低|下降|调整|调)(?:为|到|至)(?P<new>\d+(?:\.\d+)?)(?P=unit)"
+    r"(?P<indicator>[\u4e00-\u9fff]{2,8})(?:从|由)(?P<per>每[\u4e00-\u9fff]{1,4})?"
+    r"(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
+    r"(?:上调|下调|提高|提升|增加|降低|下降|调整|调)(?:为|到|至)(?P<new>\d+(?:\.\d+)?)(?P=unit)"
 )
 COUNT = re.compile(rf"(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
 # What precedes a number and is not part of the indicator.
@@ -203,7 +203,7 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
     before = _clause_before(text, match.start())
     if after.startswith("的") and _ends_with_noun(before):
         after = ""  # "现有住户428户的龙庭小区": the count is of 住户
-    after = _noun_phrase(after[1:] if after.startswith("的") else after)
+    after = _noun_phrase(after.removeprefix("的"))
     if len(after) >= 2 and not after[0].isdigit():
         indicator, scope = after, _scope(before + after, place)
     else:

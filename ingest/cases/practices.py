@@ -28,7 +28,7 @@ HEADS = (
 )
 HEAD = "|".join(HEADS)
 QUOTED = re.compile(rf"[“\"「『]([^“”\"「」『』。,!?\n]{{1,16}})[”\"」』]((?:[\u4e00-\u9fff]{{0,4}}?(?:{HEAD}))?)")
-BOOK_TITLE = re.compile(rf"《([^《》]{{2,30}}(?:标准|规范|制度|机制))》")
+BOOK_TITLE = re.compile(r"《([^《》]{2,30}(?:标准|规范|制度|机制))》")
 # Numeral-led units repeated: 三系四力, 四室四中心, 一楼三管, 双报到双报告, 一核两翼三长联动.
 FORMULA = re.compile(rf"(?:[{NUMERAL}][\u4e00-\u9fff]{{1,2}}){{2,3}}(?:联动|共建|共治|会谈)?")
 FORMULA_UNIT = re.compile(rf"[{NUMERAL}][^{NUMERAL}]{{1,3}}")
@@ -39,8 +39,7 @@ ESTABLISHING = re.compile(
 )
 # Verbs that introduce a name ("搭建…平台", "纳入…考核体系"); the name starts after them.
 LEAD_VERBS = frozenset(
-    "纳入 搭建 致力于 利用 健全 完善 建立 推进 推动 加快 加强 发挥 确保 组建 设立 创新 探索 落实 推行 形成 构建 注重 依托 "
-    "通过 围绕 成立 打造 实行 创建 推出 出台 开展 实施 启动 采取 推广 引进 试行 制定 出台 提供 拟定 深化".split()
+    ["纳入", "搭建", "致力于", "利用", "健全", "完善", "建立", "推进", "推动", "加快", "加强", "发挥", "确保", "组建", "设立", "创新", "探索", "落实", "推行", "形成", "构建", "注重", "依托", "通过", "围绕", "成立", "打造", "实行", "创建", "推出", "出台", "开展", "实施", "启动", "采取", "推广", "引进", "试行", "制定", "出台", "提供", "拟定", "深化"]
 )
 # Light verbs between a quotation and a head word mean the head is not part of the name.
 COPULA = re.compile(r"(?:成为|作为|是|为|有|的)")
@@ -132,7 +131,7 @@ def _formulas(sentence: str) -> list[str]:
     return found
 
 
-def find_practices(sentences: list[Sentence]) -> "OrderedDict[str, tuple[str, list[str]]]":
+def find_practices(sentences: list[Sentence]) -> OrderedDict[str, tuple[str, list[str]]]:
     """key → (display name, passage ids), in order of first mention; the longest spelling of a key wins."""
     counts: dict[str, int] = {}
     for sentence in sentences:
@@ -154,7 +153,7 @@ def find_practices(sentences: list[Sentence]) -> "OrderedDict[str, tuple[str, li
     return _merge_contained(found)
 
 
-def _merge_contained(found: "OrderedDict[str, tuple[str, list[str]]]") -> "OrderedDict[str, tuple[str, list[str]]]":
+def _merge_contained(found: OrderedDict[str, tuple[str, list[str]]]) -> OrderedDict[str, tuple[str, list[str]]]:
     """"红心物业" and "红心物业"联盟 are one practice: a key inside a longer key of the case folds into it."""
     merged: OrderedDict[str, tuple[str, list[str]]] = OrderedDict()
     keys = list(found)
