@@ -113,13 +113,6 @@ def test_unknown_document_is_a_404_page(client):
     assert page.status_code == 404 and "&lt;svg onload" in page.text and "<svg onload" not in page.text
 
 
-@pytest.mark.skipif(pages_data.cases_available(), reason="案例模块已安装:空状态不会出现")
-@pytest.mark.parametrize("address", ["/cases", "/cases/abc", "/practices", "/metrics?indicator=满意率"])
-def test_case_pages_without_the_cases_package_say_so(client, address):
-    page = client.get(address)
-    assert page.status_code == 200 and "暂无案例数据" in page.text
-
-
 def test_upload_page_explains_when_uploads_are_off(client):
     page = client.get("/upload")
     assert page.status_code == 200 and 'type="file"' in page.text

@@ -6,11 +6,8 @@ import re
 import pytest
 from harness import HOSTILE_NAME, XSS_PAYLOADS
 
-from search_api import pages_data
 
 QUERY = "红色物业"
-NEEDS_CASES = pytest.mark.skipif(not pages_data.cases_available(),
-                                 reason="案例模块(index.case_store、search_api.case_service)尚未合并:案例页面只显示“暂无案例数据”")
 
 
 def search(page, text: str) -> None:
@@ -117,7 +114,6 @@ def test_phone_width_has_no_sideways_scrolling(browser, base_url):
     context.close()
 
 
-@NEEDS_CASES
 def test_opening_a_case_shows_its_card_with_evidence(page):
     page.goto("/cases")
     card = page.locator(".case-card").first
@@ -133,21 +129,12 @@ def test_opening_a_case_shows_its_card_with_evidence(page):
     assert page.locator(f"[id='{anchor}']").evaluate("el => el.matches(':target')")
 
 
-@NEEDS_CASES
 def test_metrics_page_draws_one_bar_per_row_in_the_chart_unit(page):
     page.goto("/metrics")
     bars = page.locator("figure.chart g.bar")
     assert bars.count() >= 1
     widths = [float(w) for w in bars.locator("rect").evaluate_all("els => els.map(e => e.getAttribute('width'))")]
     assert widths == sorted(widths, reverse=True)
-
-
-def test_without_cases_package_case_pages_say_so(page):
-    if pages_data.cases_available():
-        pytest.skip("案例模块已安装:空状态不会出现")
-    for address in ("/cases", "/practices", "/metrics", "/cases/any"):
-        page.goto(address)
-        assert "暂无案例数据" in page.locator("main").inner_text(), address
 
 
 # Browsers percent-encode a quote in an uploaded file's name, so this name carries markup without one.
