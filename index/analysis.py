@@ -190,7 +190,8 @@ def is_cjk(ch: str) -> bool:
 class PreAnalyzed(str):
     """A field value that carries its terms, so the index writer need not segment it again.
 
-    Worker processes segment text in parallel; the writer process only feeds Whoosh.
+    `passage_fields` analyses once per field value; the seam also lets analysis move to worker processes
+    (see the issue-8 note) while the writer only feeds Whoosh.
     """
 
     terms: list[Term]
