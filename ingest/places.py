@@ -7,7 +7,6 @@ exists twice) is resolved by the other places the same text names; left out when
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,9 +18,6 @@ SHORT_NAME_SUFFIXES = (
 )
 # Short names that are common words or would misfire inside other words.
 SHORT_NAME_EXCLUDED = frozenset({"吉林", "海南", "河南", "山西", "江西", "湖南", "湖北", "广东", "广西", "朝阳"})
-# Sub-county places, attached to the county/city context around them.
-LOCAL_SUFFIXES = ("街道", "社区", "小区", "花园", "家园", "新村", "苑", "镇", "乡", "村")
-LOCAL_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,8}}?(?:{'|'.join(LOCAL_SUFFIXES)})")
 # "我市/本市" refers to the document's home city when the text names one city far more than others.
 HOME_CITY_MARKERS = ("我市", "本市", "全市")
 HOME_CITY_MIN_MENTIONS = 2
@@ -159,8 +155,3 @@ def home_city(text: str, mentions: list[PlaceMention] | None = None) -> Division
     if not ranked or ranked[0][1] < HOME_CITY_MIN_MENTIONS or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return Division(ranked[0][0], DIVISION_DATA[ranked[0][0]])
-
-
-def local_places(text: str) -> list[tuple[str, int, int]]:
-    """Street, community and estate names by suffix (柳影街道, 双安社区, 龙庭小区) with offsets."""
-    return [(m.group(0), m.start(), m.end()) for m in LOCAL_NAME.finditer(text)]

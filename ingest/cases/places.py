@@ -1,6 +1,6 @@
 """Where a passage is: division chains (省/市/区县 from `ingest.places`) plus street, community and estate names.
 
-`ingest.places.local_places` takes any 2–8 characters before a suffix, so "在长春市二道区东盛街道" comes out as one
+A suffix alone would take any 2–8 characters before it, so "在长春市二道区东盛街道" would come out as one
 name. Here the name stem is cut with jieba's part-of-speech tags (a verb, preposition, pronoun, numeral or
 measure word ends it), generic stems (老旧小区, 示范小区) are dropped, and every local name gets a parent: the
 division or local written right before it ("东盛街道双安社区", "双安社区的吉盛小区"), else a place of higher level
