@@ -4,8 +4,8 @@ Two token streams:
 - words: jieba's accurate mode gives one token per word (positions count these words); every dictionary
   word inside a longer word is emitted too, at the same position, so 物业 matches 物业管理 and 红色物业
   matches 齐鲁红色物业 while a quoted phrase still sees consecutive positions.
-- grams: character unigrams and bigrams at character positions, the fallback that finds names jieba does
-  not know and any substring (人民共和国 inside 中华人民共和国).
+- grams: every character with its successor (bigrams) at character positions, the fallback that finds
+  names jieba does not know and any substring (人民共和国 inside 中华人民共和国).
 
 Both work on `fold(text)`, which has the same length as the text, so offsets point at the original characters.
 We write our own Whoosh tokenizers because jieba's bundled ChineseAnalyzer puts character offsets in the
@@ -13,6 +13,7 @@ position slot, stems with an English stemmer, and Whoosh's default stop filter d
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,25 +149,21 @@ def components(word: str) -> list[str]:
 
 
 def grams(text: str, *, folded: bool = False) -> list[Term]:
-    """Character unigrams and bigrams of CJK runs; letter/digit runs stay whole. Positions are char offsets."""
+    """Each letter, digit or CJK character with its successor (a bigram); the last of a run alone.
+
+    One term per character keeps the fallback field small (unigrams and bigrams doubled it); a substring of
+    two or more characters is the phrase of its bigrams, one character is the prefix of a term. Positions are
+    character offsets, so the bigrams of a substring stand at consecutive positions.
+    """
     source = text if folded else fold(text)
     terms: list[Term] = []
-    index, length = 0, len(source)
-    while index < length:
-        ch = source[index]
-        if is_cjk(ch):
-            terms.append(Term(ch, index, index, index + 1, True))
-            if index + 1 < length and is_cjk(source[index + 1]):
-                terms.append(Term(source[index : index + 2], index, index, index + 2, False))
-            index += 1
-        elif ch.isalnum():
-            end = index
-            while end < length and source[end].isalnum() and not is_cjk(source[end]):
-                end += 1
-            terms.append(Term(source[index:end], index, index, end, True))
-            index = end
-        else:
-            index += 1
+    length = len(source)
+    for index, ch in enumerate(source):
+        if not is_word_char(ch):
+            continue
+        pair = index + 1 < length and is_word_char(source[index + 1])
+        end = index + 2 if pair else index + 1
+        terms.append(Term(source[index:end], index, index, end, True))
     return terms
 
 
@@ -175,12 +172,12 @@ def shifted(terms: list[Term], offset: int) -> list[Term]:
     return [Term(t.text, t.pos + offset, t.start, t.end, t.main) for t in terms]
 
 
-def gram_phrase(text: str) -> list[str]:
-    """The bigram sequence that a substring match of `text` must show at consecutive positions."""
+def gram_phrases(text: str) -> list[list[str]]:
+    """Per run of letters, digits or CJK characters in `text`: the bigrams a substring match must show at
+    consecutive positions, or the single character (matched as a prefix of a term)."""
     source = fold(text)
-    if len(source) == 1 or not all(is_cjk(ch) for ch in source):
-        return [term.text for term in grams(source, folded=True) if term.main]
-    return [source[i : i + 2] for i in range(len(source) - 1)]
+    return [[run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+            for run in re.findall(r"[^\W_]+", source)]
 
 
 def is_cjk(ch: str) -> bool:

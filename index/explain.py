@@ -5,7 +5,7 @@ only matches as a substring, or not at all) and what userdict.txt or synonyms.tx
 """
 from __future__ import annotations
 
-from index.analysis import analyze, components, gram_phrase, is_known, query_words, stopwords
+from index.analysis import analyze, components, gram_phrases, is_known, query_words, stopwords
 from index.filters import QuerySyntaxError
 from index.library import Library
 from index.query import WORD_FIELDS, QueryOptions, parse_query
@@ -34,7 +34,7 @@ def explain_query(text: str) -> dict:
             "text": term.text, "start": term.start, "end": term.end,
             "stopword": term.text in stopwords() and term.text not in kept,
             "known": is_known(term.text), "synonyms": list(synonyms_of(term.text)),
-            "parts": components(term.text), "grams": gram_phrase(term.text),
+            "parts": components(term.text), "grams": gram_phrases(term.text),
         })
     try:
         parsed = str(parse_query(text, options=QueryOptions()).query)

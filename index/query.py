@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from whoosh import query as q
 
-from index.analysis import analyze, components, gram_phrase, is_cjk, is_known, query_words
+from index.analysis import analyze, components, gram_phrases, is_cjk, is_known, query_words
 from index.coordination import CoordinatedOr
 from index.filters import Filters, QuerySyntaxError, check_year  # Filters, QuerySyntaxError: re-exported
 from index.synonyms import synonyms_of
@@ -79,11 +79,13 @@ def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
 
 
 def grams_query(text: str) -> q.Query | None:
-    """`text` as a character substring in the fallback field (consecutive bigrams)."""
-    bigrams = gram_phrase(text)
-    if not bigrams:
+    """`text` as a character substring in the fallback field: each run of characters as its consecutive
+    bigrams; a run of one character as the prefix of a bigram (or of the lone last character of a run)."""
+    parts = [q.Prefix("grams", run[0]) if len(run[0]) == 1 else q.Term("grams", run[0]) if len(run) == 1
+             else q.Phrase("grams", run) for run in gram_phrases(text)]
+    if not parts:
         return None
-    return q.Term("grams", bigrams[0]) if len(bigrams) == 1 else q.Phrase("grams", bigrams)
+    return parts[0] if len(parts) == 1 else q.And(parts)
 
 
 def main_words(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 import pytest
 
-from index.analysis import analyze, gram_phrase, grams, query_words
+from index.analysis import analyze, gram_phrases, grams, query_words
 
 
 @pytest.mark.parametrize("text", [
@@ -43,6 +43,13 @@ def test_query_stop_words_dropped_but_not_everything():
 
 
 def test_grams_give_substring_phrases():
-    assert gram_phrase("人民共和国") == ["人民", "民共", "共和", "和国"]
-    positions = {t.text: t.pos for t in grams("中华人民共和国") if not t.main}
+    assert gram_phrases("人民共和国") == [["人民", "民共", "共和", "和国"]]
+    assert gram_phrases("A栋 3号") == [["a栋"], ["3号"]]
+    assert gram_phrases("楼") == [["楼"]]
+    positions = {t.text: t.pos for t in grams("中华人民共和国")}
     assert positions["人民"] + 1 == positions["民共"]
+
+
+def test_grams_index_each_character_once():
+    """A character with its successor, the last of a run alone: one term per character."""
+    assert [t.text for t in grams("共和国。A栋")] == ["共和", "和国", "国", "a栋", "栋"]
