@@ -1,0 +1,79 @@
+"""The Whoosh codec the index is written with: Whoosh's W3 format, minus two costs of its writer.
+
+Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as most of the writer's time:
+- every term got a compressed postings block of its own, even a term seen in one passage (most terms: names,
+  numbers, the bigrams of the fallback field). W3 can keep a few postings inline in the term's record, but
+  its writer calls `set_inline` where the term record has `set_inlined`, so that path never ran (a typo
+  upstream, fixed here by overriding the method);
+- every posting looked up its passage's field length in the length column, one byte read at a time; here
+  the column is read once per segment and field (one byte per passage), which also serves BM25 at search.
+Files stay in the W3 format; each segment records its codec, so readers and merges use this class too.
+Inlined postings are read with Whoosh's ListMatcher, which gives "" (text) for a term without values where
+the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
+"""
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter, _lenfield
+from whoosh.matching import ListMatcher
+from whoosh.system import emptybytes
+from whoosh.util.numeric import byte_to_length
+
+INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
+_LENGTHS = [byte_to_length(value) if value else None for value in range(256)]
+
+
+class RedpropCodec(W3Codec):
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = INLINE_POSTINGS):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                               compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if not terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        ids, weights, values = terminfo.inlined_postings()
+        return _InlineMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+
+    def per_document_reader(self, storage, segment):
+        return _PerDocReader(storage, segment)
+
+
+class _InlineMatcher(ListMatcher):
+    def value(self):
+        return super().value() if self._values else emptybytes
+
+
+class _PostingsWriter(W3PostingsWriter):
+    def finish_postings(self):
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo, self._terminfo = self._terminfo, None
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        return terminfo
+
+
+class _PerDocReader(W3PerDocReader):
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        self._length_bytes: dict[str, bytes | None] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        if fieldname not in self._length_bytes:
+            self._length_bytes[fieldname] = self._read_lengths(fieldname)
+        lengths = self._length_bytes[fieldname]
+        if lengths is None:
+            return default
+        if docnum > self._doccount:
+            raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+        return _LENGTHS[lengths[docnum]] if docnum < len(lengths) else None
+
+    def _read_lengths(self, fieldname: str) -> bytes | None:
+        """The field's length column as one byte per document (documents past its end have length 0)."""
+        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if reader is None:
+            return None
+        # A one-byte numeric column is `_count` bytes from `_basepos`: one read instead of one per document.
+        return bytes(reader._dbfile.get(reader._basepos, reader._count))

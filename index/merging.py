@@ -1,0 +1,41 @@
+"""When index segments are merged: tiers of similar size, so total merge work grows as n log n.
+
+Every batch commit writes one segment. Whoosh's default policy (MERGE_SMALL, as whoosh-reloaded has it) lets
+segments pile up until a Fibonacci bound is crossed and then merges them all, so every few dozen batches the
+whole index is rewritten: quadratic in the corpus size. Here a segment's tier is the power of MERGE_FACTOR its
+passage count falls in; when a tier holds MERGE_FACTOR segments they become one segment of the next tier.
+A search then reads at most about MERGE_FACTOR segments per tier (a handful of tiers at 10^6 passages).
+"""
+from __future__ import annotations
+
+import math
+
+from whoosh.reading import SegmentReader
+
+MERGE_FACTOR = 6
+SMALLEST_TIER_PASSAGES = 500  # smaller segments all count as tier 0
+
+
+def tier(passages: int) -> int:
+    if passages <= SMALLEST_TIER_PASSAGES:
+        return 0
+    return 1 + int(math.log(passages / SMALLEST_TIER_PASSAGES, MERGE_FACTOR))
+
+
+def segments_to_merge(counts: list[int]) -> list[int]:
+    """Indexes of the segments to merge now, given their live passage counts (the lowest full tier)."""
+    tiers: dict[int, list[int]] = {}
+    for position, count in enumerate(counts):
+        tiers.setdefault(tier(count), []).append(position)
+    full = [level for level, members in tiers.items() if len(members) >= MERGE_FACTOR]
+    return tiers[min(full)] if full else []
+
+
+def tiered_merge(writer, segments: list) -> list:
+    """A Whoosh merge policy: merge one full tier into the writer's new segment; returns the segments kept."""
+    chosen = set(segments_to_merge([segment.doc_count() for segment in segments]))
+    for position in sorted(chosen):
+        reader = SegmentReader(writer.storage, writer.schema, segments[position])
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for position, segment in enumerate(segments) if position not in chosen]

@@ -1,0 +1,39 @@
+"""Segments: merged in tiers (never all at once), and what our codec writes (inlined postings, cached field
+lengths) reads back and merges like Whoosh's own format."""
+from search_fixtures import document
+from whoosh import query as q
+
+from index.merging import MERGE_FACTOR, SMALLEST_TIER_PASSAGES, segments_to_merge
+
+
+def test_a_full_tier_is_merged_and_larger_segments_are_left_alone():
+    small, large = SMALLEST_TIER_PASSAGES // 2, SMALLEST_TIER_PASSAGES * MERGE_FACTOR * 3
+    assert segments_to_merge([small] * (MERGE_FACTOR - 1) + [large]) == []
+    counts = [large] + [small] * MERGE_FACTOR
+    assert segments_to_merge(counts) == list(range(1, MERGE_FACTOR + 1))
+
+
+def test_merge_work_grows_slowly_with_the_number_of_commits():
+    """Simulate many batch commits: every passage is rewritten only a few times (log of the corpus size)."""
+    segments, rewritten, batch = [], 0, 400
+    for _ in range(500):
+        chosen = segments_to_merge(segments)
+        merged = sum(segments[i] for i in chosen)
+        rewritten += merged
+        segments = [count for i, count in enumerate(segments) if i not in chosen] + [merged + batch]
+    total = 500 * batch
+    assert sum(segments) == total
+    assert rewritten < 5 * total
+    assert len(segments) <= 4 * MERGE_FACTOR
+
+
+def test_many_small_commits_merge_and_every_passage_stays_findable(library):
+    for number in range(MERGE_FACTOR + 2):  # one commit each: enough for a merge
+        library.index.update([document(f"doc{number}", f"第{number}号通知", [f"小区{number}号楼加装电梯。", "业委会公示。"])])
+    index = library.index.index
+    assert len(index._segments()) < MERGE_FACTOR + 2
+    with library.index.searcher() as searcher:
+        assert searcher.doc_count() == 2 * (MERGE_FACTOR + 2)
+        assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == MERGE_FACTOR + 2
+        assert len(searcher.search(q.Term("doc_id", "doc3"), limit=None)) == 2  # a term without position values
+        assert len(searcher.search(q.Phrase("grams", ["3号", "号楼"]), limit=None)) == 1
