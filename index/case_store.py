@@ -83,15 +83,22 @@ class CaseStore:
     def replace_document(self, doc_id: str) -> list[Case]:
         """Extract the stored document's cases again and store them in place of its old ones."""
         document = self.store.get_document(doc_id)
-        cases = extract_cases(document) if document is not None else []
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM cases WHERE doc_id = ?", (doc_id,))
-            if document is None:
-                return []
-            for ordinal, case in enumerate(cases):
-                self._insert(db, ordinal, case)
-            db.execute("INSERT OR REPLACE INTO case_runs(doc_id, version) VALUES (?, ?)", (doc_id, EXTRACTOR_VERSION))
+        if document is None:
+            self.remove_documents([doc_id])
+            return []
+        cases = extract_cases(document)
+        self.replace_extracted({doc_id: cases})
         return cases
+
+    def replace_extracted(self, extracted: dict[str, list[Case]]) -> None:
+        """Store cases already extracted (by ingest's workers) for stored documents, in one transaction."""
+        with self.store.transaction() as db:
+            for doc_id, cases in extracted.items():
+                db.execute("DELETE FROM cases WHERE doc_id = ?", (doc_id,))
+                for ordinal, case in enumerate(cases):
+                    self._insert(db, ordinal, case)
+                db.execute("INSERT OR REPLACE INTO case_runs(doc_id, version) VALUES (?, ?)",
+                           (doc_id, EXTRACTOR_VERSION))
 
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
         with self.store.transaction() as db:

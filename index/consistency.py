@@ -14,10 +14,11 @@ from whoosh import writing
 
 from index.engine import commit_or_release
 from index.library import Library
-from index.schema import passage_fields
+from index.schema import INDEX_FORMAT, build_schema, document_fields
 from index.visibility import mark_clean, mark_dirty
 
 PROGRESS_EVERY = 100
+INDEX_FORMAT_KEY = "index_format"
 
 
 @dataclass
@@ -61,16 +62,19 @@ def check(library: Library) -> Consistency:
 def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the store in one commit; the caller holds the write lock.
 
-    Returns the number of documents indexed. `on_progress` hears how many documents were added so far.
+    The new index has the current schema (index/schema.py), whatever the old one had: this is also how an
+    index written by an older version is upgraded. Returns the number of documents indexed;
+    `on_progress` hears how many documents were added so far.
     """
     with library.store.transaction() as db:
         mark_dirty(library, db)
     count = 0
     writer = _writer(library)
+    writer.schema = build_schema()  # committed with the segment written below; the old segments are dropped
     try:
         for document in library.store.iter_documents():
-            for passage in document.passages:
-                writer.add_document(**passage_fields(document, passage))
+            for fields in document_fields(document):
+                writer.add_document(**fields)
             count += 1
             if on_progress and count % PROGRESS_EVERY == 0:
                 on_progress(count)
@@ -78,8 +82,22 @@ def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) 
         writer.cancel()
         raise
     commit_or_release(writer, mergetype=writing.CLEAR)  # drop every old segment: only what we just wrote remains
+    library.index.reopen()
+    library.store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT))
     mark_clean(library)
     return count
+
+
+def upgrade(library: Library, on_progress: Callable[[int], None] | None = None) -> bool:
+    """Rebuild the index if an older version wrote it (its format is not INDEX_FORMAT); the caller holds the
+    write lock. Readers see the old index until the rebuilt one is committed."""
+    if library.store.get_meta(INDEX_FORMAT_KEY) == str(INDEX_FORMAT):
+        return False
+    if library.store.count_documents() or library.index.exists():
+        rebuild(library, on_progress)
+    else:
+        library.store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT))
+    return True
 
 
 def _writer(library: Library):
@@ -88,8 +106,7 @@ def _writer(library: Library):
     Only a failure to open recreates it; a writer that cannot get the lock raises as it is.
     """
     try:
-        index = library.index.index
+        library.index.index
     except Exception:  # noqa: BLE001 - any failure to open means the index must be rebuilt from scratch
         library.index.clear()
-        index = library.index.index
-    return index.writer(timeout=60.0)
+    return library.index.open_writer()

@@ -12,7 +12,9 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from index.schema import build_schema, passage_fields
+from index.codec import RedpropCodec
+from index.merging import tiered_merge
+from index.schema import build_schema, document_fields
 from ingest.models import Document
 
 WRITER_TIMEOUT_SECONDS = 60.0
@@ -33,18 +35,26 @@ class SearchIndex:
                 self._index = whoosh_index.create_in(str(self.directory), build_schema())
         return self._index
 
+    def reopen(self) -> None:
+        """Forget the open index object, so the next use reads the TOC again (e.g. after a schema change)."""
+        self._index = None
+
     def exists(self) -> bool:
         return whoosh_index.exists_in(str(self.directory))
 
+    def open_writer(self) -> IndexWriter:
+        """A Whoosh writer with our codec (index/codec.py); the caller commits or cancels it."""
+        return self.index.writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
+
     @contextmanager
     def writer(self) -> Iterator[IndexWriter]:
-        writer = self.index.writer(timeout=WRITER_TIMEOUT_SECONDS)
+        writer = self.open_writer()
         try:
             yield writer
         except BaseException:
             writer.cancel()
             raise
-        commit_or_release(writer)
+        commit_or_release(writer, mergetype=tiered_merge)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -53,8 +63,12 @@ class SearchIndex:
 
     def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
         """Remove then add, in one commit: a reader sees the old state or the new one."""
+        self.update_fields(((document.doc_id, document_fields(document)) for document in added), removed_doc_ids)
+
+    def update_fields(self, added: Iterable[tuple[str, list[dict]]], removed_doc_ids: Iterable[str] = ()) -> None:
+        """Like update(), for documents already turned into passage fields (by ingest's worker processes)."""
         with self.writer() as writer:
-            write_documents(writer, added, removed_doc_ids)
+            write_fields(writer, added, removed_doc_ids)
 
     def clear(self) -> None:
         self._index = whoosh_index.create_in(str(self.directory), build_schema())
@@ -82,10 +96,12 @@ def commit_or_release(writer: IndexWriter, **options) -> None:
         raise
 
 
-def write_documents(writer: IndexWriter, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
+def write_fields(writer: IndexWriter, added: Iterable[tuple[str, list[dict]]],
+                 removed_doc_ids: Iterable[str] = ()) -> None:
+    """Upsert by document: (doc_id, passage fields) pairs replace whatever the index had for doc_id."""
     for doc_id in removed_doc_ids:
         writer.delete_by_term("doc_id", doc_id)
-    for document in added:
-        writer.delete_by_term("doc_id", document.doc_id)
-        for passage in document.passages:
-            writer.add_document(**passage_fields(document, passage))
+    for doc_id, passages in added:
+        writer.delete_by_term("doc_id", doc_id)
+        for fields in passages:
+            writer.add_document(**fields)

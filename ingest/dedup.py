@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,16 +64,18 @@ def signature(document: Document) -> Signature | None:
     return Signature(document.doc_id, minhash)
 
 
-def link_near_duplicates(documents: list[Document], store, exclude: set[str] = frozenset()) -> list[Signature]:
+def link_near_duplicates(documents: list[Document], store, exclude: set[str] = frozenset(),
+                         signatures: Mapping[str, Signature | None] | None = None) -> list[Signature]:
     """Set `canonical_id` on each document that repeats an earlier one (stored, or earlier in this list).
 
     `exclude`: documents about to be removed (a file's old version), which must not become canonical.
+    `signatures`: already computed (by ingest's workers), by doc_id; computed here otherwise.
     Returns the signatures to save once the documents are stored.
     """
     batch: list[tuple[Signature, Document]] = []
     for document in documents:
         document.canonical_id = None
-        own = signature(document)
+        own = signatures[document.doc_id] if signatures is not None else signature(document)
         if own is None:
             continue
         best: tuple[float, str] | None = None

@@ -1,5 +1,8 @@
 """Parse each file in a worker process with a time and memory limit, so a hostile file cannot hang or sink us.
 
+The workers are also what makes ingest use every core: the caller submits files ahead (`submit`) and
+collects them in order (`result`) while it writes earlier ones.
+
 A file that takes longer than `timeout` seconds is abandoned (pebble kills its worker and starts another);
 one that needs more than `memory_bytes` of address space gets MemoryError inside the worker (RLIMIT_AS), or
 kills it. Either way that file fails with a clear reason and the batch goes on. Workers come from a
@@ -11,6 +14,7 @@ import multiprocessing
 import os
 import resource
 from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +28,9 @@ T = TypeVar("T")
 MIB = 2**20
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_BYTES = 1024 * MIB
+MAX_DEFAULT_WORKERS = 4
 # Modules the forkserver imports once, so every worker starts with the parsers already loaded.
-PRELOAD = ["ingest.pipeline"]
+PRELOAD = ["ingest.prepare"]
 
 
 @dataclass(frozen=True)
@@ -54,18 +59,32 @@ def _limit_memory(budget: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def default_workers() -> int:
+    """REDPROP_INGEST_WORKERS, else one per core (at most MAX_DEFAULT_WORKERS)."""
+    configured = os.environ.get("REDPROP_INGEST_WORKERS")
+    return max(1, int(configured)) if configured else min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
+
+
 class ParseGuard:
     """A small pool of parse workers; `run(fn, path, data)` returns fn's result or raises an IngestError."""
 
-    def __init__(self, limits: ParseLimits, workers: int = 1):
+    def __init__(self, limits: ParseLimits, workers: int | None = None):
         self.limits = limits
+        self.workers = workers or default_workers()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        self.pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(limits.memory_bytes,),
+        self.pool = ProcessPool(max_workers=self.workers, initializer=_limit_memory, initargs=(limits.memory_bytes,),
                                 context=context)
 
-    def run(self, fn: Callable[[Path, bytes], T], path: Path, data: bytes) -> T:
-        future = self.pool.schedule(fn, args=(path, data), timeout=self.limits.timeout)
+    def run(self, fn: Callable[..., T], path: Path, data: bytes, *args) -> T:
+        return self.result(self.submit(fn, path, data, *args), path)
+
+    def submit(self, fn: Callable[..., T], path: Path, data: bytes, *args) -> Future:
+        """Start fn(path, data, *args) in a worker; collect it with result()."""
+        return self.pool.schedule(fn, args=(path, data, *args), timeout=self.limits.timeout)
+
+    def result(self, future: Future, path: Path) -> T:
+        """The submitted call's result, or an IngestError naming `path`."""
         try:
             return future.result()
         except IngestError:

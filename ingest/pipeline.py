@@ -4,28 +4,36 @@ Order of writes per batch (see index/visibility.py and docs/reliability.md): the
 documents, then ONE store transaction records the whole batch (the commit point readers see), then the index
 drops what the store no longer has. A crash before the store commit leaves index entries readers never see
 and files not recorded as ingested, so re-running the same ingest completes the work; the index upserts by
-passage id, so nothing is duplicated. Each file is parsed in a worker with time and memory limits (guard.py).
+passage id, so nothing is duplicated.
+
+Each file is prepared (parsed, analysed into postings, its cases extracted: ingest/prepare.py) in a worker
+process with time and memory limits (guard.py), one worker per core, several files ahead of the writer; this
+process only links reposts and writes, so ingest uses every core while the batch order stays the files' order.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.case_store import CaseStore
+from index.consistency import upgrade
 from index.library import Library
 from index.visibility import finish_interrupted, hide_unstored, mark_dirty
 from ingest.dedup import link_near_duplicates
-from ingest.errors import EmptyDocument, IngestError
-from ingest.guard import ParseGuard, ParseLimits
-from ingest.models import Document
-from ingest.parsers import PARSERS, parse
-from ingest.structure import build_documents
+from ingest.errors import IngestError
+from ingest.guard import ParseGuard, ParseLimits, default_workers
+from ingest.parsers import PARSERS
+from ingest.prepare import PreparedDocument, PreparedFile, prepare_file
 
 BATCH_FILES = 64
+BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
+AHEAD_PER_WORKER = 32  # files prepared ahead while the writer commits a batch
+AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
 LOCK_WAIT_SECONDS = 600
 log = logging.getLogger("redprop.ingest")
 
@@ -77,22 +85,6 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_documents(path: Path, data: bytes) -> list[Document]:
-    """Parse and structure one file; raises IngestError naming the file."""
-    return read_file(path, data)[0]
-
-
-def read_file(path: Path, data: bytes) -> tuple[list[Document], list[IngestError]]:
-    """Like read_documents, plus the problems with parts of the file that were skipped."""
-    parsed = parse(path, data)
-    documents: list[Document] = []
-    for raw in parsed.documents:
-        documents.extend(build_documents(raw))
-    if not documents:
-        raise EmptyDocument(str(path), "文件中没有可索引的正文")
-    return documents, parsed.problems
-
-
 def file_key(path: Path) -> str:
     return str(path.resolve())
 
@@ -120,71 +112,118 @@ def ingest_paths(
         if on_outcome:
             on_outcome(outcome)
 
-    parse = _Parser(limits or ParseLimits.from_env() if guarded else None)
+    preparer = _Preparer(limits or ParseLimits.from_env() if guarded else None)
     try:
         with library.writing(lock_wait, on_wait):
-            batch: list[tuple[FileOutcome, str, str, list[Document]]] = []
-            for path in iter_files(Path(p) for p in paths):
-                outcome, pending = _prepare(path, library, parse, (sources or {}).get(str(path)))
+            upgrade(library)  # an index written by an older version is rebuilt from the store first
+            batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
+            batch_bytes = 0
+            for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {}):
                 if pending is None:
                     finish(outcome)
                     continue
                 batch.append((outcome, *pending))
-                if len(batch) >= BATCH_FILES:
+                batch_bytes += sum(len(p.document.text) for p in pending[2])
+                if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_CHARS:
                     _commit(batch, library, finish)
-                    batch = []
+                    batch, batch_bytes = [], 0
             _commit(batch, library, finish)
             finish_interrupted(library)  # a killed earlier run may have left step 3 undone
     finally:
-        parse.close()
+        preparer.close()
     return report
 
 
-class _Parser:
-    """read_documents, in a guard worker when limits are set; the worker pool starts on the first file parsed."""
+class _Preparer:
+    """prepare_file, in guard workers when limits are set (the pool starts on the first file); else inline.
+
+    Files are submitted up to AHEAD_PER_WORKER per worker ahead of the one being written, so the workers
+    parse and analyse while this process writes; at most that many prepared files are held in memory.
+    """
 
     def __init__(self, limits: ParseLimits | None):
         self.limits = limits
         self.guard: ParseGuard | None = None
 
-    def __call__(self, path: Path, data: bytes) -> tuple[list[Document], list[IngestError]]:
+    @property
+    def ahead(self) -> int:
+        return 0 if self.limits is None else AHEAD_PER_WORKER * default_workers()
+
+    def submit(self, path: Path, data: bytes, source: str | None):
         if self.limits is None:
-            return read_file(path, data)
+            return _Done(path, data, source)
         if self.guard is None:
             self.guard = ParseGuard(self.limits)
-        return self.guard.run(read_file, path, data)
+        return self.guard.submit(prepare_file, path, data, source)
+
+    def result(self, submitted, path: Path) -> PreparedFile:
+        if isinstance(submitted, _Done):
+            return prepare_file(submitted.path, submitted.data, submitted.source)
+        return self.guard.result(submitted, path)
 
     def close(self) -> None:
         if self.guard is not None:
             self.guard.close()
 
 
-def _prepare(
-    path: Path, library: Library, parse: _Parser, source: str | None
-) -> tuple[FileOutcome, tuple[str, str, list[Document]] | None]:
+@dataclass
+class _Done:
+    """An unguarded file: prepared when its result is asked for."""
+
+    path: Path
+    data: bytes
+    source: str | None
+
+
+def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str]):
+    """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
+
+    At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
+    """
+    in_flight: deque = deque()
+    for path in paths:
+        in_flight.append(_submit(path, library, preparer, sources.get(str(path))))
+        while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
+            yield _collect(in_flight.popleft(), preparer)
+    while in_flight:
+        yield _collect(in_flight.popleft(), preparer)
+
+
+def _bytes(in_flight: deque) -> int:
+    return sum(item[-1] for item in in_flight if not isinstance(item, FileOutcome))
+
+
+def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None):
+    """An outcome already known (unreadable, unchanged), or the submitted work with what _collect needs."""
     started = time.perf_counter()
     key = file_key(path)
     try:
         data = path.read_bytes()
     except OSError as error:
-        return FileOutcome(str(path), "failed", error=f"{path}: 无法读取文件({error.strerror or error})"), None
+        return FileOutcome(str(path), "failed", error=f"{path}: 无法读取文件({error.strerror or error})")
     sha = hashlib.sha256(data).hexdigest()
     state = library.store.file_state(key)
     if state is not None and state.sha256 == sha:
-        return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids), None
+        return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
+    return path, key, sha, started, preparer.submit(path, data, source), len(data)
+
+
+def _collect(submitted, preparer: _Preparer) -> tuple[FileOutcome, tuple[str, str, list[PreparedDocument]] | None]:
+    if isinstance(submitted, FileOutcome):
+        return submitted, None
+    path, key, sha, started, work, _ = submitted
     try:
-        documents, problems = parse(path, data)
+        prepared = preparer.result(work, path)
     except IngestError as error:
         return FileOutcome(str(path), "failed", error=str(error), seconds=time.perf_counter() - started), None
     except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
         return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})",
                            seconds=time.perf_counter() - started), None
-    for document in documents if source else ():
-        document.source = source
+    documents = [p.document for p in prepared.documents]
     outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents],
                           seconds=time.perf_counter() - started)
-    outcome.problems = [FileOutcome(problem.path, "failed", error=str(problem)) for problem in problems]
-    return outcome, (key, sha, documents)
+    outcome.problems = [FileOutcome(problem.path, "failed", error=str(problem)) for problem in prepared.problems]
+    return outcome, (key, sha, prepared.documents)
 
 
 def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> None:
@@ -192,30 +231,39 @@ def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> N
     if not batch:
         return
     store = library.store
-    added = [document for *_, documents in batch for document in documents]
+    prepared = [item for *_, items in batch for item in items]
+    added = [item.document for item in prepared]
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
-    signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added})
-    library.index.update(added)
+    signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
+                                      signatures={item.document.doc_id: item.signature for item in prepared})
+    library.index.update_fields((item.document.doc_id, _grouped(item)) for item in prepared)
     dropped: list[str] = []
     with store.transaction() as db:
         mark_dirty(library, db)
-        for _, key, sha, documents in batch:
-            dropped += store.replace_file_in(db, key, sha, documents)
+        for _, key, sha, items in batch:
+            dropped += store.replace_file_in(db, key, sha, [item.document for item in items])
         for signature in signatures:
             store.save_signature(signature.doc_id, signature.to_bytes(), signature.bands, db)
     hide_unstored(library)
-    _update_cases(library, [document.doc_id for document in added], dropped)
+    _update_cases(library, prepared, dropped)
     for outcome, *_ in batch:
         for reported in (outcome, *outcome.problems):
             finish(reported)
 
 
-def _update_cases(library: Library, doc_ids: list[str], removed: list[str]) -> None:
+def _grouped(item: PreparedDocument) -> list[dict]:
+    """The passages' fields with the group linking has just decided (a repost collapses into its original)."""
+    group_id = item.document.canonical_id or item.document.doc_id
+    return [fields | {"group_id": group_id} for fields in item.passages]
+
+
+def _update_cases(library: Library, prepared: list[PreparedDocument], removed: list[str]) -> None:
     """Cases follow their documents; an extraction bug is logged and retried later, never failing the ingest."""
     cases = CaseStore(library.store)
     cases.remove_documents(removed)
-    for doc_id in dict.fromkeys(doc_ids):
-        try:
-            cases.replace_document(doc_id)
-        except Exception:  # the document is stored; `ensure_extracted` retries on the next lookup
-            log.exception("案例提取失败:%s", doc_id)
+    extracted = {item.document.doc_id: item.cases if item.document.canonical_id in (None, item.document.doc_id) else []
+                 for item in prepared if item.cases is not None}
+    try:
+        cases.replace_extracted(extracted)
+    except Exception:  # the documents are stored; `ensure_extracted` retries on the next lookup
+        log.exception("案例保存失败:%s", ", ".join(extracted))

@@ -16,7 +16,8 @@ from fixtures_build import (
 )
 
 from ingest.parsers import ocr
-from ingest.pipeline import ingest_paths, read_documents
+from ingest.pipeline import ingest_paths
+from ingest.prepare import read_documents
 
 
 def variants() -> dict[str, bytes]:
