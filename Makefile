@@ -47,10 +47,11 @@ screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 
 # Benchmarks (never part of `make test`): corpus sizes in N, e.g. `make bench N=100000`. Table on stdout,
-# JSON and the generated corpora under bench/out/.
+# JSON and the generated corpora under bench/out/. BENCH_ARGS=--reuse-index keeps an index an earlier run built.
 N ?= 1000 10000
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python -m bench.run --sizes $(N)
+	$(BIN)/python -m bench.run --sizes $(N) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
