@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from datasketch import MinHash
@@ -37,11 +37,11 @@ COMPARABLE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 class Signature:
     doc_id: str
     minhash: MinHash
+    bands: list[str] = field(init=False)  # LSH band keys, computed once with the signature (in ingest's workers)
 
-    @property
-    def bands(self) -> list[str]:
+    def __post_init__(self) -> None:
         values = self.minhash.hashvalues
-        return [
+        self.bands = [
             f"{band}:{hashlib.sha1(values[band * ROWS:(band + 1) * ROWS].tobytes()).hexdigest()[:16]}"
             for band in range(BANDS)
         ]
@@ -80,7 +80,8 @@ def link_near_duplicates(documents: list[Document], store, exclude: set[str] = f
             continue
         best: tuple[float, str] | None = None
         stored = store.similar_signatures(own.bands)
-        earlier = [(s.doc_id, d.canonical_id, s.minhash) for s, d in batch if set(s.bands) & set(own.bands)]
+        own_bands = set(own.bands)
+        earlier = [(s.doc_id, d.canonical_id, s.minhash) for s, d in batch if own_bands.intersection(s.bands)]
         for doc_id, canonical_id, minhash in [(d, c, minhash_from_bytes(b)) for d, c, b in stored] + earlier:
             if doc_id == document.doc_id or doc_id in exclude:
                 continue
