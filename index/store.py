@@ -256,6 +256,11 @@ class Store:
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
 
+    def doc_ids_among(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of `doc_ids` the store has."""
+        return {doc_id for doc_id in set(doc_ids)
+                if self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()}
+
     def passage_counts(self) -> dict[str, int]:
         """doc_id → number of passages, for every document (0 for one without passages)."""
         rows = self.db.execute(

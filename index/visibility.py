@@ -13,7 +13,7 @@ batch that has since committed) the searcher is refreshed. A crash anywhere leav
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from whoosh import query as q
@@ -39,11 +39,17 @@ def indexed_doc_ids(searcher: Searcher) -> set[str]:
     return set(searcher.reader().field_terms("doc_id"))
 
 
-def hide_unstored(library: Library) -> list[str]:
-    """Step 3: delete from the index every document the store lacks (also what a crash left behind)."""
-    store_ids = library.store.doc_ids()
-    with library.index.searcher() as searcher:
-        extra = sorted(indexed_doc_ids(searcher) - store_ids)
+def hide_unstored(library: Library, candidates: Iterable[str] | None = None) -> list[str]:
+    """Step 3: delete from the index every document the store lacks (also what a crash left behind).
+
+    `candidates`: when the index was clean before this write, the only documents that can have left the store
+    (those the write replaced or deleted); checking them alone keeps a batch's cost independent of the corpus.
+    """
+    if candidates is not None:
+        extra = sorted(set(candidates) - library.store.doc_ids_among(candidates))
+    else:
+        with library.index.searcher() as searcher:
+            extra = sorted(indexed_doc_ids(searcher) - library.store.doc_ids())
     if extra:
         library.index.update([], extra)
     mark_clean(library)

@@ -100,7 +100,7 @@ def ingest_paths(
     sources: Mapping[str, str] | None = None,
 ) -> IngestReport:
     """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
-    WriteLockTimeout after `lock_wait` s); with `guarded`, files are parsed in a worker under `limits` (default:
+    WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in workers under `limits` (default:
     from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads)."""
     report = IngestReport()
 
@@ -116,19 +116,19 @@ def ingest_paths(
     try:
         with library.writing(lock_wait, on_wait):
             upgrade(library)  # an index written by an older version is rebuilt from the store first
+            finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
-            batch_bytes = 0
+            batch_chars = 0
             for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {}):
                 if pending is None:
                     finish(outcome)
                     continue
                 batch.append((outcome, *pending))
-                batch_bytes += sum(len(p.document.text) for p in pending[2])
-                if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_CHARS:
+                batch_chars += sum(len(p.document.text) for p in pending[2])
+                if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
                     _commit(batch, library, finish)
-                    batch, batch_bytes = [], 0
+                    batch, batch_chars = [], 0
             _commit(batch, library, finish)
-            finish_interrupted(library)  # a killed earlier run may have left step 3 undone
     finally:
         preparer.close()
     return report
@@ -167,6 +167,18 @@ class _Preparer:
 
 
 @dataclass
+class _InFlight:
+    """A file submitted for preparation, with what the writer needs when it collects it."""
+
+    path: Path
+    key: str
+    sha: str
+    started: float
+    work: object  # the worker's future, or _Done
+    size: int  # bytes read
+
+
+@dataclass
 class _Done:
     """An unguarded file: prepared when its result is asked for."""
 
@@ -190,11 +202,11 @@ def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sour
 
 
 def _bytes(in_flight: deque) -> int:
-    return sum(item[-1] for item in in_flight if not isinstance(item, FileOutcome))
+    return sum(item.size for item in in_flight if isinstance(item, _InFlight))
 
 
-def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None):
-    """An outcome already known (unreadable, unchanged), or the submitted work with what _collect needs."""
+def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None) -> FileOutcome | _InFlight:
+    """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
     started = time.perf_counter()
     key = file_key(path)
     try:
@@ -205,15 +217,16 @@ def _submit(path: Path, library: Library, preparer: _Preparer, source: str | Non
     state = library.store.file_state(key)
     if state is not None and state.sha256 == sha:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
-    return path, key, sha, started, preparer.submit(path, data, source), len(data)
+    return _InFlight(path, key, sha, started, preparer.submit(path, data, source), len(data))
 
 
-def _collect(submitted, preparer: _Preparer) -> tuple[FileOutcome, tuple[str, str, list[PreparedDocument]] | None]:
+def _collect(submitted: FileOutcome | _InFlight,
+             preparer: _Preparer) -> tuple[FileOutcome, tuple[str, str, list[PreparedDocument]] | None]:
     if isinstance(submitted, FileOutcome):
         return submitted, None
-    path, key, sha, started, work, _ = submitted
+    path, started = submitted.path, submitted.started
     try:
-        prepared = preparer.result(work, path)
+        prepared = preparer.result(submitted.work, path)
     except IngestError as error:
         return FileOutcome(str(path), "failed", error=str(error), seconds=time.perf_counter() - started), None
     except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
@@ -223,7 +236,7 @@ def _collect(submitted, preparer: _Preparer) -> tuple[FileOutcome, tuple[str, st
     outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents],
                           seconds=time.perf_counter() - started)
     outcome.problems = [FileOutcome(problem.path, "failed", error=str(problem)) for problem in prepared.problems]
-    return outcome, (key, sha, prepared.documents)
+    return outcome, (submitted.key, submitted.sha, prepared.documents)
 
 
 def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> None:
@@ -244,7 +257,7 @@ def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> N
             dropped += store.replace_file_in(db, key, sha, [item.document for item in items])
         for signature in signatures:
             store.save_signature(signature.doc_id, signature.to_bytes(), signature.bands, db)
-    hide_unstored(library)
+    hide_unstored(library, candidates=dropped)  # the index was clean before this batch: see ingest_paths
     _update_cases(library, prepared, dropped)
     for outcome, *_ in batch:
         for reported in (outcome, *outcome.problems):
