@@ -2,9 +2,11 @@
 
 Every batch commit writes one segment. Whoosh's default policy (MERGE_SMALL, as whoosh-reloaded has it) lets
 segments pile up until a Fibonacci bound is crossed and then merges them all, so every few dozen batches the
-whole index is rewritten: quadratic in the corpus size. Here a segment's tier is the power of MERGE_FACTOR its
-passage count falls in; when a tier holds MERGE_FACTOR segments they become one segment of the next tier.
-A search then reads at most about MERGE_FACTOR segments per tier (a handful of tiers at 10^6 passages).
+whole index is rewritten: quadratic in the corpus size. Here a segment's tier is its passage count's
+logarithm to the base MERGE_FACTOR, rounded half up: MERGE_FACTOR segments of one tier merge into a segment exactly one
+tier up (rounding keeps it in the middle of that tier; flooring left merged segments straddling a boundary,
+half in each tier, and they never merged again). A search reads about MERGE_FACTOR segments per tier at most
+(a handful of tiers at 10^6 passages).
 """
 from __future__ import annotations
 
@@ -13,13 +15,11 @@ import math
 from whoosh.reading import SegmentReader
 
 MERGE_FACTOR = 6
-SMALLEST_TIER_PASSAGES = 500  # smaller segments all count as tier 0
+BASE_PASSAGES = 500  # about one batch's segment; smaller segments all count as tier 0
 
 
 def tier(passages: int) -> int:
-    if passages <= SMALLEST_TIER_PASSAGES:
-        return 0
-    return 1 + int(math.log(passages / SMALLEST_TIER_PASSAGES, MERGE_FACTOR))
+    return max(0, math.floor(math.log(max(passages, 1) / BASE_PASSAGES, MERGE_FACTOR) + 0.5))
 
 
 def segments_to_merge(counts: list[int]) -> list[int]:

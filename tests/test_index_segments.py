@@ -1,21 +1,30 @@
 """Segments: merged in tiers (never all at once), and what our codec writes (inlined postings, cached field
 lengths) reads back and merges like Whoosh's own format."""
+import pytest
 from search_fixtures import document
 from whoosh import query as q
 
-from index.merging import MERGE_FACTOR, SMALLEST_TIER_PASSAGES, segments_to_merge
+from index.merging import BASE_PASSAGES, MERGE_FACTOR, segments_to_merge, tier
 
 
 def test_a_full_tier_is_merged_and_larger_segments_are_left_alone():
-    small, large = SMALLEST_TIER_PASSAGES // 2, SMALLEST_TIER_PASSAGES * MERGE_FACTOR * 3
+    small, large = BASE_PASSAGES // 2, BASE_PASSAGES * MERGE_FACTOR * 3
     assert segments_to_merge([small] * (MERGE_FACTOR - 1) + [large]) == []
     counts = [large] + [small] * MERGE_FACTOR
     assert segments_to_merge(counts) == list(range(1, MERGE_FACTOR + 1))
 
 
-def test_merge_work_grows_slowly_with_the_number_of_commits():
-    """Simulate many batch commits: every passage is rewritten only a few times (log of the corpus size)."""
-    segments, rewritten, batch = [], 0, 400
+def test_merged_segments_land_one_tier_up_whatever_the_batch_size():
+    for batch in (300, 450, 480, 520, 900, 4000):
+        assert tier(batch * MERGE_FACTOR) == tier(batch) + 1
+        assert tier(batch * MERGE_FACTOR**2) == tier(batch) + 2
+
+
+@pytest.mark.parametrize("batch", [400, 480, 2000])
+def test_merge_work_grows_slowly_with_the_number_of_commits(batch):
+    """Simulate many batch commits: every passage is rewritten only a few times (log of the corpus size), and
+    the number of segments a search reads stays small."""
+    segments, rewritten = [], 0
     for _ in range(500):
         chosen = segments_to_merge(segments)
         merged = sum(segments[i] for i in chosen)
