@@ -106,7 +106,7 @@ def _writer(library: Library):
     Only a failure to open recreates it; a writer that cannot get the lock raises as it is.
     """
     try:
-        library.index.index
+        _ = library.index.index  # opening reads the index's table of contents: damaged files fail here
     except Exception:  # noqa: BLE001 - any failure to open means the index must be rebuilt from scratch
         library.index.clear()
     return library.index.open_writer()
