@@ -187,8 +187,8 @@ def is_cjk(ch: str) -> bool:
 class PreAnalyzed(str):
     """A field value that carries its terms, so the index writer need not segment it again.
 
-    `passage_fields` analyses once per field value; the seam also lets analysis move to worker processes
-    (see the issue-8 note) while the writer only feeds Whoosh.
+    `document_fields` analyses once per field value; ingest's workers then turn the terms into postings
+    (index/postings.py), so the writer only files them.
     """
 
     terms: list[Term]

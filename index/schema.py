@@ -1,4 +1,4 @@
-"""The Whoosh schema, and the one function that maps a passage of a document to index fields.
+"""The Whoosh schema, and the one function that maps a document's passages to index fields.
 
 Whoosh stores only ids; texts and metadata live in the SQLite store, which is what we show.
 """
