@@ -12,6 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from index.live import LiveSearcher
 from index.schema import build_schema, passage_fields
 from ingest.models import Document
 
@@ -22,6 +23,7 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._index = None
+        self._live = None
 
     @property
     def index(self) -> whoosh_index.Index:
@@ -32,6 +34,13 @@ class SearchIndex:
             else:
                 self._index = whoosh_index.create_in(str(self.directory), build_schema())
         return self._index
+
+    @property
+    def live(self) -> LiveSearcher:
+        """The long-lived searcher queries share (index/live.py); created on first use."""
+        if self._live is None:
+            self._live = LiveSearcher(self)
+        return self._live
 
     def exists(self) -> bool:
         return whoosh_index.exists_in(str(self.directory))
