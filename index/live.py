@@ -40,14 +40,22 @@ class LiveSearcher:
             self.close_searcher()
             self._searcher, self._ix = ix.searcher(), ix
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()  # reuses the unchanged segments' readers
+            self._searcher = self._newer(self._searcher)
         return self._searcher
 
     def refresh(self) -> Searcher:
         """Move to the latest generation now (the visibility protocol asks for it when the store is ahead)."""
         if self._searcher is not None and not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self._searcher = self._newer(self._searcher)
         return self.current()
+
+    def _newer(self, searcher: Searcher) -> Searcher:
+        """The latest generation, reusing the unchanged segments' readers. (Whoosh cannot refresh a searcher
+        opened on an index without segments: its empty reader lists no segments to reuse.)"""
+        if not searcher.reader().segments():
+            searcher.close()
+            return self._ix.searcher()
+        return searcher.refresh()
 
     def columns(self) -> SearcherColumns:
         """Column arrays of the current searcher, built once per generation from per-segment caches."""

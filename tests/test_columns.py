@@ -145,3 +145,10 @@ def test_columns_are_built_once_per_segment(two_segments):
         live.columns()
         reused = [key for key in segments if key in live._segments]
         assert all(live._segments[key] is segments[key] for key in reused) and reused
+
+
+def test_the_live_searcher_moves_on_from_an_empty_index(library):
+    library.index.update([])  # an index with no segments yet, as a first ingest leaves it before its commit
+    assert search(library, SearchRequest("威海")).total == 0
+    build_library(library, NARROWING_DOCUMENTS)
+    assert search(library, SearchRequest("威海")).total == 1
