@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 from whoosh import query as q
 
-from index.context import group_members, neighbours
 from index.collect import scored_matches
+from index.context import group_members, neighbours
 from index.facets import FACET_FIELDS, count_facets
 from index.filters import Filters
 from index.library import Library
