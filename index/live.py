@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from whoosh.searching import Searcher
 
 from index.columns import SearcherColumns, SegmentColumns, segment_columns
+from index.filtermask import FilterMasks
 
 
 class LiveSearcher:
@@ -26,6 +27,7 @@ class LiveSearcher:
         self._columns: SearcherColumns | None = None
         self._columns_generation: int | None = None
         self._segments: dict[str, SegmentColumns] = {}
+        self.filters = FilterMasks()  # per-segment filter bitsets, used while holding
 
     @contextmanager
     def holding(self) -> Iterator[LiveSearcher]:
@@ -78,6 +80,7 @@ class LiveSearcher:
             self._searcher.close()
         self._searcher, self._ix, self._columns, self._columns_generation = None, None, None, None
         self._segments = {}
+        self.filters.clear()
 
     def close(self) -> None:
         with self._lock:

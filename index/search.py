@@ -13,6 +13,7 @@ from whoosh import query as q
 from index.collect import scored_matches
 from index.context import group_members, neighbours
 from index.facets import FACET_FIELDS, count_facets
+from index.filtermask import is_broad
 from index.filters import Filters
 from index.library import Library
 from index.query import QueryOptions, parse_query
@@ -96,13 +97,22 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
-    query = filtered(query, filter_query)
+    live = library.index.live
     with visible_searcher(library) as (searcher, mask):
+        keep = None  # a broad filter is applied to the matches as a bitset (index/filtermask.py)
+        if filter_query is not None:
+            keep = live.filters.mask(searcher, filter_query.normalize())
+            if not is_broad(keep):
+                keep = None
+        query = query.normalize() if keep is not None else filtered(query, filter_query)
         if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
             query = q.AndNot(query, mask)
         # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
         docnums, scores = scored_matches(searcher, query, needs_current=request.sort == "date")
-        columns = library.index.live.columns()
+        if keep is not None:
+            kept = keep[docnums]
+            docnums, scores = docnums[kept], scores[kept]
+        columns = live.columns()
         facets, total = count_facets(columns, docnums, request.collapse)
         order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
         window = [

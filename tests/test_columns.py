@@ -12,6 +12,7 @@ from whoosh import sorting
 
 from index.collect import scored_matches
 from index.facets import UNKNOWN_YEAR, count_facets
+from index.filters import Filters
 from index.ranking import ranked
 from index.search import SearchRequest, search
 from ingest.models import DocType
@@ -152,3 +153,21 @@ def test_the_live_searcher_moves_on_from_an_empty_index(library):
     assert search(library, SearchRequest("威海")).total == 0
     build_library(library, NARROWING_DOCUMENTS)
     assert search(library, SearchRequest("威海")).total == 1
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(), Filters(on_topic_only=False), Filters(doc_types=["news"]), Filters(places=["湖州"]),
+    Filters(years=["2020-2023"]), Filters(date_from="2022-07-28"),
+])
+def test_a_filter_bitset_keeps_exactly_what_the_filter_query_matches(two_segments, filters):
+    live = two_segments.index.live
+    filter_query = filters.to_query()
+    with live.holding():
+        searcher = live.current()
+        expected = set(filter_query.docs(searcher)) if filter_query is not None else set(range(searcher.doc_count()))
+        allowed = {searcher.stored_fields(docnum)["passage_id"] for docnum in expected}
+        if filter_query is not None:
+            keep = live.filters.mask(searcher, filter_query.normalize())
+            assert set(np.flatnonzero(keep).tolist()) == expected
+    hits = search(two_segments, SearchRequest("维修", filters=filters, collapse=False, size=100)).hits
+    assert hits and {hit.passage_id for hit in hits} <= allowed
