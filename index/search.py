@@ -6,7 +6,7 @@ Whoosh finds and scores passages; the store supplies the text and document field
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as q
 
@@ -69,7 +69,10 @@ class SearchResult:
     relaxed: bool = False  # no passage had every word: these results match some of them
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
+        data = dict(vars(self))
+        data["hits"] = [dict(vars(hit)) for hit in self.hits]
+        return data
 
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
