@@ -16,6 +16,7 @@ from whoosh.searching import Searcher
 
 from index.columns import SearcherColumns, SegmentColumns, segment_columns
 from index.filtermask import FilterMasks
+from index.vectorized import FieldLengths
 
 
 class LiveSearcher:
@@ -28,6 +29,7 @@ class LiveSearcher:
         self._columns_generation: int | None = None
         self._segments: dict[str, SegmentColumns] = {}
         self.filters = FilterMasks()  # per-segment filter bitsets, used while holding
+        self.lengths = FieldLengths()  # per-segment field lengths for vectorised scoring
 
     @contextmanager
     def holding(self) -> Iterator[LiveSearcher]:
@@ -71,6 +73,7 @@ class LiveSearcher:
                 key = leaf.segment().segment_id()
                 segments[key] = self._segments.get(key) or segment_columns(leaf)
             self._segments = segments  # forget merged-away segments
+            self.lengths.keep(set(segments))
             self._columns = SearcherColumns([segments[leaf.segment().segment_id()] for leaf in leaves])
             self._columns_generation = generation
         return self._columns
@@ -81,6 +84,7 @@ class LiveSearcher:
         self._searcher, self._ix, self._columns, self._columns_generation = None, None, None, None
         self._segments = {}
         self.filters.clear()
+        self.lengths = FieldLengths()
 
     def close(self) -> None:
         with self._lock:

@@ -111,7 +111,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
             query = q.AndNot(query, mask)
         # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
-        docnums, scores = scored_matches(searcher, query, needs_current=request.sort == "date")
+        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
         if keep is not None:
             kept = keep[docnums]
             docnums, scores = docnums[kept], scores[kept]

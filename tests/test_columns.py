@@ -88,7 +88,7 @@ def test_order_and_collapsing_match_whoosh_collectors(two_segments, text, sort, 
     live = two_segments.index.live
     with live.holding():
         searcher = live.current()
-        docnums, scores = scored_matches(searcher, query, needs_current=sort == "date")
+        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=sort == "date")
         ours = [int(docnums[i]) for i in ranked(live.columns(), docnums, scores, sort, collapse)]
         sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]) \
             if sort == "date" else None
@@ -171,3 +171,41 @@ def test_a_filter_bitset_keeps_exactly_what_the_filter_query_matches(two_segment
             assert set(np.flatnonzero(keep).tolist()) == expected
     hits = search(two_segments, SearchRequest("维修", filters=filters, collapse=False, size=100)).hits
     assert hits and {hit.passage_id for hit in hits} <= allowed
+
+
+def stepped(searcher, query, needs_current):
+    """Every match and score the way Whoosh's collectors step a matcher."""
+    found = []
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, searcher.context(needs_current=needs_current))
+        while matcher.is_active():
+            found.append((offset + matcher.id(), matcher.score()))
+            matcher.next()
+    return found
+
+
+VECTOR_QUERIES = ["维修", "红色物业", "维修资金", "\"业主大会\"", "威海 OR 湖州", "维修 -威海", "湖州 维修 小区 公开",
+                  "业委会", "老旧小区没有物业怎么办", "维修 place:湖州", "维 修"]
+
+
+@pytest.mark.parametrize("text", VECTOR_QUERIES)
+@pytest.mark.parametrize("needs_current", [False, True])
+@pytest.mark.parametrize("relaxed", [False, True])
+@pytest.mark.parametrize("union", ["auto", "tree"])
+def test_vectorised_matches_and_scores_equal_whoosh_stepping(two_segments, monkeypatch, text, needs_current, relaxed,
+                                                             union):
+    from whoosh import query as q
+
+    from index.query import QueryOptions, parse_query
+    from index.search import filtered
+
+    if union == "tree":  # what Whoosh uses above 5000 passages; below it preloads small unions into arrays
+        monkeypatch.setattr(q.Or, "matcher_type", q.Or.DEFAULT_MATCHER)
+    two_segments.index.update([], ["weihai-repost"])  # a segment with a deleted document
+    parsed = parse_query(text, options=QueryOptions(relaxed=relaxed))
+    query = filtered(parsed.query, parsed.filters.to_query())
+    live = two_segments.index.live
+    with live.holding():
+        searcher = live.current()
+        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=needs_current)
+        assert list(zip(docnums.tolist(), scores.tolist())) == stepped(searcher, query, needs_current)
