@@ -4,9 +4,10 @@ Stepping a matcher tree costs Python calls per match per node (next, id, score, 
 needed for the facets, that bounded search time. Here the tree Whoosh built for a segment is evaluated node
 by node on whole arrays instead: a term's postings are read block by block and scored with BM25F in one
 vectorised expression, and unions, intersections, AndMaybe, Require and AndNot combine sorted id arrays.
-The tree is Whoosh's own (same shape, same operand order), so every score is the same float Whoosh computes.
-Nodes we do not know (phrases and spans, which need positions; custom matchers) are stepped as before, and
-their arrays combined with the rest.
+A phrase (SpanNear2) intersects its terms' id arrays the same way and checks positions only for the
+documents that have every term, with Whoosh's own span test. The tree is Whoosh's own (same shape, same
+operand order), so every score is the same float Whoosh computes. Nodes we do not know (custom matchers,
+preloaded unions of small indexes) are stepped as before, and their arrays combined with the rest.
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import binary, wrappers
 from whoosh.matching.mcore import NullMatcherClass
+from whoosh.query.spans import Span, SpanNear2
 from whoosh.scoring import BM25FScorer
+from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -52,6 +55,8 @@ def evaluate(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.nda
         return _postings(matcher, reader, lengths)
     if isinstance(matcher, NullMatcherClass) or not matcher.is_active():
         return EMPTY_IDS, EMPTY_SCORES
+    if kind is SpanNear2.SpanNear2Matcher and all(_positional_leaf(m) for m in matcher.ms):
+        return _near(matcher, reader, lengths)
     if kind is wrappers.WrappingMatcher:
         ids, scores = evaluate(matcher.child, reader, lengths)
         return ids, scores * matcher.boost
@@ -63,9 +68,7 @@ def evaluate(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.nda
     if kind is binary.UnionMatcher:
         return _union(evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths))
     if kind is binary.IntersectionMatcher:
-        (a_ids, a_scores), (b_ids, b_scores) = evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths)
-        _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-        return a_ids[ia], a_scores[ia] + b_scores[ib]
+        return _intersect(evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths))
     if kind is binary.AndMaybeMatcher:
         (a_ids, a_scores), (b_ids, b_scores) = evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths)
         _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
@@ -95,7 +98,13 @@ def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
 
 def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
     """A term's remaining postings, block by block, scored as BM25FScorer._score(weight, length) does."""
-    id_blocks, weight_blocks = [], []
+    ids, tf, _ = _blocks(matcher, values=False)
+    return ids, _bm25(matcher, reader, lengths, ids, tf)
+
+
+def _blocks(matcher: W3LeafMatcher, values: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw posting values or []) from the matcher's current posting to its end."""
+    id_blocks, weight_blocks, value_blocks = [], [], []
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
     while matcher.is_active():
         if matcher._ids is None:
@@ -104,15 +113,71 @@ def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths) -> tuple[np
             matcher._read_weights()
         id_blocks.append(np.asarray(matcher._ids[start:], dtype=np.int64))
         weight_blocks.append(np.asarray(matcher._weights[start:], dtype=np.float64))
+        if values:
+            if matcher._values is None:
+                matcher._read_values()
+            value_blocks.extend(matcher._values[start:])
         start = 0
         matcher._next_block()
     if not id_blocks:
-        return EMPTY_IDS, EMPTY_SCORES
-    ids, tf = np.concatenate(id_blocks), np.concatenate(weight_blocks)
+        return EMPTY_IDS, EMPTY_SCORES, []
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
+
+
+def _bm25(matcher: W3LeafMatcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
     scorer = matcher.scorer
     fl = lengths.get(reader, scorer_field(matcher))[ids]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    return ids, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def _positional_leaf(matcher) -> bool:
+    return (type(matcher) is W3LeafMatcher and type(matcher.scorer) is BM25FScorer
+            and matcher.supports("positions") and not matcher.supports("characters"))
+
+
+class _Positions:
+    """Stands in for a term matcher positioned on one document, for SpanNear2Matcher._get_spans."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, positions):
+        self._spans = [Span(pos) for pos in positions]
+
+    def spans(self):
+        return self._spans
+
+
+class _Near:
+    """Stands in for the SpanNear2Matcher whose _get_spans we call, one document at a time."""
+
+    def __init__(self, matcher, ms):
+        self.slop, self.ordered, self.mindist, self.ms = matcher.slop, matcher.ordered, matcher.mindist, ms
+
+
+def _near(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
+    leaves = []
+    for leaf in matcher.ms:
+        ids, tf, values = _blocks(leaf, values=True)
+        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, leaf.format.decoder("positions")))
+    # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
+    ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])
+    if not len(ids):
+        return EMPTY_IDS, EMPTY_SCORES
+    rows = [np.searchsorted(leaf_ids, ids) for leaf_ids, _, _, _ in leaves]
+    get_spans = SpanNear2.SpanNear2Matcher._get_spans
+    keep = np.zeros(len(ids), dtype=bool)
+    for k in range(len(ids)):
+        ms = [_Positions(decode(values[row[k]])) for (_, _, values, decode), row in zip(leaves, rows)]
+        keep[k] = bool(get_spans(_Near(matcher, ms)))
+    return ids[keep], scores[keep] * matcher.boost
+
+
+def _intersect(a, b):
+    (a_ids, a_scores), (b_ids, b_scores) = a, b
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    return a_ids[ia], a_scores[ia] + b_scores[ib]
 
 
 def scorer_field(matcher: W3LeafMatcher) -> str:
