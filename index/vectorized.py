@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import binary, wrappers
-from whoosh.matching.mcore import NullMatcherClass
+from whoosh.matching.mcore import ListMatcher, NullMatcherClass
 from whoosh.query.spans import Span, SpanNear2
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
@@ -48,42 +48,57 @@ class FieldLengths:
         self._arrays = {key: value for key, value in self._arrays.items() if key[0] in segment_ids}
 
 
-def evaluate(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, scores) of every document `matcher` would still yield, ids ascending (segment docnums)."""
+def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, scores) of every document `matcher` would still yield, ids ascending (segment docnums).
+
+    `within` (sorted ids, or None for all): the caller only needs these documents, so costly per-document
+    work (phrase positions) may be skipped outside them; other ids may still be returned, correctly scored.
+    """
     kind = type(matcher)
-    if kind is W3LeafMatcher and type(matcher.scorer) is BM25FScorer:
+    if kind is W3LeafMatcher and type(matcher.scorer) in (BM25FScorer, WeightScorer):
         return _postings(matcher, reader, lengths)
     if isinstance(matcher, NullMatcherClass) or not matcher.is_active():
         return EMPTY_IDS, EMPTY_SCORES
     if kind is SpanNear2.SpanNear2Matcher and all(_positional_leaf(m) for m in matcher.ms):
-        return _near(matcher, reader, lengths)
+        return _near(matcher, reader, lengths, within)
+    if kind is ListMatcher and matcher._scorer is None and matcher._all_weights:  # a ConstantScoreQuery
+        ids = np.asarray(matcher._ids[matcher._i:], dtype=np.int64)
+        return ids, np.full(len(ids), float(matcher._all_weights))
     if kind is wrappers.WrappingMatcher:
-        ids, scores = evaluate(matcher.child, reader, lengths)
+        ids, scores = evaluate(matcher.child, reader, lengths, within)
         return ids, scores * matcher.boost
     if kind is wrappers.FilterMatcher:  # a segment's deleted documents, excluded
-        ids, scores = evaluate(matcher.child, reader, lengths)
+        ids, scores = evaluate(matcher.child, reader, lengths, within)
         listed = np.isin(ids, np.fromiter(matcher._ids, dtype=np.int64))
         keep = ~listed if matcher._exclude else listed
         return ids[keep], scores[keep] * matcher.boost
     if kind is binary.UnionMatcher:
-        return _union(evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths))
+        return _union(evaluate(matcher.a, reader, lengths, within), evaluate(matcher.b, reader, lengths, within))
     if kind is binary.IntersectionMatcher:
-        return _intersect(evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths))
-    if kind is binary.AndMaybeMatcher:
-        (a_ids, a_scores), (b_ids, b_scores) = evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths)
+        a = evaluate(matcher.a, reader, lengths, within)
+        return _intersect(a, evaluate(matcher.b, reader, lengths, _narrower(a[0], within)))
+    if kind is binary.AndMaybeMatcher:  # the optional part only matters where the required part matched
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
+        b_ids, b_scores = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
         _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
         scores = a_scores.copy()
         scores[ia] = a_scores[ia] + b_scores[ib]
         return a_ids, scores
-    if kind is wrappers.RequireMatcher:
-        (a_ids, a_scores), (b_ids, _) = evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths)
+    if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
+        b_ids, _ = evaluate(matcher.b, reader, lengths, within)
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
         keep = np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
     if kind is binary.AndNotMatcher:
-        (a_ids, a_scores), (b_ids, _) = evaluate(matcher.a, reader, lengths), evaluate(matcher.b, reader, lengths)
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
+        b_ids, _ = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
         keep = ~np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
     return _stepped(matcher)
+
+
+def _narrower(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+    return ids if within is None else np.intersect1d(ids, within, assume_unique=True)
 
 
 def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -97,8 +112,10 @@ def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
-    """A term's remaining postings, block by block, scored as BM25FScorer._score(weight, length) does."""
+    """A term's remaining postings, block by block, scored as its scorer would (BM25F or the weight)."""
     ids, tf, _ = _blocks(matcher, values=False)
+    if type(matcher.scorer) is WeightScorer:  # a field without lengths (an ID, the places): the weight
+        return ids, tf
     return ids, _bm25(matcher, reader, lengths, ids, tf)
 
 
@@ -107,7 +124,11 @@ def _blocks(matcher: W3LeafMatcher, values: bool) -> tuple[np.ndarray, np.ndarra
     id_blocks, weight_blocks, value_blocks = [], [], []
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
     while matcher.is_active():
-        if matcher._ids is None:
+        if matcher._ids is None and not matcher._byteids:  # Whoosh's delta_decode, as one cumulative sum
+            if matcher._data is None:
+                matcher._read_data()
+            matcher._ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+        elif matcher._ids is None:
             matcher._read_ids()
         if matcher._weights is None:
             matcher._read_weights()
@@ -155,7 +176,7 @@ class _Near:
         self.slop, self.ordered, self.mindist, self.ms = matcher.slop, matcher.ordered, matcher.mindist, ms
 
 
-def _near(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
+def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
     leaves = []
     for leaf in matcher.ms:
@@ -163,6 +184,9 @@ def _near(matcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarra
         leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, leaf.format.decoder("positions")))
     # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
     ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])
+    if within is not None:
+        wanted = np.isin(ids, within, assume_unique=True)
+        ids, scores = ids[wanted], scores[wanted]
     if not len(ids):
         return EMPTY_IDS, EMPTY_SCORES
     rows = [np.searchsorted(leaf_ids, ids) for leaf_ids, _, _, _ in leaves]
