@@ -152,7 +152,15 @@ def _bm25(matcher: W3LeafMatcher, reader, lengths: FieldLengths, ids: np.ndarray
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
 
+def _unwrapped(matcher):
+    """(term matcher, docnums it must skip): a segment with deletions wraps each term in a FilterMatcher."""
+    if type(matcher) is wrappers.FilterMatcher and matcher._exclude and matcher.boost == 1.0:
+        return matcher.child, np.fromiter(matcher._ids, dtype=np.int64)
+    return matcher, None
+
+
 def _positional_leaf(matcher) -> bool:
+    matcher, _ = _unwrapped(matcher)
     return (type(matcher) is W3LeafMatcher and type(matcher.scorer) is BM25FScorer
             and matcher.supports("positions") and not matcher.supports("characters"))
 
@@ -179,8 +187,12 @@ class _Near:
 def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
     leaves = []
-    for leaf in matcher.ms:
+    for wrapped in matcher.ms:
+        leaf, deleted = _unwrapped(wrapped)
         ids, tf, values = _blocks(leaf, values=True)
+        if deleted is not None and len(ids):
+            live = np.flatnonzero(~np.isin(ids, deleted))
+            ids, tf, values = ids[live], tf[live], [values[i] for i in live]
         leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, leaf.format.decoder("positions")))
     # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
     ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])
@@ -190,11 +202,23 @@ def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> 
     if not len(ids):
         return EMPTY_IDS, EMPTY_SCORES
     rows = [np.searchsorted(leaf_ids, ids) for leaf_ids, _, _, _ in leaves]
-    get_spans = SpanNear2.SpanNear2Matcher._get_spans
     keep = np.zeros(len(ids), dtype=bool)
-    for k in range(len(ids)):
-        ms = [_Positions(decode(values[row[k]])) for (_, _, values, decode), row in zip(leaves, rows)]
-        keep[k] = bool(get_spans(_Near(matcher, ms)))
+    if matcher.slop == 1 and matcher.ordered and matcher.mindist == 1:
+        # An exact phrase: for these settings Whoosh's span test keeps a start p exactly when term i is at p + i.
+        for k in range(len(ids)):
+            starts = set(leaves[0][3](leaves[0][2][rows[0][k]]))
+            for i in range(1, len(leaves)):
+                _, _, values, decode = leaves[i]
+                later = set(decode(values[rows[i][k]]))
+                starts = {start for start in starts if start + i in later}
+                if not starts:
+                    break
+            keep[k] = bool(starts)
+    else:
+        get_spans = SpanNear2.SpanNear2Matcher._get_spans
+        for k in range(len(ids)):
+            ms = [_Positions(decode(values[row[k]])) for (_, _, values, decode), row in zip(leaves, rows)]
+            keep[k] = bool(get_spans(_Near(matcher, ms)))
     return ids[keep], scores[keep] * matcher.boost
 
 
