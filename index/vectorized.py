@@ -56,7 +56,7 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
     """
     kind = type(matcher)
     if kind is W3LeafMatcher and type(matcher.scorer) in (BM25FScorer, WeightScorer):
-        return _postings(matcher, reader, lengths)
+        return _postings(matcher, reader, lengths, within)
     if isinstance(matcher, NullMatcherClass) or not matcher.is_active():
         return EMPTY_IDS, EMPTY_SCORES
     if kind is SpanNear2.SpanNear2Matcher and all(_positional_leaf(m) for m in matcher.ms):
@@ -111,19 +111,32 @@ def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
-def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths) -> tuple[np.ndarray, np.ndarray]:
+def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A term's remaining postings, block by block, scored as its scorer would (BM25F or the weight)."""
-    ids, tf, _ = _blocks(matcher, values=False)
+    ids, tf, _ = _blocks(matcher, values=False, within=within)
     if type(matcher.scorer) is WeightScorer:  # a field without lengths (an ID, the places): the weight
         return ids, tf
     return ids, _bm25(matcher, reader, lengths, ids, tf)
 
 
-def _blocks(matcher: W3LeafMatcher, values: bool) -> tuple[np.ndarray, np.ndarray, list]:
-    """(ids, weights, raw posting values or []) from the matcher's current posting to its end."""
+def _blocks(matcher: W3LeafMatcher, values: bool,
+            within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw posting values or []) from the matcher's current posting to its end; with `within`,
+    blocks holding none of those ids are skipped unread (a block's header gives its highest id)."""
     id_blocks, weight_blocks, value_blocks = [], [], []
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
+    lowest = 0  # no id below this is left in the current block
     while matcher.is_active():
+        if within is not None:
+            wanted = np.searchsorted(within, lowest)
+            if wanted == len(within):
+                break
+            if within[wanted] > matcher._maxid:
+                lowest, start = matcher._maxid + 1, 0
+                matcher._next_block()
+                continue
+        lowest = matcher._maxid + 1
         if matcher._ids is None and not matcher._byteids:  # Whoosh's delta_decode, as one cumulative sum
             if matcher._data is None:
                 matcher._read_data()
@@ -189,7 +202,7 @@ def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> 
     leaves = []
     for wrapped in matcher.ms:
         leaf, deleted = _unwrapped(wrapped)
-        ids, tf, values = _blocks(leaf, values=True)
+        ids, tf, values = _blocks(leaf, values=True, within=within)
         if deleted is not None and len(ids):
             live = np.flatnonzero(~np.isin(ids, deleted))
             ids, tf, values = ids[live], tf[live], [values[i] for i in live]
