@@ -143,10 +143,8 @@ def _blocks(matcher: W3LeafMatcher, values: bool,
             matcher._ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
         elif matcher._ids is None:
             matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
         id_blocks.append(np.asarray(matcher._ids[start:], dtype=np.int64))
-        weight_blocks.append(np.asarray(matcher._weights[start:], dtype=np.float64))
+        weight_blocks.append(_weights(matcher)[start:])
         if values:
             if matcher._values is None:
                 matcher._read_values()
@@ -156,6 +154,17 @@ def _blocks(matcher: W3LeafMatcher, values: bool,
     if not id_blocks:
         return EMPTY_IDS, EMPTY_SCORES, []
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
+
+
+def _weights(matcher: W3LeafMatcher) -> np.ndarray:
+    """The block's weights as W3LeafMatcher._read_weights gives them (float32), without its per-posting loop
+    when the block stores one weight for all (None: 1.0)."""
+    if matcher._data is None:
+        matcher._read_data()
+    weights = matcher._data[1]
+    if weights is None or isinstance(weights, float):
+        return np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
+    return np.asarray(weights, dtype=np.float64)
 
 
 def _bm25(matcher: W3LeafMatcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
