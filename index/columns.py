@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from index.vectorized import posting_blocks, unwrapped
 
 VALUE_FIELDS = ("year", "doc_type", "source")  # single-valued, read from postings
 PLACES = "places"
@@ -60,8 +63,17 @@ def _column(reader, name: str) -> list:
 
 
 def _postings(reader, name: str) -> tuple[list[str], list[np.ndarray]]:
+    """Each term of the field with its docnums (read a block at a time; deleted passages may be included:
+    they never match, so their values are never looked up)."""
     terms = list(reader.field_terms(name))
-    return terms, [np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64) for term in terms]
+    return terms, [_docnums(reader.postings(name, term)) for term in terms]
+
+
+def _docnums(matcher) -> np.ndarray:
+    leaf, _ = unwrapped(matcher)
+    if type(leaf) is W3LeafMatcher:
+        return posting_blocks(leaf, values=False)[0]
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
 
 def _single(reader, name: str, size: int) -> Labels:

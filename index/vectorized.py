@@ -114,13 +114,13 @@ def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
 def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths,
               within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A term's remaining postings, block by block, scored as its scorer would (BM25F or the weight)."""
-    ids, tf, _ = _blocks(matcher, values=False, within=within)
+    ids, tf, _ = posting_blocks(matcher, values=False, within=within)
     if type(matcher.scorer) is WeightScorer:  # a field without lengths (an ID, the places): the weight
         return ids, tf
     return ids, _bm25(matcher, reader, lengths, ids, tf)
 
 
-def _blocks(matcher: W3LeafMatcher, values: bool,
+def posting_blocks(matcher: W3LeafMatcher, values: bool,
             within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
     """(ids, weights, raw posting values or []) from the matcher's current posting to its end; with `within`,
     blocks holding none of those ids are skipped unread (a block's header gives its highest id)."""
@@ -174,7 +174,7 @@ def _bm25(matcher: W3LeafMatcher, reader, lengths: FieldLengths, ids: np.ndarray
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
 
-def _unwrapped(matcher):
+def unwrapped(matcher):
     """(term matcher, docnums it must skip): a segment with deletions wraps each term in a FilterMatcher."""
     if type(matcher) is wrappers.FilterMatcher and matcher._exclude and matcher.boost == 1.0:
         return matcher.child, np.fromiter(matcher._ids, dtype=np.int64)
@@ -182,7 +182,7 @@ def _unwrapped(matcher):
 
 
 def _positional_leaf(matcher) -> bool:
-    matcher, _ = _unwrapped(matcher)
+    matcher, _ = unwrapped(matcher)
     return (type(matcher) is W3LeafMatcher and type(matcher.scorer) is BM25FScorer
             and matcher.supports("positions") and not matcher.supports("characters"))
 
@@ -210,8 +210,8 @@ def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> 
     """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
     leaves = []
     for wrapped in matcher.ms:
-        leaf, deleted = _unwrapped(wrapped)
-        ids, tf, values = _blocks(leaf, values=True, within=within)
+        leaf, deleted = unwrapped(wrapped)
+        ids, tf, values = posting_blocks(leaf, values=True, within=within)
         if deleted is not None and len(ids):
             live = np.flatnonzero(~np.isin(ids, deleted))
             ids, tf, values = ids[live], tf[live], [values[i] for i in live]
