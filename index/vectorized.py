@@ -5,7 +5,7 @@ needed for the facets, that bounded search time. Here the tree Whoosh built for 
 by node on whole arrays instead: a term's postings are read block by block and scored with BM25F in one
 vectorised expression, and unions, intersections, AndMaybe, Require and AndNot combine sorted id arrays.
 A phrase (SpanNear2) intersects its terms' id arrays the same way and checks positions only for the
-documents that have every term, with Whoosh's own span test. The tree is Whoosh's own (same shape, same
+documents that have every term, with Whoosh's span test (restated on position sets for phrases). The tree is Whoosh's own (same shape, same
 operand order), so every score is the same float Whoosh computes. Nodes we do not know (custom matchers,
 preloaded unions of small indexes) are stepped as before, and their arrays combined with the rest.
 """
@@ -225,17 +225,19 @@ def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> 
         return EMPTY_IDS, EMPTY_SCORES
     rows = [np.searchsorted(leaf_ids, ids) for leaf_ids, _, _, _ in leaves]
     keep = np.zeros(len(ids), dtype=bool)
-    if matcher.slop == 1 and matcher.ordered and matcher.mindist == 1:
-        # An exact phrase: for these settings Whoosh's span test keeps a start p exactly when term i is at p + i.
+    if matcher.ordered and matcher.mindist == 1:  # how Phrase builds it
+        # Whoosh's span test for these settings: term i must follow the span so far, its position 1 to slop
+        # after the span's end; the span then ends there. Only the set of possible ends matters.
+        gaps = range(1, matcher.slop + 1)
         for k in range(len(ids)):
-            starts = set(leaves[0][3](leaves[0][2][rows[0][k]]))
+            ends = set(leaves[0][3](leaves[0][2][rows[0][k]]))
             for i in range(1, len(leaves)):
                 _, _, values, decode = leaves[i]
-                later = set(decode(values[rows[i][k]]))
-                starts = {start for start in starts if start + i in later}
-                if not starts:
+                ends = {position for position in decode(values[rows[i][k]])
+                        if any(position - gap in ends for gap in gaps)}
+                if not ends:
                     break
-            keep[k] = bool(starts)
+            keep[k] = bool(ends)
     else:
         get_spans = SpanNear2.SpanNear2Matcher._get_spans
         for k in range(len(ids)):
