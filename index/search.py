@@ -16,6 +16,7 @@ from index.facets import FACET_FIELDS, count_facets
 from index.filtermask import is_broad
 from index.filters import Filters
 from index.library import Library
+from index.phrases import array_phrases
 from index.query import QueryOptions, parse_query
 from index.ranking import ranked
 from index.snippets import snippet
@@ -110,6 +111,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         query = query.normalize() if keep is not None else filtered(query, filter_query)
         if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
             query = q.AndNot(query, mask)
+        query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
         # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
         docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
         if keep is not None:

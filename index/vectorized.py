@@ -20,6 +20,8 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
+from index.phrases import PhraseMatcher
+
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
@@ -59,8 +61,14 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         return _postings(matcher, reader, lengths, within)
     if isinstance(matcher, NullMatcherClass) or not matcher.is_active():
         return EMPTY_IDS, EMPTY_SCORES
-    if kind is SpanNear2.SpanNear2Matcher and all(_positional_leaf(m) for m in matcher.ms):
-        return _near(matcher, reader, lengths, within)
+    if kind is PhraseMatcher and matcher.materialised:  # a caller we do not vectorise has used it
+        return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
+                np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
+    if kind is PhraseMatcher or kind is SpanNear2.SpanNear2Matcher:
+        if all(_positional_leaf(m) for m in matcher.ms):
+            return near(matcher, reader, lengths, within)
+        if kind is PhraseMatcher:  # terms we cannot read as arrays: Whoosh's own span matcher, stepped
+            return _stepped(SpanNear2.SpanNear2Matcher(matcher.ms, slop=matcher.slop, ordered=True, mindist=1))
     if kind is ListMatcher and matcher._scorer is None and matcher._all_weights:  # a ConstantScoreQuery
         ids = np.asarray(matcher._ids[matcher._i:], dtype=np.int64)
         return ids, np.full(len(ids), float(matcher._all_weights))
@@ -206,7 +214,7 @@ class _Near:
         self.slop, self.ordered, self.mindist, self.ms = matcher.slop, matcher.ordered, matcher.mindist, ms
 
 
-def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
     leaves = []
     for wrapped in matcher.ms:

@@ -13,6 +13,7 @@ from whoosh import sorting
 from index.collect import scored_matches
 from index.facets import UNKNOWN_YEAR, count_facets
 from index.filters import Filters
+from index.phrases import array_phrases
 from index.ranking import ranked
 from index.search import SearchRequest, search
 from ingest.models import DocType
@@ -193,8 +194,9 @@ VECTOR_QUERIES = ["维修", "红色物业", "维修资金", "\"业主大会\"", 
 @pytest.mark.parametrize("relaxed", [False, True])
 @pytest.mark.parametrize("union", ["auto", "tree"])
 @pytest.mark.parametrize("deletion", [False, True])
+@pytest.mark.parametrize("phrases", ["whoosh", "array"])
 def test_vectorised_matches_and_scores_equal_whoosh_stepping(two_segments, monkeypatch, text, needs_current, relaxed,
-                                                             union, deletion):
+                                                             union, deletion, phrases):
     from whoosh import query as q
 
     from index.query import QueryOptions, parse_query
@@ -209,5 +211,6 @@ def test_vectorised_matches_and_scores_equal_whoosh_stepping(two_segments, monke
     live = two_segments.index.live
     with live.holding():
         searcher = live.current()
-        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=needs_current)
+        evaluated = array_phrases(query, live.lengths) if phrases == "array" else query
+        docnums, scores = scored_matches(searcher, evaluated, live.lengths, needs_current=needs_current)
         assert list(zip(docnums.tolist(), scores.tolist())) == stepped(searcher, query, needs_current)
