@@ -59,8 +59,10 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
     kind = type(matcher)
     if kind is W3LeafMatcher and type(matcher.scorer) in (BM25FScorer, WeightScorer):
         return _postings(matcher, reader, lengths, within)
-    if isinstance(matcher, NullMatcherClass) or not matcher.is_active():
+    if isinstance(matcher, NullMatcherClass):
         return EMPTY_IDS, EMPTY_SCORES
+    # No is_active() on inner nodes: it would make a PhraseMatcher check positions for every candidate. A node's
+    # remaining matches follow from its children's remaining postings, empty or not.
     if kind is PhraseMatcher and matcher.materialised:  # a caller we do not vectorise has used it
         return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
                 np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
@@ -237,15 +239,20 @@ def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> t
         # Whoosh's span test for these settings: term i must follow the span so far, its position 1 to slop
         # after the span's end; the span then ends there. Only the set of possible ends matters.
         gaps = range(1, matcher.slop + 1)
+        last = len(leaves) - 1
         for k in range(len(ids)):
             ends = set(leaves[0][3](leaves[0][2][rows[0][k]]))
-            for i in range(1, len(leaves)):
+            for i in range(1, last):
                 _, _, values, decode = leaves[i]
                 ends = {position for position in decode(values[rows[i][k]])
                         if any(position - gap in ends for gap in gaps)}
                 if not ends:
                     break
-            keep[k] = bool(ends)
+            if ends and not last:  # a single term: any position
+                keep[k] = True
+            elif ends:  # the last term only has to fit once
+                _, _, values, decode = leaves[last]
+                keep[k] = any(position - gap in ends for position in decode(values[rows[last][k]]) for gap in gaps)
     else:
         get_spans = SpanNear2.SpanNear2Matcher._get_spans
         for k in range(len(ids)):
