@@ -16,13 +16,14 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 BROAD = 0.5  # a filter keeping at least this share of the passages is applied as a bitset
-MAX_FILTERS = 256  # (segment, filter) bitsets kept
+MAX_BYTES = 64 * 2**20  # bitsets kept (one byte per passage per filter), least recently used dropped first
 
 
 class FilterMasks:
-    def __init__(self, capacity: int = MAX_FILTERS):
+    def __init__(self, capacity: int = MAX_BYTES):
         self.capacity = capacity
         self._masks: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._bytes = 0
 
     def mask(self, searcher: Searcher, filter_query: q.Query) -> np.ndarray:
         """Which of the searcher's docnums the filter keeps."""
@@ -40,8 +41,9 @@ class FilterMasks:
                 matcher = filter_query.matcher(subsearcher, context)
                 part[np.fromiter(matcher.all_ids(), dtype=np.int64)] = True
                 self._masks[cache_key] = part
-                if len(self._masks) > self.capacity:
-                    self._masks.popitem(last=False)
+                self._bytes += part.nbytes
+                while self._bytes > self.capacity and len(self._masks) > 1:
+                    self._bytes -= self._masks.popitem(last=False)[1].nbytes
             else:
                 self._masks.move_to_end(cache_key)
             parts.append(part)
@@ -49,6 +51,7 @@ class FilterMasks:
 
     def clear(self) -> None:
         self._masks.clear()
+        self._bytes = 0
 
 
 def is_broad(mask: np.ndarray) -> bool:

@@ -214,3 +214,13 @@ def test_vectorised_matches_and_scores_equal_whoosh_stepping(two_segments, monke
         evaluated = array_phrases(query, live.lengths) if phrases == "array" else query
         docnums, scores = scored_matches(searcher, evaluated, live.lengths, needs_current=needs_current)
         assert list(zip(docnums.tolist(), scores.tolist())) == stepped(searcher, query, needs_current)
+
+
+def test_filter_bitsets_are_bounded_in_bytes(two_segments):
+    live = two_segments.index.live
+    live.filters.capacity = 1  # smaller than any bitset: only the one in use stays
+    with live.holding():
+        searcher = live.current()
+        for filters in (Filters(doc_types=["news"]), Filters(doc_types=["policy"]), Filters()):
+            live.filters.mask(searcher, filters.to_query().normalize())
+        assert len(live.filters._masks) == 1
