@@ -15,6 +15,8 @@ import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
+from index.vectorized import FieldLengths, evaluate
+
 BROAD = 0.5  # a filter keeping at least this share of the passages is applied as a bitset
 MAX_BYTES = 64 * 2**20  # bitsets kept (one byte per passage per filter), least recently used dropped first
 
@@ -25,10 +27,10 @@ class FilterMasks:
         self._masks: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._bytes = 0
 
-    def mask(self, searcher: Searcher, filter_query: q.Query) -> np.ndarray:
-        """Which of the searcher's docnums the filter keeps."""
+    def mask(self, searcher: Searcher, filter_query: q.Query, lengths: FieldLengths) -> np.ndarray:
+        """Which of the searcher's docnums the filter keeps (matched as arrays: index/vectorized.py)."""
         key = repr(filter_query)
-        context = searcher.boolean_context()
+        context = searcher.context()
         parts = []
         for subsearcher, _ in searcher.leaf_searchers():
             reader = subsearcher.reader()
@@ -38,8 +40,7 @@ class FilterMasks:
             part = self._masks.get(cache_key)
             if part is None:
                 part = np.zeros(reader.doc_count_all(), dtype=bool)
-                matcher = filter_query.matcher(subsearcher, context)
-                part[np.fromiter(matcher.all_ids(), dtype=np.int64)] = True
+                part[evaluate(filter_query.matcher(subsearcher, context), reader, lengths)[0]] = True
                 self._masks[cache_key] = part
                 self._bytes += part.nbytes
                 while self._bytes > self.capacity and len(self._masks) > 1:

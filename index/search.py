@@ -105,7 +105,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
     with visible_searcher(library) as (searcher, mask):
         keep = None  # a broad filter is applied to the matches as a bitset (index/filtermask.py)
         if filter_query is not None:
-            keep = live.filters.mask(searcher, filter_query.normalize())
+            keep = live.filters.mask(searcher, filter_query.normalize(), live.lengths)
             if not is_broad(keep):
                 keep = None
         query = query.normalize() if keep is not None else filtered(query, filter_query)

@@ -168,7 +168,7 @@ def test_a_filter_bitset_keeps_exactly_what_the_filter_query_matches(two_segment
         expected = set(filter_query.docs(searcher)) if filter_query is not None else set(range(searcher.doc_count()))
         allowed = {searcher.stored_fields(docnum)["passage_id"] for docnum in expected}
         if filter_query is not None:
-            keep = live.filters.mask(searcher, filter_query.normalize())
+            keep = live.filters.mask(searcher, filter_query.normalize(), live.lengths)
             assert set(np.flatnonzero(keep).tolist()) == expected
     hits = search(two_segments, SearchRequest("维修", filters=filters, collapse=False, size=100)).hits
     assert hits and {hit.passage_id for hit in hits} <= allowed
@@ -222,5 +222,5 @@ def test_filter_bitsets_are_bounded_in_bytes(two_segments):
     with live.holding():
         searcher = live.current()
         for filters in (Filters(doc_types=["news"]), Filters(doc_types=["policy"]), Filters()):
-            live.filters.mask(searcher, filters.to_query().normalize())
+            live.filters.mask(searcher, filters.to_query().normalize(), live.lengths)
         assert len(live.filters._masks) == 1
