@@ -57,7 +57,7 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
     work (phrase positions) may be skipped outside them; other ids may still be returned, correctly scored.
     """
     kind = type(matcher)
-    if kind is W3LeafMatcher and type(matcher.scorer) in (BM25FScorer, WeightScorer):
+    if _readable_leaf(matcher):
         return _postings(matcher, reader, lengths, within)
     if isinstance(matcher, NullMatcherClass):
         return EMPTY_IDS, EMPTY_SCORES
@@ -121,13 +121,43 @@ def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
-def _postings(matcher: W3LeafMatcher, reader, lengths: FieldLengths,
+def _postings(matcher, reader, lengths: FieldLengths,
               within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A term's remaining postings, block by block, scored as its scorer would (BM25F or the weight)."""
-    ids, tf, _ = posting_blocks(matcher, values=False, within=within)
-    if type(matcher.scorer) is WeightScorer:  # a field without lengths (an ID, the places): the weight
+    ids, tf, _ = leaf_postings(matcher, values=False, within=within)
+    if type(_scorer(matcher)) is WeightScorer:  # a field without lengths (an ID, the places): the weight
         return ids, tf
     return ids, _bm25(matcher, reader, lengths, ids, tf)
+
+
+def _scorer(matcher):
+    return matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
+
+
+def _readable_leaf(matcher) -> bool:
+    """A term's postings we read as arrays: Whoosh's block reader, or a list matcher (the postings of a rare
+    term kept inline in its term record), scored by BM25F or by weight."""
+    if type(matcher) is not W3LeafMatcher and (not isinstance(matcher, ListMatcher) or type(matcher) is PhraseMatcher
+                                               or matcher._term is None):
+        return False
+    return type(_scorer(matcher)) in (BM25FScorer, WeightScorer)
+
+
+def leaf_postings(matcher, values: bool, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw values or []) of a readable leaf from its current posting on; the matcher is consumed."""
+    if type(matcher) is W3LeafMatcher:
+        return posting_blocks(matcher, values, within)
+    start = matcher._i
+    ids = np.asarray(matcher._ids[start:], dtype=np.int64)
+    if matcher._all_weights:  # as ListMatcher.weight() reads them
+        weights = np.full(len(ids), float(matcher._all_weights))
+    elif matcher._weights:
+        weights = np.asarray(matcher._weights[start:], dtype=np.float64)
+    else:
+        weights = np.ones(len(ids))
+    raw = list(matcher._values[start:]) if values and matcher._values else ([b""] * len(ids) if values else [])
+    matcher._i = len(matcher._ids)
+    return ids, weights, raw
 
 
 def posting_blocks(matcher: W3LeafMatcher, values: bool,
@@ -177,8 +207,8 @@ def _weights(matcher: W3LeafMatcher) -> np.ndarray:
     return np.asarray(weights, dtype=np.float64)
 
 
-def _bm25(matcher: W3LeafMatcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
-    scorer = matcher.scorer
+def _bm25(matcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    scorer = _scorer(matcher)
     fl = lengths.get(reader, scorer_field(matcher))[ids]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
@@ -193,7 +223,7 @@ def unwrapped(matcher):
 
 def _positional_leaf(matcher) -> bool:
     matcher, _ = unwrapped(matcher)
-    return (type(matcher) is W3LeafMatcher and type(matcher.scorer) is BM25FScorer
+    return (_readable_leaf(matcher) and type(_scorer(matcher)) is BM25FScorer
             and matcher.supports("positions") and not matcher.supports("characters"))
 
 
@@ -221,11 +251,12 @@ def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> t
     leaves = []
     for wrapped in matcher.ms:
         leaf, deleted = unwrapped(wrapped)
-        ids, tf, values = posting_blocks(leaf, values=True, within=within)
+        ids, tf, values = leaf_postings(leaf, values=True, within=within)
         if deleted is not None and len(ids):
             live = np.flatnonzero(~np.isin(ids, deleted))
             ids, tf, values = ids[live], tf[live], [values[i] for i in live]
-        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, leaf.format.decoder("positions")))
+        field_format = leaf.format if type(leaf) is W3LeafMatcher else leaf._format
+        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, field_format.decoder("positions")))
     # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
     ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])
     if within is not None:
