@@ -10,10 +10,12 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from index.store import Store
-from ingest.cases.build import YEAR, Case, extract_cases
-from ingest.cases.practices import practice_key
+
+if TYPE_CHECKING:  # extraction needs jieba.posseg and cn2an: loaded on first use, not when the server starts
+    from ingest.cases.build import Case
 
 EXTRACTOR_VERSION = 4
 # Spellings a query word also matches: the short and full names of the same thing.
@@ -82,6 +84,8 @@ class CaseStore:
 
     def replace_document(self, doc_id: str) -> list[Case]:
         """Extract the stored document's cases again and store them in place of its old ones."""
+        from ingest.cases.build import extract_cases
+
         document = self.store.get_document(doc_id)
         if document is None:
             self.remove_documents([doc_id])
@@ -135,7 +139,7 @@ class CaseStore:
         )
         db.executemany(
             "INSERT INTO case_practices(case_id, name, practice_key, passage_ids) VALUES (?,?,?,?)",
-            [(case.case_id, name, practice_key(name), _json(ids))
+            [(case.case_id, name, _practice_key(name), _json(ids))
              for name, ids in zip(case.practices, case.links.get("practices", []))],
         )
         db.executemany(
@@ -160,7 +164,7 @@ class CaseStore:
             params.append(query.year)
         if query.practice:
             clauses.append("c.case_id IN (SELECT case_id FROM case_practices WHERE practice_key LIKE ?)")
-            params.append(f"%{practice_key(query.practice)}%")
+            params.append(f"%{_practice_key(query.practice)}%")
         words = (query.text or "").split()
         for word in words:
             spellings = _spellings(word)
@@ -184,7 +188,7 @@ class CaseStore:
         where = ""
         if name:
             where = "WHERE p.practice_key LIKE ?"
-            params.append(f"%{practice_key(name)}%")
+            params.append(f"%{_practice_key(name)}%")
         rows = self.store.db.execute(
             "SELECT p.name, p.practice_key, p.passage_ids, c.case_id, c.place, c.place_chain, c.year, c.doc_id "
             f"FROM case_practices p JOIN cases c USING (case_id) {where} ORDER BY p.practice_key, c.doc_id", params
@@ -224,6 +228,8 @@ class CaseStore:
 
 def _year_of(sentence: str) -> int | None:
     """The year a figure is stated for ("截至2022年底…"), when its sentence names one."""
+    from ingest.cases.build import YEAR
+
     years = [int(year) for year in YEAR.findall(sentence)]
     return max(years) if years else None
 
@@ -233,6 +239,12 @@ def _spellings(word: str) -> tuple[str, ...]:
         if word in group:
             return group
     return (word,)
+
+
+def _practice_key(name: str) -> str:
+    from ingest.cases.practices import practice_key
+
+    return practice_key(name)
 
 
 def _json(value) -> str:

@@ -13,6 +13,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from index.codec import RedpropCodec
+from index.live import LiveSearcher
 from index.merging import tiered_merge
 from index.schema import build_schema, document_fields
 from ingest.models import Document
@@ -24,6 +25,7 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._index = None
+        self._live = None
 
     @property
     def index(self) -> whoosh_index.Index:
@@ -38,6 +40,13 @@ class SearchIndex:
     def reopen(self) -> None:
         """Forget the open index object, so the next use reads the TOC again (e.g. after a schema change)."""
         self._index = None
+
+    @property
+    def live(self) -> LiveSearcher:
+        """The long-lived searcher queries share (index/live.py); created on first use."""
+        if self._live is None:
+            self._live = LiveSearcher(self)
+        return self._live
 
     def exists(self) -> bool:
         return whoosh_index.exists_in(str(self.directory))

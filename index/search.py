@@ -6,16 +6,19 @@ Whoosh finds and scores passages; the store supplies the text and document field
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as q
-from whoosh import sorting
 
+from index.collect import scored_matches
 from index.context import group_members, neighbours
 from index.facets import FACET_FIELDS, count_facets
+from index.filtermask import is_broad
 from index.filters import Filters
 from index.library import Library
+from index.phrases import array_phrases
 from index.query import QueryOptions, parse_query
+from index.ranking import ranked
 from index.snippets import snippet
 from index.visibility import visible_searcher
 
@@ -67,7 +70,10 @@ class SearchResult:
     relaxed: bool = False  # no passage had every word: these results match some of them
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
+        data = dict(vars(self))
+        data["hits"] = [dict(vars(hit)) for hit in self.hits]
+        return data
 
 
 def search(library: Library, request: SearchRequest) -> SearchResult:
@@ -95,20 +101,28 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
-    query = filtered(query, filter_query)
-    group_field = GROUP_FIELD if request.collapse else "passage_id"
+    live = library.index.live
     with visible_searcher(library) as (searcher, mask):
+        keep = None  # a broad filter is applied to the matches as a bitset (index/filtermask.py)
+        if filter_query is not None:
+            keep = live.filters.mask(searcher, filter_query.normalize(), live.lengths)
+            if not is_broad(keep):
+                keep = None
+        query = query.normalize() if keep is not None else filtered(query, filter_query)
         if mask is not None:  # documents not (or no longer) in the store: see index/visibility.py
             query = q.AndNot(query, mask)
-        facets, total = count_facets(searcher, list(query.docs(searcher)), group_field)
-        # Unlimited: Whoosh's collapsing drops results from a top-N heap it has already trimmed.
-        results = searcher.search(
-            query, limit=None, sortedby=_order(request.sort), optimize=False,
-            collapse=sorting.FieldFacet(GROUP_FIELD) if request.collapse else None, collapse_limit=1,
-        )
+        query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
+        # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
+        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
+        if keep is not None:
+            kept = keep[docnums]
+            docnums, scores = docnums[kept], scores[kept]
+        columns = live.columns()
+        facets, total = count_facets(columns, docnums, request.collapse)
+        order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
         window = [
-            (hit["passage_id"], hit.get(GROUP_FIELD) or hit["doc_id"], _relevance(hit.score))
-            for hit in results[(page - 1) * size : page * size]
+            (stored["passage_id"], stored.get(GROUP_FIELD) or stored["doc_id"], float(scores[position]))
+            for position, stored in ((p, searcher.stored_fields(int(docnums[p]))) for p in order)
         ]
     rows = library.store.passages(pid for pid, _, _ in window)
     hits = []
@@ -120,21 +134,6 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
     return SearchResult(request.q, total, page, size, hits, facets, request.sort)
-
-
-def _order(sort: str):
-    """None = by score. By date: newest first, then by score; Whoosh breaks remaining ties by index order,
-    so pages never overlap or skip while the index is unchanged."""
-    if sort == "date":
-        return sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()])
-    return None
-
-
-def _relevance(score) -> float:
-    """The relevance score of a hit; sorted by date, Whoosh gives the sort key (date, -score) instead."""
-    if isinstance(score, tuple):
-        return -float(score[-1])
-    return float(score or 0.0)
 
 
 def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jieba.analyse.tfidf import TFIDF
 from whoosh import query as q
 
 from index.analysis import is_cjk, segmenter, stopwords
@@ -15,6 +15,9 @@ from index.filters import Filters
 from index.library import Library
 from index.search import GROUP_FIELD, SearchRequest, SearchResult, run_query
 from ingest.fold import fold
+
+if TYPE_CHECKING:  # jieba.analyse loads its idf table on import (0.4 s): only when keywords are wanted
+    from jieba.analyse.tfidf import TFIDF
 
 KEY_TERMS = 12
 MIN_TERM_CHARS = 2  # single characters and digits say little about what a passage is about
@@ -29,6 +32,8 @@ class NothingToCompare(LookupError):
 @lru_cache(maxsize=1)
 def extractor() -> TFIDF:
     """jieba's tf-idf keyword extractor (idf from a large general corpus) cutting words with our dictionary."""
+    from jieba.analyse.tfidf import TFIDF
+
     tfidf = TFIDF()
     tfidf.tokenizer = segmenter()
     tfidf.stop_words = tfidf.stop_words | stopwords()

@@ -5,7 +5,8 @@ Write protocol (ingest batch, delete, reindex), always under the library's write
   2. store: one transaction for the whole batch that also marks the index "dirty" ← the commit point;
   3. index: remove every document the store no longer has; store: record "index clean at generation G".
 So at every instant the index holds every stored document, plus possibly some the store does not (yet or
-any more). A reader opens a searcher and asks the store: if the index is clean at that searcher's
+any more). A reader takes the process's searcher (index/live.py: opened once, refreshed to the latest
+generation) and asks the store: if the index is clean at that searcher's
 generation, nothing is hidden (the fast path, one SQLite read); otherwise index documents missing from the
 store are masked, and if the store holds documents the searcher lacks (it was opened before step 1 of a
 batch that has since committed) the searcher is refreshed. A crash anywhere leaves the old or the new state.
@@ -67,17 +68,17 @@ def finish_interrupted(library: Library) -> list[str]:
 
 @contextmanager
 def visible_searcher(library: Library) -> Iterator[tuple[Searcher, q.Query | None]]:
-    """A searcher and the mask (or None) that hides documents not in the store."""
-    searcher = library.index.index.searcher()
-    try:
+    """The process's long-lived searcher (index/live.py), held for this query, and the mask (or None) that
+    hides documents not in the store. Column arrays for it: library.index.live.columns(), inside the block."""
+    live = library.index.live
+    with live.holding():
+        searcher = live.current()
         for _ in range(REFRESH_ATTEMPTS):
             mask, complete = _mask(library, searcher)
             if complete or searcher.up_to_date():
                 break
-            searcher = searcher.refresh()  # closes what the old searcher no longer shares
+            searcher = live.refresh()  # closes what the old searcher no longer shares
         yield searcher, mask
-    finally:
-        searcher.close()
 
 
 def _mask(library: Library, searcher: Searcher) -> tuple[q.Query | None, bool]:

@@ -4,16 +4,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from index import consistency
 from index.library import Library, WriteLockTimeout
-from ingest.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
 from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
 from search_api.progress import progress_bar
+
+if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
+    from ingest.pipeline import FileOutcome  # so `serve` starts without it
 
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
@@ -37,6 +40,8 @@ def main() -> None:
 @JSON_OPTION
 def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
     """导入文件或文件夹(递归),每个文件输出一行结果。"""
+    from ingest.pipeline import ingest_paths, iter_files
+
     library = Library(home)
     files = list(iter_files(paths))
     progress = progress_bar(len(files), enabled=not as_json)
@@ -100,6 +105,8 @@ def reindex(home: Path | None, as_json: bool) -> None:
         nonlocal previous
         progress.update(count - previous)
         previous = count
+
+    from ingest.pipeline import LOCK_WAIT_SECONDS
 
     try:
         result = writes.reindex(library, LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True),
@@ -207,6 +214,7 @@ def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) ->
     import tempfile
 
     from index.relevance import JudgmentError, evaluate_all, load_judgments
+    from ingest.pipeline import ingest_paths
 
     judged = load_judgments(judgments)
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jieba.analyse import TFIDF
 from markupsafe import Markup
 
 from index.analysis import segmenter, stopwords
 from index.query import QuerySyntaxError, parse_query
 from index.snippets import highlight
+
+if TYPE_CHECKING:  # jieba.analyse loads its idf table on import (0.4 s): only when keywords are wanted
+    from jieba.analyse import TFIDF
 
 SIMILAR_TERMS = 4  # key words of a passage that make its "similar passages" query
 
@@ -49,6 +52,8 @@ def highlight_words(query: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _keywords() -> TFIDF:
     """jieba's TF-IDF keyword extractor, segmenting with the project's dictionary and stop words."""
+    from jieba.analyse import TFIDF
+
     extractor = TFIDF()
     extractor.tokenizer = segmenter()
     extractor.stop_words = extractor.stop_words | set(stopwords())

@@ -13,13 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from index.consistency import rebuild
 from index.library import Library
 from index.visibility import mark_clean, mark_dirty
 from ingest.errors import UnsupportedFormat
 from ingest.guard import ParseLimits
-from ingest.parsers import parser_for
-from ingest.pipeline import IngestReport, ingest_paths
 from search_api.errors import NotFound
 
 MAX_SOURCE_CHARS = 200
@@ -51,6 +48,9 @@ def stored_path(uploads_dir: Path, upload: Upload) -> Path:
 def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], limits: ParseLimits,
                    lock_wait: float) -> dict:
     """Save and ingest uploaded files; the answer has the shape of `redprop ingest --json`, named by client name."""
+    from ingest.parsers import parser_for  # ingestion loads on the first write: the search server starts without it
+    from ingest.pipeline import IngestReport, ingest_paths
+
     uploads_dir.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
     paths: list[Path] = []
@@ -74,6 +74,8 @@ def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], l
 
 
 def _unsupported(name: str) -> UnsupportedFormat:
+    from ingest.parsers import parser_for
+
     try:
         parser_for(Path(name))
     except UnsupportedFormat as error:
@@ -110,6 +112,8 @@ def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
 
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
             on_progress: Callable[[int], None] | None = None) -> dict:
+    from index.consistency import rebuild
+
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

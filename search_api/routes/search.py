@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from search_api import service
 from search_api.deps import LibraryDep
@@ -21,7 +22,7 @@ DateTo = Annotated[str | None, Query(description="截止日期(含),如 2023-12-
 OnTopic = Annotated[bool, Query(description="只看与红色物业主题相关的文章;false 时包含无关文章")]
 
 
-@router.get("/search")
+@router.get("/search", response_model=dict)
 def search(
     library: LibraryDep,
     q: Annotated[str, Query(description="查询词;支持 \"短语\"、AND/OR/NOT、place:/type:/year:/source:")] = "",
@@ -36,9 +37,11 @@ def search(
     on_topic: OnTopic = True,
     sort: Annotated[str, Query(description="relevance(相关度)或 date(日期,新的在前)")] = "relevance",
     collapse: Annotated[bool, Query(description="每篇文档只显示最相关的段落;false 时列出全部匹配段落")] = True,
-) -> dict:
+) -> JSONResponse:
     filters = service.build_filters(place, year, type, source, date_from, date_to, on_topic)
-    return service.run_search(library, q, page=page, size=size, filters=filters, sort=sort, collapse=collapse).to_json()
+    result = service.run_search(library, q, page=page, size=size, filters=filters, sort=sort, collapse=collapse)
+    # Already JSON-ready: skip FastAPI's recursive jsonable_encoder (2 ms of a search answer's ~15).
+    return JSONResponse(result.to_json())
 
 
 @router.get("/analyze")

@@ -1,0 +1,40 @@
+"""`python -m bench.profile_queries HOME CORPUS [--profile OUT.txt]`: the bench query set's latency on an existing
+data folder, optionally under pyinstrument (`pip install pyinstrument`), without re-ingesting anything.
+
+CORPUS is a generated corpus folder (bench/out/corpus-N-seedS) whose manifest supplies the place filters.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bench.corpus import read_manifest
+from bench.queries import query_set
+from bench.run import measure_queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("home", type=Path)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, help="write pyinstrument's text report here")
+    args = parser.parse_args()
+    places = sorted({place for entry in read_manifest(args.corpus) for place in entry["places"]})
+    queries = query_set(args.seed, places)
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        figures = measure_queries(args.home, queries)
+        profiler.stop()
+        args.profile.write_text(profiler.output_text(unicode=True), encoding="utf-8")
+    else:
+        figures = measure_queries(args.home, queries)
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
