@@ -14,7 +14,7 @@ from whoosh.writing import IndexWriter
 
 from index.codec import RedpropCodec
 from index.live import LiveSearcher
-from index.merging import tiered_merge
+from index.merging import compact, small_segments, tiered_merge
 from index.schema import build_schema, document_fields
 from ingest.models import Document
 
@@ -69,6 +69,14 @@ class SearchIndex:
     def searcher(self) -> Iterator[Searcher]:
         with self.index.searcher() as searcher:
             yield searcher
+
+    def compact(self) -> bool:
+        """Merge the small segments into one (index/merging.py); False when there was nothing to merge."""
+        counts = [segment.doc_count() for segment in self.index._segments()]
+        if not small_segments(counts):
+            return False
+        commit_or_release(self.open_writer(), mergetype=compact)
+        return True
 
     def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
         """Remove then add, in one commit: a reader sees the old state or the new one."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from index.case_store import CaseStore
 from index.consistency import upgrade
 from index.library import Library
-from index.visibility import finish_interrupted, hide_unstored, mark_dirty
+from index.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
 from ingest.dedup import link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
@@ -129,6 +129,8 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch, batch_chars = [], 0
             _commit(batch, library, finish)
+            if library.index.compact():  # the same documents in fewer segments: still clean
+                mark_clean(library)
     finally:
         preparer.close()
     return report

@@ -4,7 +4,9 @@ import pytest
 from search_fixtures import document
 from whoosh import query as q
 
-from index.merging import BASE_PASSAGES, MERGE_FACTOR, segments_to_merge, tier
+from index.merging import BASE_PASSAGES, COMPACT_BELOW_PASSAGES, MERGE_FACTOR, segments_to_merge, small_segments, tier
+from index.visibility import is_clean
+from ingest import pipeline
 
 
 def test_a_full_tier_is_merged_and_larger_segments_are_left_alone():
@@ -46,3 +48,21 @@ def test_many_small_commits_merge_and_every_passage_stays_findable(library):
         assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == MERGE_FACTOR + 2
         assert len(searcher.search(q.Term("doc_id", "doc3"), limit=None)) == 2  # a term without position values
         assert len(searcher.search(q.Phrase("grams", ["3号", "号楼"]), limit=None)) == 1
+
+
+def test_small_segments_are_compacted_only_when_there_are_several():
+    large = COMPACT_BELOW_PASSAGES * 4
+    assert small_segments([large, 100]) == []
+    assert small_segments([large, 100, 2_000]) == [1, 2]
+
+
+def test_an_ingest_run_ends_with_its_small_segments_merged(library, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 2)  # five batches, five segments, before compaction
+    for number in range(10):
+        (tmp_path / f"{number}.txt").write_text(f"第{number}号通知\n\n小区{number}号楼加装电梯,业委会公示。",
+                                                  encoding="utf-8")
+    pipeline.ingest_paths([tmp_path], library, guarded=False)
+    assert len(library.index.index._segments()) == 1
+    with library.index.searcher() as searcher:
+        assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == 10
+    assert is_clean(library)  # compaction changed the layout, not what is visible
