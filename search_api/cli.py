@@ -16,7 +16,8 @@ from search_api.logging import setup_logging
 from search_api.progress import progress_bar
 
 if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
-    from ingest.pipeline import FileOutcome  # so `serve` starts without it
+    from index.case_store import CaseQuery  # so `serve` starts without it
+    from ingest.pipeline import FileOutcome
 
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
