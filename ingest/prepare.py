@@ -38,13 +38,9 @@ class PreparedFile:
     problems: list[IngestError]  # parts of the file that were skipped (broken JSONL lines)
 
 
-def read_documents(path: Path, data: bytes) -> list[Document]:
-    """Parse and structure one file; raises IngestError naming the file."""
-    return read_file(path, data)[0]
-
-
 def read_file(path: Path, data: bytes) -> tuple[list[Document], list[IngestError]]:
-    """Like read_documents, plus the problems with parts of the file that were skipped."""
+    """Parse and structure one file: its documents, and the problems with parts of it that were skipped
+    (broken JSONL lines). Raises IngestError naming the file when nothing in it can be indexed."""
     parsed = parse(path, data)
     documents: list[Document] = []
     for raw in parsed.documents:

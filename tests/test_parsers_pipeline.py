@@ -17,7 +17,7 @@ from fixtures_build import (
 
 from ingest.parsers import ocr
 from ingest.pipeline import ingest_paths
-from ingest.prepare import read_documents
+from ingest.prepare import read_file
 
 
 def variants() -> dict[str, bytes]:
@@ -30,7 +30,7 @@ def variants() -> dict[str, bytes]:
 
 
 def test_same_content_in_html_pdf_docx_and_gbk_text_yields_the_same_passages():
-    documents = {name: read_documents(Path(name), data) for name, data in variants().items()}
+    documents = {name: read_file(Path(name), data)[0] for name, data in variants().items()}
     assert all(len(found) == 1 for found in documents.values())
     passages = {name: [(p.text, p.heading) for p in found[0].passages] for name, found in documents.items()}
     # The formats that mark headings agree exactly, section headings included.
