@@ -62,7 +62,7 @@ class _PerDocReader(W3PerDocReader):
 
     def doc_field_length(self, docnum, fieldname, default=0):
         if fieldname not in self._length_bytes:
-            self._length_bytes[fieldname] = self._read_lengths(fieldname)
+            self._length_bytes[fieldname] = length_bytes(self, fieldname)
         lengths = self._length_bytes[fieldname]
         if lengths is None:
             return default
@@ -70,10 +70,12 @@ class _PerDocReader(W3PerDocReader):
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
         return _LENGTHS[lengths[docnum]] if docnum < len(lengths) else None
 
-    def _read_lengths(self, fieldname: str) -> bytes | None:
-        """The field's length column as one byte per document (documents past its end have length 0)."""
-        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if reader is None:
-            return None
-        # A one-byte numeric column is `_count` bytes from `_basepos`: one read instead of one per document.
-        return bytes(reader._dbfile.get(reader._basepos, reader._count))
+
+def length_bytes(perdoc: W3PerDocReader, fieldname: str) -> bytes | None:
+    """A segment's length column for `fieldname` as one byte per document, read at once; documents past its
+    end have length byte 0 (Whoosh stops writing the column at the last non-zero value). None: no column."""
+    reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if reader is None:
+        return None
+    # A one-byte numeric column is `_count` bytes from `_basepos`: one read instead of one per document.
+    return bytes(reader._dbfile.get(reader._basepos, reader._count))

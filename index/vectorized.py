@@ -12,7 +12,7 @@ preloaded unions of small indexes) are stepped as before, and their arrays combi
 from __future__ import annotations
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import binary, wrappers
 from whoosh.matching.mcore import ListMatcher, NullMatcherClass
 from whoosh.query.spans import Span, SpanNear2
@@ -20,6 +20,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
+from index.codec import length_bytes
 from index.phrases import PhraseMatcher
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -38,11 +39,11 @@ class FieldLengths:
         lengths = self._arrays.get(key)
         if lengths is None:
             size = reader.doc_count_all()
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = length_bytes(reader._perdoc, fieldname)
             if column is None:
                 lengths = np.full(size, np.nan)
             else:
-                lengths = BYTE_LENGTHS[np.fromiter(iter(column), dtype=np.uint8, count=size)]
+                lengths = BYTE_LENGTHS[np.frombuffer(column.ljust(size, b"\0"), dtype=np.uint8)]
             self._arrays[key] = lengths
         return lengths
 

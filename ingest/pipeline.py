@@ -146,10 +146,7 @@ class _Preparer:
     def __init__(self, limits: ParseLimits | None):
         self.limits = limits
         self.guard: ParseGuard | None = None
-
-    @property
-    def ahead(self) -> int:
-        return 0 if self.limits is None else AHEAD_PER_WORKER * default_workers()
+        self.ahead = 0 if limits is None else AHEAD_PER_WORKER * default_workers()
 
     def submit(self, path: Path, data: bytes, source: str | None):
         if self.limits is None:
