@@ -5,7 +5,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from index.library import Library
+from index.store.library import Library
 from search_api.auth import ReadAccess
 from search_api.errors import ApiError, Unauthorized
 from search_api.logging import RequestLog, http_log

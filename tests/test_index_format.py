@@ -3,12 +3,12 @@ ingest, and documents ingested after that are searchable: the writer now feeds p
 older schema would silently index as empty fields."""
 from whoosh.formats import Positions
 
-from index import consistency
-from index.consistency import INDEX_FORMAT_KEY
-from index.postings import PrecomputedPositions
-from index.schema import INDEX_FORMAT, build_schema
-from index.search import SearchRequest, search
-from ingest.pipeline import ingest_paths
+from index.engine.postings import PrecomputedPositions
+from index.engine.schema import INDEX_FORMAT, build_schema
+from index.results.search import SearchRequest, search
+from index.store import consistency
+from index.store.consistency import INDEX_FORMAT_KEY
+from index.write.pipeline import ingest_paths
 
 
 def write_old_format(library) -> None:
