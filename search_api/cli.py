@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from index.engine import IndexFormatError
 from index.store import consistency
 from index.store.library import Library, WriteLockTimeout
 from search_api import service, writes
@@ -29,7 +30,15 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group()
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except IndexFormatError as error:  # an index from before a layout change: say how to rebuild it
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
     setup_logging("WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON log lines

@@ -15,6 +15,12 @@ class EngineVersionError(ImportError):
     pass
 
 
+class IndexFormatError(RuntimeError):
+    """The index files name engine classes this version does not have: written before a layout change.
+
+    Reads cannot use such an index; the next write (ingest, reindex) rebuilds it from the store."""
+
+
 def check_whoosh_version(installed: str | None) -> None:
     """Raise EngineVersionError unless `installed` is the tested version of whoosh-reloaded."""
     if installed != TESTED_WHOOSH_VERSION:

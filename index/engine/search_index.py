@@ -12,6 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
+from index.engine import IndexFormatError
 from index.engine.codec import RedpropCodec
 from index.engine.live import LiveSearcher
 from index.engine.merging import compact, small_segments, tiered_merge
@@ -31,11 +32,18 @@ class SearchIndex:
     def index(self) -> whoosh_index.Index:
         if self._index is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            if whoosh_index.exists_in(str(self.directory)):
-                self._index = whoosh_index.open_dir(str(self.directory))
+            if self.exists():
+                self._index = self._open()
             else:
                 self._index = whoosh_index.create_in(str(self.directory), build_schema())
         return self._index
+
+    def _open(self) -> whoosh_index.Index:
+        try:
+            return whoosh_index.open_dir(str(self.directory))
+        except (AttributeError, ImportError) as error:  # unpickling a class path that moved or went away
+            raise IndexFormatError(f"{self.directory}: 索引由旧版本写入,无法读取({error});"
+                                   "请运行 redprop reindex(或 redprop ingest)从存储重建索引") from error
 
     def reopen(self) -> None:
         """Forget the open index object, so the next use reads the TOC again (e.g. after a schema change)."""
@@ -49,7 +57,9 @@ class SearchIndex:
         return self._live
 
     def exists(self) -> bool:
-        return whoosh_index.exists_in(str(self.directory))
+        """Whether index files are there, without reading them (Whoosh's exists_in opens the index, which
+        fails on one written before a layout change)."""
+        return any(self.directory.glob(f"_{whoosh_index._DEF_INDEX_NAME}_*.toc"))
 
     def open_writer(self) -> IndexWriter:
         """A Whoosh writer with our codec (index/engine/codec.py); the caller commits or cancels it."""
