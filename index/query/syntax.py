@@ -6,7 +6,7 @@ the result.
 
 How one unquoted part matches (the relevance rules, each weaker than the one before):
 - its words as words in title, headings or body (field weights live in the schema: title > heading > body);
-- their synonyms from data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- their synonyms from ingest/text/data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
 - a place name also matches the passages of documents about that place (Document.places), so 湖州 红色物业
   finds a 湖州 article's passage that never repeats the city's name;
 - its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
