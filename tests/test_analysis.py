@@ -7,7 +7,7 @@ from index.analysis import analyze, gram_phrases, grams, query_words
     "中华人民共和国红色物业", "紅色物業與業主委員會", "ＡＢＣ物业１２３号,业账社管", "择\n\n优选楼栋长", "  ",
 ])
 def test_offsets_point_at_the_original_characters(text):
-    from ingest.fold import fold
+    from ingest.text.fold import fold
 
     for term in analyze(text):
         assert 0 <= term.start < term.end <= len(text)
