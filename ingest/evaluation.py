@@ -88,6 +88,7 @@ class SplitReport:
     places: Tally = field(default_factory=Tally)
     forbidden_places: int = 0  # places assigned that the expectations list under not_places
     on_topic: Tally = field(default_factory=Tally)  # positive class: red-property
+    on_topic_accuracy: Accuracy = field(default_factory=Accuracy)  # on_topic right, on- and off-topic alike
     topic_label: Accuracy = field(default_factory=Accuracy)
     title: Accuracy = field(default_factory=Accuracy)
     date: Tally = field(default_factory=Tally)
@@ -197,6 +198,7 @@ def _score_metadata(report: SplitReport, expected: dict, document: Document | No
     relevant = expected["topic"] == ON_TOPIC_LABEL
     predicted_on = bool(document and document.on_topic)
     report.on_topic.add(int(relevant and predicted_on), int(predicted_on), int(relevant))
+    report.on_topic_accuracy.add(relevant == predicted_on)
     label = getattr(document, "topic", None)
     if isinstance(label, str):
         report.topic_label.add(label == expected["topic"])
@@ -234,7 +236,8 @@ def _case_parent(case) -> str:
 
 def _score_cases(report: SplitReport, expected: dict, cases: list) -> None:
     """Localities: a case matches an expected locality when its place (the chain's last name) equals the
-    expected name; each expected locality is matched once, so two cases at one place count one false positive.
+    expected name and every name of its chain is in the expected chain (the right estate under the wrong city is
+    wrong); each expected locality is matched once, so two cases at one place count one false positive.
     Every case of an off-topic fixture is a false positive. The parent is judged on matched localities."""
     if expected["topic"] != ON_TOPIC_LABEL:
         report.off_topic_cases += len(cases)
@@ -244,12 +247,17 @@ def _score_cases(report: SplitReport, expected: dict, cases: list) -> None:
     for case in cases:
         place = norm(_case_place(case))
         report.fragment_localities += int(place in fragments)
-        if place in want and place not in seen:
+        if place in want and place not in seen and _within(case.place_chain, want[place].get("chain", [])):
             seen.add(place)
             report.locality_parent.add(norm(_case_parent(case)) == norm(want[place].get("parent", "")))
     report.localities.add(len(seen), len(cases), len(want))
     _score_practices(report, expected.get("practices", []), cases)
     _score_figures(report, expected.get("figures", []), cases)
+
+
+def _within(chain: list[str], expected_chain: list[str]) -> bool:
+    allowed = {norm(name) for name in expected_chain}
+    return not allowed or all(norm(name) in allowed for name in chain)
 
 
 def _score_practices(report: SplitReport, expected: list[dict], cases: list) -> None:
@@ -333,7 +341,7 @@ def format_reports(reports: list[SplitReport]) -> str:
             t: Tally = getattr(r, name)
             row += f"   P {cell(t.precision)} R {cell(t.recall)} ({t.matched}/{t.predicted}/{t.expected})".rjust(28)
         lines.append(row)
-    for name in ("topic_label", "title", "date_source", "doc_type", "policy_subtype", "locality_parent",
+    for name in ("on_topic_accuracy", "topic_label", "title", "date_source", "doc_type", "policy_subtype", "locality_parent",
                  "practice_kind", "figure_previous", "figure_approx"):
         row = f"{name:<22}"
         for r in reports:

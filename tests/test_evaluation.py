@@ -77,12 +77,19 @@ def test_each_mistake_is_counted_where_it_belongs():
     assert report.figure_previous.value == 0.0
 
 
+def test_a_locality_under_the_wrong_city_is_not_a_match():
+    report = SplitReport("dev")
+    misplaced = ["四川省", "广安市", "杏林社区", "翠湖花园小区"]
+    score_fixture(report, EXPECTED, Extracted(document(), [case(misplaced, [], [])]))
+    assert (report.localities.matched, report.localities.predicted) == (0, 1)
+
+
 def test_off_topic_fixture_counts_its_cases_and_its_on_topic_flag():
     report = SplitReport("test")
     court = EXPECTED | {"topic": "property-industry", "localities": [], "practices": [], "figures": []}
     score_fixture(report, court, Extracted(document(), [case(CHAIN, [], [])]))
     assert (report.on_topic.matched, report.on_topic.predicted, report.on_topic.expected) == (0, 1, 0)
-    assert report.off_topic_cases == 1
+    assert report.off_topic_cases == 1 and report.on_topic_accuracy.value == 0.0
     assert report.localities.predicted == 1 and report.localities.precision == 0.0
 
 
