@@ -218,9 +218,20 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="评测用数据目录(默认临时目录,用后删除)")
 @click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
+@click.option("--extraction", is_flag=True,
+              help="改为评测信息提取(地点、主题、标题、日期、类型、案例):用 tests/devset 标注集,不建索引")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="--extraction 评测的一半:dev(调规则用)、test(报告用)或全部")
+@click.option("--devset", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("tests/devset"), show_default=True, help="--extraction 的标注集目录")
 @JSON_OPTION
-def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) -> None:
-    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退)。"""
+def eval_(judgments: Path, home: Path | None, per_query: bool, extraction: bool, split: str, devset: Path,
+          as_json: bool) -> None:
+    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退);
+    加 --extraction 则评测信息提取的准确率与召回率。"""
+    if extraction:
+        _eval_extraction(devset, split, as_json)
+        return
     import tempfile
 
     from index.results.relevance import JudgmentError, evaluate_all, load_judgments
@@ -248,6 +259,20 @@ def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) ->
         for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
             others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
             click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
+
+
+def _eval_extraction(devset: Path, split: str, as_json: bool) -> None:
+    from ingest.evaluation import SPLITS, DevsetError, evaluate, format_reports
+
+    try:
+        reports = evaluate(devset, SPLITS if split == "all" else (split,))
+    except DevsetError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        emit_json([r.to_json() for r in reports])
+        return
+    click.echo(f"提取评测集 {devset}:" + "、".join(f"{r.split} {r.fixtures} 个文件" for r in reports))
+    click.echo(format_reports(reports))
 
 
 @main.command(name="list")
