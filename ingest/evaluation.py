@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.cases.build import extract_cases
 from ingest.errors import IngestError
-from ingest.fold import fold
+from ingest.text.fold import fold
 from ingest.models import Document
 from ingest.parsers import parse
 from ingest.structure import build_documents

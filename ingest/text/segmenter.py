@@ -1,7 +1,8 @@
 """The one jieba segmenter: jieba's dictionary plus ours (data/userdict.txt) and every synonym-table form.
 
-Indexing, queries, keyword extraction and ingest's word-boundary checks all cut text with this tokenizer, so
-they agree on what a word is. Text is folded (fold.py) before it is cut.
+Indexing, queries, keyword extraction, ingest's word-boundary checks and the POS tagging that place, practice
+and figure extraction rely on all cut text with this tokenizer, so they agree on what a word is. Text is folded
+(fold.py) before it is cut.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import jieba
+import jieba.posseg
 
 from ingest.text.fold import fold
 from ingest.text.synonyms import synonym_words
@@ -22,6 +24,9 @@ MAX_SEGMENT_CHARS = 2000
 
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
+_pos_tagger: jieba.posseg.POSTokenizer | None = None
+# Synonym-table forms are names of things (institutions, funds, roles); jieba would tag an unknown one "x".
+SYNONYM_WORD_TAG = "n"
 
 
 def segmenter() -> jieba.Tokenizer:
@@ -36,12 +41,29 @@ def segmenter() -> jieba.Tokenizer:
                 for line in read_word_list(USER_DICTIONARY):
                     word, *rest = line.split()
                     freq = int(rest[0]) if rest and rest[0].isdigit() else None
-                    tokenizer.add_word(fold(word), freq)
+                    tag = rest[-1] if rest and not rest[-1].isdigit() else None
+                    tokenizer.add_word(fold(word), freq, tag)
                 for word in synonym_words():
                     if not tokenizer.FREQ.get(word):
-                        tokenizer.add_word(word, SYNONYM_WORD_FREQ)
+                        tokenizer.add_word(word, SYNONYM_WORD_FREQ, SYNONYM_WORD_TAG)
                 _segmenter = tokenizer
     return _segmenter
+
+
+def pos_tagger() -> jieba.posseg.POSTokenizer:
+    """jieba's POS tagger over the one segmenter, so tagged words are the words the index holds."""
+    global _pos_tagger
+    if _pos_tagger is None:
+        tokenizer = segmenter()
+        with _lock:
+            if _pos_tagger is None:
+                _pos_tagger = jieba.posseg.POSTokenizer(tokenizer)
+    return _pos_tagger
+
+
+def pos_cut(text: str) -> list[tuple[str, str]]:
+    """(word, POS flag) pairs of folded `text`, in order; the words concatenate back to the folded text."""
+    return [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text))]
 
 
 def is_word_char(ch: str) -> bool:
