@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +16,25 @@ from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
 from search_api.progress import progress_bar
+from search_api.settings import Settings, SettingsError, describe, markdown_table
 
 if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
     from index.store.case_store import CaseQuery  # so `serve` starts without it
     from index.write.pipeline import FileOutcome
 
+
+
+@cache
+def settings() -> Settings:
+    """The environment's settings, read once; a bad value stops the command with a message naming the variable."""
+    try:
+        return Settings()
+    except SettingsError as error:
+        raise click.UsageError(f"环境变量有误:{error}") from None
+
+
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           callback=lambda ctx, param, value: value or settings().home,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 FACET_LABELS = {"places": "地区", "year": "年份", "doc_type": "类型", "source": "来源"}
@@ -41,7 +55,7 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
-    setup_logging("WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON log lines
+    setup_logging(settings().log_level or "WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON
 
 
 @main.command()
@@ -68,7 +82,8 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
             progress.write(f"失败    {outcome.error}")
 
     try:
-        report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True))
+        report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True),
+                              limits=settings().parse_limits, workers=settings().ingest_workers)
     except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
     finally:
@@ -240,7 +255,8 @@ def eval_(judgments: Path, home: Path | None, per_query: bool, extraction: bool,
     judged = load_judgments(judgments)
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
         library = Library(home or scratch)
-        report = ingest_paths(judged.documents, library)
+        report = ingest_paths(judged.documents, library, limits=settings().parse_limits,
+                              workers=settings().ingest_workers)
         if report.failed:
             raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
         try:
@@ -444,8 +460,23 @@ def serve(home: Path | None, host: str, port: int) -> None:
     """启动网页与 HTTP API 服务。"""
     from search_api.app import create_app
     from search_api.server import serve as serve_app
-    from search_api.settings import Settings
 
-    settings = Settings(home=home) if home else Settings()
-    setup_logging("INFO")
-    serve_app(create_app(settings), host, port)
+    setup_logging(settings().log_level or "INFO")
+    serve_app(create_app(settings().model_copy(update={"home": home})), host, port)
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="输出 README 中的环境变量表(由设置类生成)")
+@JSON_OPTION
+def config(markdown: bool, as_json: bool) -> None:
+    """显示生效的设置:每个 REDPROP_* 环境变量的值、默认值与说明(令牌只显示是否已设置)。"""
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    rows = describe(settings())
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        marker = "" if row["value"] == row["default"] else "  (默认 " + row["default"] + ")"
+        click.echo(f"{row['variable']}={row['value']}{marker}\n    {row['help']}")

@@ -46,7 +46,7 @@ def stored_path(uploads_dir: Path, upload: Upload) -> Path:
 
 
 def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], limits: ParseLimits,
-                   lock_wait: float) -> dict:
+                   lock_wait: float, workers: int | None = None) -> dict:
     """Save and ingest uploaded files; the answer has the shape of `redprop ingest --json`, named by client name."""
     from index.write.pipeline import IngestReport, ingest_paths
     from ingest.parsers import parser_for  # ingestion loads on the first write: the search server starts without it
@@ -69,7 +69,8 @@ def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], l
             temporary.replace(path)
         names[str(path)] = name
         paths.append(path)
-    report = ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names) if paths else IngestReport()
+    report = (ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names, workers=workers)
+              if paths else IngestReport())
     return _renamed(report.to_json(), names, unsupported)
 
 
