@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query
 from index.store.case_store import CaseQuery
 from search_api import case_service
 from search_api.deps import LibraryDep
+from search_api.ratelimit import Expensive
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], dependencies=[Expensive])  # case lookups are rate-limited per client
 
 
 @router.get("/api/cases")
