@@ -53,7 +53,8 @@ def _help(text: str, kind: str | None = None, secret: bool = False) -> dict:
 
 
 class Settings(BaseSettings):
-    """The service's settings; field `x` is read from `REDPROP_X` (the write token from `REDPROP_TOKEN`)."""
+    """The service's settings; each field is read from `REDPROP_` + its name in capitals (the write token from
+    `REDPROP_TOKEN`)."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True,
                                       populate_by_name=True, validate_default=True)
@@ -118,7 +119,7 @@ def _field_of(location: str) -> str:
 
 
 def describe_error(error: ValidationError) -> str:
-    """One line per bad value: `REDPROP_X=value 无效:需要 …`."""
+    """One line per bad value: `<variable>=<value> 无效:需要 …`."""
     lines = []
     for problem in error.errors():
         field = _field_of(str(problem["loc"][0])) if problem["loc"] else "?"
@@ -154,10 +155,7 @@ def format_value(field: str, value: Any) -> str:
                 return f"{value // size}{unit}"
         return str(int(value))
     if extra.get("kind") == "seconds":
-        for unit, size in (("h", 3600), ("m", 60)):
-            if value >= size and value % size == 0:
-                return f"{value / size:g}{unit}"
-        return f"{value:g}s"
+        return f"{value / 3600:g}h" if value >= 3600 and value % 3600 == 0 else f"{value:g}s"
     return str(value)
 
 
