@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,13 +23,15 @@ if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported 
 
 
 
-@cache
 def settings() -> Settings:
-    """The environment's settings, read once; a bad value stops the command with a message naming the variable."""
-    try:
-        return Settings()
-    except SettingsError as error:
-        raise click.UsageError(f"环境变量有误:{error}") from None
+    """The environment's settings, read once per command; a bad value stops it with a message naming the variable."""
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        try:
+            root.obj = Settings()
+        except SettingsError as error:
+            raise click.UsageError(f"环境变量有误:{error}") from None
+    return root.obj
 
 
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -1,13 +1,14 @@
 """One Settings class reads every REDPROP_* variable: units, errors naming the variable, `redprop config`, README."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from search_api.cli import main, settings
+from search_api.cli import main
 from search_api.settings import Settings, SettingsError, markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,12 +18,9 @@ VARIABLE = re.compile(r"\bREDPROP_[A-Z_]+\b")
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("REDPROP_"):
             monkeypatch.delenv(name)
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
 
 
 @pytest.mark.parametrize(("variable", "value", "field", "expected"), [
