@@ -52,4 +52,5 @@ def limit_login(request: Request) -> None:
 
 
 Expensive = Depends(limit_expensive)
+LIMITED_ANSWER = {429: {"description": "请求过于频繁:超过每个客户端的频率上限(REDPROP_RATE_LIMIT)"}}
 LoginAttempts = Depends(limit_login)

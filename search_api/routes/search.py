@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from search_api import service
 from search_api.deps import LibraryDep
-from search_api.ratelimit import Expensive
+from search_api.ratelimit import LIMITED_ANSWER, Expensive
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -49,7 +49,7 @@ def search(
     return JSONResponse(result.to_json())
 
 
-@router.get("/analyze", dependencies=[Expensive])
+@router.get("/analyze", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def analyze(
     library: LibraryDep,
     text: Annotated[str, Query(description="要分析的查询")] = "",
@@ -58,7 +58,7 @@ def analyze(
     return service.analyze_text(library, text, passage_id)
 
 
-@router.get("/suggest", dependencies=[Expensive])
+@router.get("/suggest", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def suggest(
     library: LibraryDep,
     q: Annotated[str, Query(description="已输入的开头")] = "",
@@ -67,14 +67,14 @@ def suggest(
     return service.suggestions(library, q, limit)
 
 
-@router.get("/passages/{passage_id}/similar", dependencies=[Expensive])
+@router.get("/passages/{passage_id}/similar", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def similar_passages(library: LibraryDep, passage_id: str, page: Page = 1, size: Size = 10,
                      on_topic: OnTopic = True) -> dict:
     filters = service.build_filters(on_topic=on_topic)
     return service.similar_passages(library, passage_id, page=page, size=size, filters=filters)
 
 
-@router.get("/documents/{doc_id}/similar", dependencies=[Expensive])
+@router.get("/documents/{doc_id}/similar", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def similar_documents(library: LibraryDep, doc_id: str, page: Page = 1, size: Size = 10,
                       on_topic: OnTopic = True) -> dict:
     filters = service.build_filters(on_topic=on_topic)
