@@ -17,7 +17,7 @@ from pathlib import Path
 from index.library import Library
 from index.peers import PeerIndex
 from index.query import QueryOptions
-from index.relevance import load_judgments, our_ranking, passage_keys, peer_ranking
+from index.relevance import JudgedSet, load_judgments, our_ranking, passage_keys, peer_ranking
 from ingest.pipeline import ingest_paths
 
 POOL_DEPTH = 20
@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show-runs", action="store_true", help="say which runs found each passage")
     args = parser.parse_args(argv)
 
-    judged = load_judgments(args.judgments).select(args.split)
+    # A set still being written may not exist yet: its questions come from -q.
+    judged = load_judgments(args.judgments).select(args.split) if args.judgments.exists() else JudgedSet(args.judgments, [], [])
     with tempfile.TemporaryDirectory(prefix="redprop-pool-") as scratch:
         library = Library(scratch)
         ingest_paths([args.corpus] if args.corpus else judged.documents, library)

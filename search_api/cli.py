@@ -261,10 +261,14 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
                f"其中法规条款问题 {reports[0].count(CLAUSE_CATEGORY)} 个;前 10 条,分级增益")
     click.echo(f"{'单位':<10}{'排序':<14}{'nDCG@10':>9}{'MRR':>8}{'recall@10':>11}"
                f"{'条款 nDCG':>11}{'条款 recall':>12}{'其他 nDCG':>11}{'其他 recall':>12}")
+    def figure(report, metric, category=None, width=11):
+        return f"{report.mean(metric, category):>{width}.3f}" if report.count(category) else f"{'-':>{width}}"
+
     for r in reports:
-        click.echo(f"{r.unit:<10}{r.name:<14}{r.mean('ndcg'):>9.3f}{r.mean('rr'):>8.3f}{r.mean('recall'):>11.3f}"
-                   f"{r.mean('ndcg', CLAUSE_CATEGORY):>11.3f}{r.mean('recall', CLAUSE_CATEGORY):>12.3f}"
-                   f"{r.mean('ndcg', 'other'):>11.3f}{r.mean('recall', 'other'):>12.3f}")
+        click.echo(f"{r.unit:<10}{r.name:<14}{figure(r, 'ndcg', width=9)}{figure(r, 'rr', width=8)}"
+                   f"{figure(r, 'recall')}{figure(r, 'ndcg', CLAUSE_CATEGORY)}"
+                   f"{figure(r, 'recall', CLAUSE_CATEGORY, 12)}{figure(r, 'ndcg', 'other')}"
+                   f"{figure(r, 'recall', 'other', 12)}")
     if per_query:
         for unit_reports in ([r for r in reports if r.unit == u] for u in units):
             ours, others = unit_reports[0], unit_reports[1:]
