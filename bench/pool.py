@@ -14,11 +14,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from index.library import Library
-from index.peers import PeerIndex
-from index.query import QueryOptions
-from index.relevance import JudgedSet, load_judgments, our_ranking, passage_keys, peer_ranking
-from ingest.pipeline import ingest_paths
+from index.query.syntax import QueryOptions
+from index.results.peers import PeerIndex
+from index.results.relevance import JudgedSet, load_judgments, our_ranking, passage_keys, peer_ranking
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 
 POOL_DEPTH = 20
 RUNS = ("ours", "fts5", "bigram")

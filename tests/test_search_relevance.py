@@ -3,10 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from index.filters import Filters
-from index.library import Library
-from index.peers import PeerIndex
-from index.relevance import (
+from index.query.filters import Filters
+from index.results.peers import PeerIndex
+from index.results.relevance import (
     JudgedSet,
     Judgment,
     JudgmentError,
@@ -17,8 +16,9 @@ from index.relevance import (
     score_documents,
     score_ranking,
 )
-from index.search import SearchRequest, search
-from ingest.pipeline import ingest_paths
+from index.results.search import SearchRequest, search
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 
 JUDGMENTS = Path(__file__).parent / "relevance"  # dev.toml (tuned on) and test.toml (kept aside)
 NDCG_FLOOR = 0.80  # dev half, passages
@@ -106,7 +106,7 @@ def test_metrics_on_a_known_ranking():
 
 
 def test_graded_documents_credit_a_document_once_at_its_best_grade():
-    from index.relevance import PassageKeys
+    from index.results.relevance import PassageKeys
 
     keys = PassageKeys({"a1": {"x"}, "a2": {"y"}, "b1": {"z"}}, {"a1": "A", "a2": "A", "b1": "B"})
     judgment = Judgment("q", {"x": 1, "y": 2, "z": 1})
