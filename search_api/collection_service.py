@@ -91,7 +91,7 @@ def add_item(library: Library, collection_id: str, kind: str, ref: str, note: st
     """Add a document, passage or case that exists now; its title is kept as the item's label."""
     if kind not in KINDS:
         raise BadRequest(f"kind 须是 document、passage 或 case(收到 {kind})")
-    doc_id, label = _source_of(library, kind, (ref or "").strip())
+    doc_id, label = source_of(library, kind, (ref or "").strip())
     note = _text(note, "按语", MAX_NOTE) or ""
     item_id = _guard(lambda store: store.add_item(collection_id, kind, ref.strip(), doc_id, label, note, position),
                      library, collection_id)
@@ -143,7 +143,7 @@ def _guard(action, library: Library, collection_id: str):
         raise NotFound(f"没有编号为 {collection_id} 的合集") from None
 
 
-def _source_of(library: Library, kind: str, ref: str) -> tuple[str, str]:
+def source_of(library: Library, kind: str, ref: str) -> tuple[str, str]:
     """(doc_id, label) of what `ref` names, or NotFound."""
     if not ref:
         raise BadRequest("ref 不能为空:给出文档、段落或案例的编号")
