@@ -9,7 +9,17 @@ from index.library import Library
 from search_api.auth import ReadAccess
 from search_api.errors import ApiError, Unauthorized
 from search_api.logging import RequestLog, http_log
-from search_api.routes import admin, cases, collection_pages, collections, documents, health, pages, search
+from search_api.routes import (
+    admin,
+    cases,
+    collection_pages,
+    collections,
+    documents,
+    health,
+    pages,
+    practice_pages,
+    search,
+)
 from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
@@ -47,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     pages.install(app)
     app.include_router(collection_pages.router)
+    app.include_router(practice_pages.router)
     return app
