@@ -10,11 +10,13 @@ from datetime import date
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 NOTE_COLOUR = RGBColor(0x9B, 0x1C, 0x1C)  # the instructor's voice in the party red the pages use
+HEADING_COLOUR = RGBColor(0x8C, 0x1D, 0x17)
+COLUMN_WIDTHS = (Cm(5.5), Cm(10.5))  # figures, evidence sentence: the A4 text width Word gives by default
 
 
 def pack_title(view: dict) -> str:
@@ -27,8 +29,16 @@ def references(view: dict) -> list[str]:
 
 
 def figure_line(figure: dict) -> str:
-    scope = f"({figure['scope']})" if figure.get("scope") else ""
-    return f"{figure['indicator']}:{figure['value']}{figure.get('unit') or ''}{scope}"
+    return f"{figure['indicator']} {figure['value']}{figure.get('unit') or ''}"
+
+
+def figure_groups(figures: list[dict]) -> list[tuple[str, str]]:
+    """(figures, evidence sentence) with the figures one sentence states together, in order: a sentence that gives
+    five numbers is printed once, not five times."""
+    grouped: dict[str, list[str]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.get("evidence") or "", []).append(figure_line(figure))
+    return [(";".join(lines), evidence) for evidence, lines in grouped.items()]
 
 
 def to_markdown(view: dict, today: date | None = None) -> str:
@@ -49,9 +59,8 @@ def to_markdown(view: dict, today: date | None = None) -> str:
         if item.get("excerpt"):
             lines += ["> " + item["excerpt"].replace("\n", "\n> "), ""]
         if item.get("figures"):
-            lines += ["| 指标 | 数值 | 依据 |", "| --- | --- | --- |"]
-            lines += [f"| {f['indicator']} | {f['value']}{f.get('unit') or ''} | {_cell(f.get('evidence'))} |"
-                      for f in item["figures"]]
+            lines += ["| 数据 | 依据 |", "| --- | --- |"]
+            lines += [f"| {_cell(stated)} | {_cell(evidence)} |" for stated, evidence in figure_groups(item["figures"])]
             lines.append("")
         if item.get("citation"):
             lines += [f"引用:{item['citation']}", ""]
@@ -95,6 +104,8 @@ def _fonts(doc) -> None:
         style.font.name = font
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     doc.styles["Normal"].font.size = Pt(11)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        doc.styles[name].font.color.rgb = HEADING_COLOUR
 
 
 def _cover(doc, view: dict, today: date) -> None:
@@ -131,17 +142,21 @@ def _item(doc, item: dict) -> None:
         doc.add_paragraph(item["excerpt"], style="Quote")
     if item.get("figures"):
         doc.add_heading("数据与依据", level=2)
-        table = doc.add_table(rows=1, cols=3)
+        table = doc.add_table(rows=1, cols=2)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("指标", "数值", "依据"), strict=True):
+        table.autofit = False
+        for cell, text in zip(table.rows[0].cells, ("数据", "依据"), strict=True):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
-        for figure in item["figures"]:
+        for stated, evidence in figure_groups(item["figures"]):
             cells = table.add_row().cells
-            cells[0].text = str(figure["indicator"])
-            cells[1].text = f"{figure['value']}{figure.get('unit') or ''}"
-            cells[2].text = figure.get("evidence") or ""
+            cells[0].text, cells[1].text = stated, evidence
+        for column, width in zip(table.columns, COLUMN_WIDTHS, strict=True):  # LibreOffice reads the grid,
+            column.width = width  # Word the cells: set both
+            for cell in column.cells:
+                cell.width = width
     if item.get("citation"):
         cite = doc.add_paragraph()
+        cite.paragraph_format.space_before = Pt(8)
         cite.add_run("引用:").bold = True
         cite.add_run(item["citation"])

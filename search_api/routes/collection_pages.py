@@ -182,9 +182,9 @@ def print_page(request: Request, library: LibraryDep, collection_id: str) -> HTM
         view = collection_service.show(library, collection_id)
     except ApiError as error:
         return _failed(request, error)
-    from search_api.teaching_pack import references
+    from search_api.teaching_pack import figure_groups, references
 
-    return render(request, "collection_print.html", view=view, cited=references(view))
+    return render(request, "collection_print.html", view=view, cited=references(view), figure_groups=figure_groups)
 
 
 @router.get("/collections/{collection_id}/download/{fmt}")
