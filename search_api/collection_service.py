@@ -52,13 +52,17 @@ def list_all(library: Library) -> dict:
     return {"total": len(rows), "collections": rows}
 
 
-def check_key(library: Library, collection_id: str, key: str | None) -> None:
-    """The edit key of the collection (from its edit link) or a Forbidden naming what is missing."""
+def key_matches(library: Library, collection_id: str, key: str | None) -> bool:
+    """Whether `key` is the collection's edit key; NotFound when there is no such collection."""
     try:
-        matches = collections(library).key_matches(collection_id, key)
+        return collections(library).key_matches(collection_id, key)
     except UnknownCollection:
         raise NotFound(f"没有编号为 {collection_id} 的合集") from None
-    if not matches:
+
+
+def check_key(library: Library, collection_id: str, key: str | None) -> None:
+    """The edit key of the collection (from its edit link) or a Forbidden naming what is missing."""
+    if not key_matches(library, collection_id, key):
         raise Forbidden("没有这个合集的编辑权限:请使用创建时得到的编辑链接")
 
 

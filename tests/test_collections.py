@@ -262,3 +262,14 @@ def test_editor_forms_reorder_and_annotate_without_javascript(client, library):
     assert collection_service.show(library, collection_id)["items"][1]["note"] == "课堂讨论"
     share = client.get(f"/collections/{collection_id}")
     assert "课堂讨论" in share.text and "note-form" not in share.text and key not in share.text
+
+
+def test_with_a_read_token_the_edit_key_still_writes_and_reads_need_the_token(library):
+    client = TestClient(create_app(Settings(home=library.home, write_token=TOKEN, read_token="reader")))
+    created = client.post("/api/collections", json={"title": "私有"}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert client.get(f"/api/collections/{created['collection_id']}").status_code == 401
+    added = client.post(f"/api/collections/{created['collection_id']}/items", json={"kind": "document", "ref": "doc-a"},
+                        headers={"Authorization": f"Bearer {created['edit_key']}"})
+    assert added.status_code == 201
+    read = client.get(f"/api/collections/{created['collection_id']}", headers={"Authorization": "Bearer reader"})
+    assert read.json()["items"][0]["ref"] == "doc-a"

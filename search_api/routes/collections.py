@@ -1,7 +1,7 @@
 """Collections over HTTP: GET/POST /api/collections, GET/PATCH/DELETE /api/collections/{id}, items add/move/annotate/
 remove, and downloads (teaching pack, references) of a collection, a document or a search result page.
 
-Reads are public like the rest of the API. Writes need `Authorization: Bearer <token>` where the token is the
+Reads follow the rest of the API (public unless REDPROP_READ_TOKEN is set). Writes need `Authorization: Bearer <token>` where the token is the
 server's write token, or — for changes to one existing collection — that collection's edit key.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from search_api import collection_service, exports, service
-from search_api.auth import Credentials, WriteAccess, require_write, token_matches
+from search_api.auth import Credentials, ReadAccess, WriteAccess, require_write, token_matches
 from search_api.deps import LibraryDep
 from search_api.errors import Forbidden
 
@@ -52,8 +52,7 @@ def require_collection_write(request: Request, library: LibraryDep, collection_i
                              credentials: Credentials) -> None:
     """The server's write token, or this collection's edit key."""
     if credentials is not None:
-        collection_service.show(library, collection_id)  # 404 before 403 for a collection that does not exist
-        if collection_service.collections(library).key_matches(collection_id, credentials.credentials):
+        if collection_service.key_matches(library, collection_id, credentials.credentials):  # 404 if no such id
             return
         expected = request.app.state.settings.write_token
         if expected and token_matches(credentials.credentials, expected):
@@ -69,7 +68,7 @@ def download(file: exports.Download) -> Response:
     return Response(file.data, media_type=file.media_type, headers={"Content-Disposition": file.disposition})
 
 
-@router.get("/collections")
+@router.get("/collections", dependencies=[ReadAccess])
 def list_collections(library: LibraryDep) -> dict:
     return collection_service.list_all(library)
 
@@ -80,7 +79,7 @@ def create_collection(library: LibraryDep, body: NewCollection) -> dict:
     return collection_service.create(library, body.title, body.description)
 
 
-@router.get("/collections/{collection_id}")
+@router.get("/collections/{collection_id}", dependencies=[ReadAccess])
 def get_collection(library: LibraryDep, collection_id: CollectionId) -> dict:
     return collection_service.show(library, collection_id)
 
@@ -120,17 +119,17 @@ def remove_item(library: LibraryDep, collection_id: CollectionId, item_id: int) 
     return collection_service.remove_item(library, collection_id, item_id)
 
 
-@router.get("/collections/{collection_id}/export")
+@router.get("/collections/{collection_id}/export", dependencies=[ReadAccess])
 def export_collection(library: LibraryDep, collection_id: CollectionId, format: Format = "docx") -> Response:
     return download(exports.collection_file(library, collection_id, format))
 
 
-@router.get("/documents/{doc_id}/references")
+@router.get("/documents/{doc_id}/references", dependencies=[ReadAccess])
 def export_document(library: LibraryDep, doc_id: str, format: Format = "ris") -> Response:
     return download(exports.document_file(library, doc_id, format))
 
 
-@router.get("/search/references")
+@router.get("/search/references", dependencies=[ReadAccess])
 def export_search(
     library: LibraryDep,
     q: str = "",
