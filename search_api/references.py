@@ -22,6 +22,14 @@ FORMATS = {"ris": "application/x-research-info-systems", "bib": "application/x-b
 FORMAT_NAMES = {"ris": "RIS", "bib": "BibTeX", "json": "CSL-JSON", "txt": "GB/T 7714"}
 # 文号 as official documents print it: issuing-organ abbreviation, year in 〔〕 (or [] / ()), serial, 号.
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[(\uff08\uff3b]\s*(?:19|20)\d{2}\s*[〕\])\uff09\uff3d]\s*第?\s*\d{1,4}\s*号")
+# A decree number, the number statutes carry (中华人民共和国国务院令第379号, 住房和城乡建设部令第33号).
+DECREE_NUMBER = re.compile(r"(?:中华人民共和国)?((?:国务院|[\u4e00-\u9fff]{2,12}?部)令)第\s*(\d{1,4})\s*号")
+# The headnote (题注) of a statute names who passed it: "2021年6月24日郑州市第十五届人民代表大会常务委员会第二十六次
+# 会议通过", "最高人民法院审判委员会第1825次会议通过". The first such line names the enacting body.
+ENACTED_BY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,12}?)(?:第[一二三四五六七八九十\d]{1,4}届)?"
+                        r"(人民代表大会常务委员会|人大常委会|人民代表大会|审判委员会|检察委员会)")
+SPELLED_OUT = {"人大常委会": "人民代表大会常务委员会"}
+COURT_BODIES = ("审判委员会", "检察委员会")  # a court's committee enacts in the court's own name
 # An official document's title is 发文机关 + 关于 + 事由 + 文种; the organ ends in one of these.
 ISSUER_TITLE = re.compile(r"^(.{2,30}?(?:人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|政府|"
                           r"厅|局|部|委|党委|组织部|街道办事处|工作委员会))(?:关于|印发)")
@@ -37,20 +45,35 @@ def kind_of(document: dict) -> str:
     return "webpage" if document.get("url") else "newspaper" if document.get("doc_type") == "news" else "webpage"
 
 
+def _head(document: dict) -> list[str]:
+    return [document.get("title") or ""] + [p.get("text", "") for p in (document.get("passages") or [])[:HEAD_PASSAGES]]
+
+
 def document_number(document: dict) -> str | None:
-    """The regulation's 文号 when its title or first passages print one."""
-    texts = [document.get("title") or ""] + [p.get("text", "") for p in (document.get("passages") or [])[:HEAD_PASSAGES]]
-    for text in texts:
+    """The regulation's 文号 (or decree number) when its title or first passages print one."""
+    for text in _head(document):
         match = DOCUMENT_NUMBER.search(text)
         if match:
             return re.sub(r"\s+", "", match.group(0))
+        match = DECREE_NUMBER.search(text)
+        if match:
+            return f"{match.group(1)}第{match.group(2)}号"
     return None
 
 
 def issuer_of(document: dict) -> str | None:
-    """The body that issued a regulation: the stated publisher, else the organ its title begins with."""
+    """The body that issued a regulation: the stated publisher, else the body its headnote says passed it, the
+    ministry or State Council whose decree it is, or the organ its title begins with."""
     if document.get("publisher"):
         return document["publisher"]
+    for text in _head(document)[1:]:
+        match = ENACTED_BY.search(text)
+        if match:
+            place, body = match.groups()
+            return place if body in COURT_BODIES else place + SPELLED_OUT.get(body, body)
+        match = DECREE_NUMBER.search(text)
+        if match:
+            return match.group(1)[:-1]
     match = ISSUER_TITLE.match(document.get("title") or "")
     return match.group(1) if match else None
 

@@ -178,6 +178,19 @@ WEBPAGE = {"doc_id": "w1", "title": "社区里的议事厅", "doc_type": "other"
            "accessed": "2026-01-02T03:04:05Z", "passages": []}
 
 
+@pytest.mark.parametrize(("headnote", "issuer", "number"), [
+    ("2019年5月8日某市第十五届人民代表大会常务委员会第九次会议通过", "某市人民代表大会常务委员会", None),
+    ("1995年3月2日某市第十届人大常委会第五次会议通过", "某市人民代表大会常务委员会", None),
+    ("2020年12月1日最高人民法院审判委员会第1800次会议通过", "最高人民法院", None),
+    ("2010年1月1日中华人民共和国国务院令第500号公布", "国务院", "国务院令第500号"),
+    ("某政办发〔2022〕7号", None, "某政办发〔2022〕7号"),
+])
+def test_statute_issuer_and_number_from_the_headnote(headnote, issuer, number):
+    document = {"doc_id": "x", "title": "某市物业管理条例", "doc_type": "policy", "passages": [{"text": headnote}]}
+    assert references.issuer_of(document) == issuer
+    assert references.document_number(document) == number
+
+
 def test_ris_records_read_back_with_item_types_and_fields():
     records = rispy.loads(references.to_ris([NEWSPAPER, STATUTE, WEBPAGE]))
     newspaper, statute, webpage = records
