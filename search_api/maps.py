@@ -118,7 +118,8 @@ def _short(name: str) -> str:
 def province_map(values: dict[str, float], label_of, href_of=lambda name: None, darker_first: bool = False,
                  legend_of=lambda value: str(value)) -> ProvinceMap:
     """Colour each province with a value (keys are place names, matched to the map's provinces); the others are
-    grey. `darker_first` makes the smallest value darkest (earliest year); otherwise the largest is darkest."""
+    grey. `label_of(province, value)` is the tooltip after the province's name. `darker_first` makes the smallest
+    value darkest (earliest year); otherwise the largest is darkest."""
     known = {match_province(place): value for place, value in values.items() if match_province(place)}
     classes = _classes(sorted(set(known.values())))
     palette = [PALETTE[round(index * (len(PALETTE) - 1) / max(1, len(classes) - 1))] for index in range(len(classes))]
@@ -132,7 +133,7 @@ def province_map(values: dict[str, float], label_of, href_of=lambda name: None, 
     provinces, sea, height = _shapes()
     regions = [
         Region(name, path, colour_of[known[name]] if name in known else NO_DATA,
-               f"{name}:{label_of(known[name])}" if name in known else f"{name}:无",
+               f"{name}:{label_of(name, known[name])}" if name in known else f"{name}:无",
                href_of(name) if name in known else None, cx, cy)
         for name, path, cx, cy in provinces
     ]
@@ -147,9 +148,10 @@ def _classes(values: list[float]) -> list[list[float]]:
     return [values[round(size * index) : round(size * (index + 1))] for index in range(len(PALETTE))]
 
 
-def latest_per_province(rows: list[dict], unit: str) -> dict[str, dict]:
+def latest_per_province(rows: list[dict], unit: str, indicator: str = "") -> dict[str, dict]:
     """For a figures table (/api/metrics rows): per province, the latest figure in `unit` — the most recent year,
-    then the place highest in the chain (a province's own figure before one city's)."""
+    then the indicator asked for before a narrower one (覆盖率 before 业委会覆盖率), then the place highest in the
+    chain (a province's own figure before one city's)."""
     from search_api.charts import number
 
     best: dict[str, dict] = {}
@@ -158,7 +160,7 @@ def latest_per_province(rows: list[dict], unit: str) -> dict[str, dict]:
         province = match_province(chain[0]) if chain else None
         if province is None or (row.get("unit") or "") != unit or number(row.get("value")) is None:
             continue
-        rank = (row.get("year") or 0, -len(chain))
+        rank = (row.get("year") or 0, row.get("indicator") == indicator, -len(chain))
         if province not in best or rank > best[province]["rank"]:
             best[province] = {"rank": rank, "row": row}
     return {province: entry["row"] for province, entry in best.items()}

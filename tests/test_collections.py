@@ -16,6 +16,7 @@ from index.case_store import CaseStore
 from index.consistency import rebuild
 from index.practice_timeline import timeline
 from ingest.cases.build import Case
+from ingest.cases.metrics import Metric
 from ingest.models import DocType, Document, Passage, passage_id
 from search_api import collection_service, references, writes
 from search_api.app import create_app
@@ -51,9 +52,18 @@ def _case(doc_id, ordinal, chain, practices, document) -> Case:
     evidence = [{"passage_id": p.passage_id, "text": p.text} for p in document.passages]
     return Case(case_id=f"{doc_id}-case{ordinal}", title=document.title, place=chain[-1], place_chain=chain,
                 practices=practices, themes=[], background=document.passages[0].text, measures=[], results=[],
-                metrics=[], people=[], quotes=[], doc_id=doc_id, title_of_source=document.title,
+                metrics=_metrics(document), people=[], quotes=[], doc_id=doc_id, title_of_source=document.title,
                 source=document.source, date=document.date, evidence=evidence,
                 links={"practices": [[document.passages[0].passage_id]] * len(practices)})
+
+
+def _metrics(document) -> list[Metric]:
+    """满意率 figures stated in the fixture text (甲市 92%), read from the sentence like the extractor would."""
+    found = re.search(r"满意率达到(\d+)%", document.text)
+    if not found:
+        return []
+    passage = next(p for p in document.passages if found.group(0) in p.text)
+    return [Metric("满意率", float(found.group(1)), "%", "物业服务", passage.text, passage.passage_id)]
 
 
 @pytest.fixture
@@ -286,3 +296,10 @@ def test_with_a_read_token_the_edit_key_still_writes_and_reads_need_the_token(li
     assert added.status_code == 201
     read = client.get(f"/api/collections/{created['collection_id']}", headers={"Authorization": "Bearer reader"})
     assert read.json()["items"][0]["ref"] == "doc-a"
+
+
+def test_metrics_page_maps_the_latest_figure_per_province(client):
+    page = client.get("/metrics", params={"indicator": "满意率"}).text
+    fills = {name: fill for fill, name in re.findall(r'fill="(#[0-9a-f]{6})" data-province="([^"]+)"', page)}
+    assert fills["湖北省"] != "#f1f1f1" and fills["湖南省"] == "#f1f1f1"
+    assert "湖北省:92%(甲市" in page  # the tooltip names the place the figure is for

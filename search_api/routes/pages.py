@@ -226,18 +226,17 @@ def metrics_page(request: Request, library: LibraryDep, indicator: str = DEFAULT
             href_of=lambda row: f"/cases/{row['case_id']}" if row.get("case_id") else None,
         )
     return render(request, "metrics.html", data=data, indicator=indicator, chart=chart,
-                  spread=indicator_map(data.get("metrics", []), chart.unit) if chart else None)
+                  spread=indicator_map(data.get("metrics", []), chart.unit, indicator) if chart else None)
 
 
-def indicator_map(rows: list[dict], unit: str):
+def indicator_map(rows: list[dict], unit: str, indicator: str):
     """The province map of an indicator: each province coloured by its latest figure in the chart's unit."""
-    latest = latest_per_province(rows, unit)
+    latest = latest_per_province(rows, unit, indicator)
     if not latest:
         return None
     return province_map(
         {province: number(row["value"]) for province, row in latest.items()},
-        label_of=lambda value: next(f"{row['value']}{unit}({row.get('place')}{'·' + str(row['year']) if row.get('year') else ''})"
-                                    for row in latest.values() if number(row["value"]) == value),
+        label_of=lambda name, value: f"{latest[name]['value']}{unit}({metric_label(latest[name], indicator)})",
         legend_of=lambda value: f"{value:g}{unit}",
         href_of=lambda name: f"/cases/{latest[name]['case_id']}" if latest[name].get("case_id") else None,
     )

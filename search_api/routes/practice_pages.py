@@ -23,7 +23,7 @@ def practice_page(request: Request, library: LibraryDep, key: str) -> HTMLRespon
     except NotFound as error:
         return render(request, "error.html", status=404, message=error.message)
     first_year = data["first_by_province"]
-    spread = province_map(first_year, label_of=lambda year: f"{year} 年首次见于报道", darker_first=True,
+    spread = province_map(first_year, label_of=lambda name, year: f"{year} 年首次见于报道", darker_first=True,
                           legend_of=lambda year: f"{year}",
                           href_of=lambda name: f"/cases?practice={quote(data['name'])}&place={quote(name)}")
     return render(request, "practice.html", data=data, chart=timeline_chart(data["appearances"]), spread=spread)
