@@ -7,6 +7,8 @@ owner opens the edit link (HttpOnly, SameSite=Strict: another site cannot post w
 """
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -19,6 +21,7 @@ from search_api.routes.pages import render, url
 router = APIRouter(include_in_schema=False)
 COOKIE_PREFIX = "redprop_ck_"
 COOKIE_DAYS = 365
+NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def _cookie(collection_id: str) -> str:
@@ -138,7 +141,7 @@ async def change(request: Request, library: LibraryDep, collection_id: str, acti
     """One form per change: details, move (up/down/position), note, remove, order (drag and drop), delete."""
     form = await request.form()
     key = _key(request, collection_id, form)
-    item_id = int(form["item_id"]) if str(form.get("item_id") or "").isdigit() else 0
+    item_id = _number(form.get("item_id")) or 0
     try:
         collection_service.check_key(library, collection_id, key)
         if action == "details":
@@ -151,7 +154,7 @@ async def change(request: Request, library: LibraryDep, collection_id: str, acti
         elif action == "remove":
             collection_service.remove_item(library, collection_id, item_id)
         elif action == "order":
-            ids = [int(part) for part in str(form.get("order") or "").split(",") if part.strip().isdigit()]
+            ids = [number for part in str(form.get("order") or "").split(",") if (number := _number(part))]
             collection_service.reorder(library, collection_id, ids)
         elif action == "delete":
             collection_service.delete(library, collection_id)
@@ -165,9 +168,15 @@ async def change(request: Request, library: LibraryDep, collection_id: str, acti
     return _back_to_editor(collection_id, key, f"#item-{item_id}" if item_id and action != "remove" else "")
 
 
+def _number(value) -> int | None:
+    """A form field as a positive id or position (up to nine digits: anything longer is no item of ours)."""
+    text = str(value or "").strip()
+    return int(text) if NUMBER.fullmatch(text) else None
+
+
 def _target(form) -> int:
     """The 1-based position a move form asks for: an explicit number, or one up / down from the current one."""
-    position = int(form.get("position") or 1) if str(form.get("position") or "").isdigit() else 1
+    position = _number(form.get("position")) or 1
     direction = form.get("direction")
     if direction == "up":
         return max(1, position - 1)

@@ -19,6 +19,8 @@ from search_api.errors import Forbidden
 
 router = APIRouter(prefix="/api", tags=["collections"])
 CollectionId = Annotated[str, Path(description="合集编号")]
+MAX_NUMBER = 2**31  # item ids and positions: far beyond any collection, well inside SQLite's integers
+ItemId = Annotated[int, Path(ge=1, le=MAX_NUMBER, description="条目编号")]
 Format = Annotated[str, Query(description=exports.FORMAT_HELP)]
 
 
@@ -36,16 +38,16 @@ class NewItem(BaseModel):
     kind: str = Field(description="document、passage 或 case")
     ref: str = Field(description="文档、段落或案例的编号")
     note: str = Field("", description="按语", max_length=collection_service.MAX_NOTE)
-    position: int | None = Field(None, ge=1, description="放在第几条(默认放在最后)")
+    position: int | None = Field(None, ge=1, le=MAX_NUMBER, description="放在第几条(默认放在最后)")
 
 
 class ItemChange(BaseModel):
     note: str | None = Field(None, description="新的按语", max_length=collection_service.MAX_NOTE)
-    position: int | None = Field(None, ge=1, description="移到第几条")
+    position: int | None = Field(None, ge=1, le=MAX_NUMBER, description="移到第几条")
 
 
 class Order(BaseModel):
-    item_ids: list[int] = Field(description="条目编号的新顺序")
+    item_ids: list[Annotated[int, Field(ge=1, le=MAX_NUMBER)]] = Field(description="条目编号的新顺序", max_length=10000)
 
 
 def require_collection_write(request: Request, library: LibraryDep, collection_id: CollectionId,
@@ -100,7 +102,7 @@ def add_item(library: LibraryDep, collection_id: CollectionId, body: NewItem) ->
 
 
 @router.patch("/collections/{collection_id}/items/{item_id}", dependencies=[CollectionWrite])
-def change_item(library: LibraryDep, collection_id: CollectionId, item_id: int, body: ItemChange) -> dict:
+def change_item(library: LibraryDep, collection_id: CollectionId, item_id: ItemId, body: ItemChange) -> dict:
     view = None
     if body.note is not None:
         view = collection_service.annotate(library, collection_id, item_id, body.note)
@@ -115,7 +117,7 @@ def reorder(library: LibraryDep, collection_id: CollectionId, body: Order) -> di
 
 
 @router.delete("/collections/{collection_id}/items/{item_id}", dependencies=[CollectionWrite])
-def remove_item(library: LibraryDep, collection_id: CollectionId, item_id: int) -> dict:
+def remove_item(library: LibraryDep, collection_id: CollectionId, item_id: ItemId) -> dict:
     return collection_service.remove_item(library, collection_id, item_id)
 
 
