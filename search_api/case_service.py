@@ -40,8 +40,8 @@ def metrics_table(library: Library, indicator: str | None = None, place: str | N
 
 
 def practice_timeline(library: Library, key: str) -> dict:
-    """A practice's spread (index/practice_timeline.py); NotFound for a practice no case reports."""
-    from index.practice_timeline import timeline
+    """A practice's spread (index/store/practice_timeline.py); NotFound for a practice no case reports."""
+    from index.store.practice_timeline import timeline
 
     data = timeline(case_store(library).store, key)
     if data is None:

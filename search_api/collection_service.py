@@ -6,8 +6,8 @@ longer finds) is returned with `missing` and the label saved when it was added, 
 """
 from __future__ import annotations
 
-from index.collections import KINDS, CollectionStore, UnknownCollection, document_cases, ingested_at
-from index.library import Library
+from index.store.collections import KINDS, CollectionStore, UnknownCollection, document_cases, ingested_at
+from index.store.library import Library
 from search_api import service
 from search_api.case_service import case_store
 from search_api.citation import document_citation

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from index.library import Library
+from index.store.library import Library
 from search_api import collection_service, references, service, teaching_pack
 from search_api.errors import BadRequest
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from index.case_store import CaseStore
-from index.consistency import rebuild
-from index.practice_timeline import timeline
+from index.store.case_store import CaseStore
+from index.store.consistency import rebuild
+from index.store.practice_timeline import timeline
 from ingest.cases.build import Case
 from ingest.cases.metrics import Metric
 from ingest.models import DocType, Document, Passage, passage_id

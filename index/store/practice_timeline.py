@@ -1,5 +1,5 @@
 """How a practice spread: the documents that report it, their places and dates, the first appearance per place and
-per province, and the practices related to it. Reads the case tables (index/case_store.py) and the documents.
+per province, and the practices related to it. Reads the case tables (index/store/case_store.py) and the documents.
 
 When an appearance happened is the document's date when it has one, else the year its case passages state
 (`cases.year`); appearances with neither are listed as undated and never placed on the timeline.
@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from index.store import Store
+from index.store.store import Store
 
 PLACE_DEPTH = 2  # a place on the timeline is province › city: finer chains (社区, 小区) are the same city's adoption
 RELATED_SHOWN = 8

@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 from dataclasses import asdict, dataclass
 
-from index.store import Store
+from index.store.store import Store
 
 KINDS = ("document", "passage", "case")
 ID_BYTES = 6  # 8 URL-safe characters: short enough to read out, too many to guess a neighbour's share link
