@@ -46,7 +46,7 @@ test: install-test browser-deps
 lint: install-test
 	$(BIN)/ruff check .
 
-# PNGs of the search, document, case and metrics pages (laptop and phone width) in screenshots/.
+# PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 

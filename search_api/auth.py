@@ -5,7 +5,11 @@
   call the API with it; SameSite=Strict keeps other sites from using it); 401 without, 403 for a wrong token.
   Anything else (pages, `/docs`, pages added later) needs a page session, or is redirected to `/login`.
 - Pages in WRITE_PAGES (`/upload`) need a session opened with the write token.
-- API writes (`require_write`) take the write token only, never a cookie, so no form on any site can reach them.
+- API writes are left to their routes' guards (`require_write`: the write token; collections also take their
+  edit key), which take a Bearer token only, never a cookie, so no form on any site can reach them.
+- A form post to any page (POST, PUT, PATCH, DELETE outside `/api/`) must come from this site: a browser's
+  Origin (or Sec-Fetch-Site) naming another site is refused with 403, so every form, including ones added
+  later, resists cross-site posting even before its own CSRF token (login, logout and upload check one too).
 The gate is middleware, not a per-route dependency, so a page added by any router is closed by default.
 Tokens are compared with hmac.compare_digest so the time taken does not reveal how much of a guess matched.
 With no write token configured, writes are disabled outright rather than open to anyone.
@@ -14,10 +18,10 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -34,6 +38,8 @@ API_PREFIX = "/api/"
 WRITE_PAGES = {"/upload"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 NEED_READ = "需要读取令牌:请在请求头中提供 Authorization: Bearer <令牌>"
+CROSS_SITE_PAGE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>拒绝跨站提交 · redprop</title>'
+                   '<p>拒绝提交:这个表单来自其他网站。请在本站页面上重新操作。</p><p><a href="/">返回首页</a></p></html>')
 
 
 def token_matches(given: str | None, expected: str) -> bool:
@@ -86,13 +92,16 @@ class AccessGate:
 
     def refusal(self, connection: HTTPConnection, settings: Settings, session: Session | None):
         path = connection.url.path
+        unsafe = connection.scope["method"] not in SAFE_METHODS
+        if unsafe and not path.startswith(API_PREFIX) and not same_site(connection):
+            return HTMLResponse(CROSS_SITE_PAGE, status_code=403)
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         token = bearer_token(connection)
         if path.startswith(API_PREFIX):
-            if not settings.read_token or role_of(token, settings):
-                return None  # writes are then checked by require_write
-            if token is None and session and session.allows("read") and connection.scope["method"] in SAFE_METHODS:
+            if unsafe or not settings.read_token or role_of(token, settings):
+                return None  # writes are checked by their routes' guards
+            if token is None and session and session.allows("read"):
                 return None
             if token is None:
                 return JSONResponse({"error": NEED_READ}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
@@ -103,6 +112,15 @@ class AccessGate:
         target = path + (f"?{connection.url.query}" if connection.url.query else "")
         query = {"next": target} | ({"need": "write"} if needed == "write" else {})
         return RedirectResponse("/login?" + urlencode(query), status_code=303)
+
+
+def same_site(connection: HTTPConnection) -> bool:
+    """Whether a browser says the request comes from a page of this site (clients without these headers, such
+    as curl, are not browsers carrying someone's cookies)."""
+    origin = connection.headers.get("origin")
+    if origin:  # "null" (a sandboxed or privacy-stripped origin) is never this site
+        return origin != "null" and urlsplit(origin).netloc == connection.headers.get("host")
+    return connection.headers.get("sec-fetch-site") in (None, "same-origin", "none")
 
 
 def _allows(role: str | None, needed: str) -> bool:
