@@ -23,9 +23,9 @@ from search_api.citation import document_citation
 from search_api.deps import LibraryDep
 from search_api.document_view import highlight_words, outline, sections, similar_query
 from search_api.errors import ApiError, BadRequest, Forbidden, NotFound
+from search_api.maps import latest_per_province, province_map
 from search_api.routes import admin
 from search_api.sessions import CSRF_FIELD
-from search_api.maps import latest_per_province, province_map
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 10
