@@ -229,6 +229,11 @@ class Store:
         ]
         return _document(row, passages)
 
+    def ingested_at(self, doc_id: str) -> str | None:
+        """When the document was stored (UTC, ISO 8601): a fetched page's 引用日期."""
+        row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
     def iter_documents(self) -> Iterator[Document]:
         for (doc_id,) in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall():
             document = self.get_document(doc_id)

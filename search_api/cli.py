@@ -36,16 +36,26 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
+@click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="从文件读取网址,每行一个(# 开头为注释)")
 @HOME_OPTION
 @JSON_OPTION
-def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
-    """导入文件或文件夹(递归),每个文件输出一行结果。"""
-    from ingest.pipeline import ingest_paths, iter_files
+def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool) -> None:
+    """导入文件、文件夹(递归)或网址(http/https),每个文件或网址输出一行结果。"""
+    from ingest.guard import ParseLimits
+    from ingest.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
+    from search_api.settings import Settings
 
+    urls = [target for target in targets if "://" in target]
+    if url_file is not None:
+        urls += [line.strip() for line in url_file if line.strip() and not line.lstrip().startswith("#")]
+    paths = [Path(target) for target in targets if "://" not in target]
+    if not paths and not urls:
+        raise click.UsageError("请给出要导入的文件、文件夹或网址(或用 --urls 指定网址列表文件)")
     library = Library(home)
     files = list(iter_files(paths))
-    progress = progress_bar(len(files), enabled=not as_json)
+    progress = progress_bar(len(files) + len(urls), enabled=not as_json)
 
     def report_line(outcome: FileOutcome) -> None:
         progress.update(1)
@@ -59,18 +69,30 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
             progress.write(f"失败    {outcome.error}")
 
     try:
-        report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True))
+        summary = ingest_paths(files, library, on_outcome=report_line,
+                               on_wait=lambda message: click.echo(message, err=True)).to_json() if files else None
+        if urls:
+            fetched = writes.ingest_urls(library, Settings(home=library.home).fetched_dir, urls,
+                                         ParseLimits.from_env(), LOCK_WAIT_SECONDS, on_outcome=report_line)
+            for entry in fetched["failed"]:
+                if entry["path"] in urls:  # could not be fetched: no outcome was reported for it
+                    report_line(FileOutcome(entry["path"], "failed", error=entry["error"]))
+            summary = _merged(summary, fetched)
     except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
     finally:
         progress.close()
     if as_json:
-        emit_json(report.to_json())
+        emit_json(summary)
     else:
-        summary = report.to_json()
-        click.echo(f"共 {len(report.outcomes)} 个文件:导入 {len(summary['ingested'])},"
+        total = sum(len(summary[status]) for status in ("ingested", "unchanged", "failed"))
+        click.echo(f"共 {total} 个文件:导入 {len(summary['ingested'])},"
                    f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if summary["failed"] else 0)
+
+
+def _merged(first: dict | None, second: dict) -> dict:
+    return second if first is None else {status: first[status] + second[status] for status in second}
 
 
 @main.command()
