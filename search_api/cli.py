@@ -96,6 +96,33 @@ def _merged(first: dict | None, second: dict) -> dict:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--delete", is_flag=True, help="文件被删除时,同时删除它导入的文档")
+@HOME_OPTION
+def watch(folder: Path, delete: bool, home: Path | None) -> None:
+    """监视文件夹:先导入其中的新文件和改动过的文件,之后每有文件出现或改动就导入(Ctrl+C 结束)。"""
+    from search_api.watch import watch_folder
+
+    def report_line(outcome: FileOutcome) -> None:
+        label = {"ingested": "已导入", "unchanged": "未变化", "deleted": "已删除",
+                 "kept": "文件已删除,文档保留(加 --delete 可同时删除)"}.get(outcome.status)
+        if outcome.status == "failed":
+            click.echo(f"失败    {outcome.error}")
+        elif outcome.status == "deleted":
+            click.echo(f"{label}  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
+        else:
+            click.echo(f"{label}  {outcome.path}")
+
+    try:
+        watch_folder(Library(home), folder, report_line, delete=delete,
+                     on_ready=lambda: click.echo(f"正在监视 {folder}(Ctrl+C 结束)"))
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    except KeyboardInterrupt:
+        click.echo("已停止监视")
+
+
+@main.command()
 @HOME_OPTION
 @JSON_OPTION
 def check(home: Path | None, as_json: bool) -> None:

@@ -153,6 +153,20 @@ def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
     return {"deleted": doc_id}
 
 
+def forget_files(library: Library, paths: list[Path], lock_wait: float) -> list[str]:
+    """Remove the documents only these (deleted) files held: store first (the commit point), then the index."""
+    from ingest.pipeline import file_key
+
+    with library.writing(lock_wait):
+        with library.store.transaction() as db:
+            mark_dirty(library, db)
+            dropped = [doc_id for path in paths for doc_id in library.store.forget_file_in(db, file_key(path))]
+        if dropped:
+            library.index.update([], dropped)
+        mark_clean(library)
+    return dropped
+
+
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
             on_progress: Callable[[int], None] | None = None) -> dict:
     from index.consistency import rebuild
