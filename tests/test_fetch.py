@@ -28,7 +28,7 @@ class Site(BaseHTTPRequestHandler):
 
     body = PAGE
 
-    def do_GET(self):  # noqa: N802 - the http.server hook
+    def do_GET(self):  # the http.server hook
         path = self.path
         if path == "/page.html":
             self.reply(200, "text/html; charset=utf-8", PAGE)
