@@ -19,7 +19,7 @@ from ingest.errors import ParseError
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
 from ingest.parsers.common import iso_date, squeeze
-from ingest.parsers.html_blocks import Head, article_blocks, read_head, strip_navigation, typed_class
+from ingest.parsers.html_blocks import Head, article_blocks, read_head, removed, strip_navigation, typed_class
 
 # The charset a page declares (<meta charset>, http-equiv Content-Type, or an XHTML <?xml encoding?>).
 DECLARED_CHARSET = re.compile(
@@ -199,8 +199,7 @@ class _BlockWalker:
         elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
             self.flush()
             self.emit(tag.get_text(), BlockKind.CAPTION)
-        elif typed_class(tag) == "title" and tag.find(LAYOUT_TAGS) is None \
-                and len(squeeze(tag.get_text())) <= MAX_HEADING_CHARS:
+        elif typed_class(tag) == "title" and _inline_only(tag) and len(squeeze(tag.get_text())) <= MAX_HEADING_CHARS:
             self.flush()
             self.emit(tag.get_text(), BlockKind.HEADING, 1)
         elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
@@ -212,7 +211,7 @@ class _BlockWalker:
                 self.emit(cells[0].get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
             else:
                 self.emit(" ".join(cell.get_text() for cell in tag.find_all(["td", "th"])))
-        elif name in BOLD_HEADING_TAGS and tag.find(LAYOUT_TAGS) is None and _is_bold_only(tag):
+        elif name in BOLD_HEADING_TAGS and _inline_only(tag) and _is_bold_only(tag):
             self.flush()
             self.emit(tag.get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
         elif name in BLOCK_TAGS:
@@ -224,6 +223,11 @@ class _BlockWalker:
                 self.after_picture = True
         else:
             self.walk(tag)
+
+
+def _inline_only(tag: Tag) -> bool:
+    """Only text and inline elements directly inside (looked at one level deep: cheap on deep pages)."""
+    return not any(isinstance(child, Tag) and (child.name in BLOCK_TAGS or child.name == "br") for child in tag.children)
 
 
 def _is_chrome_line(text: str) -> bool:
@@ -247,7 +251,7 @@ def _strip_chrome(soup: BeautifulSoup) -> None:
         if tag.find_parent("article") is None:
             tag.decompose()
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+        if removed(tag) or tag.name in ("html", "body", "article", "main"):
             continue
         names = " ".join([*tag.get("class", []), tag.get("id") or ""])
         if names.strip() and JUNK_CLASS.search(names) and not _holds_article(tag):

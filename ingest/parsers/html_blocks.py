@@ -21,6 +21,8 @@ NAV_LABEL = re.compile(
     r"^[\[【]?(?:本版标题导航|标题导航|本版导航|版面导航|版面目录|本版目录|往期回顾|相关阅读|相关新闻|相关链接|相关文章|"
     r"相关稿件|延伸阅读|推荐阅读|热点推荐|热门文章|上一篇|下一篇|上一版|下一版|上一期|下一期)[\]】]?\s*[:\uff1a]?$"
 )
+# A text node that may be a navigation label (cheap prefilter before NAV_LABEL on the squeezed text).
+NAV_LABEL_TEXT = re.compile(r"导航|目录|回顾|相关|阅读|推荐|热点|热门|上一|下一")
 # A list of at least this many links, whose text is at least this share links, is navigation ...
 MIN_NAV_LINKS = 3
 NAV_LINK_SHARE = 0.75
@@ -57,13 +59,46 @@ class Head:
     lines: list[str] = field(default_factory=list)  # every head line, in order
 
 
+class TextLengths:
+    """Characters of text (stripped, as get_text(strip=True) counts them) and of link text under each element,
+    counted in one pass over the strings, so checking every element of a deep page stays linear."""
+
+    def __init__(self, root: Tag):
+        self.total: dict[int, int] = {}
+        self.linked: dict[int, int] = {}
+        self.links: dict[int, int] = {}
+        for text in root.find_all(string=True):
+            size = len(str(text).strip())
+            if not size:
+                continue
+            in_link = text.find_parent("a") is not None
+            for ancestor in text.parents:
+                self.total[id(ancestor)] = self.total.get(id(ancestor), 0) + size
+                if in_link:
+                    self.linked[id(ancestor)] = self.linked.get(id(ancestor), 0) + size
+        for link in root.find_all("a"):
+            for ancestor in link.parents:
+                self.links[id(ancestor)] = self.links.get(id(ancestor), 0) + 1
+
+    def own(self, tag: Tag) -> int:
+        """Text outside links."""
+        return self.total.get(id(tag), 0) - self.linked.get(id(tag), 0)
+
+
+def removed(tag: Tag) -> bool:
+    """Whether `tag` was decomposed (with an ancestor). bs4's own `tag.decomposed` reads a missing attribute
+    through Tag.__getattr__, i.e. searches the whole subtree for a <_decomposed> tag: quadratic on deep pages."""
+    return tag.__dict__.get("_decomposed", False)
+
+
 def strip_navigation(soup: BeautifulSoup) -> None:
     """Remove labelled navigation blocks and plain lists of links."""
-    for text in list(soup.find_all(string=True)):
+    for text in list(soup.find_all(string=NAV_LABEL_TEXT)):
         if isinstance(text, NavigableString) and NAV_LABEL.match(squeeze(str(text))) and text.parent is not None:
             _remove_nav_around(text)
+    lengths = TextLengths(soup)
     for tag in soup.find_all(NAV_TAGS):
-        if not tag.decomposed and _is_link_list(tag):
+        if not removed(tag) and _is_link_list(tag, lengths):
             tag.decompose()
 
 
@@ -82,44 +117,35 @@ def _remove_nav_around(label: NavigableString) -> None:
         best.decompose()
 
 
-def _is_link_list(tag: Tag) -> bool:
-    links = tag.find_all("a")
-    if len(links) < MIN_NAV_LINKS:
+def _is_link_list(tag: Tag, lengths: TextLengths) -> bool:
+    if lengths.links.get(id(tag), 0) < MIN_NAV_LINKS:
         return False
-    total = len(tag.get_text(strip=True))
-    linked = sum(len(link.get_text(strip=True)) for link in links)
+    total, linked = lengths.total.get(id(tag), 0), lengths.linked.get(id(tag), 0)
     return total > 0 and linked / total >= NAV_LINK_SHARE and total - linked <= MAX_NAV_OWN_CHARS
 
 
 def article_blocks(root: Tag, walk) -> list[Tag]:
     """Sibling containers that are each an article (a head, then body text); the largest such group of two
     or more, or [] when the page holds one article. `walk(tag)` gives a tag's blocks (html.body_blocks)."""
+    lengths = TextLengths(root)
     best: list[Tag] = []
     best_chars = 0
     for parent in [root, *root.find_all(True)]:
-        members = [child for child in parent.find_all(True, recursive=False) if _is_article_block(child, walk)]
-        if len(members) < 2:
+        sized = [child for child in parent.find_all(True, recursive=False) if lengths.own(child) >= MIN_BODY_CHARS]
+        if len(sized) < 2:  # checked first, cheaply: most elements have one child with text
             continue
-        heads = [read_head(walk(member)).title for member in members]
-        if len(set(heads)) < len(heads):
+        heads = {id(child): read_head(walk(child)).title for child in sized}
+        members = [child for child in sized if heads[id(child)] is not None
+                   and not _headline_is_link(child, heads[id(child)])]
+        titles = [heads[id(member)] for member in members]
+        if len(members) < 2 or len(set(titles)) < len(titles):
             continue  # the same headline twice: repeated teasers or a gallery, not several articles
-        chars = sum(_body_chars(member) for member in members)
+        chars = sum(lengths.own(member) for member in members)
         if chars > best_chars:
             best, best_chars = members, chars
     if best and _sections_of_one_article(root, best):
         return []
     return best
-
-
-def _is_article_block(tag: Tag, walk) -> bool:
-    if _body_chars(tag) < MIN_BODY_CHARS:
-        return False
-    head = read_head(walk(tag))
-    return head.title is not None and not _headline_is_link(tag, head.title)
-
-
-def _body_chars(tag: Tag) -> int:
-    return len(tag.get_text(strip=True)) - sum(len(link.get_text(strip=True)) for link in tag.find_all("a"))
 
 
 def _headline_is_link(tag: Tag, title: str) -> bool:
