@@ -215,3 +215,31 @@ def test_docx_served_under_a_doc_name_is_read_directly(monkeypatch):
 def test_libreoffice_is_installed_for_make_test():
     assert shutil.which("soffice"), "make test installs libreoffice-writer-nogui (Makefile: format-deps)"
     assert ocr.available(), "make test installs tesseract-ocr tesseract-ocr-chi-sim (Makefile: format-deps)"
+
+
+def test_bold_face_lines_at_body_size_are_headings_without_chapter_markers():
+    """Official documents set 一、二、 headings in 黑体 at the body's size; the font's name tells them apart."""
+    import io
+
+    from fixtures_formats import CJK_FONT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdfmetrics.registerFont(TTFont("SimHei", str(CJK_FONT), subfontIndex=0))
+    lines = [("SimHei", "一、工作目标"), ("STSong-Light", zh("年底前实现小区党组织全覆盖,物业服务满意度明显提升。")),
+             ("SimHei", "二、工作措施"), ("STSong-Light", zh("建立联席会议制度,每月研究解决一批居民反映的问题。"))]
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    for number, (font, text) in enumerate(lines):
+        page.setFont(font, 14)
+        page.drawString(72, 700 - number * 40, text)
+    page.showPage()
+    page.save()
+    [raw] = parse_file(Path("plan.pdf"), buffer.getvalue())
+    assert [(block.kind, block.text) for block in raw.blocks] == [
+        (BlockKind.HEADING, "一、工作目标"), (BlockKind.PARAGRAPH, lines[1][1]),
+        (BlockKind.HEADING, "二、工作措施"), (BlockKind.PARAGRAPH, lines[3][1])]
