@@ -14,7 +14,7 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch
 
-from index.library import Library
+from index.store.library import Library
 from search_api import writes
 
 log = logging.getLogger("redprop.watch")
@@ -47,8 +47,8 @@ def watch_folder(library: Library, folder: Path, on_outcome: Callable, delete: b
     `on_outcome` hears every FileOutcome, including status "deleted" (documents removed, with --delete) and
     "kept" (a file deleted without --delete: its documents stay).
     """
+    from index.write.pipeline import FileOutcome, ingest_paths
     from ingest.parsers import PARSERS
-    from ingest.pipeline import FileOutcome, ingest_paths
 
     changes_seen = watch(folder, watch_filter=SupportedFiles(folder, set(PARSERS)), stop_event=stop,
                          debounce=debounce_ms, step=min(50, debounce_ms), rust_timeout=IDLE_MS, yield_on_timeout=True,

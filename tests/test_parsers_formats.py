@@ -17,10 +17,10 @@ from fixtures_formats import (
     scanned_page,
 )
 
+from index.write.pipeline import ingest_paths
 from ingest.errors import MissingTool, NeedsOCR, ParseError
 from ingest.models import BlockKind
 from ingest.parsers import legacy_word, ocr, parse_file
-from ingest.pipeline import ingest_paths
 from ingest.structure import build_documents
 
 TEXT_PAGE = [zh(line) for line in ("第一页:社区党委牵头召开物业联席会议,研究解决停车难问题。",)]

@@ -15,8 +15,8 @@ from fixtures_build import (
     write,
 )
 
-from ingest.pipeline import ingest_paths
-from ingest.prepare import read_file
+from index.write.pipeline import ingest_paths
+from index.write.prepare import read_file
 
 
 def variants() -> dict[str, bytes]:
