@@ -66,7 +66,7 @@ def pdf_pages(pages: list[list[str] | bytes], size: float = 12) -> bytes:
 
 
 def cover_page_pdf(cover: list[tuple[str, float]], body: list[str], body_size: float = 14) -> bytes:
-    """Page 1: centred lines at the given sizes (issuer, title, date); page 2 on: the body, left-aligned."""
+    """Page 1: centred lines at the given sizes (issuer, title, date; "\n" wraps one); page 2: the body."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -78,8 +78,10 @@ def cover_page_pdf(cover: list[tuple[str, float]], body: list[str], body_size: f
     top = A4[1] - 150
     for text, size in cover:
         document.setFont("STSong-Light", size)
-        document.drawCentredString(A4[0] / 2, top, text)
-        top -= size * 2.5
+        for part in text.split("\n"):  # a line break: set on two lines, as a long title or name is
+            document.drawCentredString(A4[0] / 2, top, part)
+            top -= size * 1.5
+        top -= size
     document.showPage()
     document.setFont("STSong-Light", body_size)
     for number, line in enumerate(body):

@@ -95,6 +95,9 @@ COVER_BODY = [zh(line) for line in (
     # The issuer smaller, above; a document number under it.
     ([("城东区住房和城乡建设局", 18), ("东建发〔2024〕12号", 16), ("关于加强物业服务监督的通知", 24)],
      "关于加强物业服务监督的通知", "城东区住房和城乡建设局"),
+    # Issuer and title each set on two lines; the issuer's 公告 and its number.
+    ([("城东区人民代表大会常务\n委员会公告", 26), ("(第12号)", 16), ("城东区实施《物业管理条例》\n办法", 22),
+      ("2024年3月1日", 16)], "城东区实施《物业管理条例》办法", "城东区人民代表大会常务委员会"),
     # No issuer at all.
     ([("城东区物业纠纷调解规定", 24), ("(2023年11月20日通过)", 14)], "城东区物业纠纷调解规定", None),
 ])

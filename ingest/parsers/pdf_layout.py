@@ -54,17 +54,21 @@ ENUMERATOR = re.compile(
 MAX_BOLD_HEADING_CHARS = 40
 # The title is looked for on this many first pages (a cover page, then the first page of the text).
 COVER_PAGES = 2
-# The issuing body's line: an organisation's name, maybe followed by 文件 ("××市人民政府文件"), nothing else.
+# The issuing body's line: an organisation's name ("××市人民政府"), nothing else.
 ISSUER_LINE = re.compile(
     r"(?:人民代表大会常务委员会|常务委员会|人民政府|办公厅|办公室|委员会|工作委员会|党委|党组|局|厅|委|部|署|院|"
-    r"街道办事处|办事处|中心|协会|联合会|总工会)(?:文件)?$|文件$"
+    r"街道办事处|办事处|中心|协会|联合会|总工会)$"
 )
+# What may follow the name on the issuer's line: the kind of paper it issues, and its number.
+ISSUER_PAPER = re.compile(r"(?:文件|公告|令)$")
+ISSUE_NUMBER = re.compile(r"[(\uff08]?第[\d一二三四五六七八九十百零〇]+号[)\uff09]?$")
 # Words a document title carries (its genre or 关于); a line with one is never the issuer's.
 TITLE_WORD = re.compile(r"关于|条例|办法|规定|细则|通知|方案|意见|决定|规则|规范|指引|通告|纲要|规划|守则|准则|标准|报告|决议|公告")
 # A document number: "京政发〔2024〕3号".
 DOC_NUMBER = re.compile(r"[〔\[【(\uff08]\s*(?:19|20)\d{2}\s*[〕\]】)\uff09]\s*\d+\s*号")
 MAX_DATE_LINE_CHARS = 30
 SIZE_STEP = 0.5  # points: sizes this close are one size
+GROUP_GAP = 1.2  # lines of one title or name stand at most this many line heights apart
 
 # A paragraph continues onto the next page only if the page before is filled down to this share of its height.
 PAGE_FILLED = 0.7
@@ -230,41 +234,44 @@ def layout_document(pages: list[list[Line]]) -> tuple[list[Block], str | None, s
 
 
 def cover_title(pages: list[list[Line]], body: float) -> tuple[str | None, str | None]:
-    """(title, issuer): the largest heading-sized text of the first pages that is not an issuer line, a date,
-    a document number or a numbered division, when it is set at that size in one place only (several places: several headlines
-    of a newspaper page, no one title); the issuer is the first issuer line above it."""
-    first = [line for page in pages[:COVER_PAGES] for line in page]
-    big = [line for line in first if line.size >= HEADING_SCALE * body]
-    candidates = [line for line in big if not (_is_issuer(line.text) or _not_a_title(line.text))]
+    """(title, issuer) from the first pages' heading-sized text, read in groups (consecutive lines at one size:
+    a title or an issuer's name set on two lines). The title is the largest group that is not an issuer's line,
+    a date, a document number or a numbered division, when one group only is set at that size (several: the
+    headlines of a newspaper page, no one title); the issuer is the first issuer group above it."""
+    groups = [group for group in _size_groups([line for page in pages[:COVER_PAGES] for line in page])
+              if group[0].size >= HEADING_SCALE * body]
+    texts = ["".join(line.text for line in group) for group in groups]
+    candidates = [index for index, text in enumerate(texts) if not (_is_issuer(text) or _not_a_title(text))]
     if not candidates:
         return None, None
-    largest = max(line.size for line in candidates)
-    ordered = [line for page in pages[:COVER_PAGES] for line in page]
-    runs: list[list[Line]] = []
-    for line in ordered:
-        at_size = abs(line.size - largest) <= SIZE_STEP and line in candidates
-        if at_size and runs and runs[-1][-1] is _previous(ordered, line):
-            runs[-1].append(line)
-        elif at_size:
-            runs.append([line])
-    if len(runs) != 1:
+    largest = max(groups[index][0].size for index in candidates)
+    at_size = [index for index in candidates if abs(groups[index][0].size - largest) <= SIZE_STEP]
+    if len(at_size) != 1:
         return None, None
-    title = squeeze("\n".join(line.text for line in runs[0]))
-    above = [line for line in big if _is_issuer(line.text) and ordered.index(line) < ordered.index(runs[0][0])]
-    issuer = ISSUER_SUFFIX.sub("", squeeze(above[0].text)) if above else None
+    title = squeeze("\n".join(line.text for line in groups[at_size[0]]))
+    above = [text for text in texts[: at_size[0]] if _is_issuer(text)]
+    issuer = ISSUER_PAPER.sub("", ISSUE_NUMBER.sub("", "".join(above[0].split()))) if above else None
     return title, issuer or None
 
 
-ISSUER_SUFFIX = re.compile(r"文件$")
-
-
-def _previous(ordered: list[Line], line: Line) -> Line | None:
-    index = ordered.index(line)
-    return ordered[index - 1] if index else None
+def _size_groups(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive lines on one page at one size, each line close under the one before."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.page == line.page and abs(last.size - line.size) <= SIZE_STEP \
+                and 0 <= line.top - last.bottom <= GROUP_GAP * line.size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
 
 
 def _is_issuer(text: str) -> bool:
-    compact = "".join(text.split())
+    """"××市人民政府", "××局文件", "××人民代表大会常务委员会公告(第3号)": an organisation, maybe with the
+    kind of paper it issues, and no title words."""
+    compact = ISSUE_NUMBER.sub("", "".join(text.split()))
+    compact = ISSUER_PAPER.sub("", compact)
     return bool(ISSUER_LINE.search(compact)) and not TITLE_WORD.search(compact)
 
 
