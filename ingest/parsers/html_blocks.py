@@ -94,7 +94,9 @@ def removed(tag: Tag) -> bool:
 def strip_navigation(soup: BeautifulSoup) -> None:
     """Remove labelled navigation blocks and plain lists of links."""
     for text in list(soup.find_all(string=NAV_LABEL_TEXT)):
-        if isinstance(text, NavigableString) and NAV_LABEL.match(squeeze(str(text))) and text.parent is not None:
+        if getattr(text, "parent", None) is None:
+            continue  # inside a block removed around an earlier label (bs4 empties what it decomposes)
+        if isinstance(text, NavigableString) and NAV_LABEL.match(squeeze(str(text))):
             _remove_nav_around(text)
     lengths = TextLengths(soup)
     for tag in soup.find_all(NAV_TAGS):
