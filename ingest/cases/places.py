@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-import jieba.posseg
-
+from ingest.cases.text import tag, word_freq, word_tag
 from ingest.places import Division, PlaceMention, find_mentions, home_city
 
 # Local suffix → level below the county (3 street/town, 4 community/village, 5 estate); longest first.
@@ -24,6 +22,8 @@ LOCAL_LEVELS = {
     "街道": 3, "镇": 3, "乡": 3, "社区": 4, "村": 4,
 }
 LOCAL_SUFFIX = re.compile("|".join(sorted(LOCAL_LEVELS, key=len, reverse=True)))
+# A suffix followed by this is inside a company's name ("…社区服务有限公司", "…小区物业管理公司").
+COMPANY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:有限责任公司|有限公司|股份公司|集团|公司)")
 DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
@@ -73,37 +73,35 @@ class LocalMention:
     end: int
 
 
-def word_freq(word: str) -> int:
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word, 0)
-
-
 def _stem(window: str, after_place: bool = False) -> str:
     """The trailing words of `window` that can belong to a place name."""
-    words = list(jieba.posseg.cut(window))
+    words = tag(window)
     stem = ""
     taken = 0
     last_tag = ""
-    for word in reversed(words):
-        token, tag = word.word, word.flag
+    for token, flag in reversed(words):
         if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
             break
-        adjective = tag.startswith(ADJECTIVE_TAGS) and not (after_place and taken == len(words) - 1)
-        verb = tag.startswith("v") and len(token) > 1
-        if tag.startswith(STOP_TAGS) or adjective or verb or token in generic_stems():
+        adjective = flag.startswith(ADJECTIVE_TAGS) and not (after_place and taken == len(words) - 1)
+        verb = (flag.startswith("v") and len(token) > 1) or _ends_with_verb(token)
+        if flag.startswith(STOP_TAGS) or adjective or verb or token in generic_stems():
             break
         if token in STOP_CHARS or len(stem) + len(token) > MAX_STEM_CHARS:
             break
         stem = token + stem
         taken += 1
-        last_tag = tag
-    if taken < len(words) and words[len(words) - taken - 1].flag.startswith("m"):
+        last_tag = flag
+    if taken < len(words) and words[len(words) - taken - 1][1].startswith("m"):
         return ""  # "600余场社区宣传活动": a count, not a name
     ordinary = last_tag.startswith(ORDINARY_TAGS) and not last_tag.startswith(PROPER_TAGS)
     if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ:
         return ""
     return stem
+
+
+def _ends_with_verb(token: str) -> bool:
+    """A dictionary word that ends in a plain verb ("全面推行", "统一管理") is a phrase about doing, never a name."""
+    return len(token) > 2 and word_tag(token[-2:]) == "v"
 
 
 def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMention]:
@@ -117,6 +115,8 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
             continue  # "花园小区", "东北村小区": the last suffix names the place, the first is part of the stem
         if len(match.group(0)) == 1 and _inside_word(text, start, match.end()):
             continue  # "城乡建设": 乡 inside a longer word
+        if COMPANY_AFTER.match(text, match.end()):
+            continue  # "众治社区服务有限公司": a company's name, not a community
         left = max(last_end, start - 12)
         for end in sorted(boundaries):
             if left <= end <= start:
@@ -160,6 +160,7 @@ class PlaceBook:
 
     def __init__(self, texts: list[str]):
         self.nodes: dict[str, PlaceNode] = {}
+        self.case_places: set[str] | None = None
         self.counts: dict[str, int] = {}
         self.home = home_city("\n".join(texts)) or self._most_named_city(texts)
         self.passages = [self._read(text) for text in texts]
@@ -309,9 +310,12 @@ class PlaceBook:
         return self.nodes[key].level
 
     def anchor(self, key: str) -> str:
-        """The case a place belongs to: its highest local ancestor (a street gathers its communities)."""
-        locals_ = [k for k in self.chain_keys(key) if k.startswith("L:")]
-        return locals_[0] if locals_ else key
+        """The case a place's passages belong to: the nearest place at or above it that is a case of its own
+        (`case_places`, set by the case builder once it knows which places report something); until then every
+        place is its own."""
+        if self.case_places is None:
+            return key
+        return next((k for k in reversed(self.chain_keys(key)) if k in self.case_places), key)
 
     def home_key(self) -> str | None:
         if self.home is None:

@@ -27,7 +27,7 @@ HEADS = (
     "品牌", "体系", "工程", "规范", "驿站", "服务站", "议事厅", "专班", "计划",
 )
 HEAD = "|".join(HEADS)
-QUOTED = re.compile(rf"[“\"「『]([^“”\"「」『』。,!?\n]{{1,16}})[”\"」』]((?:[\u4e00-\u9fff]{{0,4}}?(?:{HEAD}))?)")
+QUOTED = re.compile(rf"[“\"「『]([^“”\"「」『』。,，!！?？\n]{{1,16}})[”\"」』]((?:[\u4e00-\u9fff]{{0,4}}?(?:{HEAD}))?)")
 BOOK_TITLE = re.compile(r"《([^《》]{2,30}(?:标准|规范|制度|机制))》")
 # Numeral-led units repeated: 三系四力, 四室四中心, 一楼三管, 双报到双报告, 一核两翼三长联动.
 FORMULA = re.compile(rf"(?:[{NUMERAL}][\u4e00-\u9fff]{{1,2}}){{2,3}}(?:联动|共建|共治|会谈)?")
@@ -90,7 +90,7 @@ def _quoted(sentence: str, counts: dict[str, int]) -> list[str]:
         if head:
             names.append(_display(inner, head))
         elif (_is_formula(key) or re.fullmatch(r"\d{2,4}", key) or ESTABLISHING.search(sentence[: match.start()])
-              or counts.get(key, 0) >= 2) and not re.search(r"[,,。]", inner) and len(key) <= 10:
+              or counts.get(key, 0) >= 2) and not re.search(r"[,，。]", inner) and len(key) <= 10:
             names.append(_display(inner, ""))
     return names
 
