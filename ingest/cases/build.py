@@ -380,8 +380,8 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
         quote.role = roles.get(quote.speaker, quote.role)
         quote.text = quote.text.strip("“”‘’ ")
     people = _people(group, texts, document, roles)
-    names = [display for display, _ in practices.values()]
-    links["practices"] = [ids for _, ids in practices.values()]
+    names = [practice.name for practice in practices.values()]
+    links["practices"] = [practice.passage_ids for practice in practices.values()]
     return Case(
         case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
@@ -391,7 +391,7 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
                   for i in group.indices + extra],
         links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
-        place_key=place_key,
+        place_key=place_key, practice_kinds={practice.name: practice.kind for practice in practices.values()},
     )
 
 
