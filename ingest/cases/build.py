@@ -25,6 +25,7 @@ from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
 from ingest.models import DocType, Document, content_id
+from ingest.text.fold import to_simplified
 
 # Words of the topic's two sides (party organisation, property management); whether a document is on topic is
 # the topic classifier's call (Document.on_topic / topic), these only tell a section or case about it from page
@@ -34,6 +35,8 @@ TOPIC_TERMS = (
     "社区治理", "基层治理", "物业",
 )
 ON_TOPIC_LABEL = "red-property"
+PARTY_SIDE = re.compile(r"党组织|党支部|党委|党员|党建|党小组|党总支|红色物业|红心物业")
+PROPERTY_SIDE = re.compile(r"物业|业委会|业主|小区")
 # A section (passages under one heading) or a case that names the topic fewer times than this is skipped.
 MIN_SECTION_TOPIC_HITS = 1
 MIN_CASE_TOPIC_HITS = 1
@@ -139,10 +142,11 @@ def extract_cases(document: Document) -> list[Case]:
     if not _on_topic(document) or not document.passages or _is_regulation(document) or duplicate:
         return []
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
-    texts = [normalise(p.text) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
+    # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script.
+    texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
     body = [index for section in _sections(document) for index in _body(section, texts)
             if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
-    if not body:
+    if not body or not _names_both_sides(texts[i] for i in body):
         return []
     kept = set(body)
     book = PlaceBook([text if index in kept else "" for index, text in enumerate(texts)])  # skipped sections
@@ -158,6 +162,12 @@ def extract_cases(document: Document) -> list[Case]:
             case.title = document.title if len(cases) == 1 and _is_title(document.title) else _default_title(case)
     _link_hierarchy(cases, book)
     return cases
+
+
+def _names_both_sides(texts) -> bool:
+    """Some passage speaks of party organisation and of property management together: a fee dispute or a red
+    tourism story that the topic classifier let through still gives no case."""
+    return any(PARTY_SIDE.search(text) and PROPERTY_SIDE.search(text) for text in texts)
 
 
 def _on_topic(document: Document) -> bool:
@@ -374,7 +384,8 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     background, measures, results, links = _card(all_sentences, metrics)
     local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
     testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
-    if not practices and not metrics and not (testimony and measures):
+    own_measures = group.anchor.startswith("L:") and measures and group.foci[group.anchor]
+    if not practices and not metrics and not (testimony and measures) and not own_measures:
         return None  # a place named in passing: no practice, no figure, no one from there telling what was done
     for quote in quotes:
         quote.role = roles.get(quote.speaker, quote.role)
