@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
-from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
+from ingest.cases.places import COUNTY_MARKER, LOCAL_LEVELS, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
@@ -44,7 +44,11 @@ MIN_CASE_TOPIC_HITS = 1
 # plans name the places and mechanisms they set up, and do.
 REGULATION_SUBTYPE = "regulation"
 # A case title is a heading a reader can tell apart from page furniture: never a timestamp, a date or a site line.
-NOT_A_TITLE = re.compile(r"^[\d\s:./\-年月日时分秒]+$|[|｜]|^(?:来源|发布时间|发布日期|作者|记者|编辑|责任编辑)")
+NOT_A_TITLE = re.compile(
+    r"^[\d\s:./\-年月日时分秒]+$|[|｜]|^(?:来源|发布时间|发布日期|作者|记者|编辑|责任编辑)"
+    r"|^各[^。]{0,40}(?:单位|部门|局|委|办)[:：]?$"  # a notice's salutation
+    r"|^[^。]{0,12}\d{4}年\d{1,2}月\d{1,2}日[^。]{0,6}$"  # an outlet's dateline ("某日报 2022年11月21日")
+)
 RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
 PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
 PROBLEM_OPENERS = re.compile(r"^(?:过去|以前|原来|曾经|由于|面对|随着|长期以来|多年来|此前)")
@@ -52,6 +56,11 @@ MEASURE_CUES = re.compile(
     r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
+# A passage opening with a bare level word as its subject ("街道还将…", "今年以来，社区…") speaks of the place of
+# that level in its context.
+BARE_LEVEL_SUBJECT = re.compile(r"^(?:[^，,。]{0,8}[，,])?(街道|社区|小区|镇|村)(?=还|也|又|将|已|先后|积极|通过|在|把|对|与|同|为|今年|近年|主动|定期|每)")
+# Markers that a passage speaks about the whole province of the document (a provincial notice's 全省).
+PROVINCE_MARKER = re.compile(r"全省|我省|本省")
 CLAUSE = re.compile(r"[^,，;；]+[,，;；]?")
 # Words that make a clause about the whole city or county (not an organisation of it such as 市委, 市住建局).
 CITY_WIDE = re.compile(r"全市|我市|本市|全区|我区|本区|全县|我县|本县")
@@ -236,6 +245,15 @@ def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str |
         candidates = [k for k in locals_ if counts[k]] or locals_
         return max(candidates, key=lambda k: (counts[k], -locals_.index(k)))
     places = book.passages[index]
+    subject = BARE_LEVEL_SUBJECT.match(text)
+    if subject and not places.divisions and context:
+        # "街道还将…", "社区还在…": the bare level word is the subject, meaning the enclosing place of that level
+        level = LOCAL_LEVELS[subject.group(1)]
+        same_level = [key for key in book.chain_keys(context) if key.startswith("L:") and book.level(key) == level]
+        if same_level:
+            return same_level[-1]
+    if PROVINCE_MARKER.search(text) and not places.divisions and book.home_province_key():
+        return book.home_province_key()
     if COUNTY_MARKER.search(text) and not places.divisions and context:
         county = [key for key in book.chain_keys(context) if key.startswith("D:") and book.level(key) == 2]
         if county:

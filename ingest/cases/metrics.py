@@ -20,7 +20,7 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]{{2,}}|[二两三四五六七八九十])"
 APPROX = r"(?:余|多)?"
 # Words that make a value approximate: 30多个, 十余名, 近百户, 约2000人, 95%以上, 20户左右.
-APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|将近|大约)$")
+APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|将近|大约|不少于|不低于|至少)$")
 APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|有余)")
 # Units a figure may carry; 万/亿 multiply.
 UNITS = (
@@ -162,8 +162,25 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
     metrics: dict[tuple, Metric] = {}
     for sentence in sentences:
         for metric in _in_sentence(sentence, place):
+            earlier = _earlier_state(metrics, metric, sentence.text)
+            if earlier is not None:
+                metric.previous = earlier.value  # "原来只有80个车位…如今车位增加到210个": one change
+                metrics.pop((earlier.indicator, earlier.value, earlier.unit))
             metrics.setdefault((metric.indicator, metric.value, metric.unit), metric)
     return list(metrics.values())
+
+
+def _earlier_state(metrics: dict[tuple, Metric], metric: Metric, text: str) -> Metric | None:
+    """The figure a "增加到N" sentence changes: the case's last earlier figure of the same indicator and unit."""
+    if metric.previous is not None or not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(_number_text(metric))}", text):
+        return None
+    same = [m for m in metrics.values() if m.indicator == metric.indicator and m.unit == metric.unit
+            and m.value != metric.value and m.previous is None]
+    return same[-1] if same else None
+
+
+def _number_text(metric: Metric) -> str:
+    return str(_plain(metric.value))
 
 
 def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
@@ -222,12 +239,12 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
     if after.startswith("的") and _ends_with_noun(before):
         after = ""  # "现有住户428户的龙庭小区": the count is of 住户
     after = _noun_phrase(after.removeprefix("的"))
-    if len(after) >= 2 and not after[0].isdigit():
-        indicator, scope = after, _scope(before + after, place)
+    if (len(after) >= 2 and not after[0].isdigit()) or (len(after) == 1 and tag(after)[0][1].startswith("n")):
+        indicator, scope = after, _scope(before + after, place)  # "十二个村" counts 村
     else:
         scope, indicator = _split_indicator(re.sub(rf"{NUMBER}(?:{UNIT})$", "", before))
         scope = scope or _scope(text, place)
-    if len(indicator) < 2 and not (len(after) == 1 and tag(after)[0][1].startswith("n")):
+    if not indicator or len(indicator) < 2 and indicator != after:
         return None
     approx = bool(re.search(r"[余多]", match.group(0)) or match.group("approx1")
                   or APPROX_BEFORE.search(text[: match.start()]) or APPROX_AFTER.match(text[match.end() :]))

@@ -328,6 +328,19 @@ class PlaceBook:
             return key
         return next((k for k in reversed(self.chain_keys(key)) if k in self.case_places), key)
 
+    def home_province_key(self) -> str | None:
+        """The province the document names most (its own name or its divisions'), for 全省/我省."""
+        counts: dict[str, int] = {}
+        for key, count in self.counts.items():
+            if key.startswith("D:"):
+                province = f"D:{key[2:4]}0000"
+                counts[province] = counts.get(province, 0) + count
+        if not counts:
+            return None
+        best = max(counts, key=counts.get)
+        self._add_division(Division(best[2:], Division(best[2:], "").chain[-1]))
+        return best
+
     def home_key(self) -> str | None:
         if self.home is None:
             return None

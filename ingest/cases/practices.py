@@ -48,7 +48,7 @@ COPULA = re.compile(r"^(?:成为|作为|是|为|有|的)")
 MEASURE_CHARS = frozenset("名个件位届年月日次家人户条项批种只场天支")
 # A formula unit that is an ordinary word this frequent (一直, 百姓, 一体) is not a numbered formula.
 COMMON_UNIT_FREQ = 1000
-MAX_NAME_CHARS = 18
+MAX_NAME_CHARS = 24
 # How much a longer spelling may add to a shorter one and still be the same practice (a head, a list of parties).
 MAX_QUALIFIER_CHARS = 10
 # POS tags that may stand in a body's name before its head (nouns, names, adjectives, noun-verbs, numerals of
@@ -164,7 +164,7 @@ def _mechanisms(sentence: str) -> list[tuple[str, str]]:
         verbs = list(MECHANISM_VERB.finditer(clause))
         if not verbs:
             continue
-        stem = clause[verbs[-1].end():].lstrip("了")
+        stem = clause[verbs[-1].end():].lstrip("了").rsplit("的", 1)[-1]  # "…领导下的居委会、业委会…协调运行机制"
         if 2 <= len(stem) + len(head) <= MAX_NAME_CHARS and len(stem) >= 2 and not stem.startswith("、"):
             names.append((stem + head, "mechanism"))
     return names
