@@ -252,7 +252,7 @@ def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str |
         same_level = [key for key in book.chain_keys(context) if key.startswith("L:") and book.level(key) == level]
         if same_level:
             return same_level[-1]
-    if PROVINCE_MARKER.search(text) and not places.divisions and book.home_province_key():
+    if PROVINCE_MARKER.search(text) and not places.divisions and book.home is None and book.home_province_key():
         return book.home_province_key()
     if COUNTY_MARKER.search(text) and not places.divisions and context:
         county = [key for key in book.chain_keys(context) if key.startswith("D:") and book.level(key) == 2]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.cases.text import Sentence, tag, word_freq
+from ingest.cases.text import Sentence, tag, word_freq, word_tag
 
 NUMERAL = "一二三四五六七八九十百双两多"
 DATA = Path(__file__).parent / "data"
@@ -49,6 +49,8 @@ MEASURE_CHARS = frozenset("名个件位届年月日次家人户条项批种只�
 # A formula unit that is an ordinary word this frequent (一直, 百姓, 一体) is not a numbered formula.
 COMMON_UNIT_FREQ = 1000
 MAX_NAME_CHARS = 24
+MAX_HEAD_MODIFIER = 2
+MAX_LIST_ITEM = 5
 # How much a longer spelling may add to a shorter one and still be the same practice (a head, a list of parties).
 MAX_QUALIFIER_CHARS = 10
 # POS tags that may stand in a body's name before its head (nouns, names, adjectives, noun-verbs, numerals of
@@ -85,6 +87,13 @@ def _head_pattern() -> re.Pattern:
     return re.compile("|".join(re.escape(head) for head in heads()))
 
 
+@lru_cache(maxsize=1)
+def _head_after_quote() -> re.Pattern:
+    """A head right after a quotation, with up to MAX_HEAD_MODIFIER characters before it (“135”管理机制)."""
+    alternatives = "|".join(re.escape(head) for head in heads())
+    return re.compile(rf"[\u4e00-\u9fff]{{0,{MAX_HEAD_MODIFIER}}}?(?:{alternatives})")
+
+
 def practice_key(name: str) -> str:
     """What two spellings of one practice share: no quotes, book-title marks, 、 or spaces."""
     return re.sub(r"[“”\"「」『』《》、,，\s·]", "", name)
@@ -116,16 +125,27 @@ def _quoted(sentence: str, counts: dict[str, int]) -> list[tuple[str, str]]:
         if len(key) < 2 or key in TOPIC_NAMES:
             continue
         before, after = sentence[: match.start()], sentence[match.end():]
-        head = _head_pattern().match(after) if not COPULA.match(after) else None
+        head = _head_after_quote().match(after) if not COPULA.match(after) else None
         if SLOGAN.search(before) and SLOGAN_AFTER.match(after):
             names.append((f"“{inner}”", "slogan"))
         elif head:
-            names.append((f"“{inner}”{head.group(0)}", heads()[head.group(0)]))
-        elif _head_of(key) or _is_formula(key) or "、" in inner or ESTABLISHING.search(before) or counts.get(key, 0) >= 2:
+            names.append((f"“{inner}”{head.group(0)}", _kind(head.group(0))))
+        elif _head_of(key) or _is_formula(key) or _is_short_list(inner) or ESTABLISHING.search(before) \
+                or counts.get(key, 0) >= 2:
             if re.fullmatch(r"[\d.]+", key) and not _is_formula(key):
                 continue
             names.append((f"“{inner}”", _kind(key)))
     return names
+
+
+# A body's name holding a bare level word ("小区业委会", "社区党群服务站") is that place's own office, not a name.
+GENERIC_LEVEL = re.compile(r"小区|社区|街道|乡镇|村委")
+
+
+def _is_short_list(text: str) -> bool:
+    """A quoted list of short items (“共商、共治、共享”, “双向进入、交叉任职”), not a quoted line of verse."""
+    items = re.split(r"[、,，]", text)
+    return len(items) >= 2 and all(2 <= len(item) <= MAX_LIST_ITEM for item in items)
 
 
 def _name_before(text: str) -> str:
@@ -136,6 +156,8 @@ def _name_before(text: str) -> str:
         if not flag.startswith(NAME_TAGS) or flag.startswith(PLACE_TAGS) or len("".join(kept)) + len(word) > 10:
             break
         kept.insert(0, word)
+    while kept and (word_tag(kept[0]).startswith(("v", "m", "d")) or kept[0][0] in NUMERAL and len(kept) > 1):
+        kept.pop(0)  # "余场", "明确": a count's or a verb's word before the name
     return "".join(kept)
 
 
@@ -148,7 +170,10 @@ def _bodies(sentence: str) -> list[tuple[str, str]]:
             continue
         clause = re.split(r"[^\u4e00-\u9fff]", sentence[: match.start()])[-1]
         stem = _name_before(clause)
-        if len(stem) >= 2 and not (set(stem) & set(QUOTE_OPEN)):
+        following = tag(sentence[match.start() : match.end() + 4])
+        if len(following) > 1 and following[0][0] == head and following[1][1] in ("n", "vn") and len(following[1][0]) > 1:
+            continue  # "业委会专题培训": the head word modifies a noun after it
+        if len(stem) >= 2 and not GENERIC_LEVEL.search(stem):
             names.append((stem + head, "body"))
     return names
 
@@ -165,6 +190,12 @@ def _mechanisms(sentence: str) -> list[tuple[str, str]]:
         if not verbs:
             continue
         stem = clause[verbs[-1].end():].lstrip("了").rsplit("的", 1)[-1]  # "…领导下的居委会、业委会…协调运行机制"
+        words = tag(stem)
+        while len(words) > 1 and words[0][1] == "v":
+            words.pop(0)  # "设立小区小额维修金…制度": the verb before the name is the action
+        stem = "".join(word for word, _ in words)
+        if stem in TOPIC_NAMES:
+            continue  # "创新物业管理模式": the topic's own way of working, not a named practice
         if 2 <= len(stem) + len(head) <= MAX_NAME_CHARS and len(stem) >= 2 and not stem.startswith("、"):
             names.append((stem + head, "mechanism"))
     return names
