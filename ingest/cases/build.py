@@ -283,7 +283,7 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
             heading = document.passages[index].heading
             pending_title, speaker = heading, None
         if is_subheading(text) and not book.locals_in(index):
-            pending_title, speaker = text.lstrip("—-— "), None
+            pending_title, speaker = re.sub(r"^[—\-\s]+", "", text), None
             continue
         line_speaker = speaker_line(text)
         if speaker is not None and line_speaker is None and not book.locals_in(index):

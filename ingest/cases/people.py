@@ -165,9 +165,9 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 def _speaker_after(text: str, end: int, people: list[Person]) -> Person | None:
     for person in people:
         gap = text[end + 1 : person.start]
-        if person.start > end and len(gap) <= 3 and re.fullmatch(r"[,，。!！?？\s据]*", gap):
-            if re.match(rf"{SPEECH}|[,，]?[^“]{{0,6}}{SPEECH}", text[person.end :]):
-                return person
+        if (person.start > end and len(gap) <= 3 and re.fullmatch(r"[,，。!！?？\s据]*", gap)
+                and re.match(rf"{SPEECH}|[,，]?[^“]{{0,6}}{SPEECH}", text[person.end :])):
+            return person
     return None
 
 
