@@ -51,6 +51,7 @@ SCOPE_WORDS = ("全国", "全省", "全市", "全区", "全县", "中心城区",
 INDICATOR_AFTER = re.compile(r"(?:共有|拥有|新增|成立|创建|建立|建成|完成|达到|实现|累计|开展|入选|组建|引进|培育|覆盖)")
 # POS tags a counted thing is made of (nouns, names, noun-verbs, adjectives and distinguishing words before them).
 NOUN_PHRASE_TAGS = ("n", "vn", "an", "b", "a", "j", "l")
+NOT_IN_LABEL_TAGS = ("t", "r", "d", "p", "c", "u", "m", "q")
 SHARE = re.compile(r"(?:占比|占)$")
 # Numbers that are dates, ordinals or durations, not figures.
 NOT_FIGURE_BEFORE = re.compile(r"(?:第|近|这|前|后)$")
@@ -144,6 +145,8 @@ def _split_indicator(phrase: str) -> tuple[str, str]:
     words = tag(phrase)
     indicator = ""
     while words and len(indicator) + len(words[-1][0]) <= 6 and not (len(indicator) >= 2 and words[-1][1] == "v"):
+        if indicator and words[-1][1].startswith(NOT_IN_LABEL_TAGS):
+            break  # "如今车位": a time word, pronoun or adverb before the label is the sentence's
         indicator = words.pop()[0] + indicator
     if not indicator and words:
         indicator = words.pop()[0]
@@ -242,7 +245,7 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
     if (len(after) >= 2 and not after[0].isdigit()) or (len(after) == 1 and tag(after)[0][1].startswith("n")):
         indicator, scope = after, _scope(before + after, place)  # "十二个村" counts 村
     else:
-        scope, indicator = _split_indicator(re.sub(rf"{NUMBER}(?:{UNIT})$", "", before))
+        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", re.sub(rf"{NUMBER}(?:{UNIT})$", "", before)))
         scope = scope or _scope(text, place)
     if not indicator or len(indicator) < 2 and indicator != after:
         return None

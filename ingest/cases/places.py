@@ -101,8 +101,8 @@ def _stem(window: str, after_place: bool = False) -> str:
     if taken < len(words) and words[len(words) - taken - 1][1].startswith("m"):
         return ""  # "600余场社区宣传活动": a count, not a name
     ordinary = last_tag.startswith(ORDINARY_TAGS) and not last_tag.startswith(PROPER_TAGS)
-    if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ:
-        return ""
+    if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ and not after_place:
+        return ""  # "利用小区", "部分小区"; right after its parent a common word is a name (梨园街道青年社区)
     first = words[len(words) - taken][0] if taken > 1 else ""
     if first and not after_place and word_freq(first) >= COMMON_STEM_FREQ and last_tag.startswith(ORDINARY_TAGS) \
             and len(stem) - len(first) >= 2 and word_tag(first).startswith(("v", "n")) and len(first) == 2:
