@@ -259,18 +259,22 @@ def _plain(value: float) -> float | int:
 
 
 def _at_place(cases: list[dict], place: str, depth: int) -> list[dict]:
-    """Cases at `place` and their children `depth` levels down. A place that is no case's own (a city whose
-    streets are the cases) starts from the highest cases under it."""
+    """Cases at `place`, each followed by its children `depth` levels down. A place that is no case's own (a city
+    whose streets are the cases) starts from the highest cases under it."""
     under = [case for case in cases if any(place in name for name in case["place_chain"])]
     ids = {case["case_id"] for case in under}
-    level = [case for case in under if place in case["place"]]
-    if not level:
-        level = [case for case in under if case.get("parent_case_id") not in ids]
-    kept = {case["case_id"] for case in level}
-    for _ in range(max(depth, 0)):
-        level = [case for case in under if case.get("parent_case_id") in {c["case_id"] for c in level}]
-        kept.update(case["case_id"] for case in level)
-    return [case for case in under if case["case_id"] in kept]
+    roots = [case for case in under if place in case["place"]] or [
+        case for case in under if case.get("parent_case_id") not in ids]
+    children: dict[str, list[dict]] = {}
+    for case in under:
+        children.setdefault(case.get("parent_case_id") or "", []).append(case)
+
+    def with_children(case: dict, levels: int) -> list[dict]:
+        below = children.get(case["case_id"], []) if levels > 0 else []
+        return [case] + [c for child in below for c in with_children(child, levels - 1)]
+
+    ordered = [c for root in roots for c in with_children(root, max(depth, 0))]
+    return list({case["case_id"]: case for case in ordered}.values())
 
 
 def _year_of(sentence: str) -> int | None:
