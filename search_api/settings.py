@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     parse_timeout: Seconds = Field(60.0, **_help("单个文件的解析时限,超时该文件失败(解析超时),其他文件继续", "seconds"))
     parse_memory_bytes: Bytes = Field(1024 * MIB, **_help("解析进程的内存上限(0 为不限),超出该文件失败", "bytes"))
     ingest_workers: int | None = Field(None, ge=1, **_help("导入时的解析进程数;未设置时每个 CPU 核一个(最多 4 个)"))
+    max_fetch_bytes: Bytes = Field(50 * MIB, **_help("按网址导入时单个网址的大小上限,超出该网址失败", "bytes"))
+    allow_private_urls: bool = Field(False, **_help("允许按网址导入内网、本机或链路本地地址(默认拒绝)"))
     write_lock_wait: Seconds = Field(30.0, **_help("HTTP 写入请求等待另一写入任务结束的时间,超时返回 409", "seconds"))
     rate_limit: str = Field("120/minute", **_help(
         "每个客户端对开销大的读取(联想、分析、相似、案例)的频率上限,超出返回 429", "rate"))
@@ -101,6 +103,11 @@ class Settings(BaseSettings):
     @property
     def parse_limits(self) -> ParseLimits:
         return ParseLimits(self.parse_timeout, self.parse_memory_bytes or None)
+
+    @property
+    def fetched_dir(self) -> Path:
+        """Where documents fetched by URL are kept (one file per URL)."""
+        return Path(self.home) / "fetched"
 
     @property
     def uploads_dir(self) -> Path:
