@@ -97,12 +97,12 @@ class PlaceMention:
                 "start": self.start, "end": self.end, "reason": self.reason, "evidence": self.evidence}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Candidate:
     start: int
     end: int
     surface: str
-    options: list[Division]
+    options: tuple[Division, ...]
     short: bool  # written without its suffix (长治 for 长治市)
 
 
@@ -132,7 +132,8 @@ def divisions_named(name: str) -> list[Division]:
     return list(gazetteer().get(name, ()))
 
 
-def _candidates(text: str) -> list[_Candidate]:
+@lru_cache(maxsize=4)  # a document's text is read once for all of its passages (find_mentions' context)
+def _candidates(text: str) -> tuple[_Candidate, ...]:
     """Gazetteer names that are whole words (or a run of whole words), not opening a longer name."""
     words = pos_cut(text)
     offsets = [0]
@@ -154,7 +155,7 @@ def _candidates(text: str) -> list[_Candidate]:
         options = names[surface]
         short = all(d.name != surface for d in options)
         if not _opens_longer_name(short, words[index + size : index + size + COMPANY_MAX_WORDS]):
-            found.append(_Candidate(start, end, surface, options, short))
+            found.append(_Candidate(start, end, surface, tuple(options), short))
             child = _child_written_after(options, folded, end)
             while child is not None:  # 甘肃省定西市安定区: each level vouches for the next
                 found.append(child)
@@ -163,10 +164,10 @@ def _candidates(text: str) -> list[_Candidate]:
         index += size
         while index < len(words) and offsets[index] < end:
             index += 1
-    return found
+    return tuple(found)
 
 
-def _child_written_after(parents: list[Division], folded: str, end: int) -> _Candidate | None:
+def _child_written_after(parents: tuple[Division, ...], folded: str, end: int) -> _Candidate | None:
     """A division written right after its parent (定西市安定区, cut 安定/区内 by the segmenter): the parent
     vouches for it even when its end is not a word boundary."""
     prefixes = {d.code[:2] if d.level == "province" else d.code[:4] for d in parents if d.level != "county"}
@@ -177,7 +178,7 @@ def _child_written_after(parents: list[Division], folded: str, end: int) -> _Can
         children = [d for d in gazetteer().get(name, ())
                     if d.name == name and d.level != "province" and any(d.code.startswith(p) for p in prefixes)]
         if len(children) == 1:
-            return _Candidate(end, end + size, name, children, False)
+            return _Candidate(end, end + size, name, tuple(children), False)
     return None
 
 
@@ -223,7 +224,7 @@ def find_mentions(text: str, context: str | None = None) -> list[PlaceMention]:
     return mentions
 
 
-def _votes(candidates: list[_Candidate]) -> Counter:
+def _votes(candidates: tuple[_Candidate, ...]) -> Counter:
     """How often each province (2-digit prefix), city (4-digit prefix) and county (its code) is named in full and
     unambiguously."""
     votes: Counter = Counter()
@@ -238,7 +239,7 @@ def _votes(candidates: list[_Candidate]) -> Counter:
     return votes
 
 
-def _named_codes(candidates: list[_Candidate]) -> set[str]:
+def _named_codes(candidates: tuple[_Candidate, ...]) -> set[str]:
     """Codes named in full (or as a province's short name): what may corroborate a short or county name."""
     codes = set()
     for candidate in candidates:
@@ -248,7 +249,7 @@ def _named_codes(candidates: list[_Candidate]) -> set[str]:
     return codes
 
 
-def _resolve(options: list[Division], votes: Counter) -> Division | None:
+def _resolve(options: tuple[Division, ...], votes: Counter) -> Division | None:
     """One division, or None: among several, the one in the city, else the province, the text names most."""
     if len(options) == 1:
         return options[0]

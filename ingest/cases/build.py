@@ -24,7 +24,7 @@ from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
-from ingest.models import DocType, Document, content_id
+from ingest.models import DocType, Document, PassageKind, content_id
 
 # Words that show a text is about party-building-led property management; "物业" alone is too broad.
 TOPIC_TERMS = (
@@ -126,7 +126,8 @@ def extract_cases(document: Document) -> list[Case]:
     if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
         return []
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
-    texts = [normalise(p.text) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
+    texts = [normalise(p.text) if len(p.text) <= MAX_PASSAGE_CHARS and p.kind == PassageKind.TEXT else ""
+             for p in document.passages]  # captions, bylines and furniture are never evidence of a case
     body = [index for section in _sections(document) for index in _body(section, texts)
             if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
     if topic_hits("".join(texts[i] for i in body)) < MIN_DOCUMENT_TOPIC_HITS:

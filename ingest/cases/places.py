@@ -162,6 +162,7 @@ class PlaceBook:
         self.nodes: dict[str, PlaceNode] = {}
         self.counts: dict[str, int] = {}
         self.home = home_city("\n".join(texts)) or self._most_named_city(texts)
+        self.context = "\n".join(texts)
         self.passages = [self._read(text) for text in texts]
         self._alias_names()
         for text, places in zip(texts, self.passages):
@@ -172,7 +173,7 @@ class PlaceBook:
     # -- reading -------------------------------------------------------------------------------------
 
     def _read(self, text: str) -> PassagePlaces:
-        divisions = find_mentions(text)
+        divisions = find_mentions(text, context=self.context)  # the document corroborates short names
         places = PassagePlaces(divisions, local_mentions(text, divisions), bool(CITY_MARKER.search(text)))
         for mention in divisions:
             self._add_division(mention.division)
