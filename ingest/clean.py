@@ -198,6 +198,7 @@ def drop_noise(units: list[Unit]) -> list[Unit]:
 def mark_credited_captions(units: list[Unit]) -> None:
     """Captions by their credit, opening or pointer glyph; a credit on its own line makes the line before a caption."""
     standalone: list[int] = []
+    credits: dict[int, Unit] = {}  # caption index → its credit, split off
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
@@ -210,13 +211,18 @@ def mark_credited_captions(units: list[Unit]) -> None:
                 standalone.append(index)
             continue
         if credit or CAPTION_OPENING.search(folded) or CAPTION_POINTER.match(unit.text):
-            unit.role = Role.CAPTION  # the credit stays in the text: "记者 李明远 摄" is searchable too
+            unit.role = Role.CAPTION
+            if credit and unit.text[credit.start() :].strip():  # the credit stays searchable, as furniture
+                credits[index] = Unit(unit.text[credit.start() :].strip(), Role.FURNITURE)
+                unit.text = unit.text[: credit.start()].strip()
     for index in standalone:
         previous = units[index - 1] if index > 0 else None
         if previous and not previous.marked and previous.role in (Role.PARAGRAPH, Role.HEADING, Role.CAPTION) \
                 and len(previous.text) <= CAPTION_MAX_CHARS:
             previous.role = Role.CAPTION
         units[index].role = Role.FURNITURE  # a bare photo credit: not body text, still searchable
+    if credits:
+        units[:] = [part for index, unit in enumerate(units) for part in (unit, credits.get(index)) if part]
 
 
 def _caption_shape(unit: Unit) -> str | None:
@@ -244,14 +250,17 @@ def _opens_article(units: list[Unit], start: int) -> bool:
 def mark_caption_runs(units: list[Unit]) -> None:
     """Three or more short lines of one shape in a row, not opening an article, are a picture group's captions
     when a picture shows beside them: a caption the format marked, or a 图/摄 line in or next to the run.
-    Shortness alone is no evidence (a plain text of five short paragraphs is text, issue 12)."""
+    Shortness alone is no evidence (a plain text of five short paragraphs is text, issue 12): the page must
+    show pictures (a credited caption anywhere on it, an e-paper's picture group) or the run sit beside one."""
+    page_has_pictures = any(unit.role == Role.CAPTION for unit in units)
     index = 0
     while index < len(units):
         shape = _caption_shape(units[index])
         end = index
         while shape and end < len(units) and _caption_shape(units[end]) == shape:
             end += 1
-        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end) and _beside_picture(units, index, end):
+        pictured = page_has_pictures or _beside_picture(units, index, end)
+        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end) and pictured:
             for unit in units[index:end]:
                 unit.role = Role.CAPTION
         index = max(end, index + 1)
@@ -403,8 +412,9 @@ def join_broken_lines(units: list[Unit]) -> list[Unit]:
             while position >= 0 and result[position].role in (Role.CAPTION, Role.FURNITURE):
                 captions.append(result[position])
                 position -= 1
-            furniture = any(skipped.role == Role.FURNITURE for skipped in captions)
-            if furniture and position >= 0 and result[position].role == Role.HEADING:
+            stamped = any(skipped.role == Role.FURNITURE and any(ch.isdigit() for ch in skipped.text)
+                          for skipped in captions)
+            if stamped and position >= 0 and result[position].role == Role.HEADING:
                 pass  # a headline above a timestamp or source line is complete
             elif position >= 0 and continues(result[position], unit, bool(captions)):
                 previous = result[position]

@@ -122,14 +122,15 @@ def furniture_passages(doc_id: str, start: int, kind: PassageKind, texts: list[s
             for number, text in enumerate(text for text in texts if text.strip())]
 
 
-def metadata(folded: str) -> dict:
-    """Places with their evidence, and the topic label with its score, of a folded title + text."""
+def metadata(folded_title: str, folded_text: str) -> dict:
+    """Places with their evidence, and the topic label with its score, of a folded title and text."""
+    folded = f"{folded_title}\n{folded_text}"
     mentions = find_mentions(folded)
     places = places_of(folded, mentions=mentions)
     city = home_city(folded, mentions=mentions)
     if city is not None:
         places += [name for name in city.chain if name not in places]
-    topic = topic_score(folded, folded=True)
+    topic = topic_score(folded_text, folded=True, title=folded_title)
     return {"places": places, "place_evidence": place_evidence(mentions), "topic": topic.label,
             "topic_score": topic.score, "on_topic": topic.on_topic}
 
@@ -161,7 +162,7 @@ def article_document(raw: RawDocument, article: Article, stated: tuple[str | Non
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=doc_type, policy_subtype=subtype,
         passages=passages, date=date, date_inferred=inferred, date_source=date_source,
         byline=article.byline, publisher=raw.publisher or article.supplier, url=raw.url, captions=article.captions,
-        **metadata(f"{folded_title}\n{folded_text}"),
+        **metadata(folded_title, folded_text),
     )
 
 
@@ -188,7 +189,7 @@ def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Un
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY,
         policy_subtype=policy_subtype(title) if POLICY_GENRE.search(fold(title)) else PolicySubtype.REGULATION,
         passages=passages, date=date, date_source=date_source,
-        publisher=raw.publisher, url=raw.url, **metadata(f"{folded_title}\n{folded_text}"),
+        publisher=raw.publisher, url=raw.url, **metadata(folded_title, folded_text),
     )
 
 

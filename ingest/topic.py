@@ -24,6 +24,7 @@ SENTENCE_SPLIT = re.compile(r"[。!?！？;；\n]")
 # counts half (a report may name the 党支部 in one sentence and what it did with the 业委会 in the next).
 RED_MIN_EVIDENCE = 1.0
 PARAGRAPH_ONLY_WEIGHT = 0.5
+TITLE_PAIR_WEIGHT = 1.0
 # Sentences with one vocabulary needed for the property-industry or party-building label.
 SIDE_MIN_SENTENCES = 1
 # Evidence at which the score reaches 1.0 (scores say how clear the label is, for sorting and thresholds).
@@ -59,12 +60,23 @@ def party_terms() -> tuple[str, ...]:
     return _terms("party_terms.txt")
 
 
-def topic_score(text: str, folded: bool = False) -> TopicScore:
-    """The label and its evidence; `folded=True` when the caller already folded the text."""
+def topic_score(text: str, folded: bool = False, title: str | None = None) -> TopicScore:
+    """The label and its evidence; `folded=True` when the caller already folded the text (and title).
+
+    A title is what the article is about: one vocabulary in the title and the other in the body pair up as
+    much as one sentence holding both ("不忘初心 牢记使命" over a report on a property association's work)."""
     folded_text = text if folded else fold(text)
     hits: dict[str, int] = {}
     both = 0.0
     property_sentences = party_sentences = 0
+    if title:
+        folded_title = title if folded else fold(title)
+        title_property = _found(folded_title, property_terms(), hits)
+        title_party = _found(folded_title, party_terms(), hits)
+        body_property = any(term in folded_text for term in property_terms())
+        body_party = any(term in folded_text for term in party_terms())
+        both += TITLE_PAIR_WEIGHT * ((title_property and title_party) or (title_property and body_party)
+                                     or (title_party and body_property))
     for paragraph in folded_text.split("\n"):
         paragraph_property = paragraph_party = paragraph_both = False
         for sentence in SENTENCE_SPLIT.split(paragraph):
