@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ingest.cases.build import extract_cases
 from ingest.errors import IngestError
-from ingest.text.fold import fold
 from ingest.models import Document
 from ingest.parsers import parse
 from ingest.structure import build_documents
+from ingest.text.fold import fold
 
 SPLITS = ("dev", "test")
 ON_TOPIC_LABEL = "red-property"

@@ -218,52 +218,87 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 
 
 @main.command(name="eval")
-@click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=Path("tests/relevance/judgments.toml"), show_default=True, help="评测标注文件")
+@click.option("--judgments", type=click.Path(exists=True, path_type=Path), default=None,
+              help="评测标注:含 dev.toml/test.toml 的目录或单个文件(默认 tests/relevance,"
+                   "或 --corpus 目录名对应的 tests/relevance/<目录名>)")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="评测用文档目录(代替标注文件中的 documents),如 ../shared/policy-samples")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="评测哪一半:dev(调参/调规则用)、test(留作检验、报告用)或全部;检索与 --extraction 均适用")
+@click.option("--unit", type=click.Choice(["passage", "document"]), default=None,
+              help="按段落排名或每篇文档一条(默认两者都评)")
+@click.option("--ablate", multiple=True, metavar="NAME",
+              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、prf、related、semantic")
+@click.option("--baseline", multiple=True, type=click.Choice(["fts5", "bigram"]),
+              help="同时评测对照排序:fts5(SQLite FTS5 BM25,jieba 分词)、bigram(字二元组 BM25)")
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="评测用数据目录(默认临时目录,用后删除)")
 @click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
 @click.option("--extraction", is_flag=True,
               help="改为评测信息提取(地点、主题、标题、日期、类型、案例):用 tests/devset 标注集,不建索引")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
-              help="--extraction 评测的一半:dev(调规则用)、test(报告用)或全部")
 @click.option("--devset", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("tests/devset"), show_default=True, help="--extraction 的标注集目录")
 @JSON_OPTION
-def eval_(judgments: Path, home: Path | None, per_query: bool, extraction: bool, split: str, devset: Path,
+def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | None, ablate: tuple[str, ...],
+          baseline: tuple[str, ...], home: Path | None, per_query: bool, extraction: bool, devset: Path,
           as_json: bool) -> None:
-    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退);
+    """评测检索质量:分级 nDCG@10、MRR、recall@10,按段落和按文档,分"法规条款问题"与其他问题;
     加 --extraction 则评测信息提取的准确率与召回率。"""
     if extraction:
         _eval_extraction(devset, split, as_json)
         return
     import tempfile
 
-    from index.results.relevance import JudgmentError, evaluate_all, load_judgments
+    from index.results.relevance import (
+        CLAUSE_CATEGORY,
+        UNITS,
+        JudgmentError,
+        evaluate_runs,
+        load_judgments,
+        options_for,
+    )
     from index.write.pipeline import ingest_paths
 
-    judged = load_judgments(judgments)
+    if judgments is None:
+        judgments = Path("tests/relevance") / (corpus.resolve().name.replace("-", "_") if corpus else "")
+    try:
+        options_for(ablate)
+        judged = load_judgments(judgments).select(split)
+    except JudgmentError as error:
+        raise click.ClickException(str(error)) from None
+    documents = [corpus] if corpus else judged.documents
+    units = (unit,) if unit else UNITS
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
         library = Library(home or scratch)
-        report = ingest_paths(judged.documents, library)
+        report = ingest_paths(documents, library)
         if report.failed:
             raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
         try:
-            reports = evaluate_all(library, judged)
+            reports = evaluate_runs(library, judged, units=units, ablate=ablate, baselines=baseline)
         except JudgmentError as error:
             raise click.ClickException(str(error)) from None
     if as_json:
         emit_json([r.to_json() for r in reports])
         return
-    click.echo(f"评测集 {judgments}:{len(judged.queries)} 个查询,按段落排名,前 10 条")
-    click.echo(f"{'配置':<10}{'nDCG@10':>10}{'MRR':>10}{'recall@10':>12}")
+    click.echo(f"评测集 {judgments}({split}):{len(judged.queries)} 个查询,"
+               f"其中法规条款问题 {reports[0].count(CLAUSE_CATEGORY)} 个;前 10 条,分级增益")
+    click.echo(f"{'单位':<10}{'排序':<14}{'nDCG@10':>9}{'MRR':>8}{'recall@10':>11}"
+               f"{'条款 nDCG':>11}{'条款 recall':>12}{'其他 nDCG':>11}{'其他 recall':>12}")
+    def figure(report, metric, category=None, width=11):
+        return f"{report.mean(metric, category):>{width}.3f}" if report.count(category) else f"{'-':>{width}}"
+
     for r in reports:
-        click.echo(f"{r.name:<10}{r.mean('ndcg'):>10.3f}{r.mean('rr'):>10.3f}{r.mean('recall'):>12.3f}")
+        click.echo(f"{r.unit:<10}{r.name:<14}{figure(r, 'ndcg', width=9)}{figure(r, 'rr', width=8)}"
+                   f"{figure(r, 'recall')}{figure(r, 'ndcg', CLAUSE_CATEGORY)}"
+                   f"{figure(r, 'recall', CLAUSE_CATEGORY, 12)}{figure(r, 'ndcg', 'other')}"
+                   f"{figure(r, 'recall', 'other', 12)}")
     if per_query:
-        full = reports[0]
-        for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
-            others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
-            click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
+        for unit_reports in ([r for r in reports if r.unit == u] for u in units):
+            ours, others = unit_reports[0], unit_reports[1:]
+            click.echo(f"\n逐条({ours.unit}):ours 的 nDCG / rr / recall,括号内为其他排序的 nDCG")
+            for query, scores in sorted(ours.per_query.items(), key=lambda item: item[1].ndcg):
+                rest = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in others)
+                click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({rest})")
 
 
 def _eval_extraction(devset: Path, split: str, as_json: bool) -> None:
