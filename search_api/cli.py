@@ -166,7 +166,7 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
-        kind = f" 〈{PASSAGE_KIND_LABELS[hit.kind]}〉" if hit.kind in PASSAGE_KIND_LABELS else ""
+        kind = f" 〈{service.PASSAGE_KIND_LABELS[hit.kind]}〉" if hit.kind in service.PASSAGE_KIND_LABELS else ""
         click.echo(f"\n{rank}. {hit.title}{label}{kind}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
         if hit.other_sources:
@@ -344,9 +344,9 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    subtype = f"({POLICY_SUBTYPE_LABELS.get(data['policy_subtype'], data['policy_subtype'])})" \
+    subtype = f"({service.POLICY_SUBTYPE_LABELS.get(data['policy_subtype'], data['policy_subtype'])})" \
         if data.get("policy_subtype") else ""
-    date_source = f"(据{DATE_SOURCE_LABELS.get(data['date_source'], data['date_source'])})" \
+    date_source = f"(据{service.DATE_SOURCE_LABELS.get(data['date_source'], data['date_source'])})" \
         if data.get("date_source") else ""
     click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}{date_source}  "
                f"类型:{data['doc_type']}{subtype}  主题:{data['topic']}(得分 {data['topic_score']})")
@@ -359,14 +359,8 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
             heading = passage["heading"]
             click.echo(f"\n【{heading}】")
         label = f"{passage['clause']} " if passage["clause"] and not passage["text"].startswith(passage["clause"]) else ""
-        kind = f"〈{PASSAGE_KIND_LABELS[passage['kind']]}〉" if passage.get("kind", "text") != "text" else ""
+        kind = f"〈{service.PASSAGE_KIND_LABELS[passage['kind']]}〉" if passage.get("kind", "text") != "text" else ""
         click.echo(f"\n[{passage['ordinal']}] {kind}{label}{passage['text']}")
-
-
-DATE_SOURCE_LABELS = {"meta": "网页元数据", "stamp": "时间戳", "line": "发布时间/来源行", "dateline": "电头",
-                      "url": "网址路径", "signature": "落款日期", "lede": "导语日期"}
-POLICY_SUBTYPE_LABELS = {"notice": "通知", "plan": "方案", "regulation": "法规"}
-PASSAGE_KIND_LABELS = {"caption": "图片说明", "byline": "署名", "furniture": "页面信息"}
 
 
 class CasesGroup(click.Group):

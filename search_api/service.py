@@ -10,6 +10,11 @@ from index.store.library import Library
 from ingest.places import find_mentions
 from search_api.errors import BadRequest, NotFound
 
+# How metadata values read to users (CLI and web pages).
+DATE_SOURCE_LABELS = {"meta": "网页元数据", "stamp": "时间戳", "line": "发布时间/来源行", "dateline": "电头",
+                      "url": "网址路径", "signature": "落款日期", "lede": "导语日期"}
+POLICY_SUBTYPE_LABELS = {"notice": "通知", "plan": "方案", "regulation": "法规"}
+PASSAGE_KIND_LABELS = {"caption": "图片说明", "byline": "署名", "furniture": "页面信息"}
 DOCUMENT_FIELDS = ("doc_id", "title", "source", "doc_type", "date", "places", "on_topic")
 
 
