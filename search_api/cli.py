@@ -485,6 +485,100 @@ def cases_metrics(indicator, place, home, as_json) -> None:
     click.echo(f"共 {data['total']} 条")
 
 
+@cases.command(name="timeline")
+@click.argument("key")
+@HOME_OPTION
+@JSON_OPTION
+def cases_timeline(key, home, as_json) -> None:
+    """做法时间线:提到这一做法的报道、地点与日期,每地首次出现,相关做法。"""
+    from search_api import case_service
+
+    try:
+        data = case_service.practice_timeline(Library(home), key)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['name']}:{len(data['places'])} 地")
+    for item in data["first_by_place"]:
+        click.echo(f"{item['date']}\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    for item in data["undated"]:
+        click.echo(f"日期不详\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    if data["related"]:
+        click.echo("相关做法:" + "、".join(other["name"] for other in data["related"]))
+
+
+@main.group()
+def collections() -> None:
+    """合集:redprop collections list | show ID | export ID --format docx|md|ris|bib|json|txt。"""
+
+
+@collections.command(name="list")
+@HOME_OPTION
+@JSON_OPTION
+def collections_list(home, as_json) -> None:
+    """列出全部合集。"""
+    from search_api import collection_service
+
+    data = collection_service.list_all(Library(home))
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["collections"]:
+        click.echo(f"{row['collection_id']}\t{row['items']} 条\t{row['updated_at'][:10]}\t{row['title']}")
+    click.echo(f"共 {data['total']} 个合集")
+
+
+@collections.command(name="show")
+@click.argument("collection_id")
+@HOME_OPTION
+@JSON_OPTION
+def collections_show(collection_id, home, as_json) -> None:
+    """显示一个合集的条目、按语,以及原文档已删除的条目。"""
+    from search_api import collection_service
+
+    try:
+        view = collection_service.show(Library(home), collection_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(view)
+        return
+    click.echo(f"{view['title']}({len(view['items'])} 条)")
+    for item in view["items"]:
+        missing = f"  [{item['missing']}]" if item["missing"] else ""
+        click.echo(f"{item['position']}. [{item['kind_label']}] {item['title']}{missing}")
+        if item["note"]:
+            click.echo(f"   按语:{item['note']}")
+    if view["missing"]:
+        click.echo(f"注意:{view['missing']} 条的原文档已删除或已更新")
+
+
+@collections.command(name="export")
+@click.argument("collection_id")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "ris", "bib", "json", "txt"]), default="docx",
+              show_default=True, help="docx/md 为教学资料包;ris/bib/json 为文献管理软件格式;txt 为 GB/T 7714")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件(docx 必须指定;其他格式默认输出到屏幕)")
+@HOME_OPTION
+def collections_export(collection_id, fmt, output, home) -> None:
+    """导出合集:教学资料包或参考文献。"""
+    from search_api import exports
+
+    try:
+        file = exports.collection_file(Library(home), collection_id, fmt)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if output is None:
+        if fmt == "docx":
+            raise click.UsageError("导出 docx 需要用 --output 指定文件")
+        click.echo(file.data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(file.data)
+    click.echo(f"已导出到 {output}")
+
+
 @main.command()
 @HOME_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
