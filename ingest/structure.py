@@ -185,11 +185,15 @@ def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Un
         date, date_source = regulation.date, "signature"
     if date is None and normalize_date(raw.date):
         date, date_source = normalize_date(raw.date), raw.date_source or "meta"
+    found = metadata(folded_title, folded_text)
+    # The property regulations the domain's work rests on (物业管理条例 with no word on party building) keep
+    # their label but stay in the default search; fee notices and court stories are not regulations.
+    found["on_topic"] = found["on_topic"] or found["topic"] == "property-industry"
     return Document(
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY,
         policy_subtype=policy_subtype(title) if POLICY_GENRE.search(fold(title)) else PolicySubtype.REGULATION,
         passages=passages, date=date, date_source=date_source,
-        publisher=raw.publisher, url=raw.url, **metadata(folded_title, folded_text),
+        publisher=raw.publisher, url=raw.url, **found,
     )
 
 

@@ -69,3 +69,13 @@ def test_topic_filter_finds_off_topic_stories_and_show_says_why(library, tmp_pat
     assert shown.exit_code == 0, shown.output
     assert "主题:red-property" in shown.output and "日期:未知" in shown.output
     assert "地点 安徽省 芜湖市 镜湖区:全称,文中提到其所属省市" in shown.output
+
+
+def test_a_property_regulation_keeps_its_label_and_stays_in_the_default_search():
+    regulation = build("青河市物业管理办法", "第一条 为规范物业管理活动，制定本办法。",
+                       "第二条 业主大会依法选举业主委员会。", "第三条 物业服务企业应当公开物业服务费收支情况。")
+    notice = build("关于调整住宅小区物业服务费标准的通知", "青发改价〔2024〕3号", "各物业服务企业：",
+                   "住宅小区物业服务费按新标准执行。")
+    assert (regulation.policy_subtype, regulation.topic, regulation.on_topic) == ("regulation", "property-industry",
+                                                                                 True)
+    assert (notice.doc_type, notice.topic, notice.on_topic) == ("policy", "property-industry", False)
