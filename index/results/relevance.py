@@ -32,7 +32,7 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
     "coord": lambda options: replace(options, coordination=False),
     "grams": lambda options: replace(options, grams=False),
-    "prf": None,
+    "prf": lambda options: replace(options, prf=False),
     "related": None,
     "semantic": None,
 }
