@@ -45,16 +45,26 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
+@click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="从文件读取网址,每行一个(# 开头为注释)")
 @HOME_OPTION
 @JSON_OPTION
-def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
-    """导入文件或文件夹(递归),每个文件输出一行结果。"""
-    from index.write.pipeline import ingest_paths, iter_files
+def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool) -> None:
+    """导入文件、文件夹(递归)或网址(http/https),每个文件或网址输出一行结果。"""
+    from index.write.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
+    from ingest.guard import ParseLimits
+    from search_api.settings import Settings
 
+    urls = [target for target in targets if "://" in target]
+    if url_file is not None:
+        urls += [line.strip() for line in url_file if line.strip() and not line.lstrip().startswith("#")]
+    paths = [Path(target) for target in targets if "://" not in target]
+    if not paths and not urls:
+        raise click.UsageError("请给出要导入的文件、文件夹或网址(或用 --urls 指定网址列表文件)")
     library = Library(home)
     files = list(iter_files(paths))
-    progress = progress_bar(len(files), enabled=not as_json)
+    progress = progress_bar(len(files) + len(urls), enabled=not as_json)
 
     def report_line(outcome: FileOutcome) -> None:
         progress.update(1)
@@ -68,18 +78,57 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
             progress.write(f"失败    {outcome.error}")
 
     try:
-        report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True))
+        summary = ingest_paths(files, library, on_outcome=report_line,
+                               on_wait=lambda message: click.echo(message, err=True)).to_json() if files else None
+        if urls:
+            fetched = writes.ingest_urls(library, Settings(home=library.home).fetched_dir, urls,
+                                         ParseLimits.from_env(), LOCK_WAIT_SECONDS, on_outcome=report_line)
+            for entry in fetched["failed"]:
+                if entry["path"] in urls:  # could not be fetched: no outcome was reported for it
+                    report_line(FileOutcome(entry["path"], "failed", error=entry["error"]))
+            summary = _merged(summary, fetched)
     except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
     finally:
         progress.close()
     if as_json:
-        emit_json(report.to_json())
+        emit_json(summary)
     else:
-        summary = report.to_json()
-        click.echo(f"共 {len(report.outcomes)} 个文件:导入 {len(summary['ingested'])},"
+        total = sum(len(summary[status]) for status in ("ingested", "unchanged", "failed"))
+        click.echo(f"共 {total} 个文件:导入 {len(summary['ingested'])},"
                    f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if summary["failed"] else 0)
+
+
+def _merged(first: dict | None, second: dict) -> dict:
+    return second if first is None else {status: first[status] + second[status] for status in second}
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--delete", is_flag=True, help="文件被删除时,同时删除它导入的文档")
+@HOME_OPTION
+def watch(folder: Path, delete: bool, home: Path | None) -> None:
+    """监视文件夹:先导入其中的新文件和改动过的文件,之后每有文件出现或改动就导入(Ctrl+C 结束)。"""
+    from search_api.watch import watch_folder
+
+    def report_line(outcome: FileOutcome) -> None:
+        label = {"ingested": "已导入", "unchanged": "未变化", "deleted": "已删除",
+                 "kept": "文件已删除,文档保留(加 --delete 可同时删除)"}.get(outcome.status)
+        if outcome.status == "failed":
+            click.echo(f"失败    {outcome.error}")
+        elif outcome.status == "deleted":
+            click.echo(f"{label}  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
+        else:
+            click.echo(f"{label}  {outcome.path}")
+
+    try:
+        watch_folder(Library(home), folder, report_line, delete=delete,
+                     on_ready=lambda: click.echo(f"正在监视 {folder}(Ctrl+C 结束)"))
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    except KeyboardInterrupt:
+        click.echo("已停止监视")
 
 
 @main.command()
@@ -469,6 +518,100 @@ def cases_metrics(indicator, place, home, as_json) -> None:
         click.echo(f"{row['place']}\t{row['year'] or '----'}\t{row['indicator']}\t{row['value']}{row['unit']}"
                    f"\t{row['scope']}\t[{row['passage_id']}]")
     click.echo(f"共 {data['total']} 条")
+
+
+@cases.command(name="timeline")
+@click.argument("key")
+@HOME_OPTION
+@JSON_OPTION
+def cases_timeline(key, home, as_json) -> None:
+    """做法时间线:提到这一做法的报道、地点与日期,每地首次出现,相关做法。"""
+    from search_api import case_service
+
+    try:
+        data = case_service.practice_timeline(Library(home), key)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['name']}:{len(data['places'])} 地")
+    for item in data["first_by_place"]:
+        click.echo(f"{item['date']}\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    for item in data["undated"]:
+        click.echo(f"日期不详\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    if data["related"]:
+        click.echo("相关做法:" + "、".join(other["name"] for other in data["related"]))
+
+
+@main.group()
+def collections() -> None:
+    """合集:redprop collections list | show ID | export ID --format docx|md|ris|bib|json|txt。"""
+
+
+@collections.command(name="list")
+@HOME_OPTION
+@JSON_OPTION
+def collections_list(home, as_json) -> None:
+    """列出全部合集。"""
+    from search_api import collection_service
+
+    data = collection_service.list_all(Library(home))
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["collections"]:
+        click.echo(f"{row['collection_id']}\t{row['items']} 条\t{row['updated_at'][:10]}\t{row['title']}")
+    click.echo(f"共 {data['total']} 个合集")
+
+
+@collections.command(name="show")
+@click.argument("collection_id")
+@HOME_OPTION
+@JSON_OPTION
+def collections_show(collection_id, home, as_json) -> None:
+    """显示一个合集的条目、按语,以及原文档已删除的条目。"""
+    from search_api import collection_service
+
+    try:
+        view = collection_service.show(Library(home), collection_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(view)
+        return
+    click.echo(f"{view['title']}({len(view['items'])} 条)")
+    for item in view["items"]:
+        missing = f"  [{item['missing']}]" if item["missing"] else ""
+        click.echo(f"{item['position']}. [{item['kind_label']}] {item['title']}{missing}")
+        if item["note"]:
+            click.echo(f"   按语:{item['note']}")
+    if view["missing"]:
+        click.echo(f"注意:{view['missing']} 条的原文档已删除或已更新")
+
+
+@collections.command(name="export")
+@click.argument("collection_id")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "ris", "bib", "json", "txt"]), default="docx",
+              show_default=True, help="docx/md 为教学资料包;ris/bib/json 为文献管理软件格式;txt 为 GB/T 7714")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件(docx 必须指定;其他格式默认输出到屏幕)")
+@HOME_OPTION
+def collections_export(collection_id, fmt, output, home) -> None:
+    """导出合集:教学资料包或参考文献。"""
+    from search_api import exports
+
+    try:
+        file = exports.collection_file(Library(home), collection_id, fmt)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if output is None:
+        if fmt == "docx":
+            raise click.UsageError("导出 docx 需要用 --output 指定文件")
+        click.echo(file.data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(file.data)
+    click.echo(f"已导出到 {output}")
 
 
 @main.command()
