@@ -24,11 +24,11 @@ from index.write.pipeline import ingest_paths
 JUDGMENTS = Path(__file__).parent / "relevance"  # dev.toml (tuned on) and test.toml (kept aside)
 NDCG_FLOOR = 0.80  # dev half, passages
 RECALL_FLOOR = 0.90
-# Test half, passages, everything on: today's figures less 0.02, measured before any ranking work of issue 14 with
-#   redprop eval --split test --unit passage     (printed nDCG@10 0.793, recall@10 0.790)
-# The ranking work raises these; they may never be lowered to make a change pass.
+# Test half, passages, everything on. Before issue 14's ranking work `redprop eval --split test --unit passage`
+# printed nDCG@10 0.793, recall@10 0.790 (floors 0.77 / 0.77); with coordination for every part and feedback it
+# prints 0.779 / 0.831: recall's floor rose to that less 0.02, nDCG's stays. They may never be lowered to pass.
 TEST_NDCG_FLOOR = 0.77
-TEST_RECALL_FLOOR = 0.77
+TEST_RECALL_FLOOR = 0.81
 
 
 @pytest.fixture(scope="module")
