@@ -129,8 +129,8 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         docnums, scores = matches(query)
         if feedback and request.sort == "relevance" and len(docnums):
             expansion = _expansion(library, searcher, docnums, scores, highlights)
-            if expansion is not None:
-                docnums, scores = matches(q.Or([query, expansion]))
+            if expansion is not None:  # scored alone and added: the user's query is not evaluated twice
+                docnums, scores = summed(docnums, scores, *matches(expansion))
         columns = live.columns()
         facets, total = count_facets(columns, docnums, request.collapse)
         order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
@@ -148,6 +148,13 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
     return SearchResult(request.q, total, page, size, hits, facets, request.sort)
+
+
+def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The matches of either query, each scored with the sum of its two scores (what an Or of them gives)."""
+    union, where = np.unique(np.concatenate([docnums, more_docnums]), return_inverse=True)
+    return union, np.bincount(where, weights=np.concatenate([scores, more_scores]), minlength=len(union))
 
 
 def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray,
