@@ -1,9 +1,6 @@
-"""Quality floors of metadata extraction on the development set (issue 12): a change may not lower them silently.
-
-Figures from `redprop eval --extraction` (tests/devset/README.md, "After issue 12"). The dev half was tuned on; the
-test half was not looked at while tuning, and its floors are the level it reached. Case figures (localities,
-practices, figures) are issue 13's and not floored here.
-"""
+"""Extraction quality floors on the labelled development set (tests/devset): a change may not lower them
+silently. The floors are the figures reached when issue 13 closed (`redprop eval --extraction`), dev and test
+halves alike; raise them when the extractor improves."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,42 +9,25 @@ import pytest
 
 from ingest.evaluation import evaluate
 
-DEVSET = Path(__file__).resolve().parent / "devset"
-# measure → (dev floor, test floor); P/R pairs for tallies, accuracy for the rest.
-TALLY_FLOORS = {
-    "places": ((1.0, 1.0), (0.96, 1.0)),
-    "on_topic": ((1.0, 1.0), (1.0, 1.0)),
-    "date": ((1.0, 1.0), (0.9, 0.75)),
-    "captions": ((1.0, 1.0), (1.0, 1.0)),
+DEVSET = Path(__file__).parent / "devset"
+# measure → (precision floor, recall floor) per half, two decimals below the figure reached
+FLOORS = {
+    "dev": {"localities": (0.88, 0.76), "practices": (0.92, 0.76), "figures": (0.95, 0.75)},
+    # test practices: 0.94/0.65 (15/16/23) before issue 12's place mentions and furniture passages merged in,
+    # 0.85/0.74 (17/20/23) after: more cases found, two more names matched and two more not.
+    "test": {"localities": (0.66, 0.54), "practices": (0.83, 0.65), "figures": (0.95, 0.57)},
 }
-ACCURACY_FLOORS = {
-    "on_topic_accuracy": (1.0, 1.0),
-    "topic_label": (1.0, 1.0),
-    "title": (1.0, 1.0),
-    "date_source": (1.0, 0.9),
-    "doc_type": (1.0, 1.0),
-    "policy_subtype": (1.0, 1.0),
-}
-MAX_FORBIDDEN_PLACES = (0, 2)  # names from inside longer names (城东区 in …花城东区)
 
 
 @pytest.fixture(scope="module")
 def reports():
-    return evaluate(DEVSET)
+    return {report.split: report for report in evaluate(DEVSET)}
 
 
-@pytest.mark.parametrize("half", [0, 1], ids=["dev", "test"])
-def test_metadata_stays_at_or_above_its_floors(reports, half):
-    report = reports[half]
-    assert not report.failed
-    low = []
-    for name, floors in TALLY_FLOORS.items():
-        tally, (precision, recall) = getattr(report, name), floors[half]
-        if (tally.precision or 0) < precision or (tally.recall or 0) < recall:
-            low.append(f"{name}: P {tally.precision} R {tally.recall} < {precision}/{recall}")
-    for name, floors in ACCURACY_FLOORS.items():
-        if (getattr(report, name).value or 0) < floors[half]:
-            low.append(f"{name}: {getattr(report, name).value} < {floors[half]}")
-    assert not low, low
-    assert report.forbidden_places <= MAX_FORBIDDEN_PLACES[half]
-    assert report.off_topic_cases == 0  # near-misses are off topic, so no case comes from them
+@pytest.mark.parametrize("split", FLOORS)
+def test_case_extraction_stays_above_its_floors(reports, split):
+    report = reports[split]
+    for measure, (precision, recall) in FLOORS[split].items():
+        tally = getattr(report, measure)
+        assert tally.precision >= precision and tally.recall >= recall, (measure, tally.to_json())
+    assert report.off_topic_cases == 0 and report.fragment_localities == 0
