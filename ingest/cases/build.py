@@ -182,9 +182,10 @@ def _names_both_sides(texts) -> bool:
 
 
 def _on_topic(document: Document) -> bool:
-    """The topic classifier's verdict: its label when the document carries one, else its on_topic flag."""
+    """The topic classifier's verdict: on topic, and labelled red-property when the document carries a label
+    (a property regulation stays on topic for search but reports no cases)."""
     label = getattr(document, "topic", None)
-    return label == ON_TOPIC_LABEL if isinstance(label, str) and label else bool(document.on_topic)
+    return bool(document.on_topic) and (label == ON_TOPIC_LABEL if isinstance(label, str) and label else True)
 
 
 def _is_regulation(document: Document) -> bool:
