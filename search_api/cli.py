@@ -192,15 +192,17 @@ def reindex(home: Path | None, as_json: bool) -> None:
 @click.option("--date-from", default=None, help="起始日期,如 2023-01-01")
 @click.option("--date-to", default=None, help="截止日期(含),如 2023-12-31")
 @click.option("--on-topic/--all-topics", default=True, show_default=True, help="只看红色物业主题文章 / 包含无关文章")
+@click.option("--topic", multiple=True,
+              help="主题标签 red-property/property-industry/party-building-other/unrelated(或 红色物业/物业行业/其他党建/无关),可重复")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="按相关度或日期排序")
 @click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
 @JSON_OPTION
 def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
-           on_topic: bool, sort: str, all_passages: bool, as_json: bool) -> None:
+           on_topic: bool, topic, sort: str, all_passages: bool, as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     try:
-        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic)
+        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic, topic)
         result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
                                     collapse=not all_passages)
     except ApiError as error:
@@ -213,7 +215,8 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
-        click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
+        kind = f" 〈{service.PASSAGE_KIND_LABELS[hit.kind]}〉" if hit.kind in service.PASSAGE_KIND_LABELS else ""
+        click.echo(f"\n{rank}. {hit.title}{label}{kind}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
         if hit.other_sources:
             click.echo("   另见:" + "、".join(other["source"] for other in hit.other_sources))
@@ -255,6 +258,8 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
         if "passages" in word:
             notes.append(f"{word['passages']} 个段落含此词")
         click.echo(f"{word['text']}  " + ";".join(notes))
+    for place in data.get("places", []):
+        click.echo(f"地点 {place['surface']} → {' '.join(place['chain'])}:{place['reason']}")
     for match in data.get("passage", {}).get("matches", []):
         how = {"word": "作为词匹配", "synonym": f"经同义词 {match.get('via')} 匹配", "substring": "仅作为字串出现",
                None: "未出现"}[match["matched"]]
@@ -388,14 +393,23 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}  类型:{data['doc_type']}")
+    subtype = f"({service.POLICY_SUBTYPE_LABELS.get(data['policy_subtype'], data['policy_subtype'])})" \
+        if data.get("policy_subtype") else ""
+    date_source = f"(据{service.DATE_SOURCE_LABELS.get(data['date_source'], data['date_source'])})" \
+        if data.get("date_source") else ""
+    click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}{date_source}  "
+               f"类型:{data['doc_type']}{subtype}  主题:{data['topic']}(得分 {data['topic_score']})")
+    for place in data.get("place_evidence", []):
+        click.echo(f"地点 {' '.join(place['chain'])}:{place['reason']};见“…{place['evidence']}…”"
+                   f"(共 {place['count']} 处)")
     heading = None
     for passage in data["passages"]:
         if passage["heading"] and passage["heading"] != heading:
             heading = passage["heading"]
             click.echo(f"\n【{heading}】")
         label = f"{passage['clause']} " if passage["clause"] and not passage["text"].startswith(passage["clause"]) else ""
-        click.echo(f"\n[{passage['ordinal']}] {label}{passage['text']}")
+        kind = f"〈{service.PASSAGE_KIND_LABELS[passage['kind']]}〉" if passage.get("kind", "text") != "text" else ""
+        click.echo(f"\n[{passage['ordinal']}] {kind}{label}{passage['text']}")
 
 
 class CasesGroup(click.Group):

@@ -33,7 +33,7 @@ from ingest.text.fold import fold
 from ingest.text.segmenter import is_known
 from ingest.text.synonyms import synonyms_of
 
-WORD_FIELDS = ("title", "heading", "body")
+WORD_FIELDS = ("title", "heading", "body", "aside")  # aside: captions, bylines, furniture (ranked lower)
 PROXIMITY_FIELDS = ("title", "body")
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
 SHOULD_MATCH_FROM = 3  # without coordination, a part of this many words (stop words count) makes its words optional

@@ -56,6 +56,8 @@ class Hit:
     score: float
     on_topic: bool
     ordinal: int = 0
+    kind: str = "text"  # ingest.models.PassageKind: a caption, byline or page furniture is shown as such
+    topic: str = "red-property"
     context: dict = field(default_factory=dict)  # {"prev": passage|None, "next": passage|None}
     other_sources: list[dict] = field(default_factory=list)  # reposts of the same article
 
@@ -181,4 +183,5 @@ def _hit(row: dict, score: float, highlights: list[str]) -> Hit:
         date=row["date"], places=row["places"], passage_id=row["passage_id"], clause=row["clause"],
         heading=row["heading"], text=row["text"], snippet=snippet(row["text"], highlights),
         score=round(float(score), 4), on_topic=row["on_topic"], ordinal=row["ordinal"],
+        kind=row.get("kind") or "text", topic=row.get("topic") or "red-property",
     )

@@ -20,6 +20,8 @@ Sources = Annotated[list[str] | None, Query(description="来源文件名")]
 DateFrom = Annotated[str | None, Query(description="起始日期,如 2023-01-01")]
 DateTo = Annotated[str | None, Query(description="截止日期(含),如 2023-12-31")]
 OnTopic = Annotated[bool, Query(description="只看与红色物业主题相关的文章;false 时包含无关文章")]
+Topics = Annotated[list[str] | None, Query(
+    description="主题标签:red-property/property-industry/party-building-other/unrelated;给出时不再按 on_topic 筛选")]
 
 
 @router.get("/search", response_model=dict)
@@ -35,10 +37,11 @@ def search(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     on_topic: OnTopic = True,
+    topic: Topics = None,
     sort: Annotated[str, Query(description="relevance(相关度)或 date(日期,新的在前)")] = "relevance",
     collapse: Annotated[bool, Query(description="每篇文档只显示最相关的段落;false 时列出全部匹配段落")] = True,
 ) -> JSONResponse:
-    filters = service.build_filters(place, year, type, source, date_from, date_to, on_topic)
+    filters = service.build_filters(place, year, type, source, date_from, date_to, on_topic, topic)
     result = service.run_search(library, q, page=page, size=size, filters=filters, sort=sort, collapse=collapse)
     # Already JSON-ready: skip FastAPI's recursive jsonable_encoder (2 ms of a search answer's ~15).
     return JSONResponse(result.to_json())
