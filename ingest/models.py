@@ -7,6 +7,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.regulation import RegulationInfo
 
 
 class DocType(StrEnum):
@@ -77,6 +81,7 @@ class Document:
     url: str | None = None
     captions: list[str] = field(default_factory=list)
     canonical_id: str | None = None  # set when this document is a near-duplicate of another
+    regulation: RegulationInfo | None = None  # issuer, level, history dates (ingest/regulation.py), policy only
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -15,6 +15,7 @@ from ingest.fold import fold
 from ingest.models import DocType, Document, Passage, RawDocument, content_id, passage_id
 from ingest.places import find_mentions, home_city, places_of
 from ingest.policy import Regulation, looks_like_policy, read_regulation
+from ingest.regulation import regulation_info
 from ingest.topic import on_topic
 from ingest.units import SENTENCE_END, Role, Unit
 
@@ -127,7 +128,7 @@ def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Un
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY, passages=passages,
         date=regulation.date or normalize_date(raw.date), places=places_with_home(folded),
         on_topic=on_topic(folded, folded=True),
-        publisher=raw.publisher, url=raw.url,
+        publisher=raw.publisher, url=raw.url, regulation=regulation_info(title, regulation.history),
     )
 
 
