@@ -261,9 +261,12 @@ class Store:
                 }
         return found
 
-    def regulation_infos(self) -> dict[str, dict]:
-        """doc_id → stored regulation metadata (RegulationInfo.to_dict()) for the regulations that have it."""
-        return {row[0]: json.loads(row[1]) for row in self.db.execute("SELECT doc_id, info FROM regulations")}
+    def regulation_infos(self, doc_id: str | None = None) -> dict[str, dict]:
+        """doc_id → stored regulation metadata (RegulationInfo.to_dict()) for the regulations that have it
+        (or for `doc_id` alone)."""
+        rows = self.db.execute("SELECT doc_id, info FROM regulations" + (" WHERE doc_id = ?" if doc_id else ""),
+                               (doc_id,) if doc_id else ())
+        return {row[0]: json.loads(row[1]) for row in rows}
 
     def fingerprint(self) -> tuple:
         """Changes whenever documents are added, replaced or removed: a key for caches derived from the store."""

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from index.query import Filters
-from search_api import pages_data, service
+from search_api import compare_service, pages_data, service
 from search_api.charts import bar_chart
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
@@ -166,7 +166,7 @@ def document_page(request: Request, library: LibraryDep, doc_id: str, q: str = "
     marks = highlight_words(q)
     return render(request, "document.html", document=document, q=q, sections=sections(document["passages"], marks),
                   outline=outline(document["passages"]), citation=document_citation(document),
-                  back=url("/", {"q": q}))
+                  back=url("/", {"q": q}), lineage=compare_service.clause_lineage_labels(library, document))
 
 
 @router.get("/cases", response_class=HTMLResponse)
