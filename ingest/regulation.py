@@ -26,8 +26,9 @@ ISSUER_PATTERNS = (
     ("司法机关", re.compile(r"人民法院|人民检察院")),
     ("部门", re.compile(r"[部厅局委办署](?:令|第|关于|印发)|部门|管理局|住房和城乡建设")),
 )
-# A national text names the state, not a place ("中华人民共和国国务院令", "全国人民代表大会", "最高人民法院").
-NATIONAL_MARKERS = re.compile(r"国务院|全国人民代表大会|最高人民(?:法院|检察院)")
+# A national text names a national body, not a place ("国务院令", "全国人民代表大会", "最高人民法院", a ministry's
+# "部令": local departments are 厅/局 and issue no 部令).
+NATIONAL_MARKERS = re.compile(r"国务院|全国人民代表大会|最高人民(?:法院|检察院)|部令")
 # Provincial-level municipalities are 省级 although their names end in 市.
 MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 # "上海市第十四届人民代表大会…": the place before the body's term is the issuer's place.

@@ -137,12 +137,16 @@ def reindex(home: Path | None, as_json: bool) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="按相关度或日期排序")
 @click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
+@click.option("--level", multiple=True, help="法规层级 national/provincial/city,可重复")
+@click.option("--issuer", multiple=True, help="制定机关 人大常委会/人民政府/部门/司法机关,可重复")
+@click.option("--in-force", is_flag=True, help="只看现行有效的法规")
 @JSON_OPTION
 def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
-           on_topic: bool, sort: str, all_passages: bool, as_json: bool) -> None:
+           on_topic: bool, sort: str, all_passages: bool, level, issuer, in_force: bool, as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     try:
         filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic)
+        filters = service.restrict_to_regulations(Library(home), filters, level, issuer, in_force)
         result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
                                     collapse=not all_passages)
     except ApiError as error:

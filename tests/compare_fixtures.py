@@ -5,6 +5,7 @@
 - 潍坊 2020 copies 淄博 2016's parking-income clause with small edits (lineage, direction by date).
 - 山东省 2018 (provincial) answers the repair-fund question in its own words.
 - 烟台 居民委员会 2019 says nothing on repair funds (its closest clause spends 工作经费): the one gap.
+- Two news reports: 淄博 spends its repair fund on lifts, 烟台's is about a neighbourhood festival.
 """
 from __future__ import annotations
 
@@ -123,12 +124,29 @@ YANTAI_2019 = """烟台市居民委员会工作办法
 第五条 本办法自2019年6月1日起施行。
 """
 
+# News reports for the "who did what" variant: one row per place.
+NEWS_ZIBO = """淄博一小区用维修资金更换老旧电梯
+
+本报讯 近日，淄博市张店区某小区业主委员会组织业主表决，同意使用住宅专项维修资金更换三部老旧电梯，工程已经完工。
+
+社区党支部书记介绍，表决结果在小区公告栏公示了十天，没有业主提出异议。
+"""
+
+NEWS_YANTAI = """烟台社区开展邻里节活动
+
+本报讯 烟台市芝罘区某社区日前举办邻里节，居民们一起包饺子、写春联，社区党组织还为高龄老人送上慰问品。
+
+活动由居民委员会和辖区物业服务企业共同承办，吸引了三百多名居民参加。
+"""
+
 FILES = {
     "淄博市物业管理条例(2016).txt": ZIBO_2016,
     "淄博市物业管理条例(2022).txt": ZIBO_2022,
     "潍坊市物业管理条例.txt": WEIFANG_2020,
     "山东省物业管理条例.txt": SHANDONG_2018,
     "烟台市居民委员会工作办法.txt": YANTAI_2019,
+    "淄博电梯报道.txt": NEWS_ZIBO,
+    "烟台邻里节报道.txt": NEWS_YANTAI,
 }
 
 

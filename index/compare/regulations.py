@@ -12,6 +12,7 @@ from ingest.policy import is_history
 from ingest.regulation import regulation_info
 
 LEVELS = ("national", "provincial", "city")
+ISSUERS = ("人大常委会", "人民政府", "部门", "司法机关")
 LEVEL_LABELS = {"national": "国家", "provincial": "省级", "city": "市级"}
 STATUS_IN_FORCE, STATUS_SUPERSEDED, STATUS_REPEALED = "现行有效", "已被新版本替代", "已废止"
 CLAUSE_LABEL = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十\d]+)?[\s\u3000]*")
@@ -106,3 +107,12 @@ def select(rows: list[RegulationRow], place: str | None = None, level: str | Non
             continue
         chosen.append(row)
     return chosen
+
+
+def regulation_doc_ids(store: Store, levels: list[str] = (), issuers: list[str] = (),
+                       in_force: bool = False) -> list[str]:
+    """The regulations at any of `levels`, by any of `issuers` (and, with `in_force`, not superseded or
+    repealed): a search filter on metadata the index does not hold."""
+    return [row.doc_id for row in load_regulations(store)
+            if (not levels or row.level in levels) and (not issuers or row.issuer in issuers)
+            and not (in_force and row.status in (STATUS_SUPERSEDED, STATUS_REPEALED))]
