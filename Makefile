@@ -42,7 +42,7 @@ browser-deps:
 test: install-test browser-deps
 	$(BIN)/python -m pytest
 
-# PNGs of the search, document, case and metrics pages (laptop and phone width) in screenshots/.
+# PNGs of the search, document, case, metrics, compare and diff pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 

@@ -462,7 +462,7 @@ def _matrix_table(data: dict) -> str:
     lines = [f"问题:{data['question']}  ({data['answered']} 行有相关规定,{data['gaps']} 行未见相关规定)"]
     for row in data["rows"]:
         regulation, best = row["regulation"], row["best"]
-        head = f"\n■ {regulation.get('place') or '全国'} · {regulation.get('title') or ''}"
+        head = f"\n■ {_place_label(regulation)} · {regulation.get('title') or ''}"
         if regulation.get("title"):
             head += f"({regulation.get('version_date') or '日期不详'}{' · ' + regulation['status'] if regulation.get('status') else ''})"
         lines.append(head)
@@ -470,10 +470,14 @@ def _matrix_table(data: dict) -> str:
             lines.append("  未见相关规定" + (f"(最接近:{row['closest']['clause'] or ''} 覆盖 {row['closest']['coverage']:.0%})"
                                           if row["closest"] else ""))
             continue
-        lines.append(f"  [{best['score']:g}] {_plain(best['marked'])}")
+        lines.append(f"  {best['clause'] or ''} {_plain(best['marked'])}  [得分 {best['score']:g}]")
         lines += [f"  ↳ {reuse['label']}({reuse['direction']},{reuse['date'] or '日期不详'})" for reuse in best["lineage"]]
         lines.append(f"  引用:{best['citation']}")
     return "\n".join(lines)
+
+
+def _place_label(regulation: dict) -> str:
+    return regulation.get("place") or ("全国" if regulation.get("level") == "national" else "地区不详")
 
 
 @main.command(name="diff")

@@ -8,7 +8,7 @@ from index.compare import export
 from index.compare.diff import UnknownDocument, VersionDiff, diff_documents
 from index.compare.lineage import document_lineage, passage_lineage
 from index.compare.matrix import SORTS, Matrix, UnknownQuestion, compare
-from index.compare.regulations import LEVELS, load_regulations
+from index.compare.regulations import LEVELS, clause_body, load_regulations
 from index.library import Library
 from search_api.errors import BadRequest, NotFound
 
@@ -32,7 +32,16 @@ def clause_matrix(library: Library, question: str, place: str | None = None, lev
         raise BadRequest(str(error)) from None
 
 
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 def export_matrix(matrix: Matrix, fmt: str) -> bytes:
+    if fmt not in export.WRITERS:
+        raise BadRequest(f"format 只能是 {'/'.join(export.WRITERS)}(收到 {fmt})")
     return export.WRITERS[fmt](matrix)
 
 
@@ -71,7 +80,7 @@ def diff_html(diff: VersionDiff) -> list[str]:
             parts.append("".join(html.escape(text) if op == "equal" else f"<{op[:3]}>{html.escape(text)}</{op[:3]}>"
                                  for op, text in entry.pieces))
         else:
-            parts.append(html.escape((entry.new or entry.old)["text"]))
+            parts.append(html.escape(clause_body((entry.new or entry.old)["text"])))
     return parts
 
 

@@ -153,6 +153,11 @@ def test_api(client, regulations):
     assert answer["gaps"] == 1 and answer["rows"][-1]["label"] == NO_ANSWER
     assert client.get("/api/compare", params={"q": QUESTION, "level": "county"}).status_code == 400
     assert client.get("/api/compare", params={"q": " "}).status_code == 400
+    download = client.get("/api/compare/export", params={"q": QUESTION, "format": "xlsx"})
+    assert download.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in download.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(download.content)).active.max_row == 6
+    assert client.get("/api/compare/export", params={"q": QUESTION, "format": "pdf"}).status_code == 400
     old, new = regulations["淄博市物业管理条例", "2016-06-20"], regulations["淄博市物业管理条例", "2022-04-28"]
     assert client.get("/api/diff", params={"a": old, "b": new}).json()["counts"]["moved"] == 2
     assert client.get("/api/diff", params={"a": old, "b": "missing"}).status_code == 404

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from index.compare.regulations import clause_body
+from index.compare.regulations import clause_body, load_regulations
 from index.library import Library
 from ingest.fold import fold
 from ingest.models import Document
@@ -171,9 +171,10 @@ def diff_documents(library: Library, doc_a: str, doc_b: str) -> VersionDiff:
             raise UnknownDocument(f"文档 {doc_id}({document.title})没有按“第X条”分条,无法逐条比较")
         documents.append(document)
     old, new = documents
+    versions = {row.doc_id: row.version_date for row in load_regulations(library.store)}
     return VersionDiff(
-        a={"doc_id": old.doc_id, "title": old.title, "date": old.date},
-        b={"doc_id": new.doc_id, "title": new.title, "date": new.date},
+        a={"doc_id": old.doc_id, "title": old.title, "date": versions.get(old.doc_id) or old.date},
+        b={"doc_id": new.doc_id, "title": new.title, "date": versions.get(new.doc_id) or new.date},
         entries=diff_clauses(clauses_of(old), clauses_of(new)),
         same_title=edition_key(old.title) == edition_key(new.title),
     )

@@ -22,7 +22,8 @@ def table(matrix: Matrix) -> tuple[tuple[str, ...], list[list[str]]]:
 
 def _policy_cells(row: Row) -> list[str]:
     regulation, best = row.regulation, row.best
-    head = [regulation.get("place") or "全国", regulation["title"], regulation.get("issuer") or "",
+    place = regulation.get("place") or ("全国" if regulation.get("level") == "national" else "")
+    head = [place, regulation["title"], regulation.get("issuer") or "",
             regulation.get("level_label") or "", regulation.get("adopted") or "", "、".join(regulation.get("amended") or []),
             regulation.get("status") or ""]
     if best is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from index.analysis import query_words
 from index.compare.cite import regulation_citation
 from index.compare.lineage import lineage_index
-from index.compare.regulations import RegulationRow, load_regulations, select
+from index.compare.regulations import RegulationRow, clause_body, load_regulations, select
 from index.explain import count_passages, explain_query, match_word
 from index.filters import Filters, QuerySyntaxError
 from index.library import Library
@@ -45,7 +45,7 @@ class Cell:
     clause: str | None
     chapter: str | None
     text: str
-    marked: str  # the text, HTML-escaped, question words in <mark>
+    marked: str  # the text without its 条 label, HTML-escaped, question words in <mark>
     score: float
     coverage: float
     citation: str
@@ -164,7 +164,8 @@ def compare(library: Library, question: str, place: str | None = None, level: st
 
 
 def _cell(hit, words: QuestionWords, citation: str) -> Cell:
-    return Cell(hit.passage_id, hit.clause, None, hit.text, mark(hit.text, match_spans(hit.text, words.highlights)),
+    body = clause_body(hit.text) if hit.clause else hit.text
+    return Cell(hit.passage_id, hit.clause, hit.heading, hit.text, mark(body, match_spans(body, words.highlights)),
                 hit.score, words.coverage(hit.text, hit.title), citation)
 
 

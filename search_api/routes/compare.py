@@ -4,6 +4,7 @@ keeps its whole state in its URL."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -32,6 +33,18 @@ def compare(library: LibraryDep, q: Question, place: Place = None, level: Level 
     return compare_service.clause_matrix(library, q, place, level, year_from, sort, kind).to_json()
 
 
+@api.get("/compare/export")
+def compare_export(library: LibraryDep, q: Question, fmt: Annotated[str, Query(alias="format", description="csv/xlsx/docx")],
+                   place: Place = None, level: Level = None, year_from: YearFrom = None, sort: Sort = "place",
+                   kind: Kind = "policy") -> Response:
+    """The matrix as a file to download (CSV with a BOM for Excel, XLSX, DOCX)."""
+    matrix = compare_service.clause_matrix(library, q, place, level, year_from, sort, kind)
+    content = compare_service.export_matrix(matrix, fmt)
+    name = quote(f"条款对比-{matrix.question}.{fmt}")
+    return Response(content, media_type=compare_service.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
 @api.get("/diff")
 def diff(library: LibraryDep, a: Annotated[str, Query(description="旧版本文档编号")],
          b: Annotated[str, Query(description="新版本文档编号")]) -> dict:
@@ -57,8 +70,9 @@ def compare_page(request: Request, library: LibraryDep, q: str = "", place: str 
     except ApiError as error:
         return render(request, "compare.html", status=error.status, state=state, matrix=None, error=error.message,
                       sorts=_sort_links(state), levels=LEVEL_OPTIONS)
+    exports = [(fmt.upper(), url("/api/compare/export", state | {"format": fmt})) for fmt in ("csv", "xlsx", "docx")]
     return render(request, "compare.html", state=state, matrix=matrix, error=None, sorts=_sort_links(state),
-                  levels=LEVEL_OPTIONS)
+                  levels=LEVEL_OPTIONS, exports=exports)
 
 
 def _sort_links(state: dict) -> list[tuple[str, str, bool]]:

@@ -1,4 +1,4 @@
-"""`make screenshots`: PNGs of the search, document, case and metrics pages (laptop and phone width), so anyone
+"""`make screenshots`: PNGs of the search, document, case, metrics, clause matrix and version diff pages (laptop and phone width), so anyone
 can look at the pages without starting a server. Usage: python tests/browser/screenshots.py OUTPUT_DIR"""
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def visit(page):
     yield "case", True
     page.goto("/metrics")
     yield "metrics", True
+    page.goto("/compare?q=维修资金怎么使用")
+    yield "compare", True
+    page.goto("/diff")
+    options = page.locator("select[name=a] option", has_text="淄博市物业管理条例")
+    page.goto(f"/diff?a={options.nth(0).get_attribute('value')}&b={options.nth(1).get_attribute('value')}")
+    yield "diff", True
     page.goto("/?q=year:abc")
     yield "error", False
 
