@@ -471,7 +471,7 @@ def _matrix_table(data: dict) -> str:
                                           if row["closest"] else ""))
             continue
         lines.append(f"  {best['clause'] or ''} {_plain(best['marked'])}  [得分 {best['score']:g}]")
-        lines += [f"  ↳ {reuse['label']}({reuse['direction']},{reuse['date'] or '日期不详'})" for reuse in best["lineage"]]
+        lines += [f"  ↳ {reuse['label']}({reuse['direction']},{reuse['when']})" for reuse in best["lineage"]]
         lines.append(f"  引用:{best['citation']}")
     return "\n".join(lines)
 
@@ -519,4 +519,4 @@ def lineage_(doc_id: str, home: Path | None, as_json: bool) -> None:
     click.echo(f"{data['title']}:{len(data['clauses'])} 条与其他法规有相同文字")
     for clause in data["clauses"]:
         for reuse in clause["reuse"]:
-            click.echo(f"  {clause['clause']}  {reuse['label']}({reuse['direction']},{reuse['date'] or '日期不详'})")
+            click.echo(f"  {clause['clause']}  {reuse['label']}({reuse['direction']},{reuse['when']})")

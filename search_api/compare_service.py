@@ -101,7 +101,7 @@ def lineage_of_passage(library: Library, passage_id: str) -> dict:
     if not library.store.passages([passage_id]):
         raise NotFound(f"没有编号为 {passage_id} 的段落")
     return {"passage_id": passage_id,
-            "reuse": [reuse.to_json() | {"label": reuse.label} for reuse in passage_lineage(library, passage_id)]}
+            "reuse": [reuse.to_json() for reuse in passage_lineage(library, passage_id)]}
 
 
 def lineage_of_document(library: Library, doc_id: str) -> dict:
@@ -112,7 +112,7 @@ def lineage_of_document(library: Library, doc_id: str) -> dict:
     found = document_lineage(library, doc_id)
     return {"doc_id": doc_id, "title": document.title, "clauses": [
         {"passage_id": pid, "clause": clauses.get(pid),
-         "reuse": [reuse.to_json() | {"label": reuse.label} for reuse in reuse_list]}
+         "reuse": [reuse.to_json() for reuse in reuse_list]}
         for pid, reuse_list in found.items()]}
 
 
@@ -126,5 +126,5 @@ def clause_lineage_labels(library: Library, document: dict) -> dict[str, list[di
     """For the document page: passage_id → clauses of other regulations sharing its text (regulations only)."""
     if document["doc_type"] != "policy" or not any(p["clause"] for p in document["passages"]):
         return {}
-    return {pid: [reuse.to_json() | {"label": reuse.label} for reuse in found]
+    return {pid: [reuse.to_json() for reuse in found]
             for pid, found in document_lineage(library, document["doc_id"]).items()}

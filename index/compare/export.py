@@ -29,7 +29,7 @@ def _policy_cells(row: Row) -> list[str]:
     if best is None:
         return [*head, NO_ANSWER, "", "", "", "", ""]
     return [*head, best.clause or "", best.text, f"{best.score:g}", best.citation,
-            "；".join(f"{reuse['label']}({reuse['direction']},{reuse['date'] or '日期不详'})" for reuse in best.lineage),
+            "；".join(f"{reuse['label']}({reuse['direction']},{reuse['when']})" for reuse in best.lineage),
             "；".join(f"{cell.clause} {cell.text[:40]}…" for cell in row.runners_up)]
 
 

@@ -25,7 +25,7 @@ MIN_RUN = 4  # matched runs shorter than this are shared phrasing, not copied te
 MIN_SHARE = 0.5  # share of a clause found in another one to report it
 MIN_CHARS = 24  # shorter clauses ("本条例自…起施行") are boilerplate every regulation has
 PUNCTUATION = re.compile(r"[\s\u3000,，。;；:：、()（）《》“”\"'!！?？]")
-EARLIER, LATER, SAME_TIME = "较早", "较晚", "同期"
+EARLIER, LATER, SAME_TIME, UNCLEAR = "较早", "较晚", "同期", "先后不定"
 
 
 @dataclass
@@ -34,12 +34,20 @@ class Reuse:
     doc_id: str
     title: str
     clause: str
-    date: str | None
+    date: str | None  # this version's date
+    adopted: str | None  # when the regulation was first adopted
     share: float  # of the asking clause's text found in this one
-    direction: str  # this clause's regulation is 较早 (likely source) / 较晚 / 同期 than the asking one
+    direction: str  # this clause's regulation is 较早 (likely source) / 较晚 / 同期 / 先后不定 than the asking one
 
     def to_json(self) -> dict:
-        return dict(vars(self))
+        return dict(vars(self)) | {"label": self.label, "when": self.when}
+
+    @property
+    def when(self) -> str:
+        """Both dates, so a reader sees why it is the likely source (or why the order is unclear)."""
+        if self.adopted and self.date and self.adopted != self.date:
+            return f"{self.adopted} 通过,{self.date} 版本"
+        return self.date or self.adopted or "日期不详"
 
     @property
     def label(self) -> str:
@@ -100,15 +108,21 @@ class LineageIndex:
             if share < MIN_SHARE or share <= getattr(best.get(other.doc_id), "share", 0):
                 continue
             best[other.doc_id] = Reuse(other.passage_id, other.doc_id, source.title, other.clause,
-                                       source.version_date, round(share, 3), direction(source, home))
+                                       source.version_date, source.adopted, round(share, 3), direction(source, home))
         return sorted(best.values(), key=lambda reuse: -reuse.share)[:limit]
 
 
 def direction(other: RegulationRow, home: RegulationRow) -> str:
-    theirs, ours = other.version_date, home.version_date
-    if not theirs or not ours or theirs == ours:
+    """Earlier or later by both the adoption and the version date; when the two orders disagree (adopted first
+    but amended later), the shared text could have gone either way."""
+    orders = set()
+    for theirs, ours in ((other.adopted or other.version_date, home.adopted or home.version_date),
+                         (other.version_date, home.version_date)):
+        if theirs and ours and theirs != ours:
+            orders.add(EARLIER if theirs < ours else LATER)
+    if not orders:
         return SAME_TIME
-    return EARLIER if theirs < ours else LATER
+    return orders.pop() if len(orders) == 1 else UNCLEAR
 
 
 def build_index(library: Library) -> LineageIndex:

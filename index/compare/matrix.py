@@ -157,7 +157,7 @@ def compare(library: Library, question: str, place: str | None = None, level: st
         cells = [_cell(hit, words, regulation_citation(regulation, hit.clause)) for hit in hits.get(regulation.doc_id, [])]
         row = _row(regulation.to_json(), cells)
         if row.best is not None and lineage is not None:
-            row.best.lineage = [reuse.to_json() | {"label": reuse.label}
+            row.best.lineage = [reuse.to_json()
                                 for reuse in lineage.reuse_of(row.best.passage_id)]
         rows.append(row)
     return Matrix(question, "policy", sort_rows(rows, sort), [word["text"] for word in words.words])
