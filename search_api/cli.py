@@ -470,7 +470,8 @@ def _matrix_table(data: dict) -> str:
             lines.append("  未见相关规定" + (f"(最接近:{row['closest']['clause'] or ''} 覆盖 {row['closest']['coverage']:.0%})"
                                           if row["closest"] else ""))
             continue
-        lines.append(f"  {best['clause'] or ''} {_plain(best['marked'])}  [得分 {best['score']:g}]")
+        chapter = f"{best['chapter']} · " if best.get("chapter") else ""
+        lines.append(f"  {best['clause'] or ''} {_plain(best['marked'])}  [{chapter}得分 {best['score']:g}]")
         lines += [f"  ↳ {reuse['label']}({reuse['direction']},{reuse['when']})" for reuse in best["lineage"]]
         lines.append(f"  引用:{best['citation']}")
     return "\n".join(lines)

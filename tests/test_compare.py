@@ -59,6 +59,7 @@ def test_matrix_marks_the_one_regulation_without_an_answer(library):
     gaps = [row.regulation["title"] for row in matrix.rows if not row.answered]
     assert gaps == ["烟台市居民委员会工作办法"]
     answers = {row.regulation["title"]: row.best.clause for row in matrix.rows if row.answered}
+    assert {row.best.chapter for row in matrix.rows if row.regulation["title"] == "淄博市物业管理条例"} == {"第三章 维修资金"}
     assert answers == {"山东省物业管理条例": "第三条", "淄博市物业管理条例": "第八条", "潍坊市物业管理条例": "第四条"}
     gap = next(row for row in matrix.rows if not row.answered)
     assert gap.closest.clause == "第三条" and gap.closest.coverage < MIN_COVERAGE  # 工作经费…使用: near, not an answer

@@ -7,10 +7,10 @@ import io
 
 from index.compare.matrix import NO_ANSWER, Matrix, Row
 
-POLICY_COLUMNS = ("地区", "法规", "制定机关", "层级", "通过日期", "修改日期", "状态", "条款", "条文", "得分", "引用",
+POLICY_COLUMNS = ("地区", "法规", "制定机关", "层级", "通过日期", "修改日期", "状态", "条款", "章", "条文", "得分", "引用",
                   "文本沿用", "其他相关条款")
 NEWS_COLUMNS = ("地区", "报道", "日期", "段落", "得分", "引用")
-COLUMN_WIDTHS = {"条文": 60, "段落": 60, "引用": 40, "法规": 24, "报道": 24, "文本沿用": 30, "其他相关条款": 30}
+COLUMN_WIDTHS = {"章": 16, "条文": 60, "段落": 60, "引用": 40, "法规": 24, "报道": 24, "文本沿用": 30, "其他相关条款": 30}
 
 
 def table(matrix: Matrix) -> tuple[tuple[str, ...], list[list[str]]]:
@@ -27,8 +27,8 @@ def _policy_cells(row: Row) -> list[str]:
             regulation.get("level_label") or "", regulation.get("adopted") or "", "、".join(regulation.get("amended") or []),
             regulation.get("status") or ""]
     if best is None:
-        return [*head, NO_ANSWER, "", "", "", "", ""]
-    return [*head, best.clause or "", best.text, f"{best.score:g}", best.citation,
+        return [*head, NO_ANSWER, "", "", "", "", "", ""]
+    return [*head, best.clause or "", best.chapter or "", best.text, f"{best.score:g}", best.citation,
             "；".join(f"{reuse['label']}({reuse['direction']},{reuse['when']})" for reuse in best.lineage),
             "；".join(f"{cell.clause} {cell.text[:40]}…" for cell in row.runners_up)]
 
@@ -90,7 +90,7 @@ def to_docx(matrix: Matrix) -> bytes:
     answered = sum(row.answered for row in matrix.rows)
     document.add_paragraph(f"共 {len(matrix.rows)} 行,其中 {answered} 行有相关规定,{len(matrix.rows) - answered} 行{NO_ANSWER}。")
     header, rows = table(matrix)
-    shown = [index for index, name in enumerate(header) if name not in ("通过日期", "修改日期", "得分", "其他相关条款")]
+    shown = [index for index, name in enumerate(header) if name not in ("通过日期", "修改日期", "章", "得分", "其他相关条款")]
     grid = document.add_table(rows=1, cols=len(shown))
     grid.style = "Table Grid"
     for cell, index in zip(grid.rows[0].cells, shown, strict=True):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from index.analysis import query_words
 from index.compare.cite import regulation_citation
 from index.compare.lineage import lineage_index
-from index.compare.regulations import RegulationRow, clause_body, load_regulations, select
+from index.compare.regulations import clause_body, load_regulations, select
 from index.explain import count_passages, explain_query, match_word
 from index.filters import Filters, QuerySyntaxError
 from index.library import Library
@@ -46,7 +46,7 @@ class UnknownQuestion(ValueError):
 class Cell:
     passage_id: str
     clause: str | None
-    chapter: str | None
+    chapter: str | None  # "第七章 物业的使用与维护" for a 条, None for news
     text: str
     marked: str  # the text without its 条 label, HTML-escaped, question words in <mark>
     score: float
@@ -155,10 +155,13 @@ def compare(library: Library, question: str, place: str | None = None, level: st
     regulations = select(load_regulations(library.store), place, level, year_from)
     by_id = {row.doc_id: row for row in regulations}
     hits = best_passages_by_document(library, question, "policy", set(by_id))
+    chapters = {pid: row["chapter"] for pid, row in library.store.passages(
+        hit.passage_id for found in hits.values() for hit in found).items()}
     lineage = lineage_index(library) if regulations else None
     rows = []
     for regulation in regulations:
-        cells = [_cell(hit, words, regulation_citation(regulation, hit.clause)) for hit in hits.get(regulation.doc_id, [])]
+        cells = [_cell(hit, words, regulation_citation(regulation, hit.clause), chapters.get(hit.passage_id))
+                 for hit in hits.get(regulation.doc_id, [])]
         row = _row(regulation.to_json(), cells)
         if row.best is not None and lineage is not None:
             row.best.lineage = [reuse.to_json()
@@ -167,9 +170,9 @@ def compare(library: Library, question: str, place: str | None = None, level: st
     return Matrix(question, "policy", sort_rows(rows, sort), [word["text"] for word in words.words])
 
 
-def _cell(hit, words: QuestionWords, citation: str) -> Cell:
+def _cell(hit, words: QuestionWords, citation: str, chapter: str | None = None) -> Cell:
     body = clause_body(hit.text) if hit.clause else hit.text
-    return Cell(hit.passage_id, hit.clause, hit.heading, hit.text, mark(body, match_spans(body, words.highlights)),
+    return Cell(hit.passage_id, hit.clause, chapter, hit.text, mark(body, match_spans(body, words.highlights)),
                 hit.score, words.coverage(hit.text, hit.title), citation)
 
 
@@ -217,6 +220,3 @@ def _main_place(places: list[str]) -> str | None:
     """The most specific place a report is about: the last of the first chain (省 → 市 → 区县)."""
     return places[1] if len(places) > 1 else (places[0] if places else None)
 
-
-def regulations_in_scope(library: Library, **scope) -> list[RegulationRow]:
-    return select(load_regulations(library.store), **scope)

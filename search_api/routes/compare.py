@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from search_api import compare_service
 from search_api.deps import LibraryDep
-from search_api.errors import ApiError
+from search_api.errors import ApiError, BadRequest
 from search_api.routes.pages import render, url
 
 api = APIRouter(prefix="/api", tags=["compare"])
@@ -63,7 +63,7 @@ def compare_page(request: Request, library: LibraryDep, q: str = "", place: str 
     matrix = None
     try:
         if year_from and not year_from.isdigit():
-            raise compare_service.BadRequest(f"起始年份需要四位数字,例如 2018(收到 {year_from})")
+            raise BadRequest(f"起始年份需要四位数字,例如 2018(收到 {year_from})")
         if q.strip():
             matrix = compare_service.clause_matrix(library, q, place, level, int(year_from) if year_from else None,
                                                    sort, kind).to_json()
