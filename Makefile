@@ -7,7 +7,7 @@ PORT ?= 8000
 REDPROP_HOME ?= var
 export REDPROP_HOME
 
-.PHONY: run test install install-test browser-deps screenshots index bench clean
+.PHONY: run test install install-test browser-deps screenshots index bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ N ?= 1000 10000
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run --sizes $(N) $(BENCH_ARGS)
+
+# Quality figures (never part of `make test`): retrieval (nDCG@10, MRR, recall@10 on tests/relevance) and
+# extraction (places, topic, titles, dates, types, localities, practices, figures on tests/devset, per half).
+eval: install
+	$(BIN)/redprop eval
+	$(BIN)/redprop eval --extraction
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

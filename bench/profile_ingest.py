@@ -18,12 +18,12 @@ import jieba
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from index.codec import RedpropCodec
-from index.postings import with_postings
-from index.schema import build_schema, document_fields
+from index.engine.codec import RedpropCodec
+from index.engine.postings import with_postings
+from index.engine.schema import build_schema, document_fields
+from index.write.prepare import read_file
 from ingest.cases.build import extract_cases
 from ingest.dedup import signature
-from ingest.prepare import read_file
 
 
 def timed(stage: dict, name: str, run):

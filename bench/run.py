@@ -94,9 +94,9 @@ def measure_ingest(folder: Path, home: Path) -> dict:
 
 
 def measure_queries(home: Path, queries) -> dict:
-    from index.library import Library
-    from index.query import Filters
-    from index.search import SearchRequest, search
+    from index.query.syntax import Filters
+    from index.results.search import SearchRequest, search
+    from index.store.library import Library
 
     library = Library(home)
 

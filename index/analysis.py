@@ -8,30 +8,21 @@ Two token streams:
   names jieba does not know and any substring (人民共和国 inside 中华人民共和国).
 
 Both work on `fold(text)`, which has the same length as the text, so offsets point at the original characters.
-We write our own Whoosh tokenizers because jieba's bundled ChineseAnalyzer puts character offsets in the
-position slot, stems with an English stemmer, and Whoosh's default stop filter drops one-character tokens.
+Words come from the one segmenter (ingest/text/segmenter.py); the Whoosh tokenizers that feed these streams to
+the index are in index/engine/tokenizers.py. No Whoosh here.
 """
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba
-from whoosh.analysis import Token, Tokenizer
+from ingest.text.fold import fold
+from ingest.text.segmenter import is_word_char, segmenter, tokens
+from ingest.text.wordlists import DATA_DIR, read_word_list
 
-from index.synonyms import synonym_words
-from index.wordlists import DATA_DIR, read_word_list
-from ingest.fold import fold
-
-USER_DICTIONARY = DATA_DIR / "userdict.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
-SYNONYM_WORD_FREQ = 3000  # synonym-table forms become words too, so a query and a passage cut them alike
-# jieba's time grows faster than linearly on one long run without punctuation (a hostile or broken file);
-# longer runs are segmented in pieces of at most this many characters, cut at a non-word character if possible.
-MAX_SEGMENT_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,30 +34,6 @@ class Term:
     main: bool  # False for a dictionary word found inside a longer word
 
 
-_lock = threading.Lock()
-_segmenter: jieba.Tokenizer | None = None
-
-
-def segmenter() -> jieba.Tokenizer:
-    """The process-wide jieba tokenizer with the domain dictionary loaded (built once, ~1 s)."""
-    global _segmenter
-    if _segmenter is None:
-        with _lock:
-            if _segmenter is None:
-                tokenizer = jieba.Tokenizer()
-                jieba.setLogLevel(60)
-                tokenizer.initialize()
-                for line in read_word_list(USER_DICTIONARY):
-                    word, *rest = line.split()
-                    freq = int(rest[0]) if rest and rest[0].isdigit() else None
-                    tokenizer.add_word(fold(word), freq)
-                for word in synonym_words():
-                    if not tokenizer.FREQ.get(word):
-                        tokenizer.add_word(word, SYNONYM_WORD_FREQ)
-                _segmenter = tokenizer
-    return _segmenter
-
-
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     if not STOPWORDS_FILE.exists():
@@ -74,18 +41,13 @@ def stopwords() -> frozenset[str]:
     return frozenset(fold(word) for word in read_word_list(STOPWORDS_FILE))
 
 
-def is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
 def analyze(text: str, *, folded: bool = False) -> list[Term]:
     """Word terms of `text` with token positions and character offsets into `text`."""
     source = text if folded else fold(text)
-    tokenizer = segmenter()
-    freq = tokenizer.FREQ
+    freq = segmenter().FREQ
     terms: list[Term] = []
     pos = 0
-    for word, start, end in _tokens(tokenizer, source):
+    for word, start, end in tokens(source):
         if not any(is_word_char(ch) for ch in word):
             if not word.isspace():
                 pos += 1  # punctuation breaks phrases
@@ -102,30 +64,11 @@ def analyze(text: str, *, folded: bool = False) -> list[Term]:
     return terms
 
 
-def _tokens(tokenizer: jieba.Tokenizer, source: str):
-    """jieba's (word, start, end) over `source`, fed in pieces of at most MAX_SEGMENT_CHARS."""
-    offset = 0
-    while offset < len(source):
-        end = min(offset + MAX_SEGMENT_CHARS, len(source))
-        if end < len(source):
-            cut = next((i for i in range(end - 1, offset + MAX_SEGMENT_CHARS // 2, -1)
-                        if not is_word_char(source[i])), None)
-            end = cut + 1 if cut is not None else end
-        for word, start, stop in tokenizer.tokenize(source[offset:end], HMM=True):
-            yield word, start + offset, stop + offset
-        offset = end
-
-
 def query_words(text: str) -> list[str]:
     """The main words of a query, stop words removed (unless nothing else is left)."""
     words = [term.text for term in analyze(text) if term.main]
     kept = [word for word in words if word not in stopwords()]
     return kept or words
-
-
-def is_known(word: str) -> bool:
-    """Whether the dictionary (jieba's own plus ours) has `word`."""
-    return bool(segmenter().FREQ.get(fold(word)))
 
 
 def components(word: str) -> list[str]:
@@ -188,7 +131,7 @@ class PreAnalyzed(str):
     """A field value that carries its terms, so the index writer need not segment it again.
 
     `document_fields` analyses once per field value; ingest's workers then turn the terms into postings
-    (index/postings.py), so the writer only files them.
+    (index/engine/postings.py), so the writer only files them.
     """
 
     terms: list[Term]
@@ -197,37 +140,3 @@ class PreAnalyzed(str):
         value = super().__new__(cls, text)
         value.terms = list(terms)
         return value
-
-
-class _TermTokenizer(Tokenizer):
-    """Turns our Term lists into Whoosh tokens (positions = token index, chars = offsets)."""
-
-    def terms_for(self, value: str) -> list[Term]:
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        terms = value.terms if isinstance(value, PreAnalyzed) else self.terms_for(value)
-        for term in terms:
-            token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            token.text = term.text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = term.text
-            if positions:
-                token.pos = start_pos + term.pos
-            if chars:
-                token.startchar = start_char + term.start
-                token.endchar = start_char + term.end
-            yield token
-
-
-class WordTokenizer(_TermTokenizer):
-    def terms_for(self, value: str) -> list[Term]:
-        return analyze(value)
-
-
-class GramTokenizer(_TermTokenizer):
-    def terms_for(self, value: str) -> list[Term]:
-        return grams(value)

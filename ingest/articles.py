@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import DATELINE_MAX_CHARS, supplier_of
-from ingest.fold import fold
+from ingest.text.fold import fold
 from ingest.units import DATELINE, DOC_NUMBER, ENUMERATION, Role, Unit
 
 # Headings read together as one title group (引题, 主题, 副题).

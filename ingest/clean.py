@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.fold import fold
 from ingest.models import Block, BlockKind
+from ingest.text.fold import fold
 from ingest.units import (
     CJK,
     CONTINUING_END,

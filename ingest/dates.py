@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from ingest.fold import fold
+from ingest.text.fold import fold
 
 YEAR = r"(?:19|20)\d{2}"
 # 2023年7月27日 (spaces OCR may insert are allowed), 2023-07-27, 2023/7/27, 2023.7.27.

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import MinHash
 
-from ingest.fold import fold
 from ingest.models import Document
+from ingest.text.fold import fold
 
 NUM_PERM = 128
 SEED = 20240601  # fixed, like the scheme: signatures stored by one run must compare with the next run's

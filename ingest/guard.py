@@ -29,8 +29,6 @@ MIB = 2**20
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_BYTES = 1024 * MIB
 MAX_DEFAULT_WORKERS = 4
-# Modules the forkserver imports once, so every worker starts with the parsers already loaded.
-PRELOAD = ["ingest.prepare"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +66,12 @@ def default_workers() -> int:
 class ParseGuard:
     """A small pool of parse workers; `run(fn, path, data)` returns fn's result or raises an IngestError."""
 
-    def __init__(self, limits: ParseLimits, workers: int | None = None):
+    def __init__(self, limits: ParseLimits, workers: int | None = None, preload: list[str] | None = None):
+        """`preload`: modules the forkserver imports once, so every worker starts with them loaded."""
         self.limits = limits
         self.workers = workers or default_workers()
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(preload or ["ingest.parsers"])
         self.pool = ProcessPool(max_workers=self.workers, initializer=_limit_memory, initargs=(limits.memory_bytes,),
                                 context=context)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.dates import find_dates
-from ingest.fold import fold
+from ingest.text.fold import fold
 from ingest.units import CJK, DOC_NUMBER, Unit, heading_shaped
 
 NUMBER = r"[一二三四五六七八九十百千零〇两\d]+"

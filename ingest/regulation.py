@@ -12,8 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ingest.dates import find_dates
-from ingest.fold import fold
 from ingest.places import find_mentions
+from ingest.text.fold import fold
 
 # Verbs of a history act, strongest first: a segment "批准的…决定修正" is an amendment, not an approval.
 ACT_VERBS = ("废止", "修订", "修正", "修改", "通过", "公布", "发布", "批准", "施行")

@@ -11,11 +11,11 @@ import re
 from ingest.articles import Article, split_articles
 from ingest.clean import clean_units, normalize, remove_ocr_spaces
 from ingest.dates import document_date, normalize_date, page_date, signature_date
-from ingest.fold import fold
 from ingest.models import DocType, Document, Passage, RawDocument, content_id, passage_id
 from ingest.places import find_mentions, home_city, places_of
 from ingest.policy import Regulation, looks_like_policy, read_regulation
 from ingest.regulation import regulation_info
+from ingest.text.fold import fold
 from ingest.topic import on_topic
 from ingest.units import SENTENCE_END, Role, Unit
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.fold import fold
+from ingest.text.fold import fold
 
 TOPIC_TERMS_FILE = Path(__file__).parent / "data" / "topic_terms.txt"
 # Repeating one word does not make a text more on topic than naming several of the domain's things.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.fold import fold
+from ingest.text.fold import fold
 
 # Characters that end a sentence; a block ending in one is complete.
 SENTENCE_END = "。!?！？;；…"
@@ -88,7 +88,7 @@ def heading_shaped(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    from index.analysis import segmenter
+    from ingest.text.segmenter import segmenter
 
     return segmenter()
 

@@ -5,7 +5,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from index.library import Library
+from index.engine import IndexFormatError
+from index.store.library import Library
 from search_api.auth import ReadAccess
 from search_api.errors import ApiError, Unauthorized
 from search_api.logging import RequestLog, http_log
@@ -31,6 +32,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             f"{'.'.join(str(part) for part in item['loc'][1:]) or item['loc'][0]}: {item['msg']}" for item in error.errors()
         )
         return JSONResponse({"error": f"请求参数有误:{problems}"}, status_code=400)
+
+    @app.exception_handler(IndexFormatError)
+    async def old_index(request: Request, error: IndexFormatError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=503)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

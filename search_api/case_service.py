@@ -1,8 +1,8 @@
 """Case lookup shared by the CLI and the HTTP API, as JSON-ready dicts in the shape the issue fixes."""
 from __future__ import annotations
 
-from index.case_store import CaseQuery, CaseStore
-from index.library import Library
+from index.store.case_store import CaseQuery, CaseStore
+from index.store.library import Library
 from search_api.errors import BadRequest, NotFound
 
 MAX_PAGE_SIZE = 200

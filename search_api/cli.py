@@ -1,4 +1,4 @@
-"""The `redprop` command line: a thin layer over ingest.pipeline, index.search and search_api.app."""
+"""The `redprop` command line: a thin layer over index.write.pipeline, index.results.search and search_api.app."""
 from __future__ import annotations
 
 import json
@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from index import consistency
-from index.library import Library, WriteLockTimeout
+from index.engine import IndexFormatError
+from index.store import consistency
+from index.store.library import Library, WriteLockTimeout
 from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
 from search_api.progress import progress_bar
 
 if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
-    from index.case_store import CaseQuery  # so `serve` starts without it
-    from ingest.pipeline import FileOutcome
+    from index.store.case_store import CaseQuery  # so `serve` starts without it
+    from index.write.pipeline import FileOutcome
 
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
@@ -29,7 +30,15 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group()
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except IndexFormatError as error:  # an index from before a layout change: say how to rebuild it
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
     setup_logging("WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON log lines
@@ -41,7 +50,7 @@ def main() -> None:
 @JSON_OPTION
 def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
     """导入文件或文件夹(递归),每个文件输出一行结果。"""
-    from ingest.pipeline import ingest_paths, iter_files
+    from index.write.pipeline import ingest_paths, iter_files
 
     library = Library(home)
     files = list(iter_files(paths))
@@ -107,7 +116,7 @@ def reindex(home: Path | None, as_json: bool) -> None:
         progress.update(count - previous)
         previous = count
 
-    from ingest.pipeline import LOCK_WAIT_SECONDS
+    from index.write.pipeline import LOCK_WAIT_SECONDS
 
     try:
         result = writes.reindex(library, LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True),
@@ -213,13 +222,24 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="评测用数据目录(默认临时目录,用后删除)")
 @click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
+@click.option("--extraction", is_flag=True,
+              help="改为评测信息提取(地点、主题、标题、日期、类型、案例):用 tests/devset 标注集,不建索引")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="--extraction 评测的一半:dev(调规则用)、test(报告用)或全部")
+@click.option("--devset", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("tests/devset"), show_default=True, help="--extraction 的标注集目录")
 @JSON_OPTION
-def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) -> None:
-    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退)。"""
+def eval_(judgments: Path, home: Path | None, per_query: bool, extraction: bool, split: str, devset: Path,
+          as_json: bool) -> None:
+    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退);
+    加 --extraction 则评测信息提取的准确率与召回率。"""
+    if extraction:
+        _eval_extraction(devset, split, as_json)
+        return
     import tempfile
 
-    from index.relevance import JudgmentError, evaluate_all, load_judgments
-    from ingest.pipeline import ingest_paths
+    from index.results.relevance import JudgmentError, evaluate_all, load_judgments
+    from index.write.pipeline import ingest_paths
 
     judged = load_judgments(judgments)
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
@@ -243,6 +263,20 @@ def eval_(judgments: Path, home: Path | None, per_query: bool, as_json: bool) ->
         for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
             others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
             click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
+
+
+def _eval_extraction(devset: Path, split: str, as_json: bool) -> None:
+    from ingest.evaluation import SPLITS, DevsetError, evaluate, format_reports
+
+    try:
+        reports = evaluate(devset, SPLITS if split == "all" else (split,))
+    except DevsetError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        emit_json([r.to_json() for r in reports])
+        return
+    click.echo(f"提取评测集 {devset}:" + "、".join(f"{r.split} {r.fixtures} 个文件" for r in reports))
+    click.echo(format_reports(reports))
 
 
 @main.command(name="list")
@@ -305,7 +339,7 @@ def case_filters(command):
 
 
 def _case_query(query: tuple[str, ...], place, theme, practice, year, limit) -> CaseQuery:
-    from index.case_store import CaseQuery
+    from index.store.case_store import CaseQuery
 
     return CaseQuery(" ".join(query) or None, place, theme, practice, year, limit=limit)
 

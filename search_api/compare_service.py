@@ -9,7 +9,7 @@ from index.compare.diff import UnknownDocument, VersionDiff, diff_documents
 from index.compare.lineage import document_lineage, passage_lineage
 from index.compare.matrix import SORTS, Matrix, UnknownQuestion, compare
 from index.compare.regulations import LEVELS, clause_body, load_regulations
-from index.library import Library
+from index.store.library import Library
 from search_api.errors import BadRequest, NotFound
 
 KINDS = ("policy", "news")

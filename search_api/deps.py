@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from index.library import Library
+from index.store.library import Library
 
 
 def get_library(request: Request) -> Library:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from index.analysis import segmenter, stopwords
-from index.query import QuerySyntaxError, parse_query
-from index.snippets import highlight
+from index.analysis import stopwords
+from index.query.syntax import QuerySyntaxError, parse_query
+from index.results.snippets import highlight
+from ingest.text.segmenter import segmenter
 
 if TYPE_CHECKING:  # jieba.analyse loads its idf table on import (0.4 s): only when keywords are wanted
     from jieba.analyse import TFIDF

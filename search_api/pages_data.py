@@ -1,6 +1,6 @@
 """What the case, practice, metrics and upload pages read, in the JSON shapes the API answers.
 
-One place between the pages and the cases service (`search_api.case_service`, `index.case_store`), so a change
+One place between the pages and the cases service (`search_api.case_service`, `index.store.case_store`), so a change
 of the service touches this file only.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from index.case_store import CaseQuery
-from index.library import Library
+from index.store.case_store import CaseQuery
+from index.store.library import Library
 from search_api import case_service
 from search_api.errors import BadRequest
 

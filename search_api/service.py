@@ -1,12 +1,12 @@
 """What the CLI and the HTTP API both answer, as plain JSON-ready dicts."""
 from __future__ import annotations
 
-from index.explain import UnknownPassage, explain
-from index.filters import Filters, QuerySyntaxError, check_year
-from index.library import Library
-from index.search import SORTS, SearchRequest, SearchResult, search
-from index.similar import NothingToCompare, similar_to_document, similar_to_passage
-from index.suggest import suggest
+from index.query.filters import Filters, QuerySyntaxError, check_year
+from index.results.explain import UnknownPassage, explain
+from index.results.search import SORTS, SearchRequest, SearchResult, search
+from index.results.similar import NothingToCompare, similar_to_document, similar_to_passage
+from index.results.suggest import suggest
+from index.store.library import Library
 from search_api.errors import BadRequest, NotFound
 
 DOCUMENT_FIELDS = ("doc_id", "title", "source", "doc_type", "date", "places", "on_topic")

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.library import default_home
+from index.store.library import default_home
 from ingest.guard import ParseLimits
 
 MIB = 2**20

@@ -1,6 +1,6 @@
 """Changing the corpus: store uploads safely, delete a document, rebuild the index. Shared by API and CLI.
 
-Every write holds the data folder's write lock and follows index/visibility.py's order, so readers see the
+Every write holds the data folder's write lock and follows index/store/visibility.py's order, so readers see the
 old or the new state. Uploaded files are saved under generated names (the client's name is only shown).
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from index.library import Library
-from index.visibility import mark_clean, mark_dirty
+from index.store.library import Library
+from index.store.visibility import mark_clean, mark_dirty
 from ingest.errors import UnsupportedFormat
 from ingest.guard import ParseLimits
 from search_api.errors import NotFound
@@ -48,8 +48,8 @@ def stored_path(uploads_dir: Path, upload: Upload) -> Path:
 def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], limits: ParseLimits,
                    lock_wait: float) -> dict:
     """Save and ingest uploaded files; the answer has the shape of `redprop ingest --json`, named by client name."""
+    from index.write.pipeline import IngestReport, ingest_paths
     from ingest.parsers import parser_for  # ingestion loads on the first write: the search server starts without it
-    from ingest.pipeline import IngestReport, ingest_paths
 
     uploads_dir.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
@@ -112,7 +112,7 @@ def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
 
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
             on_progress: Callable[[int], None] | None = None) -> dict:
-    from index.consistency import rebuild
+    from index.store.consistency import rebuild
 
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)

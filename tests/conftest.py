@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.library import Library
-from ingest.pipeline import ingest_paths
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

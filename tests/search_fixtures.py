@@ -2,7 +2,7 @@
 since those fields come from ingestion stages other tests cover."""
 from __future__ import annotations
 
-from index.library import Library
+from index.store.library import Library
 from ingest.models import DocType, Document, Passage, passage_id
 
 

@@ -7,7 +7,7 @@ from index.analysis import analyze, gram_phrases, grams, query_words
     "中华人民共和国红色物业", "紅色物業與業主委員會", "ＡＢＣ物业１２３号,业账社管", "择\n\n优选楼栋长", "  ",
 ])
 def test_offsets_point_at_the_original_characters(text):
-    from ingest.fold import fold
+    from ingest.text.fold import fold
 
     for term in analyze(text):
         assert 0 <= term.start < term.end <= len(text)
@@ -53,3 +53,13 @@ def test_grams_give_substring_phrases():
 def test_grams_index_each_character_once():
     """A character with its successor, the last of a run alone: one term per character."""
     assert [t.text for t in grams("共和国。A栋")] == ["共和", "和国", "国", "a栋", "栋"]
+
+
+def test_pos_cut_tags_with_the_domain_dictionary():
+    """Extraction's POS tags come from the one segmenter, so a domain word is one tagged noun, not pieces."""
+    from ingest.text.segmenter import pos_cut
+
+    pairs = pos_cut("推行红色物业，成立业委会")
+    assert "".join(word for word, _ in pairs) == "推行红色物业,成立业委会"  # folded, nothing lost
+    assert ("红色物业", "n") in pairs
+    assert ("业委会", "n") in pairs

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from bad_inputs import EXTENSIONS, PHRASE, charset_cases, generic_cases, megabyte_line, specific_cases
 
-from ingest.fold import fold
+from index.write.pipeline import ingest_paths
 from ingest.guard import ParseLimits
 from ingest.parsers import PARSERS
-from ingest.pipeline import ingest_paths
+from ingest.text.fold import fold
 
 # Generous: a parse that needs longer than this is what the guard is for, and must show as a clear failure.
 LIMITS = ParseLimits(timeout=30, memory_bytes=768 * 2**20)

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from index.case_store import CaseQuery, CaseStore
+from index.store.case_store import CaseQuery, CaseStore
+from index.write.pipeline import ingest_paths
 from ingest.cases.export import citation
-from ingest.pipeline import ingest_paths
 from search_api import case_service
 from search_api.app import create_app
 from search_api.cli import main

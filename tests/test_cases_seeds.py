@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.case_store import CaseQuery
+from index.store.case_store import CaseQuery
 from ingest.cases.text import normalise
 from search_api import case_service
 

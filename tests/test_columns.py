@@ -1,5 +1,5 @@
-"""Column arrays (index/columns.py) against what Whoosh's stored fields and collectors say, and the long-lived
-searcher (index/live.py) following the index as it changes."""
+"""Column arrays (index/engine/columns.py) against what Whoosh's stored fields and collectors say, and the long-lived
+searcher (index/engine/live.py) following the index as it changes."""
 from __future__ import annotations
 
 import random
@@ -10,12 +10,12 @@ import pytest
 from search_fixtures import NARROWING_DOCUMENTS, build_library, document
 from whoosh import sorting
 
-from index.collect import scored_matches
-from index.facets import UNKNOWN_YEAR, count_facets
-from index.filters import Filters
-from index.phrases import array_phrases
-from index.ranking import ranked
-from index.search import SearchRequest, search
+from index.engine.collect import scored_matches
+from index.engine.phrases import array_phrases
+from index.query.filters import Filters
+from index.results.facets import UNKNOWN_YEAR, count_facets
+from index.results.ranking import ranked
+from index.results.search import SearchRequest, search
 from ingest.models import DocType
 
 EXTRA = [  # a second commit (a second segment), with a repost whose canonical document is in the first one
@@ -83,7 +83,7 @@ def test_a_group_counts_with_its_canonical_document_even_when_a_repost_matched_f
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 @pytest.mark.parametrize("collapse", [True, False])
 def test_order_and_collapsing_match_whoosh_collectors(two_segments, text, sort, collapse):
-    from index.query import parse_query
+    from index.query.syntax import parse_query
 
     query = parse_query(text).query.normalize()
     live = two_segments.index.live
@@ -199,8 +199,8 @@ def test_vectorised_matches_and_scores_equal_whoosh_stepping(two_segments, monke
                                                              union, deletion, phrases):
     from whoosh import query as q
 
-    from index.query import QueryOptions, parse_query
-    from index.search import filtered
+    from index.query.syntax import QueryOptions, parse_query
+    from index.results.search import filtered
 
     if union == "tree":  # what Whoosh uses above 5000 passages; below it preloads small unions into arrays
         monkeypatch.setattr(q.Or, "matcher_type", q.Or.DEFAULT_MATCHER)

@@ -17,8 +17,8 @@ from index.compare.diff import diff_documents
 from index.compare.lineage import document_lineage
 from index.compare.matrix import MIN_COVERAGE, NO_ANSWER, compare
 from index.compare.regulations import STATUS_IN_FORCE, STATUS_SUPERSEDED, load_regulations
-from index.library import Library
-from ingest.pipeline import ingest_paths
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 from search_api.app import create_app
 from search_api.cli import main
 from search_api.settings import Settings

@@ -13,8 +13,8 @@ import pytest
 from crash_helpers import COMMON_WORD, REDPROP, start_ingest, write_corpus
 from fastapi.testclient import TestClient
 
-from index.library import WAIT_MESSAGE, Library, WriteLockTimeout
-from ingest.pipeline import BATCH_FILES, ingest_paths
+from index.store.library import WAIT_MESSAGE, Library, WriteLockTimeout
+from index.write.pipeline import BATCH_FILES, ingest_paths
 from search_api import service
 from search_api.app import create_app
 from search_api.settings import Settings

@@ -22,8 +22,8 @@ from crash_helpers import (
     write_corpus,
 )
 
-from index.library import Library
-from ingest.pipeline import BATCH_FILES
+from index.store.library import Library
+from index.write.pipeline import BATCH_FILES
 
 FILES = BATCH_FILES + 24  # two batches
 

@@ -1,7 +1,7 @@
 """Reposts: the same story ingested twice (another outlet, small edits) links to the earlier document."""
 from __future__ import annotations
 
-from ingest.pipeline import ingest_paths
+from index.write.pipeline import ingest_paths
 
 STORY = (
     "青河市红色物业建设调研活动启动\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from whoosh.writing import SegmentWriter
 
-from ingest.pipeline import ingest_paths
+from index.write.pipeline import ingest_paths
 
 
 def test_failed_commit_releases_the_index_lock(library, tmp_path, monkeypatch):

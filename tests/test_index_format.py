@@ -1,14 +1,20 @@
 """An index written by an older version (another schema or term scheme) is rebuilt from the store on the next
 ingest, and documents ingested after that are searchable: the writer now feeds precomputed postings, which an
 older schema would silently index as empty fields."""
+import sys
+import types
+
+import pytest
 from whoosh.formats import Positions
 
-from index import consistency
-from index.consistency import INDEX_FORMAT_KEY
-from index.postings import PrecomputedPositions
-from index.schema import INDEX_FORMAT, build_schema
-from index.search import SearchRequest, search
-from ingest.pipeline import ingest_paths
+from index.engine import IndexFormatError
+from index.engine.postings import PrecomputedPositions
+from index.engine.schema import INDEX_FORMAT, build_schema
+from index.engine.tokenizers import WordTokenizer
+from index.results.search import SearchRequest, search
+from index.store import consistency
+from index.store.consistency import INDEX_FORMAT_KEY
+from index.write.pipeline import ingest_paths
 
 
 def write_old_format(library) -> None:
@@ -54,3 +60,34 @@ def test_current_index_is_not_rebuilt(library, tmp_path, monkeypatch):
     ingest_paths([path], library)
     assert rebuilds == []
     assert found(library, "议事") == 1
+
+
+def test_index_naming_a_moved_class_is_refused_by_reads_and_rebuilt_by_the_next_ingest(library, tmp_path,
+                                                                                           monkeypatch):
+    """Whoosh pickles the analyzer's class path into the index; an index from before a module moved names a
+    path that no longer imports. Reads say how to rebuild; the next ingest rebuilds it from the store."""
+    first = tmp_path / "first.txt"
+    first.write_text("加装电梯\n\n业主们在议事会上商量加装电梯的事情。", encoding="utf-8")
+    ingest_paths([first], library)
+
+    old_module = types.ModuleType("redprop_before_the_move")
+    moved = type("WordTokenizer", (WordTokenizer,), {"__module__": old_module.__name__})
+    old_module.WordTokenizer = moved
+    monkeypatch.setitem(sys.modules, old_module.__name__, old_module)
+    old = build_schema()
+    old["body"].analyzer = moved()
+    library.index.clear()
+    with library.index.writer() as writer:
+        writer.schema = old
+    library.store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT - 1))
+    monkeypatch.delitem(sys.modules, old_module.__name__)
+    library.index.reopen()
+
+    with pytest.raises(IndexFormatError, match="redprop reindex"):
+        found(library, "电梯")
+
+    second = tmp_path / "second.txt"
+    second.write_text("维修资金\n\n业委会公开维修资金的使用明细。", encoding="utf-8")
+    ingest_paths([second], library)
+    assert found(library, "电梯") == 1
+    assert found(library, "维修资金") == 1

@@ -4,9 +4,16 @@ import pytest
 from search_fixtures import document
 from whoosh import query as q
 
-from index.merging import BASE_PASSAGES, COMPACT_BELOW_PASSAGES, MERGE_FACTOR, segments_to_merge, small_segments, tier
-from index.visibility import is_clean
-from ingest import pipeline
+from index.engine.merging import (
+    BASE_PASSAGES,
+    COMPACT_BELOW_PASSAGES,
+    MERGE_FACTOR,
+    segments_to_merge,
+    small_segments,
+    tier,
+)
+from index.store.visibility import is_clean
+from index.write import pipeline
 
 
 def test_a_full_tier_is_merged_and_larger_segments_are_left_alone():

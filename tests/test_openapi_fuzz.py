@@ -12,8 +12,8 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from index.library import Library
-from ingest.pipeline import ingest_paths
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 from search_api.app import create_app
 from search_api.settings import Settings
 

@@ -15,9 +15,9 @@ from fixtures_build import (
     write,
 )
 
+from index.write.pipeline import ingest_paths
+from index.write.prepare import read_file
 from ingest.parsers import ocr
-from ingest.pipeline import ingest_paths
-from ingest.prepare import read_file
 
 
 def variants() -> dict[str, bytes]:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from ingest.pipeline import ingest_paths
+from index.write.pipeline import ingest_paths
 
 
 def test_reingesting_unchanged_files_changes_nothing(library, corpus_copy):

@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.analysis import analyze, grams
-from index.snippets import highlight
+from index.results.snippets import highlight
 from ingest.decode import decode_bytes
-from ingest.fold import fold
 from ingest.parsers.markdown import markdown_blocks
 from ingest.parsers.text import text_blocks
+from ingest.text.fold import fold
 
 # Text that looks like our material: CJK (incl. Traditional and full-width forms), ASCII, punctuation, spaces.
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)

@@ -2,9 +2,9 @@
 import pytest
 
 from index.analysis import components
-from index.filters import Filters, QuerySyntaxError, normalize_date
-from index.query import QueryOptions, parse_query
-from index.synonyms import parse_synonyms, synonym_table, synonyms_of
+from index.query.filters import Filters, QuerySyntaxError, normalize_date
+from index.query.syntax import QueryOptions, parse_query
+from ingest.text.synonyms import parse_synonyms, synonym_table, synonyms_of
 
 
 def terms_of(query):

@@ -1,7 +1,7 @@
 import pytest
 
-from index.query import Filters
-from index.search import SearchRequest, search
+from index.query.syntax import Filters
+from index.results.search import SearchRequest, search
 
 
 def first_hit_text(library, query):

@@ -3,7 +3,7 @@ import pytest
 from fastapi.testclient import TestClient
 from search_fixtures import NARROWING_DOCUMENTS, build_library
 
-from index.library import Library
+from index.store.library import Library
 from search_api.app import create_app
 from search_api.settings import Settings
 

@@ -4,7 +4,7 @@ import json
 from click.testing import CliRunner
 from search_fixtures import NARROWING_DOCUMENTS, build_library
 
-from index.library import Library
+from index.store.library import Library
 from search_api.cli import main
 
 

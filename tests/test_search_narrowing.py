@@ -2,13 +2,13 @@
 import pytest
 from search_fixtures import NARROWING_DOCUMENTS, build_library
 
-from index.filters import Filters
-from index.search import SearchRequest, search
+from index.query.filters import Filters
+from index.results.search import SearchRequest, search
 
 
 @pytest.fixture(scope="module")
 def narrowing_library(tmp_path_factory):
-    from index.library import Library
+    from index.store.library import Library
 
     return build_library(Library(tmp_path_factory.mktemp("narrowing")), NARROWING_DOCUMENTS)
 
@@ -105,7 +105,7 @@ def test_hit_carries_its_neighbouring_passages(narrowing_library):
 def test_words_standing_together_rank_above_the_same_words_apart(tmp_path):
     from search_fixtures import document
 
-    from index.library import Library
+    from index.store.library import Library
 
     library = build_library(Library(tmp_path / "home"), [
         document("apart", "甲", ["维修资金归全体业主所有,任何单位不得占用,每年向业主公布使用情况。"]),
@@ -117,7 +117,7 @@ def test_words_standing_together_rank_above_the_same_words_apart(tmp_path):
 def test_title_match_ranks_above_body_match(tmp_path):
     from search_fixtures import document
 
-    from index.library import Library
+    from index.store.library import Library
 
     library = build_library(Library(tmp_path / "home"), [
         document("body", "小区简报", ["本月小区完成了业委会换届,新一届委员就职。"]),
@@ -129,7 +129,7 @@ def test_title_match_ranks_above_body_match(tmp_path):
 def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest(tmp_path):
     from search_fixtures import document
 
-    from index.library import Library
+    from index.store.library import Library
 
     library = build_library(Library(tmp_path / "home"), [
         document("one-word", "甲", ["老旧小区改造,老旧小区加装电梯,老旧小区环境整治。"]),
@@ -142,7 +142,7 @@ def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest
 def test_place_word_finds_passages_of_documents_about_that_place(tmp_path):
     from search_fixtures import HUZHOU, WEIHAI, document
 
-    from index.library import Library
+    from index.store.library import Library
 
     library = build_library(Library(tmp_path / "home"), [
         document("hz", "小区简报", ["业主通过电子大屏查看维修资金使用情况。"], places=HUZHOU),

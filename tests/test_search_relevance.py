@@ -3,11 +3,18 @@ from pathlib import Path
 
 import pytest
 
-from index.filters import Filters
-from index.library import Library
-from index.relevance import CONFIGURATIONS, JudgmentError, check_judgments, evaluate_all, load_judgments, score_ranking
-from index.search import SearchRequest, search
-from ingest.pipeline import ingest_paths
+from index.query.filters import Filters
+from index.results.relevance import (
+    CONFIGURATIONS,
+    JudgmentError,
+    check_judgments,
+    evaluate_all,
+    load_judgments,
+    score_ranking,
+)
+from index.results.search import SearchRequest, search
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 
 JUDGMENTS = Path(__file__).parent / "relevance" / "judgments.toml"
 NDCG_FLOOR = 0.80
@@ -55,7 +62,7 @@ def test_synonyms_add_measurable_quality(reports):
 
 
 def test_a_judgment_that_points_nowhere_is_an_error(judged_library, judged):
-    from index.relevance import JudgedSet, Judgment
+    from index.results.relevance import JudgedSet, Judgment
 
     broken = JudgedSet(judged.path, judged.documents, [Judgment("物业", ["这段话不在任何文档里"])])
     with pytest.raises(JudgmentError, match="这段话不在任何文档里"):

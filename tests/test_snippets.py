@@ -1,5 +1,5 @@
 """Snippets: the best window around matches, cut at sentence or clause boundaries, escaped, matches marked."""
-from index.snippets import highlight, snippet
+from index.results.snippets import highlight, snippet
 
 LONG = (
     "第一句讲别的事情,和查询无关。" * 6

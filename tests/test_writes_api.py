@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from index import consistency
+from index.store import consistency
 from search_api.app import create_app
 from search_api.settings import Settings
 

@@ -15,10 +15,10 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from index.compare.regulations import clause_body, load_regulations
-from index.library import Library
-from ingest.fold import fold
+from index.store.library import Library
 from ingest.models import Document
 from ingest.regulation import edition_key
+from ingest.text.fold import fold
 
 MIN_PAIRED = 0.5  # Dice of bigrams: an edited clause keeps well above it, two different clauses of one law rarely reach it
 ADDED, REMOVED, MOVED, CHANGED, SAME = "added", "removed", "moved", "changed", "unchanged"

@@ -15,8 +15,8 @@ from functools import lru_cache
 from datasketch import MinHash, MinHashLSH
 
 from index.compare.regulations import RegulationRow, clause_body, load_regulations
-from index.library import Library
-from ingest.fold import fold
+from index.store.library import Library
+from ingest.text.fold import fold
 
 SHINGLE = 4  # characters per shingle: Chinese legal phrases repeat at 2–3 characters, copied text at 4+
 NUM_PERM = 64

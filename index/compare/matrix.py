@@ -16,14 +16,14 @@ from index.analysis import query_words
 from index.compare.cite import regulation_citation
 from index.compare.lineage import lineage_index
 from index.compare.regulations import clause_body, load_regulations, select
-from index.explain import count_passages, explain_query, match_word
-from index.filters import Filters, QuerySyntaxError
-from index.library import Library
-from index.query import QueryOptions, parse_query
-from index.search import MAX_PAGE_SIZE, SearchRequest, search
-from index.similar import extractor
-from index.snippets import mark, match_spans
-from ingest.fold import fold
+from index.query.filters import Filters, QuerySyntaxError
+from index.query.syntax import QueryOptions, parse_query
+from index.results.explain import count_passages, explain_query, match_word
+from index.results.search import MAX_PAGE_SIZE, SearchRequest, search
+from index.results.similar import extractor
+from index.results.snippets import mark, match_spans
+from index.store.library import Library
+from ingest.text.fold import fold
 
 NO_ANSWER = "未见相关规定"
 # Share of the question's (rarity-weighted) words a clause must contain to answer it: at least half. On the test

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.store import Store
+from index.store.store import Store
 from ingest.models import DocType, Document
 from ingest.policy import is_history
 from ingest.regulation import regulation_info

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from index.library import WriteLockTimeout
+from index.store.library import WriteLockTimeout
 from search_api import writes
 from search_api.auth import WriteAccess
 from search_api.deps import LibraryDep

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from index.case_store import CaseQuery
+from index.store.case_store import CaseQuery
 from search_api import case_service
 from search_api.deps import LibraryDep
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from index.visibility import CLEAN_GENERATION_KEY
+from index.store.visibility import CLEAN_GENERATION_KEY
 from search_api.deps import LibraryDep
 
 router = APIRouter(tags=["health"])

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from index.query import Filters
+from index.query.syntax import Filters
 from search_api import compare_service, pages_data, service
 from search_api.charts import bar_chart
 from search_api.citation import document_citation

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import uvicorn
 
-from index.library import Library
-from ingest.pipeline import ingest_paths
+from index.store.library import Library
+from index.write.pipeline import ingest_paths
 from search_api.app import create_app
 from search_api.settings import Settings
 

@@ -1,0 +1,32 @@
+"""The query node types the query layer builds and the searcher type readers hold (Whoosh's), named here so
+that only the engine imports Whoosh.
+
+`from index.engine import nodes as q` reads like Whoosh's own `from whoosh import query as q`; a node tree is
+handed back to the engine (index/engine/collect.py) to evaluate.
+"""
+from __future__ import annotations
+
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    ConstantScoreQuery,
+    Every,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Require,
+    Term,
+    TermRange,
+)
+from whoosh.searching import Searcher
+
+from index.engine.coordination import CoordinatedOr
+
+__all__ = [
+    "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "CoordinatedOr", "Every", "Not", "NullQuery", "Or", "Phrase", "Prefix",
+    "Query", "Require", "Searcher", "Term", "TermRange",
+]

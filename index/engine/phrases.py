@@ -1,0 +1,129 @@
+"""Phrases whose matcher does no work until asked, so the vectorised evaluation checks their positions.
+
+Whoosh's Phrase builds a SpanNear2Matcher, which on construction steps its term intersection in Python until
+the first document whose positions fit: for a phrase that rarely fits (a proximity bonus in titles) that is a
+walk over every candidate before the search has even started. ArrayPhrase builds the same term matchers and
+stops; index/engine/vectorized.py reads them as arrays. If a matcher we do not vectorise needs it to behave as a
+matcher (a coordination union, a preloaded small-index union), it becomes a list matcher over the same
+evaluation, so every caller sees the matches and scores Whoosh would give.
+"""
+from __future__ import annotations
+
+from array import array
+
+from whoosh import matching
+from whoosh import query as q
+from whoosh.matching.mcore import ListMatcher
+
+
+class ArrayPhrase(q.Phrase):
+    """A Phrase matched by index/engine/vectorized.py. `lengths`: the field lengths BM25F reads (FieldLengths)."""
+
+    def __init__(self, fieldname, words, slop=1, boost=1.0, char_ranges=None, lengths=None):
+        super().__init__(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+        self.lengths = lengths
+
+    def normalize(self):
+        normal = super().normalize()
+        if type(normal) is q.Phrase:
+            return ArrayPhrase(normal.fieldname, normal.words, normal.slop, normal.boost, normal.char_ranges,
+                               self.lengths)
+        return normal
+
+    def matcher(self, searcher, context=None):
+        """As Phrase.matcher, but the SpanNear2 part is a PhraseMatcher over the terms' matchers."""
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        field = searcher.schema[fieldname]
+        if not field.format or not field.format.supports("positions"):
+            raise q.QueryError(f"Phrase search: {fieldname!r} field has no positions")
+        reader = searcher.reader()
+        words = []
+        for word in self.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return matching.NullMatcher()
+            if (fieldname, word) not in reader:
+                return matching.NullMatcher()
+            words.append(word)
+        # SpanNear2.matcher: one matcher per term, in order; then Phrase's boost around it.
+        ms = [q.Term(fieldname, word).matcher(searcher, context) for word in words]
+        m = PhraseMatcher(ms, self.slop, reader, self.lengths)
+        if self.boost != 1.0:
+            m = matching.WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+def array_phrases(query: q.Query, lengths) -> q.Query:
+    """The query with every Phrase (of any depth) an ArrayPhrase; nothing else changes."""
+    if type(query) is q.Phrase:
+        return ArrayPhrase(query.fieldname, query.words, query.slop, query.boost, query.char_ranges, lengths)
+    if query.is_leaf():
+        return query
+    return query.apply(lambda child: array_phrases(child, lengths))
+
+
+class PhraseMatcher(ListMatcher):
+    """SpanNear2 (ordered, mindist 1) over term matchers, evaluated as arrays the first time it is needed.
+
+    index/engine/vectorized.py reads `ms`, `slop`, `ordered`, `mindist` and `boost` directly while `materialised` is
+    False; any matcher call first materialises it into a list of (id, score) from the same evaluation.
+    """
+
+    ordered = True
+    mindist = 1
+    boost = 1.0
+
+    def __init__(self, ms, slop, reader, lengths):
+        super().__init__([], weights=array("d"))
+        self.ms, self.slop, self._reader, self._lengths = ms, slop, reader, lengths
+        self.materialised = False
+
+    def _materialise(self) -> None:
+        if not self.materialised:
+            from index.engine.vectorized import near  # vectorized imports this module's class
+
+            ids, scores = near(self, self._reader, self._lengths, None)
+            self._ids, self._weights, self._i = ids.tolist(), array("d", scores.tolist()), 0
+            self.materialised = True
+
+    def is_active(self):
+        self._materialise()
+        return super().is_active()
+
+    def id(self):
+        self._materialise()
+        return super().id()
+
+    def next(self):
+        self._materialise()
+        return super().next()
+
+    def skip_to(self, id):
+        self._materialise()
+        return super().skip_to(id)
+
+    def score(self):
+        self._materialise()
+        return super().score()
+
+    def weight(self):
+        self._materialise()
+        return super().weight()
+
+    def all_ids(self):
+        self._materialise()
+        return super().all_ids()
+
+    def copy(self):
+        self._materialise()
+        return super().copy()
+
+    def replace(self, minquality=0):
+        self._materialise()
+        return super().replace(minquality)
+
+    def supports_block_quality(self):
+        return False

@@ -1,0 +1,153 @@
+"""The Whoosh index behind a small interface, so the engine could be swapped without touching callers.
+
+Writes go through `writer()` (commit on success, cancel on error); reads through `searcher()`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR, IndexWriter
+
+from index.engine import IndexFormatError
+from index.engine.codec import RedpropCodec
+from index.engine.live import LiveSearcher
+from index.engine.merging import compact, small_segments, tiered_merge
+from index.engine.schema import build_schema, document_fields
+from ingest.models import Document
+
+WRITER_TIMEOUT_SECONDS = 60.0
+
+
+class SearchIndex:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._index = None
+        self._live = None
+
+    @property
+    def index(self) -> whoosh_index.Index:
+        if self._index is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if self.exists():
+                self._index = self._open()
+            else:
+                self._index = whoosh_index.create_in(str(self.directory), build_schema())
+        return self._index
+
+    def _open(self) -> whoosh_index.Index:
+        try:
+            return whoosh_index.open_dir(str(self.directory))
+        except (AttributeError, ImportError) as error:  # unpickling a class path that moved or went away
+            raise IndexFormatError(f"{self.directory}: 索引由旧版本写入,无法读取({error});"
+                                   "请运行 redprop reindex(或 redprop ingest)从存储重建索引") from error
+
+    def reopen(self) -> None:
+        """Forget the open index object, so the next use reads the TOC again (e.g. after a schema change)."""
+        self._index = None
+
+    @property
+    def live(self) -> LiveSearcher:
+        """The long-lived searcher queries share (index/engine/live.py); created on first use."""
+        if self._live is None:
+            self._live = LiveSearcher(self)
+        return self._live
+
+    def exists(self) -> bool:
+        """Whether index files are there, without reading them (Whoosh's exists_in opens the index, which
+        fails on one written before a layout change)."""
+        return any(self.directory.glob(f"_{whoosh_index._DEF_INDEX_NAME}_*.toc"))
+
+    def open_writer(self) -> IndexWriter:
+        """A Whoosh writer with our codec (index/engine/codec.py); the caller commits or cancels it."""
+        return self.index.writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        writer = self.open_writer()
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        commit_or_release(writer, mergetype=tiered_merge)
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self.index.searcher() as searcher:
+            yield searcher
+
+    def compact(self) -> bool:
+        """Merge the small segments into one (index/engine/merging.py); False when there was nothing to merge."""
+        counts = [segment.doc_count() for segment in self.index._segments()]
+        if not small_segments(counts):
+            return False
+        commit_or_release(self.open_writer(), mergetype=compact)
+        return True
+
+    def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
+        """Remove then add, in one commit: a reader sees the old state or the new one."""
+        self.update_fields(((document.doc_id, document_fields(document)) for document in added), removed_doc_ids)
+
+    def update_fields(self, added: Iterable[tuple[str, list[dict]]], removed_doc_ids: Iterable[str] = ()) -> None:
+        """Like update(), for documents already turned into passage fields (by ingest's worker processes)."""
+        with self.writer() as writer:
+            write_fields(writer, added, removed_doc_ids)
+
+    def replace_all(self, passages: Iterable[dict]) -> None:
+        """Replace every segment with `passages` (field dicts) in one commit, under the current schema: readers see
+        the old index or the new one. An index that cannot even be opened (damaged files) is recreated first;
+        a writer that cannot get the lock raises as it is."""
+        try:
+            _ = self.index  # opening reads the index's table of contents: damaged or foreign files fail here
+        except Exception:  # noqa: BLE001 - any failure to open means the index must be rebuilt from scratch
+            self.clear()
+        writer = self.open_writer()
+        writer.schema = build_schema()  # committed with the segment written below; the old segments are dropped
+        try:
+            for fields in passages:
+                writer.add_document(**fields)
+        except BaseException:
+            writer.cancel()
+            raise
+        commit_or_release(writer, mergetype=CLEAR)
+        self.reopen()
+
+    def clear(self) -> None:
+        self._index = whoosh_index.create_in(str(self.directory), build_schema())
+
+    def doc_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    def indexed_doc_ids(self) -> set[str]:
+        with self.searcher() as searcher:
+            return {fields["doc_id"] for fields in searcher.all_stored_fields()}
+
+
+def commit_or_release(writer: IndexWriter, **options) -> None:
+    """Commit; if the commit itself fails (disk full, I/O error) release the index lock before raising, or
+    this process would hold it, and block every later write, until it exits."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:  # noqa: BLE001 - the commit error is the one to report
+            if getattr(writer, "writelock", None) is not None:
+                writer.writelock.release()
+        raise
+
+
+def write_fields(writer: IndexWriter, added: Iterable[tuple[str, list[dict]]],
+                 removed_doc_ids: Iterable[str] = ()) -> None:
+    """Upsert by document: (doc_id, passage fields) pairs replace whatever the index had for doc_id."""
+    for doc_id in removed_doc_ids:
+        writer.delete_by_term("doc_id", doc_id)
+    for doc_id, passages in added:
+        writer.delete_by_term("doc_id", doc_id)
+        for fields in passages:
+            writer.add_document(**fields)

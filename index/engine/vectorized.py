@@ -1,0 +1,319 @@
+"""Evaluate a Whoosh matcher tree with numpy: every match and its score, without stepping doc by doc.
+
+Stepping a matcher tree costs Python calls per match per node (next, id, score, skip_to); with every match
+needed for the facets, that bounded search time. Here the tree Whoosh built for a segment is evaluated node
+by node on whole arrays instead: a term's postings are read block by block and scored with BM25F in one
+vectorised expression, and unions, intersections, AndMaybe, Require and AndNot combine sorted id arrays.
+A phrase (SpanNear2) intersects its terms' id arrays the same way and checks positions only for the
+documents that have every term, with Whoosh's span test (restated on position sets for phrases). The tree is Whoosh's own (same shape, same
+operand order), so every score is the same float Whoosh computes. Nodes we do not know (custom matchers,
+preloaded unions of small indexes) are stepped as before, and their arrays combined with the rest.
+"""
+from __future__ import annotations
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import binary, wrappers
+from whoosh.matching.mcore import ListMatcher, NullMatcherClass
+from whoosh.query.spans import Span, SpanNear2
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util import make_binary_tree
+from whoosh.util.numeric import byte_to_length
+
+from index.engine.codec import length_bytes
+from index.engine.phrases import PhraseMatcher
+
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
+
+
+class FieldLengths:
+    """Per-segment arrays docnum → the field length BM25F uses (Whoosh's byte-quantised length)."""
+
+    def __init__(self):
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+
+    def get(self, reader, fieldname: str) -> np.ndarray:
+        key = (reader.segment().segment_id(), fieldname)
+        lengths = self._arrays.get(key)
+        if lengths is None:
+            size = reader.doc_count_all()
+            column = length_bytes(reader._perdoc, fieldname)
+            if column is None:
+                lengths = np.full(size, np.nan)
+            else:
+                lengths = BYTE_LENGTHS[np.frombuffer(column.ljust(size, b"\0"), dtype=np.uint8)]
+            self._arrays[key] = lengths
+        return lengths
+
+    def keep(self, segment_ids: set[str]) -> None:
+        self._arrays = {key: value for key, value in self._arrays.items() if key[0] in segment_ids}
+
+
+def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, scores) of every document `matcher` would still yield, ids ascending (segment docnums).
+
+    `within` (sorted ids, or None for all): the caller only needs these documents, so costly per-document
+    work (phrase positions) may be skipped outside them; other ids may still be returned, correctly scored.
+    """
+    kind = type(matcher)
+    if _readable_leaf(matcher):
+        return _postings(matcher, reader, lengths, within)
+    if isinstance(matcher, NullMatcherClass):
+        return EMPTY_IDS, EMPTY_SCORES
+    # No is_active() on inner nodes: it would make a PhraseMatcher check positions for every candidate. A node's
+    # remaining matches follow from its children's remaining postings, empty or not.
+    if kind is PhraseMatcher and matcher.materialised:  # a caller we do not vectorise has used it
+        return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
+                np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
+    if kind is PhraseMatcher or kind is SpanNear2.SpanNear2Matcher:
+        if all(_positional_leaf(m) for m in matcher.ms):
+            return near(matcher, reader, lengths, within)
+        if kind is PhraseMatcher:  # terms we cannot read as arrays: Whoosh's own span matcher, stepped
+            return _stepped(SpanNear2.SpanNear2Matcher(matcher.ms, slop=matcher.slop, ordered=True, mindist=1))
+    if kind is ListMatcher and matcher._scorer is None and matcher._all_weights:  # a ConstantScoreQuery
+        ids = np.asarray(matcher._ids[matcher._i:], dtype=np.int64)
+        return ids, np.full(len(ids), float(matcher._all_weights))
+    if kind is wrappers.WrappingMatcher:
+        ids, scores = evaluate(matcher.child, reader, lengths, within)
+        return ids, scores * matcher.boost
+    if kind is wrappers.FilterMatcher:  # a segment's deleted documents, excluded
+        ids, scores = evaluate(matcher.child, reader, lengths, within)
+        listed = np.isin(ids, np.fromiter(matcher._ids, dtype=np.int64))
+        keep = ~listed if matcher._exclude else listed
+        return ids[keep], scores[keep] * matcher.boost
+    if kind is binary.UnionMatcher:
+        return _union(evaluate(matcher.a, reader, lengths, within), evaluate(matcher.b, reader, lengths, within))
+    if kind is binary.IntersectionMatcher:
+        a = evaluate(matcher.a, reader, lengths, within)
+        return _intersect(a, evaluate(matcher.b, reader, lengths, _narrower(a[0], within)))
+    if kind is binary.AndMaybeMatcher:  # the optional part only matters where the required part matched
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
+        b_ids, b_scores = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
+        _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+        scores = a_scores.copy()
+        scores[ia] = a_scores[ia] + b_scores[ib]
+        return a_ids, scores
+    if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
+        b_ids, _ = evaluate(matcher.b, reader, lengths, within)
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
+        keep = np.isin(a_ids, b_ids, assume_unique=True)
+        return a_ids[keep], a_scores[keep]
+    if kind is binary.AndNotMatcher:
+        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
+        b_ids, _ = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
+        keep = ~np.isin(a_ids, b_ids, assume_unique=True)
+        return a_ids[keep], a_scores[keep]
+    return _stepped(matcher)
+
+
+def _narrower(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+    return ids if within is None else np.intersect1d(ids, within, assume_unique=True)
+
+
+def _stepped(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """A node we cannot vectorise (positions, custom scoring): step it as Whoosh's collector would."""
+    ids, scores = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def _postings(matcher, reader, lengths: FieldLengths,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A term's remaining postings, block by block, scored as its scorer would (BM25F or the weight)."""
+    ids, tf, _ = leaf_postings(matcher, values=False, within=within)
+    if type(_scorer(matcher)) is WeightScorer:  # a field without lengths (an ID, the places): the weight
+        return ids, tf
+    return ids, _bm25(matcher, reader, lengths, ids, tf)
+
+
+def _scorer(matcher):
+    return matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
+
+
+def _readable_leaf(matcher) -> bool:
+    """A term's postings we read as arrays: Whoosh's block reader, or a list matcher (the postings of a rare
+    term kept inline in its term record), scored by BM25F or by weight."""
+    if type(matcher) is not W3LeafMatcher and (not isinstance(matcher, ListMatcher) or type(matcher) is PhraseMatcher
+                                               or matcher._term is None):
+        return False
+    return type(_scorer(matcher)) in (BM25FScorer, WeightScorer)
+
+
+def leaf_postings(matcher, values: bool, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw values or []) of a readable leaf from its current posting on; the matcher is consumed."""
+    if type(matcher) is W3LeafMatcher:
+        return posting_blocks(matcher, values, within)
+    start = matcher._i
+    ids = np.asarray(matcher._ids[start:], dtype=np.int64)
+    if matcher._all_weights:  # as ListMatcher.weight() reads them
+        weights = np.full(len(ids), float(matcher._all_weights))
+    elif matcher._weights:
+        weights = np.asarray(matcher._weights[start:], dtype=np.float64)
+    else:
+        weights = np.ones(len(ids))
+    raw = list(matcher._values[start:]) if values and matcher._values else ([b""] * len(ids) if values else [])
+    matcher._i = len(matcher._ids)
+    return ids, weights, raw
+
+
+def posting_blocks(matcher: W3LeafMatcher, values: bool,
+            within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw posting values or []) from the matcher's current posting to its end; with `within`,
+    blocks holding none of those ids are skipped unread (a block's header gives its highest id)."""
+    id_blocks, weight_blocks, value_blocks = [], [], []
+    start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
+    lowest = 0  # no id below this is left in the current block
+    while matcher.is_active():
+        if within is not None:
+            wanted = np.searchsorted(within, lowest)
+            if wanted == len(within):
+                break
+            if within[wanted] > matcher._maxid:
+                lowest, start = matcher._maxid + 1, 0
+                matcher._next_block()
+                continue
+        lowest = matcher._maxid + 1
+        if matcher._ids is None and not matcher._byteids:  # Whoosh's delta_decode, as one cumulative sum
+            if matcher._data is None:
+                matcher._read_data()
+            matcher._ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+        elif matcher._ids is None:
+            matcher._read_ids()
+        id_blocks.append(np.asarray(matcher._ids[start:], dtype=np.int64))
+        weight_blocks.append(_weights(matcher)[start:])
+        if values:
+            if matcher._values is None:
+                matcher._read_values()
+            value_blocks.extend(matcher._values[start:])
+        start = 0
+        matcher._next_block()
+    if not id_blocks:
+        return EMPTY_IDS, EMPTY_SCORES, []
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
+
+
+def _weights(matcher: W3LeafMatcher) -> np.ndarray:
+    """The block's weights as W3LeafMatcher._read_weights gives them (float32), without its per-posting loop
+    when the block stores one weight for all (None: 1.0)."""
+    if matcher._data is None:
+        matcher._read_data()
+    weights = matcher._data[1]
+    if weights is None or isinstance(weights, float):
+        return np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
+    return np.asarray(weights, dtype=np.float64)
+
+
+def _bm25(matcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    scorer = _scorer(matcher)
+    fl = lengths.get(reader, scorer_field(matcher))[ids]
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def unwrapped(matcher):
+    """(term matcher, docnums it must skip): a segment with deletions wraps each term in a FilterMatcher."""
+    if type(matcher) is wrappers.FilterMatcher and matcher._exclude and matcher.boost == 1.0:
+        return matcher.child, np.fromiter(matcher._ids, dtype=np.int64)
+    return matcher, None
+
+
+def _positional_leaf(matcher) -> bool:
+    matcher, _ = unwrapped(matcher)
+    return (_readable_leaf(matcher) and type(_scorer(matcher)) is BM25FScorer
+            and matcher.supports("positions") and not matcher.supports("characters"))
+
+
+class _Positions:
+    """Stands in for a term matcher positioned on one document, for SpanNear2Matcher._get_spans."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, positions):
+        self._spans = [Span(pos) for pos in positions]
+
+    def spans(self):
+        return self._spans
+
+
+class _Near:
+    """Stands in for the SpanNear2Matcher whose _get_spans we call, one document at a time."""
+
+    def __init__(self, matcher, ms):
+        self.slop, self.ordered, self.mindist, self.ms = matcher.slop, matcher.ordered, matcher.mindist, ms
+
+
+def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
+    leaves = []
+    for wrapped in matcher.ms:
+        leaf, deleted = unwrapped(wrapped)
+        ids, tf, values = leaf_postings(leaf, values=True, within=within)
+        if deleted is not None and len(ids):
+            live = np.flatnonzero(~np.isin(ids, deleted))
+            ids, tf, values = ids[live], tf[live], [values[i] for i in live]
+        field_format = leaf.format if type(leaf) is W3LeafMatcher else leaf._format
+        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, field_format.decoder("positions")))
+    # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
+    ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])
+    if within is not None:
+        wanted = np.isin(ids, within, assume_unique=True)
+        ids, scores = ids[wanted], scores[wanted]
+    if not len(ids):
+        return EMPTY_IDS, EMPTY_SCORES
+    rows = [np.searchsorted(leaf_ids, ids) for leaf_ids, _, _, _ in leaves]
+    keep = np.zeros(len(ids), dtype=bool)
+    if matcher.ordered and matcher.mindist == 1:  # how Phrase builds it
+        # Whoosh's span test for these settings: term i must follow the span so far, its position 1 to slop
+        # after the span's end; the span then ends there. Only the set of possible ends matters.
+        gaps = range(1, matcher.slop + 1)
+        last = len(leaves) - 1
+        for k in range(len(ids)):
+            ends = set(leaves[0][3](leaves[0][2][rows[0][k]]))
+            for i in range(1, last):
+                _, _, values, decode = leaves[i]
+                ends = {position for position in decode(values[rows[i][k]])
+                        if any(position - gap in ends for gap in gaps)}
+                if not ends:
+                    break
+            if ends and not last:  # a single term: any position
+                keep[k] = True
+            elif ends:  # the last term only has to fit once
+                _, _, values, decode = leaves[last]
+                keep[k] = any(position - gap in ends for position in decode(values[rows[last][k]]) for gap in gaps)
+    else:
+        get_spans = SpanNear2.SpanNear2Matcher._get_spans
+        for k in range(len(ids)):
+            ms = [_Positions(decode(values[row[k]])) for (_, _, values, decode), row in zip(leaves, rows)]
+            keep[k] = bool(get_spans(_Near(matcher, ms)))
+    return ids[keep], scores[keep] * matcher.boost
+
+
+def _intersect(a, b):
+    (a_ids, a_scores), (b_ids, b_scores) = a, b
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    return a_ids[ia], a_scores[ia] + b_scores[ib]
+
+
+def scorer_field(matcher: W3LeafMatcher) -> str:
+    return matcher._term[0]
+
+
+def _union(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    (a_ids, a_scores), (b_ids, b_scores) = a, b
+    if not len(b_ids):
+        return a_ids, a_scores
+    if not len(a_ids):
+        return b_ids, b_scores
+    ids = np.union1d(a_ids, b_ids)
+    in_a, in_b = np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=bool)
+    a_full, b_full = np.zeros(len(ids)), np.zeros(len(ids))
+    a_at, b_at = np.searchsorted(ids, a_ids), np.searchsorted(ids, b_ids)
+    in_a[a_at], a_full[a_at] = True, a_scores
+    in_b[b_at], b_full[b_at] = True, b_scores
+    # a + b where both match (the order UnionMatcher.score adds them), else whichever matched
+    return ids, np.where(in_a & in_b, a_full + b_full, np.where(in_a, a_full, b_full))

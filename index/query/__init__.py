@@ -1,0 +1,1 @@
+"""Query text → engine query nodes: syntax, expansion (synonyms, sub-words, places), filters."""

@@ -1,0 +1,253 @@
+"""User query text → a Whoosh query, filters and the strings to highlight.
+
+Syntax: parts separated by spaces are ANDed; "quoted phrases" match exactly; OR between two parts; NOT or a
+leading - excludes; field filters place:威海 type:policy year:2023 (or year:2020-2023) source:文件名 narrow
+the result.
+
+How one unquoted part matches (the relevance rules, each weaker than the one before):
+- its words as words in title, headings or body (field weights live in the schema: title > heading > body);
+- their synonyms from ingest/text/data/synonyms.txt (业委会 finds 业主委员会), weighted below the literal word;
+- a place name also matches the passages of documents about that place (Document.places), so 湖州 红色物业
+  finds a 湖州 article's passage that never repeats the city's name;
+- its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
+- the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
+  two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
+A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer
+part (a question such as 老旧小区没有物业怎么办) needs any of its words, with a coordination bonus for each
+further word matched, so one missing word does not lose the passage.
+Words that stand close together in a passage, in the order typed (stop words included), earn a proximity bonus.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from index.analysis import analyze, components, gram_phrases, is_cjk, query_words
+from index.engine import nodes as q
+from index.query.filters import Filters, QuerySyntaxError, check_year  # Filters, QuerySyntaxError: re-exported
+from ingest.places import find_mentions
+from ingest.text.fold import fold
+from ingest.text.segmenter import is_known
+from ingest.text.synonyms import synonyms_of
+
+WORD_FIELDS = ("title", "heading", "body")
+PROXIMITY_FIELDS = ("title", "body")
+SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
+SHOULD_MATCH_FROM = 3  # a part typed with this many words (stop words count) is a question: words become optional
+PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
+PROXIMITY_WEIGHT = 0.5
+COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
+COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
+MIN_COMPOUND = 4  # shorter words are not split into parts
+PLACE_SCORE = 1.0  # a constant: the document being about a place is evidence, but less than the passage saying it
+SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
+MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
+FILTER_ALIASES = {
+    "place": "place", "地区": "place", "地点": "place",
+    "type": "type", "类型": "type",
+    "year": "year", "年份": "year",
+    "source": "source", "来源": "source",
+}
+TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+AND_WORDS = ("AND", "&&", "且")
+OR_WORDS = ("OR", "||", "或")
+NOT_WORDS = ("NOT", "非")
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """Switches for the relevance evaluation: each shows what its part adds."""
+
+    synonyms: bool = True
+    grams: bool = True
+    relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
+
+
+@dataclass
+class ParsedQuery:
+    query: q.Query | None
+    filters: Filters
+    highlights: list[str]
+
+
+def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
+    """One word, or a run of words as a phrase, in any text field."""
+    if len(words) == 1:
+        return q.Or([q.Term(name, words[0], boost=boost) for name in WORD_FIELDS])
+    return q.Or([q.Phrase(name, words, boost=boost) for name in WORD_FIELDS])
+
+
+def grams_query(text: str) -> q.Query | None:
+    """`text` as a character substring in the fallback field: each run of characters as its consecutive
+    bigrams; a run of one character as the prefix of a bigram (or of the lone last character of a run)."""
+    parts = [q.Prefix("grams", run[0]) if len(run[0]) == 1 else q.Term("grams", run[0]) if len(run) == 1
+             else q.Phrase("grams", run) for run in gram_phrases(text)]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else q.And(parts)
+
+
+def main_words(text: str) -> list[str]:
+    return [term.text for term in analyze(text) if term.main]
+
+
+def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q.Query, list[str]]:
+    """One analysed word with its synonyms and substring fallback; returns the query and what to highlight.
+
+    The substring fallback is for words the dictionary does not know (names) and for `short` queries of one
+    character, which users mean as "anywhere"; a known word already matches inside longer words
+    through the sub-words the analyzer indexes, and counting it again as characters only adds noise.
+    """
+    alternatives: list[q.Query] = [fields_query([word])]
+    marks = [word]
+    if options.synonyms:
+        for synonym in synonyms_of(word):
+            words = main_words(synonym)
+            if words:
+                alternatives.append(fields_query(words, SYNONYM_WEIGHT))
+                marks.append(synonym)
+    place = place_query(word)
+    if place is not None:
+        alternatives.append(place)
+    parts = components(word) if len(word) >= MIN_COMPOUND else []
+    if parts:
+        alternatives.append(
+            q.Or([q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT) for name in WORD_FIELDS])
+        )
+    if options.grams and (short or not is_known(word)):
+        fallback = grams_query(word)
+        if fallback is not None:
+            alternatives.append(fallback)
+    return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
+
+
+class ConstantScore(q.ConstantScoreQuery):
+    """Whoosh's ConstantScoreQuery lacks the `boost` that Or.normalize() reads from every child."""
+
+    boost = 1.0
+
+
+def place_query(word: str) -> q.Query | None:
+    """Documents about the place `word` names in full (湖州 → 湖州市), or None when it names no place."""
+    names = [m.division.name for m in find_mentions(word) if m.start == 0 and m.end == len(word)]
+    if not names:
+        return None
+    return ConstantScore(q.Or([q.Term("places", name) for name in names]), PLACE_SCORE)
+
+
+def is_weak(word: str) -> bool:
+    """A one-character Chinese word (用, 坏): too common to require, still worth a bonus where it occurs."""
+    return len(word) == 1 and is_cjk(word)
+
+
+def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
+    """One unquoted part of the query (see the module docstring for how its words combine)."""
+    words = list(dict.fromkeys(query_words(text)))
+    if not words:
+        return None, []
+    strong = [word for word in words if not is_weak(word)] or words
+    typed = main_words(text)  # stop words included: 怎么办 makes a question of 老旧小区没有物业
+    short = len(fold(text).strip()) <= SHORT_QUERY
+    built = [word_query(word, options, short) for word in strong]
+    parts = [part for part, _ in built]
+    marks = [mark for _, part_marks in built for mark in part_marks]
+    if len(parts) == 1:
+        core = parts[0]
+    elif len(typed) < SHOULD_MATCH_FROM and not options.relaxed:
+        core = q.And(parts)
+    else:
+        core = q.CoordinatedOr(parts)
+    folded = fold(text)
+    if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
+        whole = grams_query(folded)
+        if whole is not None:
+            core = q.Or([core, whole])
+    as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
+    bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
+    if len(typed) > 1:
+        bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
+    if bonus:
+        core = q.AndMaybe(core, q.Or(bonus))
+    return core, marks
+
+
+def phrase_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
+    folded = fold(text).strip()
+    if not folded:
+        return None, []
+    words = main_words(folded)
+    alternatives: list[q.Query] = [fields_query(words)] if words else []
+    fallback = grams_query(folded) if options.grams or not words else None
+    if fallback is not None:
+        alternatives.append(fallback)
+    if not alternatives:
+        return None, []
+    return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), [folded]
+
+
+def parse_query(text: str, filters: Filters | None = None, options: QueryOptions | None = None) -> ParsedQuery:
+    filters = filters or Filters()
+    options = options or QueryOptions()
+    clauses: list[list[q.Query]] = [[]]  # OR of ANDs
+    highlights: list[str] = []
+    negate = False
+    for match in TOKEN.finditer(text or ""):
+        phrase = match.group(1) if match.group(1) is not None else match.group(2)
+        word = match.group(3)
+        if phrase is None and word in AND_WORDS:
+            continue
+        if phrase is None and word in OR_WORDS:
+            clauses.append([])
+            continue
+        if phrase is None and word in NOT_WORDS:
+            negate = True
+            continue
+        if phrase is None and word.startswith("-") and len(word) > 1:
+            negate, word = True, word[1:]
+        if phrase is None and ":" in word.replace(":", ":"):
+            name, _, value = word.replace(":", ":").partition(":")
+            if name.lower() in FILTER_ALIASES:
+                if not value:
+                    raise QuerySyntaxError(f"筛选条件 {name}: 后面缺少取值,例如 place:威海")
+                _add_filter(filters, FILTER_ALIASES[name.lower()], value)
+                continue
+        built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options)
+        if built is None:
+            negate = False
+            continue
+        if negate:
+            clauses[-1].append(q.Not(built))
+        else:
+            clauses[-1].append(built)
+            highlights += marks
+        negate = False
+    groups = [group for group in clauses if group]
+    if not groups:
+        return ParsedQuery(None, filters, highlights)
+    if any(all(isinstance(part, q.Not) for part in group) for group in groups):
+        raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
+    ands = [combine(group, options.relaxed) for group in groups]
+    return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights)
+
+
+def combine(group: list[q.Query], relaxed: bool) -> q.Query:
+    """The parts between ORs: all required, or when relaxed any of them (exclusions stay required)."""
+    if len(group) == 1:
+        return group[0]
+    if not relaxed:
+        return q.And(group)
+    wanted = [part for part in group if not isinstance(part, q.Not)]
+    excluded = [part.query for part in group if isinstance(part, q.Not)]
+    core = wanted[0] if len(wanted) == 1 else q.CoordinatedOr(wanted)
+    return q.AndNot(core, q.Or(excluded)) if excluded else core
+
+
+def _add_filter(filters: Filters, name: str, value: str) -> None:
+    if name == "place":
+        filters.places.append(value)
+    elif name == "year":
+        filters.years.append(check_year(value))
+    elif name == "type":
+        filters.doc_types.append(value)
+    elif name == "source":
+        filters.sources.append(value)

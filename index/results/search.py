@@ -1,0 +1,150 @@
+"""search(): a query and filters → ranked results, one best passage per document (reposts folded into their
+canonical document), with its neighbours, facets and snippets.
+
+Whoosh finds and scores passages; the store supplies the text and document fields shown to the user.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
+
+from index.engine import nodes as q
+from index.engine.collect import scored_matches
+from index.engine.filtermask import is_broad
+from index.engine.phrases import array_phrases
+from index.query.filters import Filters
+from index.query.syntax import QueryOptions, parse_query
+from index.results.context import group_members, neighbours
+from index.results.facets import FACET_FIELDS, count_facets
+from index.results.ranking import ranked
+from index.results.snippets import snippet
+from index.store.library import Library
+from index.store.visibility import visible_searcher
+
+MAX_PAGE_SIZE = 100
+SORTS = ("relevance", "date")
+GROUP_FIELD = "group_id"
+
+
+@dataclass
+class SearchRequest:
+    q: str
+    page: int = 1
+    size: int = 10
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"  # relevance | date
+    collapse: bool = True  # one result per document (and its reposts); False lists every matching passage
+    options: QueryOptions = field(default_factory=QueryOptions)
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    source: str
+    doc_type: str
+    date: str | None
+    places: list[str]
+    passage_id: str
+    clause: str | None
+    heading: str | None
+    text: str
+    snippet: str
+    score: float
+    on_topic: bool
+    ordinal: int = 0
+    context: dict = field(default_factory=dict)  # {"prev": passage|None, "next": passage|None}
+    other_sources: list[dict] = field(default_factory=list)  # reposts of the same article
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    size: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    sort: str = "relevance"
+    relaxed: bool = False  # no passage had every word: these results match some of them
+
+    def to_json(self) -> dict:
+        """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
+        data = dict(vars(self))
+        data["hits"] = [dict(vars(hit)) for hit in self.hits]
+        return data
+
+
+def search(library: Library, request: SearchRequest) -> SearchResult:
+    """Strict first (every word, as the query says); when nothing matches, retry with every word optional."""
+    result, strict = _search(library, request, request.options)
+    if result.total == 0 and not request.options.relaxed:
+        relaxed, loose = _search(library, request, replace(request.options, relaxed=True))
+        if loose != strict:
+            relaxed.relaxed = True
+            return relaxed
+    return result
+
+
+def _search(library: Library, request: SearchRequest, options: QueryOptions) -> tuple[SearchResult, str]:
+    parsed = parse_query(request.q, deepcopy(request.filters), options)
+    query = parsed.query
+    if query is None and parsed.filters.narrows():
+        query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
+    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights), repr(query)
+
+
+def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
+              highlights: list[str]) -> SearchResult:
+    """Rank, page and dress a built query: shared by search() and "more like this"."""
+    page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
+    if query is None:
+        return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
+    live = library.index.live
+    with visible_searcher(library) as (searcher, mask):
+        keep = None  # a broad filter is applied to the matches as a bitset (index/engine/filtermask.py)
+        if filter_query is not None:
+            keep = live.filters.mask(searcher, filter_query.normalize(), live.lengths)
+            if not is_broad(keep):
+                keep = None
+        query = query.normalize() if keep is not None else filtered(query, filter_query)
+        if mask is not None:  # documents not (or no longer) in the store: see index/store/visibility.py
+            query = q.AndNot(query, mask)
+        query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
+        # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
+        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
+        if keep is not None:
+            kept = keep[docnums]
+            docnums, scores = docnums[kept], scores[kept]
+        columns = live.columns()
+        facets, total = count_facets(columns, docnums, request.collapse)
+        order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
+        window = [
+            (stored["passage_id"], stored.get(GROUP_FIELD) or stored["doc_id"], float(scores[position]))
+            for position, stored in ((p, searcher.stored_fields(int(docnums[p]))) for p in order)
+        ]
+    rows = library.store.passages(pid for pid, _, _ in window)
+    hits = []
+    for pid, group_id, score in window:
+        if pid in rows:
+            hit = _hit(rows[pid], score, highlights)
+            hit.context = neighbours(library.store, hit.doc_id, hit.ordinal)
+            if request.collapse:
+                hit.other_sources = group_members(library.store, group_id, hit.doc_id)
+            hits.append(hit)
+    return SearchResult(request.q, total, page, size, hits, facets, request.sort)
+
+
+def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:
+    """The query restricted by the filters, scored by the query alone. (Whoosh's own `filter=` argument
+    bypasses result collapsing, so the filter goes into the query instead.)"""
+    return (q.Require(query, filter_query) if filter_query is not None else query).normalize()
+
+
+def _hit(row: dict, score: float, highlights: list[str]) -> Hit:
+    return Hit(
+        doc_id=row["doc_id"], title=row["title"], source=row["source"], doc_type=row["doc_type"],
+        date=row["date"], places=row["places"], passage_id=row["passage_id"], clause=row["clause"],
+        heading=row["heading"], text=row["text"], snippet=snippet(row["text"], highlights),
+        score=round(float(score), 4), on_topic=row["on_topic"], ordinal=row["ordinal"],
+    )

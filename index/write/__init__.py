@@ -1,0 +1,1 @@
+"""The write path: files → ingest/ (in worker processes) → engine and store, one batch at a time."""

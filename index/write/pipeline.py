@@ -1,0 +1,282 @@
+"""ingest_paths(): files → documents → index + store, one file's failure never stopping the batch.
+
+Order of writes per batch (see index/store/visibility.py and docs/reliability.md): the index adds the batch's
+documents, then ONE store transaction records the whole batch (the commit point readers see), then the index
+drops what the store no longer has. A crash before the store commit leaves index entries readers never see
+and files not recorded as ingested, so re-running the same ingest completes the work; the index upserts by
+passage id, so nothing is duplicated.
+
+Each file is prepared (parsed, analysed into postings, its cases extracted: index/write/prepare.py) in a worker
+process with time and memory limits (guard.py), one worker per core, several files ahead of the writer; this
+process only links reposts and writes, so ingest uses every core while the batch order stays the files' order.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.store.case_store import CaseStore
+from index.store.consistency import upgrade
+from index.store.library import Library
+from index.store.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
+from index.write.prepare import PreparedDocument, PreparedFile, prepare_file
+from ingest.dedup import link_near_duplicates
+from ingest.errors import IngestError
+from ingest.guard import ParseGuard, ParseLimits, default_workers
+from ingest.parsers import PARSERS
+
+BATCH_FILES = 64
+BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
+AHEAD_PER_WORKER = 32  # files prepared ahead while the writer commits a batch
+AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
+LOCK_WAIT_SECONDS = 600
+PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
+log = logging.getLogger("redprop.ingest")
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # ingested | unchanged | failed
+    doc_ids: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0  # time spent reading and parsing the file
+    problems: list[FileOutcome] = field(default_factory=list)  # broken parts (JSONL lines) of an ingested file
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == status]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.by_status("failed"))
+
+    def to_json(self) -> dict:
+        def entry(outcome: FileOutcome) -> dict:
+            return {"path": outcome.path, "doc_ids": outcome.doc_ids, "titles": outcome.titles}
+
+        return {
+            "ingested": [entry(o) for o in self.by_status("ingested")],
+            "unchanged": [entry(o) for o in self.by_status("unchanged")],
+            "failed": [{"path": o.path, "error": o.error} for o in self.by_status("failed")],
+        }
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and supported files under folders named (recursively, hidden ones skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
+                if child.is_file() and child.suffix.lower() in PARSERS and not any(
+                    part.startswith(".") for part in relative.parts
+                ):
+                    yield child
+        else:
+            yield path
+
+
+def file_key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def ingest_paths(
+    paths: Iterable[Path | str],
+    library: Library,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
+    limits: ParseLimits | None = None,
+    guarded: bool = True,
+    sources: Mapping[str, str] | None = None,
+) -> IngestReport:
+    """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
+    WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in workers under `limits` (default:
+    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads)."""
+    report = IngestReport()
+
+    def finish(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        log.info("ingest_file", extra={"path": outcome.path, "source": (sources or {}).get(outcome.path),
+                                       "status": outcome.status, "documents": len(outcome.doc_ids),
+                                       "seconds": round(outcome.seconds, 3), "error": outcome.error})
+        if on_outcome:
+            on_outcome(outcome)
+
+    preparer = _Preparer(limits or ParseLimits.from_env() if guarded else None)
+    try:
+        with library.writing(lock_wait, on_wait):
+            upgrade(library)  # an index written by an older version is rebuilt from the store first
+            finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
+            batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
+            batch_chars = 0
+            for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {}):
+                if pending is None:
+                    finish(outcome)
+                    continue
+                batch.append((outcome, *pending))
+                batch_chars += sum(len(p.document.text) for p in pending[2])
+                if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
+                    _commit(batch, library, finish)
+                    batch, batch_chars = [], 0
+            _commit(batch, library, finish)
+            if library.index.compact():  # the same documents in fewer segments: still clean
+                mark_clean(library)
+    finally:
+        preparer.close()
+    return report
+
+
+class _Preparer:
+    """prepare_file, in guard workers when limits are set (the pool starts on the first file); else inline.
+
+    Files are submitted up to AHEAD_PER_WORKER per worker ahead of the one being written, so the workers
+    parse and analyse while this process writes; at most that many prepared files are held in memory.
+    """
+
+    def __init__(self, limits: ParseLimits | None):
+        self.limits = limits
+        self.guard: ParseGuard | None = None
+        self.ahead = 0 if limits is None else AHEAD_PER_WORKER * default_workers()
+
+    def submit(self, path: Path, data: bytes, source: str | None):
+        if self.limits is None:
+            return _Done(path, data, source)
+        if self.guard is None:
+            self.guard = ParseGuard(self.limits, preload=[PREPARE_MODULE])
+        return self.guard.submit(prepare_file, path, data, source)
+
+    def result(self, submitted, path: Path) -> PreparedFile:
+        if isinstance(submitted, _Done):
+            return prepare_file(submitted.path, submitted.data, submitted.source)
+        return self.guard.result(submitted, path)
+
+    def close(self) -> None:
+        if self.guard is not None:
+            self.guard.close()
+
+
+@dataclass
+class _InFlight:
+    """A file submitted for preparation, with what the writer needs when it collects it."""
+
+    path: Path
+    key: str
+    sha: str
+    started: float
+    work: object  # the worker's future, or _Done
+    size: int  # bytes read
+
+
+@dataclass
+class _Done:
+    """An unguarded file: prepared when its result is asked for."""
+
+    path: Path
+    data: bytes
+    source: str | None
+
+
+def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str]):
+    """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
+
+    At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
+    """
+    in_flight: deque = deque()
+    for path in paths:
+        in_flight.append(_submit(path, library, preparer, sources.get(str(path))))
+        while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
+            yield _collect(in_flight.popleft(), preparer)
+    while in_flight:
+        yield _collect(in_flight.popleft(), preparer)
+
+
+def _bytes(in_flight: deque) -> int:
+    return sum(item.size for item in in_flight if isinstance(item, _InFlight))
+
+
+def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None) -> FileOutcome | _InFlight:
+    """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
+    started = time.perf_counter()
+    key = file_key(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileOutcome(str(path), "failed", error=f"{path}: 无法读取文件({error.strerror or error})")
+    sha = hashlib.sha256(data).hexdigest()
+    state = library.store.file_state(key)
+    if state is not None and state.sha256 == sha:
+        return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
+    return _InFlight(path, key, sha, started, preparer.submit(path, data, source), len(data))
+
+
+def _collect(submitted: FileOutcome | _InFlight,
+             preparer: _Preparer) -> tuple[FileOutcome, tuple[str, str, list[PreparedDocument]] | None]:
+    if isinstance(submitted, FileOutcome):
+        return submitted, None
+    path, started = submitted.path, submitted.started
+    try:
+        prepared = preparer.result(submitted.work, path)
+    except IngestError as error:
+        return FileOutcome(str(path), "failed", error=str(error), seconds=time.perf_counter() - started), None
+    except Exception as error:  # noqa: BLE001 - a parser bug must not stop the batch; report it with the file
+        return FileOutcome(str(path), "failed", error=f"{path}: 解析出错({type(error).__name__}: {error})",
+                           seconds=time.perf_counter() - started), None
+    documents = [p.document for p in prepared.documents]
+    outcome = FileOutcome(str(path), "ingested", [d.doc_id for d in documents], [d.title for d in documents],
+                          seconds=time.perf_counter() - started)
+    outcome.problems = [FileOutcome(problem.path, "failed", error=str(problem)) for problem in prepared.problems]
+    return outcome, (submitted.key, submitted.sha, prepared.documents)
+
+
+def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> None:
+    """The three steps of index/store/visibility.py: index add → one store transaction → index drops the unstored."""
+    if not batch:
+        return
+    store = library.store
+    prepared = [item for *_, items in batch for item in items]
+    added = [item.document for item in prepared]
+    replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
+    signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
+                                      signatures={item.document.doc_id: item.signature for item in prepared})
+    library.index.update_fields((item.document.doc_id, _grouped(item)) for item in prepared)
+    dropped: list[str] = []
+    with store.transaction() as db:
+        mark_dirty(library, db)
+        for _, key, sha, items in batch:
+            dropped += store.replace_file_in(db, key, sha, [item.document for item in items])
+        for signature in signatures:
+            store.save_signature(signature.doc_id, signature.to_bytes(), signature.bands, db)
+    hide_unstored(library, candidates=dropped)  # the index was clean before this batch: see ingest_paths
+    _update_cases(library, prepared, dropped)
+    for outcome, *_ in batch:
+        for reported in (outcome, *outcome.problems):
+            finish(reported)
+
+
+def _grouped(item: PreparedDocument) -> list[dict]:
+    """The passages' fields with the group linking has just decided (a repost collapses into its original)."""
+    group_id = item.document.canonical_id or item.document.doc_id
+    return [fields | {"group_id": group_id} for fields in item.passages]
+
+
+def _update_cases(library: Library, prepared: list[PreparedDocument], removed: list[str]) -> None:
+    """Cases follow their documents; an extraction bug is logged and retried later, never failing the ingest."""
+    cases = CaseStore(library.store)
+    cases.remove_documents(removed)
+    extracted = {item.document.doc_id: item.cases if item.document.canonical_id in (None, item.document.doc_id) else []
+                 for item in prepared if item.cases is not None}
+    try:
+        cases.replace_extracted(extracted)
+    except Exception:  # the documents are stored; `ensure_extracted` retries on the next lookup
+        log.exception("案例保存失败:%s", ", ".join(extracted))
