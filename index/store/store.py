@@ -151,6 +151,14 @@ class Store:
             db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
         return self._drop_orphans(db, old_ids)
 
+    def forget_file_in(self, db: sqlite3.Connection, path: str) -> list[str]:
+        """Forget a file that is gone (inside the caller's transaction); returns the doc_ids no file refers to any
+        more, which are deleted with it."""
+        old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+        db.execute("DELETE FROM files WHERE path = ?", (path,))  # file_documents rows go by the cascade
+        db.execute("DELETE FROM file_documents WHERE path = ?", (path,))
+        return self._drop_orphans(db, old_ids)
+
     def delete_document(self, doc_id: str) -> bool:
         with self.transaction() as db:
             paths = [r[0] for r in db.execute("SELECT path FROM file_documents WHERE doc_id = ?", (doc_id,))]
@@ -236,6 +244,11 @@ class Store:
             for r in self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         ]
         return _document(row, passages)
+
+    def ingested_at(self, doc_id: str) -> str | None:
+        """When the document was stored (UTC, ISO 8601): a fetched page's 引用日期."""
+        row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
 
     def iter_documents(self) -> Iterator[Document]:
         for (doc_id,) in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall():

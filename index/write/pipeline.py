@@ -99,10 +99,12 @@ def ingest_paths(
     limits: ParseLimits | None = None,
     guarded: bool = True,
     sources: Mapping[str, str] | None = None,
+    urls: Mapping[str, str] | None = None,
 ) -> IngestReport:
     """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
     WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in workers under `limits` (default:
-    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads)."""
+    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads), `urls` the
+    address a fetched file came from (stored as the documents' url)."""
     report = IngestReport()
 
     def finish(outcome: FileOutcome) -> None:
@@ -120,7 +122,8 @@ def ingest_paths(
             finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
             batch_chars = 0
-            for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {}):
+            for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {},
+                                              urls or {}):
                 if pending is None:
                     finish(outcome)
                     continue
@@ -149,16 +152,16 @@ class _Preparer:
         self.guard: ParseGuard | None = None
         self.ahead = 0 if limits is None else AHEAD_PER_WORKER * default_workers()
 
-    def submit(self, path: Path, data: bytes, source: str | None):
+    def submit(self, path: Path, data: bytes, source: str | None, url: str | None = None):
         if self.limits is None:
-            return _Done(path, data, source)
+            return _Done(path, data, source, url)
         if self.guard is None:
             self.guard = ParseGuard(self.limits, preload=[PREPARE_MODULE])
-        return self.guard.submit(prepare_file, path, data, source)
+        return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:
         if isinstance(submitted, _Done):
-            return prepare_file(submitted.path, submitted.data, submitted.source)
+            return prepare_file(submitted.path, submitted.data, submitted.source, submitted.url)
         return self.guard.result(submitted, path)
 
     def close(self) -> None:
@@ -185,16 +188,18 @@ class _Done:
     path: Path
     data: bytes
     source: str | None
+    url: str | None = None
 
 
-def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str]):
+def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
+              urls: Mapping[str, str]):
     """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
 
     At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
     """
     in_flight: deque = deque()
     for path in paths:
-        in_flight.append(_submit(path, library, preparer, sources.get(str(path))))
+        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), urls.get(str(path))))
         while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
             yield _collect(in_flight.popleft(), preparer)
     while in_flight:
@@ -205,7 +210,8 @@ def _bytes(in_flight: deque) -> int:
     return sum(item.size for item in in_flight if isinstance(item, _InFlight))
 
 
-def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None) -> FileOutcome | _InFlight:
+def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None,
+            url: str | None = None) -> FileOutcome | _InFlight:
     """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
     started = time.perf_counter()
     key = file_key(path)
@@ -217,7 +223,7 @@ def _submit(path: Path, library: Library, preparer: _Preparer, source: str | Non
     state = library.store.file_state(key)
     if state is not None and state.sha256 == sha:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
-    return _InFlight(path, key, sha, started, preparer.submit(path, data, source), len(data))
+    return _InFlight(path, key, sha, started, preparer.submit(path, data, source, url), len(data))
 
 
 def _collect(submitted: FileOutcome | _InFlight,
