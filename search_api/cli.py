@@ -437,14 +437,18 @@ def cases() -> None:
 @click.argument("query", nargs=-1)
 @case_filters
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200), help="返回条数")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 5),
+              help="与 --place 同用:该地的案例及其下几级(社区、小区)的案例")
 @HOME_OPTION
 @JSON_OPTION
-def cases_find(query, place, theme, practice, year, limit, home, as_json) -> None:
+def cases_find(query, place, theme, practice, year, limit, depth, home, as_json) -> None:
     """按关键词、地点、主题、做法、年份查找典型案例(默认子命令,可省略 find)。"""
     from search_api import case_service
 
+    search = _case_query(query, place, theme, practice, year, limit)
+    search.depth = depth
     try:
-        data = case_service.find_cases(Library(home), _case_query(query, place, theme, practice, year, limit))
+        data = case_service.find_cases(Library(home), search)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
@@ -454,6 +458,10 @@ def cases_find(query, place, theme, practice, year, limit, home, as_json) -> Non
     for case in data["cases"]:
         click.echo(f"\n{case['case_id']}  {case['title']}")
         click.echo(f"   地点:{' / '.join(case['place_chain'])}")
+        if case.get("parent_case_id"):
+            click.echo(f"   上级案例:{case['parent_case_id']}({case.get('parent_place') or ''})")
+        if case.get("children"):
+            click.echo(f"   下级案例:{'、'.join(case['children'])}")
         if case["practices"]:
             click.echo(f"   做法:{'、'.join(case['practices'])}")
         for metric in case["metrics"][:5]:

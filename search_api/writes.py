@@ -169,8 +169,12 @@ def forget_files(library: Library, paths: list[Path], lock_wait: float) -> list[
 
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
             on_progress: Callable[[int], None] | None = None) -> dict:
+    from index.store.case_store import CaseStore
     from index.store.consistency import rebuild
 
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)
+        cases = CaseStore(library.store)
+        cases.migrate()
+        cases.ensure_extracted()  # documents stored by an older extractor are read again
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

@@ -17,7 +17,7 @@ from index.store.store import Store
 if TYPE_CHECKING:  # extraction needs jieba.posseg and cn2an: loaded on first use, not when the server starts
     from ingest.cases.build import Case
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5  # 5: case hierarchy, practices by grammar with kinds, figures with approx
 # Spellings a query word also matches: the short and full names of the same thing.
 SYNONYMS = (
     ("业委会", "业主委员会"),
@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS case_metrics (
     unit TEXT NOT NULL,
     scope TEXT NOT NULL,
     evidence TEXT NOT NULL,
-    passage_id TEXT NOT NULL
+    passage_id TEXT NOT NULL,
+    previous REAL,
+    approx INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS case_metrics_indicator ON case_metrics(indicator);
 CREATE TABLE IF NOT EXISTS case_runs (
@@ -62,6 +64,12 @@ CREATE TABLE IF NOT EXISTS case_runs (
     version INTEGER NOT NULL
 );
 """
+
+
+# Columns added after the first release, with their definitions: added to an older database by the first writer
+# (reads never write; they read what is there).
+ADDED_COLUMNS = {"case_metrics": {"previous": "REAL", "approx": "INTEGER NOT NULL DEFAULT 0"}}
+DEFAULT_DEPTH = 1
 
 
 @dataclass
@@ -73,6 +81,7 @@ class CaseQuery:
     year: int | None = None
     offset: int = 0
     limit: int | None = 20
+    depth: int = DEFAULT_DEPTH  # with `place`: the place's cases and their children this many levels down
 
 
 class CaseStore:
@@ -94,8 +103,19 @@ class CaseStore:
         self.replace_extracted({doc_id: cases})
         return cases
 
+    def migrate(self) -> None:
+        """Add the columns an older database lacks (SQLite's ALTER TABLE … ADD COLUMN; existing rows get the
+        default). Called by writers only."""
+        with self.store.transaction() as db:
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for name, definition in columns.items():
+                    if name not in present:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+
     def replace_extracted(self, extracted: dict[str, list[Case]]) -> None:
         """Store cases already extracted (by ingest's workers) for stored documents, in one transaction."""
+        self.migrate()
         with self.store.transaction() as db:
             for doc_id, cases in extracted.items():
                 db.execute("DELETE FROM cases WHERE doc_id = ?", (doc_id,))
@@ -111,7 +131,8 @@ class CaseStore:
                 db.execute("DELETE FROM case_runs WHERE doc_id = ?", (doc_id,))
 
     def ensure_extracted(self) -> int:
-        """Extract cases for stored documents not yet read by this extractor version; returns how many."""
+        """Extract cases for stored documents not yet read by this extractor version; returns how many. Run by
+        reindex (and ingest), never by a lookup."""
         rows = self.store.db.execute(
             "SELECT d.doc_id FROM documents d LEFT JOIN case_runs r ON r.doc_id = d.doc_id "
             "WHERE r.version IS NULL OR r.version != ?", (EXTRACTOR_VERSION,)
@@ -143,9 +164,10 @@ class CaseStore:
              for name, ids in zip(case.practices, case.links.get("practices", []))],
         )
         db.executemany(
-            "INSERT INTO case_metrics(case_id, indicator, value, unit, scope, evidence, passage_id) "
-            "VALUES (?,?,?,?,?,?,?)",
-            [(case.case_id, m.indicator, m.value, m.unit, m.scope, m.evidence, m.passage_id) for m in case.metrics],
+            "INSERT INTO case_metrics(case_id, indicator, value, unit, scope, evidence, passage_id, previous, approx) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(case.case_id, m.indicator, m.value, m.unit, m.scope, m.evidence, m.passage_id, m.previous, int(m.approx))
+             for m in case.metrics],
         )
 
     # -- reading -------------------------------------------------------------------------------------
@@ -175,8 +197,11 @@ class CaseStore:
             f"SELECT c.case_id, c.search_text, c.data FROM cases c {where} ORDER BY c.doc_id, c.ordinal", params
         ).fetchall()
         ranked = sorted(rows, key=lambda row: -sum(row["search_text"].count(s) for w in words for s in _spellings(w)))
+        cases = [json.loads(row["data"]) for row in ranked]
+        if query.place:
+            cases = _at_place(cases, query.place, query.depth)
         end = None if query.limit is None else query.offset + query.limit
-        return len(ranked), [json.loads(row["data"]) for row in ranked[query.offset : end]]
+        return len(cases), cases[query.offset : end]
 
     def get(self, case_id: str) -> dict | None:
         row = self.store.db.execute("SELECT data FROM cases WHERE case_id = ?", (case_id,)).fetchone()
@@ -217,13 +242,39 @@ class CaseStore:
             "SELECT m.*, c.place, c.place_chain, c.year, c.doc_id FROM case_metrics m JOIN cases c USING (case_id) "
             f"{where} ORDER BY m.indicator, c.place", params
         ).fetchall()
+        columns = set(rows[0].keys()) if rows else set()  # a database written before `previous`/`approx` lacks them
         return [
-            {"indicator": r["indicator"], "value": int(r["value"]) if float(r["value"]).is_integer() else r["value"],
-             "unit": r["unit"], "scope": r["scope"], "place": r["place"], "place_chain": json.loads(r["place_chain"]),
+            {"indicator": r["indicator"], "value": _plain(r["value"]), "unit": r["unit"], "scope": r["scope"],
+             "place": r["place"], "place_chain": json.loads(r["place_chain"]),
              "year": _year_of(r["evidence"]) or r["year"], "case_id": r["case_id"], "doc_id": r["doc_id"],
              "evidence": r["evidence"], "passage_id": r["passage_id"]}
+            | ({"previous": _plain(r["previous"])} if "previous" in columns and r["previous"] is not None else {})
+            | ({"approx": bool(r["approx"])} if "approx" in columns else {})
             for r in rows
         ]
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _at_place(cases: list[dict], place: str, depth: int) -> list[dict]:
+    """Cases at `place`, each followed by its children `depth` levels down. A place that is no case's own (a city
+    whose streets are the cases) starts from the highest cases under it."""
+    under = [case for case in cases if any(place in name for name in case["place_chain"])]
+    ids = {case["case_id"] for case in under}
+    roots = [case for case in under if place in case["place"]] or [
+        case for case in under if case.get("parent_case_id") not in ids]
+    children: dict[str, list[dict]] = {}
+    for case in under:
+        children.setdefault(case.get("parent_case_id") or "", []).append(case)
+
+    def with_children(case: dict, levels: int) -> list[dict]:
+        below = children.get(case["case_id"], []) if levels > 0 else []
+        return [case] + [c for child in below for c in with_children(child, levels - 1)]
+
+    ordered = [c for root in roots for c in with_children(root, max(depth, 0))]
+    return list({case["case_id"]: case for case in ordered}.values())
 
 
 def _year_of(sentence: str) -> int | None:

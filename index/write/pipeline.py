@@ -284,5 +284,5 @@ def _update_cases(library: Library, prepared: list[PreparedDocument], removed: l
                  for item in prepared if item.cases is not None}
     try:
         cases.replace_extracted(extracted)
-    except Exception:  # the documents are stored; `ensure_extracted` retries on the next lookup
+    except Exception:  # the documents are stored; `redprop reindex` (ensure_extracted) reads them again
         log.exception("案例保存失败:%s", ", ".join(extracted))
