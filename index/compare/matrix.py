@@ -177,11 +177,12 @@ def _cell(hit, words: QuestionWords, citation: str, chapter: str | None = None) 
 
 
 def _row(regulation: dict, cells: list[Cell]) -> Row:
-    """The best answering clause (search order) with the next ones as runners-up; a gap when none answers."""
+    """Of the regulation's best clauses by search, the one covering most of the question (search order breaks
+    ties), the others as runners-up; a gap when none covers enough."""
     answering = [cell for cell in cells if cell.coverage >= MIN_COVERAGE]
     if not answering:
         return Row(regulation, None, [], max(cells, key=lambda cell: cell.coverage, default=None))
-    best = answering[0]
+    best = max(answering, key=lambda cell: cell.coverage)  # max keeps the first of equals: the search's order
     return Row(regulation, best, [cell for cell in cells if cell is not best][:RUNNERS_UP])
 
 
