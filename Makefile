@@ -52,7 +52,7 @@ format-deps:
 test: install-test browser-deps format-deps
 	$(BIN)/python -m pytest
 
-# PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width) in screenshots/.
+# PNGs of the search, document, case, metrics, practice, collection, compare and diff pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.regulation import RegulationInfo
 
 
 class DocType(StrEnum):
@@ -99,6 +103,7 @@ class Document:
     date_source: str | None = None  # ingest.dates.DATE_SOURCES: where `date` was read
     policy_subtype: PolicySubtype | None = None
     place_evidence: list[dict] = field(default_factory=list)  # ingest.places.place_evidence: why each place
+    regulation: RegulationInfo | None = None  # issuer, level, history dates (ingest/regulation.py), policy only
 
     @property
     def text_passages(self) -> list[Passage]:

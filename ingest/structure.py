@@ -23,6 +23,7 @@ from ingest.models import (
 )
 from ingest.places import find_mentions, home_city, place_evidence, places_of
 from ingest.policy import Regulation, looks_like_policy, read_regulation
+from ingest.regulation import regulation_info
 from ingest.text.fold import fold
 from ingest.topic import topic_score
 from ingest.units import DOC_NUMBER, SENTENCE_END, Role, Unit
@@ -193,7 +194,7 @@ def regulation_document(raw: RawDocument, regulation: Regulation, units: list[Un
         doc_id=doc_id, source=raw.source, path=raw.path, title=title, doc_type=DocType.POLICY,
         policy_subtype=policy_subtype(title) if POLICY_GENRE.search(fold(title)) else PolicySubtype.REGULATION,
         passages=passages, date=date, date_source=date_source,
-        publisher=raw.publisher, url=raw.url, **found,
+        publisher=raw.publisher, url=raw.url, regulation=regulation_info(title, regulation.history), **found,
     )
 
 

@@ -37,6 +37,7 @@ def show_document(library: Library, doc_id: str) -> dict:
         raise NotFound(f"没有编号为 {doc_id} 的文档")
     data = document.to_dict()
     data["ingested_at"] = library.store.ingested_at(doc_id)
+    data["regulation"] = library.store.regulation_infos(doc_id).get(doc_id)  # issuer, level, history dates
     data["passages"] = [
         {"passage_id": p.passage_id, "ordinal": p.ordinal, "heading": p.heading, "clause": p.clause,
          "chapter": p.chapter, "text": p.text, "kind": str(p.kind)}
@@ -62,6 +63,23 @@ def build_filters(places=(), years=(), doc_types=(), sources=(), date_from: str 
         filters.to_query()
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
+    return filters
+
+
+def restrict_to_regulations(library: Library, filters: Filters, levels=(), issuers=(), in_force: bool = False) -> Filters:
+    """Narrow `filters` to regulations of a level or issuer (metadata kept in the store, not the index)."""
+    from index.compare.regulations import ISSUERS, LEVELS, regulation_doc_ids
+
+    levels = [part for item in levels or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+    issuers = [part for item in issuers or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+    for level in levels:
+        if level not in LEVELS:
+            raise BadRequest(f"level 只能是 {'/'.join(LEVELS)}(收到 {level})")
+    for issuer in issuers:
+        if issuer not in ISSUERS:
+            raise BadRequest(f"issuer 只能是 {'/'.join(ISSUERS)}(收到 {issuer})")
+    if levels or issuers or in_force:
+        filters.doc_ids = regulation_doc_ids(library.store, levels, issuers, in_force)
     return filters
 
 

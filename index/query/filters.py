@@ -32,11 +32,14 @@ class Filters:
     date_to: str | None = None
     on_topic_only: bool = True
     topics: list[str] = field(default_factory=list)  # ingest.topic.LABELS; when given, on_topic_only is moot
+    # Only these documents: a filter on stored metadata the index lacks (regulation level, issuer), resolved
+    # against the store by the caller (index/compare/regulations.py: regulation_doc_ids).
+    doc_ids: list[str] | None = None
 
     def narrows(self) -> bool:
         """Whether the user asked for a subset (the topic switch alone does not count)."""
         return bool(self.places or self.years or self.doc_types or self.sources or self.date_from or self.date_to
-                    or self.topics)
+                    or self.topics or self.doc_ids is not None)
 
     def to_query(self) -> q.Query | None:
         parts: list[q.Query] = []
@@ -52,6 +55,8 @@ class Filters:
             low = normalize_date(self.date_from) if self.date_from else None
             high = normalize_date(self.date_to) + "\uffff" if self.date_to else None
             parts.append(q.TermRange("date", low or "0", high))
+        if self.doc_ids is not None:
+            parts.append(q.Or([q.Term("doc_id", doc_id) for doc_id in self.doc_ids]) if self.doc_ids else q.NullQuery)
         if self.topics:
             parts.append(q.Or([q.Term("topic", TOPIC_ALIASES.get(topic, topic)) for topic in self.topics]))
         elif self.on_topic_only:

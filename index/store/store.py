@@ -71,6 +71,11 @@ CREATE TABLE IF NOT EXISTS signature_bands (
     PRIMARY KEY (band, doc_id)
 );
 CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
+-- Regulation metadata (ingest/regulation.py): who issued it, level, place, history dates.
+CREATE TABLE IF NOT EXISTS regulations (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    info TEXT NOT NULL
+);
 -- Small key/value facts about the data folder (e.g. which index generation matches the store).
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -221,6 +226,9 @@ class Store:
             [(p.passage_id, document.doc_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, str(p.kind))
              for p in document.passages],
         )
+        if document.regulation is not None:
+            db.execute("INSERT INTO regulations(doc_id, info) VALUES (?, ?)",
+                       (document.doc_id, json.dumps(document.regulation.to_dict(), ensure_ascii=False)))
 
     # -- near-duplicate signatures ---------------------------------------------------------------
 
@@ -301,6 +309,19 @@ class Store:
                     "clause": row["clause"], "chapter": row["chapter"], "text": row["text"], "kind": row["kind"],
                 }
         return found
+
+    def regulation_infos(self, doc_id: str | None = None) -> dict[str, dict]:
+        """doc_id → stored regulation metadata (RegulationInfo.to_dict()) for the regulations that have it
+        (or for `doc_id` alone)."""
+        rows = self.db.execute("SELECT doc_id, info FROM regulations" + (" WHERE doc_id = ?" if doc_id else ""),
+                               (doc_id,) if doc_id else ())
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    def fingerprint(self) -> tuple:
+        """Changes whenever documents are added, replaced or removed: a key for caches derived from the store."""
+        return tuple(self.db.execute(
+            "SELECT count(*), max(ingested_at), (SELECT count(*) FROM passages), (SELECT max(rowid) FROM passages) "
+            "FROM documents").fetchone())
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from index.query.syntax import Filters
-from search_api import pages_data, service
+from search_api import compare_service, pages_data, service
 from search_api.charts import bar_chart, number
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
@@ -172,7 +172,7 @@ def document_page(request: Request, library: LibraryDep, doc_id: str, q: str = "
     asides = [passage for passage in document["passages"] if passage["kind"] != "text"]
     return render(request, "document.html", document=document, q=q, sections=sections(text, marks),
                   outline=outline(text), citation=document_citation(document), asides=asides,
-                  back=url("/", {"q": q}))
+                  back=url("/", {"q": q}), lineage=compare_service.clause_lineage_labels(library, document))
 
 
 @router.get("/cases", response_class=HTMLResponse)
