@@ -56,7 +56,7 @@ test: install-test browser-deps format-deps
 lint: install-test
 	$(BIN)/ruff check .
 
-# PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width) in screenshots/.
+# PNGs of the search, document, case, metrics, practice, collection, compare and diff pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 

@@ -179,7 +179,8 @@ def is_noise(text: str) -> bool:
 
 
 def drop_noise(units: list[Unit]) -> list[Unit]:
-    """QR/app blurbs, editor lines, page numbers, and short slogans sitting between them or at the page end."""
+    """QR/app blurbs, editor lines, page numbers, and short slogans sitting between them or at the page end
+    become FURNITURE: out of the body and the title, still searchable (nothing readable is unsearchable)."""
     noisy = [not unit.marked and is_noise(unit.text) for unit in units]
     for index, unit in enumerate(units):
         if noisy[index] or len(unit.text) > NOISE_COMPANION_MAX_CHARS or not heading_shaped(unit.text):
@@ -188,12 +189,16 @@ def drop_noise(units: list[Unit]) -> list[Unit]:
         after = index + 1 == len(units) or noisy[index + 1]
         if before and after:
             noisy[index] = True
-    return [unit for unit, noise in zip(units, noisy) if not noise]
+    for unit, noise in zip(units, noisy):
+        if noise:
+            unit.role = Role.FURNITURE
+    return units
 
 
 def mark_credited_captions(units: list[Unit]) -> None:
     """Captions by their credit, opening or pointer glyph; a credit on its own line makes the line before a caption."""
     standalone: list[int] = []
+    credits: dict[int, Unit] = {}  # caption index → its credit, split off
     for index, unit in enumerate(units):
         if unit.marked or unit.role not in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE, Role.CAPTION):
             continue
@@ -202,19 +207,22 @@ def mark_credited_captions(units: list[Unit]) -> None:
         folded = unit.folded
         credit = PHOTO_CREDIT.search(folded)
         if credit and not unit.text[: credit.start()].strip():
-            standalone.append(index)
+            if unit.role != Role.CAPTION:  # under a picture the format showed, the credit is the caption itself
+                standalone.append(index)
             continue
         if credit or CAPTION_OPENING.search(folded) or CAPTION_POINTER.match(unit.text):
             unit.role = Role.CAPTION
-            if credit:
+            if credit and unit.text[credit.start() :].strip():  # the credit stays searchable, as furniture
+                credits[index] = Unit(unit.text[credit.start() :].strip(), Role.FURNITURE)
                 unit.text = unit.text[: credit.start()].strip()
     for index in standalone:
         previous = units[index - 1] if index > 0 else None
         if previous and not previous.marked and previous.role in (Role.PARAGRAPH, Role.HEADING, Role.CAPTION) \
                 and len(previous.text) <= CAPTION_MAX_CHARS:
             previous.role = Role.CAPTION
-    credits = set(standalone)  # a bare photo credit says nothing once its caption is known
-    units[:] = [unit for index, unit in enumerate(units) if index not in credits]
+        units[index].role = Role.FURNITURE  # a bare photo credit: not body text, still searchable
+    if credits:
+        units[:] = [part for index, unit in enumerate(units) for part in (unit, credits.get(index)) if part]
 
 
 def _caption_shape(unit: Unit) -> str | None:
@@ -240,17 +248,29 @@ def _opens_article(units: list[Unit], start: int) -> bool:
 
 
 def mark_caption_runs(units: list[Unit]) -> None:
-    """Three or more short lines of one shape in a row, not opening an article, are a picture group's captions."""
+    """Three or more short lines of one shape in a row, not opening an article, are a picture group's captions
+    when a picture shows beside them: a caption the format marked, or a 图/摄 line in or next to the run.
+    Shortness alone is no evidence (a plain text of five short paragraphs is text, issue 12): the page must
+    show pictures (a credited caption anywhere on it, an e-paper's picture group) or the run sit beside one."""
+    page_has_pictures = any(unit.role == Role.CAPTION for unit in units)
     index = 0
     while index < len(units):
         shape = _caption_shape(units[index])
         end = index
         while shape and end < len(units) and _caption_shape(units[end]) == shape:
             end += 1
-        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end):
+        pictured = page_has_pictures or _beside_picture(units, index, end)
+        if end - index >= CAPTION_RUN_MIN and not _opens_article(units, end) and pictured:
             for unit in units[index:end]:
                 unit.role = Role.CAPTION
         index = max(end, index + 1)
+
+
+def _beside_picture(units: list[Unit], start: int, end: int) -> bool:
+    for unit in units[max(0, start - 1) : end + 1]:
+        if unit.role == Role.CAPTION or (len(unit.text) <= CAPTION_MAX_CHARS and CAPTION_HINT.search(unit.text)):
+            return True
+    return False
 
 
 def mark_speaker_labels(units: list[Unit]) -> None:
@@ -389,10 +409,14 @@ def join_broken_lines(units: list[Unit]) -> list[Unit]:
         if unit.role in (Role.PARAGRAPH, Role.HEADING) and result:
             captions = []
             position = len(result) - 1
-            while position >= 0 and result[position].role == Role.CAPTION:
+            while position >= 0 and result[position].role in (Role.CAPTION, Role.FURNITURE):
                 captions.append(result[position])
                 position -= 1
-            if position >= 0 and continues(result[position], unit, bool(captions)):
+            stamped = any(skipped.role == Role.FURNITURE and any(ch.isdigit() for ch in skipped.text)
+                          for skipped in captions)
+            if stamped and position >= 0 and result[position].role == Role.HEADING:
+                pass  # a headline above a timestamp or source line is complete
+            elif position >= 0 and continues(result[position], unit, bool(captions)):
                 previous = result[position]
                 glue = " " if re.search(r"[A-Za-z0-9]$", previous.text) and re.match(r"[A-Za-z0-9]", unit.text) else ""
                 previous.text = previous.text + glue + unit.text

@@ -37,6 +37,26 @@ SIGNATURE_LINE = re.compile(
     rf"^(?:{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[〇零一二三四五六七八九]{{4}}年[一二三四五六七八九十]{{1,2}}月[一二三四五六七八九十]{{1,3}}日)$"
 )
 SIGNATURE_MAX_CHARS = 20
+# A publication stamp: a date with a clock time ("2022-11-21 08:29:14", "2024年3月1日 10:20"), on a short line
+# of its own or among 来源/作者/浏览 furniture. Labelled (发布时间:, 来源:) it is a "line", bare a "stamp".
+STAMP = re.compile(
+    rf"(?<!\d)(?:{YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
+)
+PUBLICATION_LABEL = re.compile(r"(?:发布|发表|更新|印发|成文|上传)?(?:时间|日期)\s*[:：]|来源\s*[:：]")
+# An outlet and a date and nothing else: "信阳日报　2022年11月21日", "某某网 2023-05-02".
+OUTLET_DATE_LINE = re.compile(
+    rf"^[\u4e00-\u9fff]{{2,12}}(?:报|网|台|社|中心|客户端|新闻)\s*(?:{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日"
+    rf"|{YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}})\s*$"
+)
+STAMP_LINE_MAX_CHARS = 80
+# The date of a document the text cites, or of an event it schedules: "自2022年3月1日起施行", "…通过".
+CITED_DATE_AFTER = re.compile(r"^[^,，。;；]{0,4}?(?:起)?(?:施行|实施|实行|生效|执行|通过|批准|印发|颁布|公布|废止|截止|前)")
+# Dates in URL paths: /2021/0331/, /20171003/, /2017-11/15/, /2023/05/12/.
+URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})(?:/(?P<m>\d{2})(?P<d>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2})|[-/](?P<m3>\d{1,2})/(?P<d3>\d{1,2}))(?=/)"
+)
+# Where a document's date came from (Document.date_source), in the order they are trusted.
+DATE_SOURCES = ("meta", "stamp", "line", "dateline", "url", "signature", "lede")
 # A month at most this far from a full date's month lets that date lend its year.
 NEIGHBOUR_MONTHS = 1
 CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
@@ -102,14 +122,44 @@ def normalize_date(value: str | None) -> str | None:
 
 def page_date(lines: list[str]) -> str | None:
     """The issue date a page header states, if any: the publisher's date for every article on the page."""
+    return page_date_with_source(lines)[0]
+
+
+def page_date_with_source(lines: list[str]) -> tuple[str | None, str | None]:
+    """(date, source) of the first publication line: a masthead or 发布时间/来源 line ("line"), a bare
+    timestamp ("stamp"), an outlet-and-date line ("dateline"); (None, None) when the page shows none."""
     for line in lines:
-        if len(line) > PAGE_HEADER_MAX_CHARS or not any(ch.isdigit() for ch in line):
+        if len(line) > STAMP_LINE_MAX_CHARS or not any(ch.isdigit() for ch in line):
             continue
-        if PAGE_HEADER_DATE.search(fold(line)):
-            found = normalize_date(line)
+        folded = fold(line).strip()
+        labelled = len(line) <= PAGE_HEADER_MAX_CHARS and PAGE_HEADER_DATE.search(folded)
+        stamp = STAMP.search(folded)
+        if stamp and not labelled:
+            labelled = PUBLICATION_LABEL.search(folded[: stamp.start()])
+        if labelled or stamp:
+            found = normalize_date(stamp.group(0) if stamp else folded)
             if found:
-                return found
-    return None
+                return found, "line" if labelled else "stamp"
+        if OUTLET_DATE_LINE.match(folded):
+            found = normalize_date(folded)
+            if found:
+                return found, "dateline"
+    return None, None
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a URL path holds (/2021/0331/, /20171003/), when it is a real day."""
+    match = URL_DATE.search(url or "")
+    if not match:
+        return None
+    month = match.group("m") or match.group("m2") or match.group("m3")
+    day = match.group("d") or match.group("d2") or match.group("d3")
+    return to_iso(int(match.group("y")), int(month), int(day))
+
+
+def is_cited_date(text: str, end: int) -> bool:
+    """The date ending at `end` is when a cited document takes effect or was adopted, or a deadline."""
+    return bool(CITED_DATE_AFTER.match(text[end:]))
 
 
 def signature_date(last_lines: list[str]) -> str | None:
@@ -119,6 +169,12 @@ def signature_date(last_lines: list[str]) -> str | None:
         if len(line) <= SIGNATURE_MAX_CHARS and SIGNATURE_LINE.match(fold(line)):
             return normalize_date(line)
     return None
+
+
+def _cited(text: str, mention: DateMention) -> bool:
+    folded = fold(text)
+    match = re.compile(r"[^,，。;；]{0,14}?日").match(folded, mention.start)
+    return bool(match) and is_cited_date(folded, match.end())
 
 
 def infer_year(month: int, evidence: list[DateMention]) -> int | None:
@@ -133,29 +189,43 @@ def infer_year(month: int, evidence: list[DateMention]) -> int | None:
 def document_date(
     stated: str | None, dateline: str | None, lede: str, text: str, folded: bool = False
 ) -> tuple[str | None, bool]:
-    """(ISO date, inferred?) for a news article.
+    """(ISO date, inferred?) for a news article; see `dated_with_source`."""
+    date, inferred, _ = dated_with_source(stated, "meta", dateline, lede, text, folded=folded)
+    return date, inferred
 
-    Order: the dateline's date, the publisher's stated date, the first date in the lede paragraph. A date
-    lacking its year takes it from the stated date or the text's full dates (inferred=True), or stays unknown.
-    `folded`: `text` is already folded.
+
+def dated_with_source(
+    stated: str | None, stated_source: str | None, dateline: str | None, lede: str, text: str,
+    url: str | None = None, folded: bool = False,
+) -> tuple[str | None, bool, str | None]:
+    """(ISO date, inferred?, source) for a news article.
+
+    Order: the dateline's date ("dateline"), the publisher's stated date (`stated_source`: meta, stamp, line),
+    the URL path ("url"), the first date in the lede paragraph that is not a cited document's date ("lede").
+    A date lacking its year takes it from the stated date or the text's full dates (inferred=True), or stays
+    unknown. `folded`: `text` is already folded.
     """
     evidence = find_dates(text, folded)
     stated_iso = normalize_date(stated)
     if stated_iso:
         year, month, day = (int(part) for part in stated_iso.split("-"))
         evidence.append(DateMention(year, month, day, -1))
-    for candidate in (dateline, None, lede):
+    for candidate, source in ((dateline, "dateline"), (None, stated_source), (None, "url"), (lede, "lede")):
         if candidate is None:
-            if stated_iso:
-                return stated_iso, False
+            if source == "url" and url_date(url):
+                return url_date(url), False, "url"
+            if source != "url" and stated_iso:
+                return stated_iso, False, stated_source or "meta"
             continue
         mentions = find_dates(candidate)
+        if source == "lede":
+            mentions = [m for m in mentions if not _cited(candidate, m)]
         if not mentions:
             continue
         first = mentions[0]
         if first.iso:
-            return first.iso, False
+            return first.iso, False, source
         year = infer_year(first.month, evidence)
         if year and to_iso(year, first.month, first.day):
-            return to_iso(year, first.month, first.day), True
-    return None, False
+            return to_iso(year, first.month, first.day), True, source
+    return None, False, None

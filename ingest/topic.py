@@ -1,61 +1,115 @@
-"""Is an article about the red-property domain? An explainable weighted term count with a threshold.
+"""What an article is about: red property, the property industry, other party building, or none of these.
 
-Pages mix domain articles with unrelated ones (a media tour, photo captions from an exhibition); those stay
-searchable but carry on_topic=False so users can filter them out. The terms and weights are a data file.
+Red-property work is party organisation leading property management, so its evidence is the two vocabularies
+meeting in one sentence ("小区党支部牵头，业委会…"), not one keyword: a court story on 物业费 has the property
+words and no party words, a rural cooperative or red-tourism story the party words and no property words, and
+those are near-misses (issue 12). The label comes with a score and the evidence; `on_topic` means red property.
+The vocabularies are data files (data/property_terms.txt, data/party_terms.txt).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.text.fold import fold
 
-TOPIC_TERMS_FILE = Path(__file__).parent / "data" / "topic_terms.txt"
-# Repeating one word does not make a text more on topic than naming several of the domain's things.
-TERM_CAP = 3
-# Weighted hits needed: a base, plus more for longer texts, so a one-line notice about 业委会 is on topic
-# while a long travel story that mentions 居民 and 街道 in passing is not. Seed articles on the domain score
-# 19-132 against the 5-11 they need; the unrelated ones score 0.
-BASE_THRESHOLD = 2
-THRESHOLD_PER_1000_CHARS = 3
-# Weight-1 words (社区, 居民, 街道) support the topic but cannot establish it on their own.
-ESTABLISHING_WEIGHT = 2
+DATA = Path(__file__).parent / "data"
+LABELS = ("red-property", "property-industry", "party-building-other", "unrelated")
+ON_TOPIC_LABEL = "red-property"
+# Sentences end at these; a paragraph (line) is the wider unit.
+SENTENCE_SPLIT = re.compile(r"[。!?！？;；\n]")
+# Sentences with both vocabularies needed for red property; a paragraph holding both in different sentences
+# counts half (a report may name the 党支部 in one sentence and what it did with the 业委会 in the next).
+RED_MIN_EVIDENCE = 1.0
+PARAGRAPH_ONLY_WEIGHT = 0.5
+TITLE_PAIR_WEIGHT = 1.0
+# Sentences with one vocabulary needed for the property-industry or party-building label.
+SIDE_MIN_SENTENCES = 1
+# Evidence at which the score reaches 1.0 (scores say how clear the label is, for sorting and thresholds).
+SATURATION = 4.0
 
 
 @dataclass(frozen=True)
 class TopicScore:
-    score: int
-    needed: float
-    hits: dict[str, int]  # term → times counted (capped)
-    established: bool  # some term of weight ESTABLISHING_WEIGHT or more was found
+    label: str
+    score: float  # 0..1: how clearly the text carries its label's evidence
+    both: float  # sentences holding both vocabularies (+ half for paragraphs holding both apart)
+    property_sentences: int
+    party_sentences: int
+    hits: dict[str, int] = field(default_factory=dict)  # term → sentences it occurs in
 
     @property
     def on_topic(self) -> bool:
-        return self.established and self.score >= self.needed
+        return self.label == ON_TOPIC_LABEL
+
+
+def _terms(name: str) -> tuple[str, ...]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return tuple(fold(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 @lru_cache(maxsize=1)
-def topic_terms() -> dict[str, int]:
-    terms = {}
-    for line in TOPIC_TERMS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            term, weight = line.split()
-            terms[fold(term)] = int(weight)
-    return terms
+def property_terms() -> tuple[str, ...]:
+    return _terms("property_terms.txt")
 
 
-def topic_score(text: str, folded: bool = False) -> TopicScore:
-    """`folded=True` when the caller already folded the text (saves a pass over a long document)."""
+@lru_cache(maxsize=1)
+def party_terms() -> tuple[str, ...]:
+    return _terms("party_terms.txt")
+
+
+def topic_score(text: str, folded: bool = False, title: str | None = None) -> TopicScore:
+    """The label and its evidence; `folded=True` when the caller already folded the text (and title).
+
+    A title is what the article is about: one vocabulary in the title and the other in the body pair up as
+    much as one sentence holding both ("不忘初心 牢记使命" over a report on a property association's work)."""
     folded_text = text if folded else fold(text)
-    hits = {}
-    for term in topic_terms():
-        count = min(folded_text.count(term), TERM_CAP)
-        if count:
-            hits[term] = count
-    needed = BASE_THRESHOLD + THRESHOLD_PER_1000_CHARS * len(text) / 1000
-    established = any(topic_terms()[term] >= ESTABLISHING_WEIGHT for term in hits)
-    return TopicScore(sum(topic_terms()[term] * count for term, count in hits.items()), needed, hits, established)
+    hits: dict[str, int] = {}
+    both = 0.0
+    property_sentences = party_sentences = 0
+    if title:
+        folded_title = title if folded else fold(title)
+        title_property = _found(folded_title, property_terms(), hits)
+        title_party = _found(folded_title, party_terms(), hits)
+        body_property = any(term in folded_text for term in property_terms())
+        body_party = any(term in folded_text for term in party_terms())
+        both += TITLE_PAIR_WEIGHT * ((title_property and title_party) or (title_property and body_party)
+                                     or (title_party and body_property))
+    for paragraph in folded_text.split("\n"):
+        paragraph_property = paragraph_party = paragraph_both = False
+        for sentence in SENTENCE_SPLIT.split(paragraph):
+            found_property = _found(sentence, property_terms(), hits)
+            found_party = _found(sentence, party_terms(), hits)
+            property_sentences += found_property
+            party_sentences += found_party
+            paragraph_property |= found_property
+            paragraph_party |= found_party
+            if found_property and found_party:
+                both += 1
+                paragraph_both = True
+        if paragraph_property and paragraph_party and not paragraph_both:
+            both += PARAGRAPH_ONLY_WEIGHT
+    if both >= RED_MIN_EVIDENCE:
+        label, evidence = "red-property", both
+    elif property_sentences >= SIDE_MIN_SENTENCES and property_sentences >= party_sentences:
+        label, evidence = "property-industry", property_sentences
+    elif party_sentences >= SIDE_MIN_SENTENCES:
+        label, evidence = "party-building-other", party_sentences
+    else:
+        label, evidence = "unrelated", 0
+    score = 1.0 if label == "unrelated" else round(min(1.0, evidence / SATURATION), 3)
+    return TopicScore(label, score, both, property_sentences, party_sentences, hits)
+
+
+def _found(sentence: str, terms: tuple[str, ...], hits: dict[str, int]) -> bool:
+    found = False
+    for term in terms:
+        if term in sentence:
+            hits[term] = hits.get(term, 0) + 1
+            found = True
+    return found
 
 
 def on_topic(text: str, folded: bool = False) -> bool:

@@ -51,6 +51,7 @@ class Role(StrEnum):
     CAPTION = "caption"
     BYLINE = "byline"
     SOURCE = "source"  # "(市物协 供稿)", "(本版图片由…提供)": ends an article
+    FURNITURE = "furniture"  # timestamps, 来源/编辑 lines, navigation, app blurbs: kept searchable, not body
 
 
 @dataclass
@@ -83,7 +84,8 @@ def heading_shaped(text: str) -> bool:
         return False
     if text[-1] in SENTENCE_END + CONTINUING_END or text[0] in NON_INITIAL:
         return False
-    return not any(mark in text for mark in "。!?！？;；")
+    # Headlines keep ！？ inside ("停车难怎么破？红色物业给出答案"); 。； inside make it sentences.
+    return not any(mark in text for mark in "。;；")
 
 
 @lru_cache(maxsize=1)

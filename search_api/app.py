@@ -16,6 +16,7 @@ from search_api.routes import (
     cases,
     collection_pages,
     collections,
+    compare,
     documents,
     health,
     login,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router, dependencies=[ReadAccess])
     app.include_router(documents.router, dependencies=[ReadAccess])
     app.include_router(cases.router, dependencies=[ReadAccess])
+    app.include_router(compare.api, dependencies=[ReadAccess])
     app.include_router(collections.router)  # reads guarded per route: an edit key is not a read token
     app.include_router(admin.router)
     app.include_router(health.router)
@@ -72,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages.install(app)
     app.include_router(collection_pages.router)
     app.include_router(practice_pages.router)
+    app.include_router(compare.pages)
     return app

@@ -208,15 +208,22 @@ def reindex(home: Path | None, as_json: bool) -> None:
 @click.option("--date-from", default=None, help="起始日期,如 2023-01-01")
 @click.option("--date-to", default=None, help="截止日期(含),如 2023-12-31")
 @click.option("--on-topic/--all-topics", default=True, show_default=True, help="只看红色物业主题文章 / 包含无关文章")
+@click.option("--topic", multiple=True,
+              help="主题标签 red-property/property-industry/party-building-other/unrelated(或 红色物业/物业行业/其他党建/无关),可重复")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="按相关度或日期排序")
 @click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
+@click.option("--level", multiple=True, help="法规层级 national/provincial/city,可重复")
+@click.option("--issuer", multiple=True, help="制定机关 人大常委会/人民政府/部门/司法机关,可重复")
+@click.option("--in-force", is_flag=True, help="只看现行有效的法规")
 @JSON_OPTION
 def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
-           on_topic: bool, sort: str, all_passages: bool, as_json: bool) -> None:
+           on_topic: bool, topic, sort: str, all_passages: bool, level, issuer, in_force: bool,
+           as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     try:
-        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic)
+        filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic, topic)
+        filters = service.restrict_to_regulations(Library(home), filters, level, issuer, in_force)
         result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
                                     collapse=not all_passages)
     except ApiError as error:
@@ -229,7 +236,8 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
-        click.echo(f"\n{rank}. {hit.title}{label}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
+        kind = f" 〈{service.PASSAGE_KIND_LABELS[hit.kind]}〉" if hit.kind in service.PASSAGE_KIND_LABELS else ""
+        click.echo(f"\n{rank}. {hit.title}{label}{kind}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
         if hit.other_sources:
             click.echo("   另见:" + "、".join(other["source"] for other in hit.other_sources))
@@ -271,6 +279,8 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
         if "passages" in word:
             notes.append(f"{word['passages']} 个段落含此词")
         click.echo(f"{word['text']}  " + ";".join(notes))
+    for place in data.get("places", []):
+        click.echo(f"地点 {place['surface']} → {' '.join(place['chain'])}:{place['reason']}")
     for match in data.get("passage", {}).get("matches", []):
         how = {"word": "作为词匹配", "synonym": f"经同义词 {match.get('via')} 匹配", "substring": "仅作为字串出现",
                None: "未出现"}[match["matched"]]
@@ -404,14 +414,23 @@ def show(doc_id: str, home: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}  类型:{data['doc_type']}")
+    subtype = f"({service.POLICY_SUBTYPE_LABELS.get(data['policy_subtype'], data['policy_subtype'])})" \
+        if data.get("policy_subtype") else ""
+    date_source = f"(据{service.DATE_SOURCE_LABELS.get(data['date_source'], data['date_source'])})" \
+        if data.get("date_source") else ""
+    click.echo(f"{data['title']}\n来源:{data['source']}  日期:{data['date'] or '未知'}{date_source}  "
+               f"类型:{data['doc_type']}{subtype}  主题:{data['topic']}(得分 {data['topic_score']})")
+    for place in data.get("place_evidence", []):
+        click.echo(f"地点 {' '.join(place['chain'])}:{place['reason']};见“…{place['evidence']}…”"
+                   f"(共 {place['count']} 处)")
     heading = None
     for passage in data["passages"]:
         if passage["heading"] and passage["heading"] != heading:
             heading = passage["heading"]
             click.echo(f"\n【{heading}】")
         label = f"{passage['clause']} " if passage["clause"] and not passage["text"].startswith(passage["clause"]) else ""
-        click.echo(f"\n[{passage['ordinal']}] {label}{passage['text']}")
+        kind = f"〈{service.PASSAGE_KIND_LABELS[passage['kind']]}〉" if passage.get("kind", "text") != "text" else ""
+        click.echo(f"\n[{passage['ordinal']}] {kind}{label}{passage['text']}")
 
 
 class CasesGroup(click.Group):
@@ -666,3 +685,105 @@ def config(markdown: bool, as_json: bool) -> None:
     for row in rows:
         marker = "" if row["value"] == row["default"] else "  (默认 " + row["default"] + ")"
         click.echo(f"{row['variable']}={row['value']}{marker}\n    {row['help']}")
+
+
+@main.command(name="compare")
+@click.argument("question")
+@click.option("--place", default=None, help="只比较该地区的法规(省/市名)")
+@click.option("--level", type=click.Choice(["national", "provincial", "city"]), default=None, help="层级")
+@click.option("--year-from", type=int, default=None, help="只比较该年及以后的文本")
+@click.option("--type", "kind", type=click.Choice(["policy", "news"]), default="policy", show_default=True,
+              help="policy:每部法规一行;news:每个地区一行(最佳报道段落)")
+@click.option("--sort", type=click.Choice(["place", "date", "score"]), default="place", show_default=True, help="排序")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "docx"]), default="table",
+              show_default=True, help="输出格式(csv/xlsx/docx 需 --output)")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件")
+@HOME_OPTION
+def compare_(question, place, level, year_from, kind, sort, fmt, output, home) -> None:
+    """各地条例比较:一个问题,每部法规的最佳条款;没有相关条款的法规标为“未见相关规定”。"""
+    from search_api import compare_service
+
+    try:
+        matrix = compare_service.clause_matrix(Library(home), question, place, level, year_from, sort, kind)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if fmt in ("csv", "xlsx", "docx"):
+        if output is None:
+            raise click.UsageError(f"--format {fmt} 需要 --output 文件名")
+        output.write_bytes(compare_service.export_matrix(matrix, fmt))
+        click.echo(f"已写入 {output}({len(matrix.rows)} 行)")
+        return
+    data = matrix.to_json()
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = _matrix_table(data)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def _matrix_table(data: dict) -> str:
+    lines = [f"问题:{data['question']}  ({data['answered']} 行有相关规定,{data['gaps']} 行未见相关规定)"]
+    for row in data["rows"]:
+        regulation, best = row["regulation"], row["best"]
+        head = f"\n■ {_place_label(regulation)} · {regulation.get('title') or ''}"
+        if regulation.get("title"):
+            head += f"({regulation.get('version_date') or '日期不详'}{' · ' + regulation['status'] if regulation.get('status') else ''})"
+        lines.append(head)
+        if best is None:
+            lines.append("  未见相关规定" + (f"(最接近:{row['closest']['clause'] or ''} 覆盖 {row['closest']['coverage']:.0%})"
+                                          if row["closest"] else ""))
+            continue
+        chapter = f"{best['chapter']} · " if best.get("chapter") else ""
+        lines.append(f"  {best['clause'] or ''} {_plain(best['marked'])}  [{chapter}得分 {best['score']:g}]")
+        lines += [f"  ↳ {reuse['label']}({reuse['direction']},{reuse['when']})" for reuse in best["lineage"]]
+        lines.append(f"  引用:{best['citation']}")
+    return "\n".join(lines)
+
+
+def _place_label(regulation: dict) -> str:
+    return regulation.get("place") or ("全国" if regulation.get("level") == "national" else "地区不详")
+
+
+@main.command(name="diff")
+@click.argument("doc_a")
+@click.argument("doc_b")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="输出格式")
+@HOME_OPTION
+def diff_(doc_a: str, doc_b: str, fmt: str, home: Path | None) -> None:
+    """逐条比较同一法规的两个版本(按内容对齐,不按条号):新增、删除、修改、移动。"""
+    from search_api import compare_service
+
+    try:
+        diff = compare_service.version_diff(Library(home), doc_a, doc_b)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if fmt == "json":
+        emit_json(diff.to_json())
+    elif fmt == "html":
+        click.echo(compare_service.diff_document_html(diff), nl=False)
+    else:
+        click.echo(compare_service.diff_markdown(diff), nl=False)
+
+
+@main.command(name="lineage")
+@click.argument("doc_id")
+@HOME_OPTION
+@JSON_OPTION
+def lineage_(doc_id: str, home: Path | None, as_json: bool) -> None:
+    """一部法规的哪些条款与其他法规的条款文字相同(较早者可能是来源)。"""
+    from search_api import compare_service
+
+    try:
+        data = compare_service.lineage_of_document(Library(home), doc_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['title']}:{len(data['clauses'])} 条与其他法规有相同文字")
+    for clause in data["clauses"]:
+        for reuse in clause["reuse"]:
+            click.echo(f"  {clause['clause']}  {reuse['label']}({reuse['direction']},{reuse['when']})")

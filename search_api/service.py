@@ -1,14 +1,20 @@
 """What the CLI and the HTTP API both answer, as plain JSON-ready dicts."""
 from __future__ import annotations
 
-from index.query.filters import Filters, QuerySyntaxError, check_year
+from index.query.filters import Filters, QuerySyntaxError, check_topic, check_year
 from index.results.explain import UnknownPassage, explain
 from index.results.search import SORTS, SearchRequest, SearchResult, search
 from index.results.similar import NothingToCompare, similar_to_document, similar_to_passage
 from index.results.suggest import suggest
 from index.store.library import Library
+from ingest.places import find_mentions
 from search_api.errors import BadRequest, NotFound
 
+# How metadata values read to users (CLI and web pages).
+DATE_SOURCE_LABELS = {"meta": "网页元数据", "stamp": "时间戳", "line": "发布时间/来源行", "dateline": "电头",
+                      "url": "网址路径", "signature": "落款日期", "lede": "导语日期"}
+POLICY_SUBTYPE_LABELS = {"notice": "通知", "plan": "方案", "regulation": "法规"}
+PASSAGE_KIND_LABELS = {"caption": "图片说明", "byline": "署名", "furniture": "页面信息"}
 DOCUMENT_FIELDS = ("doc_id", "title", "source", "doc_type", "date", "places", "on_topic")
 
 
@@ -31,28 +37,49 @@ def show_document(library: Library, doc_id: str) -> dict:
         raise NotFound(f"没有编号为 {doc_id} 的文档")
     data = document.to_dict()
     data["ingested_at"] = library.store.ingested_at(doc_id)
+    data["regulation"] = library.store.regulation_infos(doc_id).get(doc_id)  # issuer, level, history dates
     data["passages"] = [
         {"passage_id": p.passage_id, "ordinal": p.ordinal, "heading": p.heading, "clause": p.clause,
-         "chapter": p.chapter, "text": p.text}
+         "chapter": p.chapter, "text": p.text, "kind": str(p.kind)}
         for p in document.passages
     ]
     return data
 
 
 def build_filters(places=(), years=(), doc_types=(), sources=(), date_from: str | None = None,
-                  date_to: str | None = None, on_topic: bool = True) -> Filters:
+                  date_to: str | None = None, on_topic: bool = True, topics=()) -> Filters:
     """Filters from API/CLI parameters; each list parameter may also hold comma-separated values."""
     def values(items) -> list[str]:
         return [part.strip() for item in items or () for part in str(item).replace(",", ",").split(",") if part.strip()]
 
     filters = Filters(places=values(places), years=values(years), doc_types=values(doc_types), sources=values(sources),
-                      date_from=date_from or None, date_to=date_to or None, on_topic_only=on_topic)
+                      date_from=date_from or None, date_to=date_to or None, on_topic_only=on_topic,
+                      topics=values(topics))
     try:
+        for topic in filters.topics:
+            check_topic(topic)
         for year in filters.years:
             check_year(year)
         filters.to_query()
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
+    return filters
+
+
+def restrict_to_regulations(library: Library, filters: Filters, levels=(), issuers=(), in_force: bool = False) -> Filters:
+    """Narrow `filters` to regulations of a level or issuer (metadata kept in the store, not the index)."""
+    from index.compare.regulations import ISSUERS, LEVELS, regulation_doc_ids
+
+    levels = [part for item in levels or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+    issuers = [part for item in issuers or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+    for level in levels:
+        if level not in LEVELS:
+            raise BadRequest(f"level 只能是 {'/'.join(LEVELS)}(收到 {level})")
+    for issuer in issuers:
+        if issuer not in ISSUERS:
+            raise BadRequest(f"issuer 只能是 {'/'.join(ISSUERS)}(收到 {issuer})")
+    if levels or issuers or in_force:
+        filters.doc_ids = regulation_doc_ids(library.store, levels, issuers, in_force)
     return filters
 
 
@@ -72,9 +99,12 @@ def analyze_text(library: Library, text: str, passage_id: str | None = None) -> 
     if not text or not text.strip():
         raise BadRequest("text 不能为空:请给出要分析的查询,例如 业委会换届")
     try:
-        return explain(library, text, passage_id or None)
+        data = explain(library, text, passage_id or None)
     except UnknownPassage:
         raise NotFound(f"没有编号为 {passage_id} 的段落") from None
+    # Why each place in the text counts as one (or why a name is not taken: it is absent here).
+    data["places"] = [mention.explain() for mention in find_mentions(text)]
+    return data
 
 
 def suggestions(library: Library, prefix: str, limit: int = 10) -> dict:

@@ -26,7 +26,7 @@ def test_two_articles_each_with_title_and_byline():
     first, second = docs
     assert first.byline == "记者 张明 通讯员 李华" and second.byline == "本报记者 王芳"
     assert first.passages[0].text == "我市红色物业助力基层治理创新"  # the subtitle leads the passages
-    assert first.passages[-1].heading == "坚持统筹联动 让群众安心"
+    assert first.text_passages[-1].heading == "坚持统筹联动 让群众安心"
     assert all(d.source == "page.txt" for d in docs) and len({d.doc_id for d in docs}) == 2
 
 
@@ -100,7 +100,7 @@ def test_newspaper_page_with_masthead_and_datelines():
     assert [d.title for d in docs] == ["小区加装电梯惠民生", "物业企业开展消防演练"]
     assert docs[0].byline == "记者 张三" and docs[0].date == "2023-07-27" and not docs[0].date_inferred
     assert docs[1].date == "2023-07-27"  # the issue date, stated by the page
-    assert not any("星期四" in p.text or "第3版" in p.text for d in docs for p in d.passages)
+    assert not any("星期四" in p.text or "第3版" in p.text for d in docs for p in d.text_passages)
 
 
 PIECES = ["红色物业", "记者 张明", "本报讯", "7月27日", "（市物协 供稿）", "。", "，", "第一条 ", "一、", "图为", " 摄",
@@ -132,12 +132,13 @@ def test_headline_at_the_top_beats_a_page_title_from_the_browser_bar():
               Block("居民议事 小事不出楼栋", BlockKind.HEADING, 3), Block(BODY.replace("青河", "白沙"))]
     (doc,) = build_documents(RawDocument("e.htm", "/tmp/e.htm", blocks, "html", title="第三版 社区_城市晨报"))
     assert doc.title == "社区食堂开张" and doc.captions == ["图为社区活动现场"]
-    assert doc.passages[-1].heading == "居民议事 小事不出楼栋"
+    assert doc.text_passages[-1].heading == "居民议事 小事不出楼栋"
 
 
 def test_web_meta_lines_give_the_date_and_leave_the_body():
     (doc,) = page("小区加装电梯惠民生", "来源：青河日报  发布时间：2023-07-27 10:20", "【字体：大 中 小】", BODY, "打印本页 关闭窗口")
-    assert doc.date == "2023-07-27" and [p.text for p in doc.passages] == [BODY]
+    assert doc.date == "2023-07-27" and [p.text for p in doc.text_passages] == [BODY]
+    assert doc.date_source == "line" and {p.kind for p in doc.passages[1:]} == {"furniture"}
 
 
 def test_outlet_datelines_in_brackets_and_a_paragraph_that_only_looks_like_one():

@@ -63,8 +63,10 @@ def test_captions_credits_and_furniture_leave_the_body():
         "编辑：王五 组版：赵六",
     )
     assert texts(units) == ["青河市召开物业管理工作推进会，部署下半年重点任务。"]
-    assert len(units) == 4  # the paragraph and three captions: blurb, slogan, editor line and credit are gone
     assert texts(units, Role.CAPTION) == ["大会现场。", "图为物业工作人员为居民上门服务。", "参观者在展区了解展品。"]
+    # credits, blurb, slogan and editor line leave the body but stay on the page as furniture (still searchable)
+    assert texts(units, Role.FURNITURE) == ["通讯员供图", "新华社发 李四 摄", "扫码下载青河新闻客户端", "找记者 上青河",
+                                            "编辑：王五 组版：赵六"]
 
 
 def test_a_scan_mentioned_inside_an_article_is_kept():
@@ -72,10 +74,16 @@ def test_a_scan_mentioned_inside_an_article_is_kept():
     assert texts(units) == ["居民扫码即可报修，物业人员十分钟内上门。"]
 
 
-def test_run_of_short_picture_captions():
+def test_run_of_short_picture_captions_on_a_page_with_pictures():
     units = clean("发现青河之美", "在博物馆了解城市历史", "采访人员观看机器人表演", "街头音乐会现场",
-                  "9月21日，全国媒体采访团走进青河，探访城市发展。", kinds={0: BlockKind.HEADING})
-    assert texts(units, Role.CAPTION) == ["在博物馆了解城市历史", "采访人员观看机器人表演", "街头音乐会现场"]
+                  "9月21日，全国媒体采访团走进青河，探访城市发展。", "采访团合影。记者 张明 摄", kinds={0: BlockKind.HEADING})
+    assert texts(units, Role.CAPTION) == ["在博物馆了解城市历史", "采访人员观看机器人表演", "街头音乐会现场", "采访团合影。"]
+
+
+def test_short_paragraphs_are_not_captions_without_a_picture():
+    lines = ["社区成立物业党支部。", "党员亮身份带头清洁楼道。", "物业每月公布服务清单。", "居民满意度明显提高。"]
+    units = clean("红色物业进小区", *lines, kinds={0: BlockKind.HEADING})
+    assert texts(units, Role.CAPTION) == [] and texts(units) == lines
 
 
 def test_source_note_split_off_and_ocr_spaces_removed():

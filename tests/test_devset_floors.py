@@ -13,7 +13,9 @@ DEVSET = Path(__file__).parent / "devset"
 # measure → (precision floor, recall floor) per half, two decimals below the figure reached
 FLOORS = {
     "dev": {"localities": (0.88, 0.76), "practices": (0.92, 0.76), "figures": (0.95, 0.75)},
-    "test": {"localities": (0.66, 0.54), "practices": (0.93, 0.65), "figures": (0.95, 0.57)},
+    # test practices: 0.94/0.65 (15/16/23) before issue 12's place mentions and furniture passages merged in,
+    # 0.85/0.74 (17/20/23) after: more cases found, two more names matched and two more not.
+    "test": {"localities": (0.66, 0.54), "practices": (0.83, 0.65), "figures": (0.95, 0.57)},
 }
 
 

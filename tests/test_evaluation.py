@@ -50,7 +50,7 @@ def test_a_perfect_extraction_scores_one_everywhere():
     assert report.figure_previous.value == 1.0
     assert report.captions.predicted == report.captions.expected == 0
     assert (report.forbidden_places, report.fragment_localities, report.ungrouped_variants) == (0, 0, 0)
-    assert report.topic_label.asked == 0  # the current Document has no topic label: reported as n/a, not as wrong
+    assert (report.topic_label.right, report.topic_label.asked) == (1, 1)  # documents carry a topic label now
 
 
 def test_each_mistake_is_counted_where_it_belongs():

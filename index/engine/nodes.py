@@ -13,6 +13,7 @@ from whoosh.query import (
     ConstantScoreQuery,
     Every,
     Not,
+    NullQuery,
     Or,
     Phrase,
     Prefix,
@@ -26,6 +27,6 @@ from whoosh.searching import Searcher
 from index.engine.coordination import CoordinatedOr
 
 __all__ = [
-    "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "CoordinatedOr", "Every", "Not", "Or", "Phrase", "Prefix",
+    "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "CoordinatedOr", "Every", "Not", "NullQuery", "Or", "Phrase", "Prefix",
     "Query", "Require", "Searcher", "Term", "TermRange",
 ]

@@ -9,17 +9,21 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from index.analysis import PreAnalyzed, analyze, grams, shifted
 from index.engine.postings import precomputed
 from index.engine.tokenizers import GramTokenizer, WordTokenizer
-from ingest.models import Document, Passage
+from ingest.models import Document, Passage, PassageKind
 from ingest.text.fold import fold
 
 TITLE_BOOST = 3.0
 HEADING_BOOST = 1.5
 GRAMS_BOOST = 0.25  # the fallback field ranks below word matches
+# Captions, bylines and page furniture (ingest.models.PassageKind) are indexed in `aside`, not `body`: found by
+# every search, ranked below the article's own text.
+ASIDE_BOOST = 0.5
 # Bumped whenever what is indexed changes (fields, their formats, how text becomes terms): an index with another
 # format is rebuilt from the store on the next write (index/store/consistency.py `upgrade`).
 # 2: precomputed postings (index/engine/postings.py); one gram per character (index/analysis.py `grams`).
 # 3: modules moved into index/engine/ (the tokenizers and codec whose class paths Whoosh pickles into an index).
-INDEX_FORMAT = 3
+# 4: `aside` (captions, bylines, furniture as typed passages), `kind`, `topic` (the topic label, a filter).
+INDEX_FORMAT = 4
 
 
 def build_schema() -> Schema:
@@ -32,6 +36,7 @@ def build_schema() -> Schema:
         title=precomputed(TEXT(analyzer=words, phrase=True, field_boost=TITLE_BOOST)),
         heading=precomputed(TEXT(analyzer=words, phrase=True, field_boost=HEADING_BOOST)),
         body=precomputed(TEXT(analyzer=words, phrase=True)),
+        aside=precomputed(TEXT(analyzer=words, phrase=True, field_boost=ASIDE_BOOST)),
         grams=precomputed(TEXT(analyzer=chars, phrase=True, field_boost=GRAMS_BOOST)),
         doc_type=ID(stored=True),
         source=ID(stored=True),
@@ -39,6 +44,8 @@ def build_schema() -> Schema:
         year=ID(stored=True),
         date=ID(stored=True, sortable=True),
         on_topic=BOOLEAN(stored=True),
+        topic=ID(stored=True),
+        kind=ID(stored=True),
         ordinal=NUMERIC(stored=True, sortable=True),
     )
 
@@ -57,6 +64,7 @@ def document_fields(document: Document) -> list[dict]:
 
 def _passage_fields(document: Document, passage: Passage, title: str, title_terms, title_grams) -> dict:
     body = fold(passage.text)
+    text = passage.kind == PassageKind.TEXT
     heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
     return {
         "passage_id": passage.passage_id,
@@ -64,7 +72,8 @@ def _passage_fields(document: Document, passage: Passage, title: str, title_term
         "group_id": document.canonical_id or document.doc_id,
         "title": PreAnalyzed(title, title_terms),
         "heading": PreAnalyzed(heading, analyze(heading, folded=True)),
-        "body": PreAnalyzed(body, analyze(body, folded=True)),
+        "body": PreAnalyzed(body if text else "", analyze(body, folded=True) if text else []),
+        "aside": PreAnalyzed("" if text else body, [] if text else analyze(body, folded=True)),
         "grams": PreAnalyzed(body, grams(body, folded=True) + shifted(title_grams, len(body) + 8)),
         "doc_type": str(document.doc_type),
         "source": document.source,
@@ -72,5 +81,7 @@ def _passage_fields(document: Document, passage: Passage, title: str, title_term
         "year": (document.date or "")[:4],
         "date": document.date or "",
         "on_topic": document.on_topic,
+        "topic": document.topic,
+        "kind": str(passage.kind),
         "ordinal": passage.ordinal,
     }

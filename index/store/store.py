@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.models import DocType, Document, Passage
+from ingest.models import DocType, Document, Passage, PassageKind, PolicySubtype
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS documents (
     url TEXT,
     captions TEXT NOT NULL DEFAULT '[]',
     canonical_id TEXT,
+    topic TEXT,
+    topic_score REAL,
+    date_source TEXT,
+    policy_subtype TEXT,
+    place_evidence TEXT NOT NULL DEFAULT '[]',
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS passages (
@@ -40,7 +45,8 @@ CREATE TABLE IF NOT EXISTS passages (
     heading TEXT,
     clause TEXT,
     chapter TEXT,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'text'
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS files (
@@ -65,6 +71,11 @@ CREATE TABLE IF NOT EXISTS signature_bands (
     PRIMARY KEY (band, doc_id)
 );
 CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
+-- Regulation metadata (ingest/regulation.py): who issued it, level, place, history dates.
+CREATE TABLE IF NOT EXISTS regulations (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    info TEXT NOT NULL
+);
 -- Small key/value facts about the data folder (e.g. which index generation matches the store).
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -74,7 +85,19 @@ CREATE TABLE IF NOT EXISTS meta (
 
 DOCUMENT_COLUMNS = (
     "doc_id, source, path, title, doc_type, date, date_inferred, places, on_topic, byline, publisher, url, "
-    "captions, canonical_id"
+    "captions, canonical_id, topic, topic_score, date_source, policy_subtype, place_evidence"
+)
+# Columns added after a store was first created, in order: (table, column, declaration, fill for old rows).
+# A store opened by a newer version gains them (ALTER TABLE ADD COLUMN) before anything reads it; old rows get
+# the fill (their topic from on_topic) until their file is ingested again.
+ADDED_COLUMNS = (
+    ("documents", "topic", "TEXT",
+     "CASE WHEN on_topic THEN 'red-property' ELSE 'unrelated' END"),
+    ("documents", "topic_score", "REAL", None),
+    ("documents", "date_source", "TEXT", None),
+    ("documents", "policy_subtype", "TEXT", None),
+    ("documents", "place_evidence", "TEXT NOT NULL DEFAULT '[]'", None),
+    ("passages", "kind", "TEXT NOT NULL DEFAULT 'text'", None),
 )
 
 
@@ -92,6 +115,18 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self.db.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store made by an older version up to SCHEMA (see ADDED_COLUMNS)."""
+        for table, column, declaration, fill in ADDED_COLUMNS:
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column in present:
+                continue
+            with self.transaction() as db:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                if fill:
+                    db.execute(f"UPDATE {table} SET {column} = {fill}")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -174,18 +209,26 @@ class Store:
     def _upsert_document(self, db: sqlite3.Connection, document: Document) -> None:
         db.execute("DELETE FROM documents WHERE doc_id = ?", (document.doc_id,))
         db.execute(
-            f"INSERT INTO documents({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            f"INSERT INTO documents({DOCUMENT_COLUMNS}) VALUES ({', '.join('?' * 19)})",
             (
                 document.doc_id, document.source, document.path, document.title, str(document.doc_type),
                 document.date, int(document.date_inferred), json.dumps(document.places, ensure_ascii=False),
                 int(document.on_topic), document.byline, document.publisher, document.url,
                 json.dumps(document.captions, ensure_ascii=False), document.canonical_id,
+                document.topic, document.topic_score, document.date_source,
+                str(document.policy_subtype) if document.policy_subtype else None,
+                json.dumps(document.place_evidence, ensure_ascii=False),
             ),
         )
         db.executemany(
-            "INSERT INTO passages(passage_id, doc_id, ordinal, heading, clause, chapter, text) VALUES (?,?,?,?,?,?,?)",
-            [(p.passage_id, document.doc_id, p.ordinal, p.heading, p.clause, p.chapter, p.text) for p in document.passages],
+            "INSERT INTO passages(passage_id, doc_id, ordinal, heading, clause, chapter, text, kind) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [(p.passage_id, document.doc_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, str(p.kind))
+             for p in document.passages],
         )
+        if document.regulation is not None:
+            db.execute("INSERT INTO regulations(doc_id, info) VALUES (?, ?)",
+                       (document.doc_id, json.dumps(document.regulation.to_dict(), ensure_ascii=False)))
 
     # -- near-duplicate signatures ---------------------------------------------------------------
 
@@ -232,7 +275,8 @@ class Store:
         if row is None:
             return None
         passages = [
-            Passage(r["passage_id"], r["ordinal"], r["text"], r["heading"], r["clause"], r["chapter"])
+            Passage(r["passage_id"], r["ordinal"], r["text"], r["heading"], r["clause"], r["chapter"],
+                    PassageKind(r["kind"]))
             for r in self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         ]
         return _document(row, passages)
@@ -254,7 +298,7 @@ class Store:
         found: dict[str, dict] = {}
         for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
             rows = self.db.execute(
-                f"SELECT p.passage_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, "
+                f"SELECT p.passage_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, p.kind, "
                 f"{', '.join('d.' + c.strip() for c in DOCUMENT_COLUMNS.split(','))} "
                 f"FROM passages p JOIN documents d USING (doc_id) WHERE p.passage_id IN ({', '.join('?' * len(chunk))})",
                 chunk,
@@ -262,9 +306,22 @@ class Store:
             for row in rows:
                 found[row["passage_id"]] = _document_row(row) | {
                     "passage_id": row["passage_id"], "ordinal": row["ordinal"], "heading": row["heading"],
-                    "clause": row["clause"], "chapter": row["chapter"], "text": row["text"],
+                    "clause": row["clause"], "chapter": row["chapter"], "text": row["text"], "kind": row["kind"],
                 }
         return found
+
+    def regulation_infos(self, doc_id: str | None = None) -> dict[str, dict]:
+        """doc_id → stored regulation metadata (RegulationInfo.to_dict()) for the regulations that have it
+        (or for `doc_id` alone)."""
+        rows = self.db.execute("SELECT doc_id, info FROM regulations" + (" WHERE doc_id = ?" if doc_id else ""),
+                               (doc_id,) if doc_id else ())
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    def fingerprint(self) -> tuple:
+        """Changes whenever documents are added, replaced or removed: a key for caches derived from the store."""
+        return tuple(self.db.execute(
+            "SELECT count(*), max(ingested_at), (SELECT count(*) FROM passages), (SELECT max(rowid) FROM passages) "
+            "FROM documents").fetchone())
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
@@ -296,7 +353,9 @@ def _document_row(row: sqlite3.Row) -> dict:
     data = dict(zip(row.keys(), row, strict=True))
     data["places"] = json.loads(data["places"])
     data["captions"] = json.loads(data["captions"])
+    data["place_evidence"] = json.loads(data["place_evidence"] or "[]")
     data["on_topic"] = bool(data["on_topic"])
+    data["topic"] = data["topic"] or ("red-property" if data["on_topic"] else "unrelated")
     data["date_inferred"] = bool(data["date_inferred"])
     return data
 
@@ -308,5 +367,8 @@ def _document(row: sqlite3.Row, passages: list[Passage]) -> Document:
         doc_type=DocType(data["doc_type"]), passages=passages, date=data["date"],
         date_inferred=data["date_inferred"], places=data["places"], on_topic=data["on_topic"],
         byline=data["byline"], publisher=data["publisher"], url=data["url"], captions=data["captions"],
-        canonical_id=data["canonical_id"],
+        canonical_id=data["canonical_id"], topic=data["topic"],
+        topic_score=data["topic_score"] if data["topic_score"] is not None else 1.0, date_source=data["date_source"],
+        policy_subtype=PolicySubtype(data["policy_subtype"]) if data["policy_subtype"] else None,
+        place_evidence=data["place_evidence"],
     )

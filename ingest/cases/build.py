@@ -24,7 +24,7 @@ from ingest.cases.places import COUNTY_MARKER, LOCAL_LEVELS, PlaceBook, mention_
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
-from ingest.models import DocType, Document, content_id
+from ingest.models import DocType, Document, PassageKind, content_id
 from ingest.text.fold import to_simplified
 
 # Words of the topic's two sides (party organisation, property management); whether a document is on topic is
@@ -151,8 +151,10 @@ def extract_cases(document: Document) -> list[Case]:
     if not _on_topic(document) or not document.passages or _is_regulation(document) or duplicate:
         return []
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
-    # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script.
-    texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
+    # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script;
+    # captions, bylines and furniture are never evidence of a case.
+    texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS and p.kind == PassageKind.TEXT
+             else "" for p in document.passages]
     body = [index for section in _sections(document) for index in _body(section, texts)
             if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
     if not body or not _names_both_sides(texts[i] for i in body):
@@ -180,9 +182,10 @@ def _names_both_sides(texts) -> bool:
 
 
 def _on_topic(document: Document) -> bool:
-    """The topic classifier's verdict: its label when the document carries one, else its on_topic flag."""
+    """The topic classifier's verdict: on topic, and labelled red-property when the document carries a label
+    (a property regulation stays on topic for search but reports no cases)."""
     label = getattr(document, "topic", None)
-    return label == ON_TOPIC_LABEL if isinstance(label, str) and label else bool(document.on_topic)
+    return bool(document.on_topic) and (label == ON_TOPIC_LABEL if isinstance(label, str) and label else True)
 
 
 def _is_regulation(document: Document) -> bool:

@@ -174,6 +174,7 @@ class PlaceBook:
         self.case_places: set[str] | None = None
         self.counts: dict[str, int] = {}
         self.home = home_city("\n".join(texts)) or self._most_named_city(texts)
+        self.context = "\n".join(texts)
         self.passages = [self._read(text) for text in texts]
         self._alias_names()
         for text, places in zip(texts, self.passages):
@@ -184,7 +185,7 @@ class PlaceBook:
     # -- reading -------------------------------------------------------------------------------------
 
     def _read(self, text: str) -> PassagePlaces:
-        divisions = [m for m in find_mentions(text) if is_place_mention(text, m)]
+        divisions = [m for m in find_mentions(text, context=self.context) if is_place_mention(text, m)]
         places = PassagePlaces(divisions, local_mentions(text, divisions), bool(CITY_MARKER.search(text)))
         for mention in divisions:
             self._add_division(mention.division)

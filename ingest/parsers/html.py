@@ -114,10 +114,14 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
             page_title = head.title  # "城市晨报数字报-第03版" names the page; the marked headline the article
         title = own_title if many else (page_title or own_title)
         blocks = [b for b in blocks if not _is_title_echo(b, title)]
-        date = iso_date(_own_date(body)) or iso_date(page_date) or _visible_date(body) or _visible_date(soup)
+        date = iso_date(_own_date(body)) or iso_date(page_date)
+        date_source = "meta" if date else None
+        if date is None:
+            date = _visible_date(body) or _visible_date(soup)
+            date_source = "line" if date else None
         documents.append(RawDocument(
             source=path.name, path=str(path), blocks=blocks, fmt="html", title=title, date=date,
-            publisher=page_source, url=url, record=number if many else None,
+            publisher=page_source, url=url, record=number if many else None, date_source=date_source,
         ))
     return documents
 

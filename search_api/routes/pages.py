@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from index.query.syntax import Filters
-from search_api import pages_data, service
+from search_api import compare_service, pages_data, service
 from search_api.charts import bar_chart, number
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
@@ -47,6 +47,8 @@ templates = Jinja2Templates(env=Environment(
     loader=FileSystemLoader(PACKAGE / "templates"), autoescape=select_autoescape(default=True, default_for_string=True),
 ))
 templates.env.globals["DOC_TYPE_LABELS"] = DOC_TYPE_LABELS
+templates.env.globals["DATE_SOURCE_LABELS"] = service.DATE_SOURCE_LABELS
+templates.env.globals["PASSAGE_KIND_LABELS"] = service.PASSAGE_KIND_LABELS
 
 
 def install(app: FastAPI) -> None:
@@ -167,9 +169,12 @@ def document_page(request: Request, library: LibraryDep, doc_id: str, q: str = "
     except NotFound as error:
         return render(request, "error.html", status=404, message=error.message)
     marks = highlight_words(q)
-    return render(request, "document.html", document=document, q=q, sections=sections(document["passages"], marks),
-                  outline=outline(document["passages"]), citation=document_citation(document),
-                  back=url("/", {"q": q}))
+    text = [passage for passage in document["passages"] if passage["kind"] == "text"]
+    # Captions, bylines and page furniture: listed apart, each with its anchor (a search hit may point at one).
+    asides = [passage for passage in document["passages"] if passage["kind"] != "text"]
+    return render(request, "document.html", document=document, q=q, sections=sections(text, marks),
+                  outline=outline(text), citation=document_citation(document), asides=asides,
+                  back=url("/", {"q": q}), lineage=compare_service.clause_lineage_labels(library, document))
 
 
 @router.get("/cases", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -57,9 +58,15 @@ POLICY_TEXT = """某市物业管理试行条例
 
 
 def build_library(home: Path, work: Path) -> Library:
-    """The seed corpus plus the hostile page and the test regulation, ingested into `home`."""
+    """The seed corpus plus the hostile page, the test regulation and the comparison tests' regulations
+    (tests/compare_fixtures.py: four places, two versions of one title), ingested into `home`."""
+    if str(ROOT / "tests") not in sys.path:  # run as a script (make screenshots), tests/ is not on the path
+        sys.path.append(str(ROOT / "tests"))
+    from compare_fixtures import write_regulations
+
     files = work / "files"
     shutil.copytree(CORPUS, files)
+    write_regulations(files / "regulations")
     (files / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
     (files / POLICY_NAME).write_text(POLICY_TEXT, encoding="utf-8")
     library = Library(home)

@@ -1,4 +1,5 @@
-"""`make screenshots`: PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width), so anyone
+"""`make screenshots`: PNGs of the search, document, case, metrics, practice, collection, clause matrix and version
+diff pages (laptop and phone width), so anyone
 can look at the pages without starting a server. Usage: python tests/browser/screenshots.py OUTPUT_DIR"""
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def visit(page):
     yield "collection-edit", True
     page.goto(share_url + "/print")
     yield "collection-print", True
+    page.goto("/compare?q=维修资金怎么使用")
+    yield "compare", True
+    page.goto("/diff")
+    options = page.locator("select[name=a] option", has_text="淄博市物业管理条例")
+    page.goto(f"/diff?a={options.nth(0).get_attribute('value')}&b={options.nth(1).get_attribute('value')}")
+    yield "diff", True
     page.goto("/?q=year:abc")
     yield "error", False
 
