@@ -7,7 +7,7 @@ PORT ?= 8000
 REDPROP_HOME ?= var
 export REDPROP_HOME
 
-.PHONY: run test install install-test browser-deps format-deps screenshots index bench eval clean
+.PHONY: run test lint install install-test browser-deps format-deps screenshots index bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format-deps:
 
 test: install-test browser-deps format-deps
 	$(BIN)/python -m pytest
+
+# ruff with the configuration in pyproject.toml; .ci/run calls it before the tests.
+lint: install-test
+	$(BIN)/ruff check .
 
 # PNGs of the search, document, case, metrics, practice, collection, compare and diff pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps

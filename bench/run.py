@@ -26,6 +26,7 @@ from bench.load import run_load, search_paths
 from bench.procs import PeakMemory, folder_bytes, percentile
 from bench.queries import query_set
 from ingest.guard import default_workers
+from search_api.settings import Settings
 
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
@@ -198,7 +199,7 @@ def bench(size: int, seed: int, reuse: bool = False) -> dict:
     jieba_mb_s = raw_bytes / 1e6 / peer["segment_seconds"]
     result = {
         "documents": size, "seed": seed, "raw_text_bytes": raw_bytes, "queries": len(queries),
-        "ingest_workers": default_workers(),
+        "ingest_workers": Settings().ingest_workers or default_workers(),  # what `redprop ingest` uses
         "raw_jieba_mb_per_s": jieba_mb_s,
         "ours": ours | {"ingest_mb_per_s": raw_bytes / 1e6 / ours["ingest_seconds"],
                         "ingest_docs_per_s": size / ours["ingest_seconds"]},

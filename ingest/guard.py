@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -33,15 +33,10 @@ MAX_DEFAULT_WORKERS = 4
 
 @dataclass(frozen=True)
 class ParseLimits:
+    """Per-file limits; the service's come from its settings (REDPROP_PARSE_TIMEOUT, REDPROP_PARSE_MEMORY_BYTES)."""
+
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES
-
-    @classmethod
-    def from_env(cls) -> ParseLimits:
-        timeout = os.environ.get("REDPROP_PARSE_TIMEOUT")
-        memory = os.environ.get("REDPROP_PARSE_MEMORY_BYTES")
-        return cls(float(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS,
-                   int(memory) if memory else DEFAULT_MEMORY_BYTES)
 
 
 def _limit_memory(budget: int | None) -> None:
@@ -58,9 +53,8 @@ def _limit_memory(budget: int | None) -> None:
 
 
 def default_workers() -> int:
-    """REDPROP_INGEST_WORKERS, else one per core (at most MAX_DEFAULT_WORKERS)."""
-    configured = os.environ.get("REDPROP_INGEST_WORKERS")
-    return max(1, int(configured)) if configured else min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
+    """One worker per core (at most MAX_DEFAULT_WORKERS), unless the caller asks for a number (REDPROP_INGEST_WORKERS)."""
+    return min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
 
 
 class ParseGuard:
@@ -103,7 +97,7 @@ class ParseGuard:
         self.pool.stop()
         self.pool.join()
 
-    def __enter__(self) -> ParseGuard:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

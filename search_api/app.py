@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 
 from index.engine import IndexFormatError
 from index.store.library import Library
-from search_api.auth import ReadAccess
-from search_api.errors import ApiError, Unauthorized
+from search_api.auth import AccessGate, ReadAccess
+from search_api.errors import ApiError, TooManyRequests, Unauthorized
 from search_api.logging import RequestLog, http_log
+from search_api.ratelimit import RateLimits
 from search_api.routes import (
     admin,
     cases,
@@ -18,11 +19,13 @@ from search_api.routes import (
     compare,
     documents,
     health,
+    login,
     pages,
     practice_pages,
     search,
 )
 from search_api.server import Utf8QueryMiddleware
+from search_api.sessions import SessionCookies
 from search_api.settings import Settings
 
 
@@ -31,10 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="redprop", description="红色物业文档检索与案例查询 API", version="0.1.0")
     app.state.settings = settings
     app.state.library = Library(settings.home)
+    app.state.sessions = SessionCookies(settings) if settings.read_token or settings.write_token else None
+    app.state.rate_limits = RateLimits(settings)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthorized) else None
+        if isinstance(error, TooManyRequests):
+            headers = {"Retry-After": str(error.retry_after)}
         return JSONResponse({"error": error.message}, status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -53,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         http_log.exception("unhandled", extra={"method": request.method, "path": request.url.path})
         return JSONResponse({"error": "服务器内部错误,请稍后重试"}, status_code=500)
 
+    app.add_middleware(AccessGate)
     app.add_middleware(RequestLog)
     app.add_middleware(Utf8QueryMiddleware)  # outermost: every later layer sees a percent-encoded query
     app.include_router(search.router, dependencies=[ReadAccess])
@@ -62,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collections.router)  # reads guarded per route: an edit key is not a read token
     app.include_router(admin.router)
     app.include_router(health.router)
+    app.include_router(login.router)
     pages.install(app)
     app.include_router(collection_pages.router)
     app.include_router(practice_pages.router)

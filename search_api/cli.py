@@ -15,12 +15,27 @@ from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
 from search_api.progress import progress_bar
+from search_api.settings import Settings, SettingsError, describe, markdown_table
 
 if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
     from index.store.case_store import CaseQuery  # so `serve` starts without it
     from index.write.pipeline import FileOutcome
 
+
+
+def settings() -> Settings:
+    """The environment's settings, read once per command; a bad value stops it with a message naming the variable."""
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        try:
+            root.obj = Settings()
+        except SettingsError as error:
+            raise click.UsageError(f"环境变量有误:{error}") from None
+    return root.obj
+
+
 HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           callback=lambda ctx, param, value: value or settings().home,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 FACET_LABELS = {"places": "地区", "year": "年份", "doc_type": "类型", "source": "来源"}
@@ -41,7 +56,7 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
-    setup_logging("WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON log lines
+    setup_logging(settings().log_level or "WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON
 
 
 @main.command()
@@ -53,8 +68,6 @@ def main() -> None:
 def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool) -> None:
     """导入文件、文件夹(递归)或网址(http/https),每个文件或网址输出一行结果。"""
     from index.write.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
-    from ingest.guard import ParseLimits
-    from search_api.settings import Settings
 
     urls = [target for target in targets if "://" in target]
     if url_file is not None:
@@ -79,10 +92,13 @@ def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool)
 
     try:
         summary = ingest_paths(files, library, on_outcome=report_line,
-                               on_wait=lambda message: click.echo(message, err=True)).to_json() if files else None
+                               on_wait=lambda message: click.echo(message, err=True), limits=settings().parse_limits,
+                               workers=settings().ingest_workers).to_json() if files else None
         if urls:
-            fetched = writes.ingest_urls(library, Settings(home=library.home).fetched_dir, urls,
-                                         ParseLimits.from_env(), LOCK_WAIT_SECONDS, on_outcome=report_line)
+            fetched = writes.ingest_urls(library, settings().model_copy(update={"home": library.home}).fetched_dir,
+                                         urls, settings().parse_limits, LOCK_WAIT_SECONDS, on_outcome=report_line,
+                                         max_bytes=settings().max_fetch_bytes,
+                                         allow_private=settings().allow_private_urls)
             for entry in fetched["failed"]:
                 if entry["path"] in urls:  # could not be fetched: no outcome was reported for it
                     report_line(FileOutcome(entry["path"], "failed", error=entry["error"]))
@@ -324,7 +340,7 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
     units = (unit,) if unit else UNITS
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
         library = Library(home or scratch)
-        report = ingest_paths(documents, library)
+        report = ingest_paths(documents, library, limits=settings().parse_limits, workers=settings().ingest_workers)
         if report.failed:
             raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
         try:
@@ -649,11 +665,26 @@ def serve(home: Path | None, host: str, port: int) -> None:
     """启动网页与 HTTP API 服务。"""
     from search_api.app import create_app
     from search_api.server import serve as serve_app
-    from search_api.settings import Settings
 
-    settings = Settings(home=home) if home else Settings()
-    setup_logging("INFO")
-    serve_app(create_app(settings), host, port)
+    setup_logging(settings().log_level or "INFO")
+    serve_app(create_app(settings().model_copy(update={"home": home})), host, port)
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="输出 README 中的环境变量表(由设置类生成)")
+@JSON_OPTION
+def config(markdown: bool, as_json: bool) -> None:
+    """显示生效的设置:每个 REDPROP_* 环境变量的值、默认值与说明(令牌只显示是否已设置)。"""
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    rows = describe(settings())
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        marker = "" if row["value"] == row["default"] else "  (默认 " + row["default"] + ")"
+        click.echo(f"{row['variable']}={row['value']}{marker}\n    {row['help']}")
 
 
 @main.command(name="compare")

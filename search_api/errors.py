@@ -36,3 +36,11 @@ class TooLarge(ApiError):
 
 class Unprocessable(ApiError):
     status = 422
+
+
+class TooManyRequests(ApiError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

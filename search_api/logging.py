@@ -5,7 +5,6 @@ Loggers live under "redprop" (redprop.http, redprop.ingest); fields go in `extra
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 
@@ -17,10 +16,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 http_log = logging.getLogger("redprop.http")
 
 
-def setup_logging(default_level: str = "INFO") -> None:
-    """JSON lines on stderr for every redprop logger; level from REDPROP_LOG_LEVEL if set. Idempotent."""
+def setup_logging(level: str = "INFO") -> None:
+    """JSON lines on stderr for every redprop logger at `level` (the caller's REDPROP_LOG_LEVEL). Idempotent."""
     logger = logging.getLogger(ROOT_LOGGER)
-    logger.setLevel(os.environ.get("REDPROP_LOG_LEVEL", default_level).upper())
+    logger.setLevel(level.upper())
     if not any(getattr(handler, "redprop", False) for handler in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter(FORMAT, rename_fields={"asctime": "time", "levelname": "level"},

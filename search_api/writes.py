@@ -46,7 +46,7 @@ def stored_path(uploads_dir: Path, upload: Upload) -> Path:
 
 
 def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], limits: ParseLimits,
-                   lock_wait: float) -> dict:
+                   lock_wait: float, workers: int | None = None) -> dict:
     """Save and ingest uploaded files; the answer has the shape of `redprop ingest --json`, named by client name."""
     from index.write.pipeline import IngestReport, ingest_paths
     from ingest.parsers import parser_for  # ingestion loads on the first write: the search server starts without it
@@ -69,7 +69,8 @@ def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], l
             temporary.replace(path)
         names[str(path)] = name
         paths.append(path)
-    report = ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names) if paths else IngestReport()
+    report = (ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names, workers=workers)
+              if paths else IngestReport())
     return _renamed(report.to_json(), names, unsupported)
 
 
@@ -80,7 +81,8 @@ def fetched_path(fetched_dir: Path, url: str, suffix: str) -> Path:
 
 
 def ingest_urls(library: Library, fetched_dir: Path, urls: list[str], limits: ParseLimits, lock_wait: float,
-                on_outcome: Callable | None = None) -> dict:
+                on_outcome: Callable | None = None, max_bytes: int | None = None,
+                allow_private: bool | None = None) -> dict:
     """Fetch (ingest/fetch.py) and ingest documents by URL; the answer has the shape of `redprop ingest --json`,
     each entry named by its URL. A URL that cannot be fetched is a failed entry; the others go on."""
     from index.write.pipeline import IngestReport, ingest_paths
@@ -94,7 +96,7 @@ def ingest_urls(library: Library, fetched_dir: Path, urls: list[str], limits: Pa
     failed: list[dict] = []
     for url in dict.fromkeys(url.strip() for url in urls if url.strip()):
         try:
-            found = fetch(url)
+            found = fetch(url, max_bytes, allow_private)
         except IngestError as error:
             failed.append({"path": url, "error": str(error)})
             continue

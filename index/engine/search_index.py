@@ -77,8 +77,16 @@ class SearchIndex:
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
+        """A searcher of its own, closed after use: for scans (check, healthz) that want a fresh view."""
         with self.index.searcher() as searcher:
             yield searcher
+
+    @contextmanager
+    def live_searcher(self) -> Iterator[Searcher]:
+        """The process's shared searcher (latest generation), held for one lookup: what queries, suggestions,
+        analysis and "more like this" read, so none of them pays for opening one."""
+        with self.live.holding():
+            yield self.live.current()
 
     def compact(self) -> bool:
         """Merge the small segments into one (index/engine/merging.py); False when there was nothing to merge."""

@@ -60,7 +60,7 @@ def count_passages(library: Library, words: list[dict]) -> None:
     """How many passages use each query word as a word: 0 means the dictionary cuts the text differently."""
     if not library.index.exists():
         return
-    with library.index.searcher() as searcher:
+    with library.index.live_searcher() as searcher:
         for word in words:
             word["passages"] = max(searcher.doc_frequency(name, word["text"]) for name in WORD_FIELDS)
 

@@ -57,7 +57,7 @@ def key_terms(searcher, text: str, limit: int = KEY_TERMS) -> list[tuple[str, fl
 
 def similar_to_text(library: Library, text: str, group_id: str, label: str, page: int = 1, size: int = 10,
                     filters: Filters | None = None) -> dict:
-    with library.index.searcher() as searcher:
+    with library.index.live_searcher() as searcher:
         terms = key_terms(searcher, text)
     request = SearchRequest(label, page=page, size=size, filters=filters or Filters())
     if not terms:

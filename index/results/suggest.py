@@ -18,7 +18,7 @@ def suggest(library: Library, prefix: str, limit: int = MAX_SUGGESTIONS) -> list
         return []
     counts: dict[str, int] = {}
     if library.index.exists():
-        with library.index.searcher() as searcher:
+        with library.index.live_searcher() as searcher:
             reader = searcher.reader()
             for name in SUGGEST_FIELDS:
                 for raw in reader.expand_prefix(name, folded):

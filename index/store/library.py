@@ -1,7 +1,6 @@
 """The data folder: where the store and the index live, and the lock that serialises writers."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -24,15 +23,11 @@ class WriteLockTimeout(Exception):
         self.message = str(self)
 
 
-def default_home() -> Path:
-    return Path(os.environ.get("REDPROP_HOME") or DEFAULT_HOME)
-
-
 class Library:
-    """Store + index under one folder (`REDPROP_HOME`, default ./var)."""
+    """Store + index under one folder (the CLI and the app pass `REDPROP_HOME`, default ./var)."""
 
     def __init__(self, home: Path | str | None = None):
-        self.home = Path(home) if home else default_home()
+        self.home = Path(home or DEFAULT_HOME)
         self.home.mkdir(parents=True, exist_ok=True)
 
     @cached_property

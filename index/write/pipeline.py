@@ -100,11 +100,12 @@ def ingest_paths(
     guarded: bool = True,
     sources: Mapping[str, str] | None = None,
     urls: Mapping[str, str] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
-    WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in workers under `limits` (default:
-    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads), `urls` the
-    address a fetched file came from (stored as the documents' url)."""
+    WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in `workers` processes (default: one
+    per core) under `limits` (default: ingest/guard.py's); `sources` names what users see for a path (uploads),
+    `urls` the address a fetched file came from (stored as the documents' url)."""
     report = IngestReport()
 
     def finish(outcome: FileOutcome) -> None:
@@ -115,7 +116,7 @@ def ingest_paths(
         if on_outcome:
             on_outcome(outcome)
 
-    preparer = _Preparer(limits or ParseLimits.from_env() if guarded else None)
+    preparer = _Preparer(limits or ParseLimits() if guarded else None, workers or default_workers())
     try:
         with library.writing(lock_wait, on_wait):
             upgrade(library)  # an index written by an older version is rebuilt from the store first
@@ -147,16 +148,17 @@ class _Preparer:
     parse and analyse while this process writes; at most that many prepared files are held in memory.
     """
 
-    def __init__(self, limits: ParseLimits | None):
+    def __init__(self, limits: ParseLimits | None, workers: int):
         self.limits = limits
+        self.workers = workers
         self.guard: ParseGuard | None = None
-        self.ahead = 0 if limits is None else AHEAD_PER_WORKER * default_workers()
+        self.ahead = 0 if limits is None else AHEAD_PER_WORKER * workers
 
     def submit(self, path: Path, data: bytes, source: str | None, url: str | None = None):
         if self.limits is None:
             return _Done(path, data, source, url)
         if self.guard is None:
-            self.guard = ParseGuard(self.limits, preload=[PREPARE_MODULE])
+            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE])
         return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:

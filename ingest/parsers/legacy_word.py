@@ -63,7 +63,7 @@ def to_docx(path: Path, data: bytes, timeout: float | None = None) -> bytes:
     program = converter()
     if program is None:
         raise MissingTool(str(path), INSTALL_HINT)
-    timeout = timeout or ParseLimits.from_env().timeout * CONVERT_SHARE
+    timeout = timeout or ParseLimits().timeout * CONVERT_SHARE
     suffix = path.suffix.lower()
     with tempfile.TemporaryDirectory(prefix="redprop-office-") as folder:  # mode 0700: private to this user
         work = Path(folder)

@@ -59,7 +59,8 @@ async def _limited(request: Request, budget: int) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def _read_uploads(request: Request, settings: Settings) -> list[writes.Upload]:
+async def read_uploads(request: Request, settings: Settings) -> tuple[list[writes.Upload], dict[str, str]]:
+    """The uploaded files and the form's text fields (the upload page's CSRF token), within the size limits."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_request_bytes:
         raise TooLarge(f"上传内容超过上限 {_mib(settings.max_request_bytes)}(REDPROP_MAX_REQUEST_BYTES)")
@@ -78,13 +79,14 @@ async def _read_uploads(request: Request, settings: Settings) -> list[writes.Upl
         files = [item for item in form.getlist(UPLOAD_FIELD) if isinstance(item, UploadFile)]
         if not files:
             raise BadRequest(f"没有收到文件:请用字段 {UPLOAD_FIELD} 上传一个或多个文件")
+        fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
         uploads = []
         for item in files:
             if item.size is not None and item.size > settings.max_upload_bytes:
                 raise TooLarge(f"{writes.display_name(item.filename)}: 文件超过上限 {_mib(settings.max_upload_bytes)}"
                                "(REDPROP_MAX_UPLOAD_BYTES)")
             uploads.append(writes.Upload(item.filename or "", await item.read()))
-        return uploads
+        return uploads, fields
     finally:
         await form.close()
 
@@ -110,21 +112,35 @@ async def upload_documents(request: Request, library: LibraryDep) -> JSONRespons
     """上传并导入一个或多个文件(multipart,字段 files),或按网址获取并导入(JSON:{"urls": [...]});
     全部失败时返回 422。"""
     settings: Settings = request.app.state.settings
+    if request.headers.get("content-type", "").startswith("application/json"):
+        urls = await _read_urls(request, settings)
+        answer, status = await _answer(run_in_threadpool(
+            writes.ingest_urls, library, settings.fetched_dir, urls, settings.parse_limits, settings.write_lock_wait,
+            max_bytes=settings.max_fetch_bytes, allow_private=settings.allow_private_urls))
+    else:
+        uploads, _ = await read_uploads(request, settings)
+        answer, status = await ingest_uploads(request, uploads)
+    return JSONResponse(answer, status_code=status)
+
+
+async def ingest_uploads(request: Request, uploads: list[writes.Upload]) -> tuple[dict, int]:
+    """Store and ingest the uploads (API and upload page alike): the answer and its status, 422 if all failed."""
+    settings: Settings = request.app.state.settings
+    return await _answer(run_in_threadpool(writes.ingest_uploads, request.app.state.library, settings.uploads_dir,
+                                           uploads, settings.parse_limits, settings.write_lock_wait,
+                                           settings.ingest_workers))
+
+
+async def _answer(ingesting) -> tuple[dict, int]:
+    """The ingest answer and its status (422 if every file failed); 409 while another write holds the lock."""
     try:
-        if request.headers.get("content-type", "").startswith("application/json"):
-            urls = await _read_urls(request, settings)
-            answer = await run_in_threadpool(writes.ingest_urls, library, settings.fetched_dir, urls,
-                                             settings.parse_limits, settings.write_lock_wait)
-        else:
-            uploads = await _read_uploads(request, settings)
-            answer = await run_in_threadpool(writes.ingest_uploads, library, settings.uploads_dir, uploads,
-                                             settings.parse_limits, settings.write_lock_wait)
+        answer = await ingesting
     except WriteLockTimeout as error:
         raise Conflict(error.message) from None
     all_failed = answer["failed"] and not (answer["ingested"] or answer["unchanged"])
     if all_failed:
         answer["error"] = "所有文件都未能导入:" + ";".join(entry["error"] for entry in answer["failed"])
-    return JSONResponse(answer, status_code=422 if all_failed else 200)
+    return answer, 422 if all_failed else 200
 
 
 @router.delete("/documents/{doc_id}")

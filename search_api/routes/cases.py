@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query
 from index.store.case_store import DEFAULT_DEPTH, CaseQuery
 from search_api import case_service
 from search_api.deps import LibraryDep
+from search_api.ratelimit import LIMITED_ANSWER, Expensive
 
-router = APIRouter(tags=["cases"])
+# Case lookups are rate-limited per client.
+router = APIRouter(tags=["cases"], dependencies=[Expensive], responses=LIMITED_ANSWER)
 
 
 @router.get("/api/cases")

@@ -22,8 +22,10 @@ from search_api.charts import bar_chart, number
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
 from search_api.document_view import highlight_words, outline, sections, similar_query
-from search_api.errors import ApiError, BadRequest, NotFound
+from search_api.errors import ApiError, BadRequest, Forbidden, NotFound
 from search_api.maps import latest_per_province, province_map
+from search_api.routes import admin
+from search_api.sessions import CSRF_FIELD
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 10
@@ -255,5 +257,27 @@ def metric_label(row: dict, indicator: str) -> str:
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request) -> HTMLResponse:
-    return render(request, "upload.html", support=pages_data.upload_support(request.app),
-                  settings=request.app.state.settings)
+    return render(request, "upload.html", **_upload_context(request))
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload_form(request: Request) -> HTMLResponse:
+    """The form's files, ingested as POST /api/documents does; the CSRF token is checked before anything is kept."""
+    context = _upload_context(request)
+    if not context["support"].enabled:
+        return render(request, "upload.html", status=403, **context)
+    try:
+        uploads, fields = await admin.read_uploads(request, request.app.state.settings)
+        session = request.state.session
+        if session is None or not session.csrf_matches(fields.get(CSRF_FIELD)):
+            raise Forbidden("表单已过期或来自其他网站:请刷新本页后重新上传")
+        answer, status = await admin.ingest_uploads(request, uploads)
+    except ApiError as error:
+        return render(request, "upload.html", status=error.status, error=error.message, **context)
+    return render(request, "upload.html", status=status, answer=answer, error=answer.get("error"), **context)
+
+
+def _upload_context(request: Request) -> dict:
+    session = request.state.session
+    return {"support": pages_data.upload_support(request.app), "settings": request.app.state.settings,
+            "csrf": session.csrf if session else ""}

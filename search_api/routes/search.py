@@ -1,4 +1,8 @@
-"""Search routes: GET /api/search, /api/analyze, /api/suggest, and "more like this" for passages and documents."""
+"""Search routes: GET /api/search, /api/analyze, /api/suggest, and "more like this" for passages and documents.
+
+analyze, suggest and similar are rate-limited per client (search_api/ratelimit.py): each costs a searcher
+lookup per word or a keyword extraction, and suggest is called as people type.
+"""
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from search_api import service
 from search_api.deps import LibraryDep
+from search_api.ratelimit import LIMITED_ANSWER, Expensive
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -51,7 +56,7 @@ def search(
     return JSONResponse(result.to_json())
 
 
-@router.get("/analyze")
+@router.get("/analyze", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def analyze(
     library: LibraryDep,
     text: Annotated[str, Query(description="要分析的查询")] = "",
@@ -60,7 +65,7 @@ def analyze(
     return service.analyze_text(library, text, passage_id)
 
 
-@router.get("/suggest")
+@router.get("/suggest", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def suggest(
     library: LibraryDep,
     q: Annotated[str, Query(description="已输入的开头")] = "",
@@ -69,14 +74,14 @@ def suggest(
     return service.suggestions(library, q, limit)
 
 
-@router.get("/passages/{passage_id}/similar")
+@router.get("/passages/{passage_id}/similar", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def similar_passages(library: LibraryDep, passage_id: str, page: Page = 1, size: Size = 10,
                      on_topic: OnTopic = True) -> dict:
     filters = service.build_filters(on_topic=on_topic)
     return service.similar_passages(library, passage_id, page=page, size=size, filters=filters)
 
 
-@router.get("/documents/{doc_id}/similar")
+@router.get("/documents/{doc_id}/similar", dependencies=[Expensive], responses=LIMITED_ANSWER)
 def similar_documents(library: LibraryDep, doc_id: str, page: Page = 1, size: Size = 10,
                       on_topic: OnTopic = True) -> dict:
     filters = service.build_filters(on_topic=on_topic)

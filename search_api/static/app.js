@@ -1,5 +1,5 @@
 /* Small enhancements on top of pages that work without JavaScript:
-   query suggestions, copy-to-clipboard, upload with a bearer token, scrolling to the first match. */
+   query suggestions, copy-to-clipboard, scrolling to the first match. */
 (function () {
   "use strict";
   var SUGGEST_DELAY_MS = 200;
@@ -52,73 +52,8 @@
     if (mark) mark.scrollIntoView({ block: "center" });
   }
 
-  function cell(row, text) {
-    var td = document.createElement("td");
-    td.textContent = text;
-    row.appendChild(td);
-  }
-
-  function showUpload(target, status, body) {
-    target.replaceChildren();
-    if (!body || typeof body !== "object" || body.error) {
-      var message = document.createElement("div");
-      message.className = "message error";
-      message.setAttribute("role", "alert");
-      message.textContent = (body && body.error) || ("上传失败(HTTP " + status + ")");
-      target.appendChild(message);
-      return;
-    }
-    var table = document.createElement("table");
-    table.className = "upload-results";
-    var head = table.createTHead().insertRow();
-    ["文件", "结果", "说明"].forEach(function (title) { cell(head, title); });
-    var rows = table.createTBody();
-    (body.ingested || []).forEach(function (item) {
-      var row = rows.insertRow(); row.className = "ok";
-      cell(row, item.path || item); cell(row, "已导入");
-      var documents = document.createElement("td");
-      (item.doc_ids || []).forEach(function (docId, index) {
-        var link = document.createElement("a");
-        link.href = "/documents/" + encodeURIComponent(docId);
-        link.textContent = (item.titles || [])[index] || docId;
-        if (index) documents.appendChild(document.createTextNode("、"));
-        documents.appendChild(link);
-      });
-      row.appendChild(documents);
-    });
-    (body.unchanged || []).forEach(function (item) {
-      var row = rows.insertRow();
-      cell(row, item.path || item); cell(row, "未变化"); cell(row, "内容与已导入的版本相同");
-    });
-    (body.failed || []).forEach(function (item) {
-      var row = rows.insertRow(); row.className = "failed";
-      cell(row, item.path || ""); cell(row, "失败"); cell(row, item.error || "");
-    });
-    target.appendChild(table);
-  }
-
-  function upload() {
-    var form = document.getElementById("upload");
-    if (!form) return;
-    var target = document.getElementById("upload-results");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var data = new FormData();
-      Array.prototype.forEach.call(form.querySelector("#files").files, function (file) { data.append("files", file); });
-      target.textContent = "正在上传并导入……";
-      fetch(form.action, {
-        method: "POST", body: data,
-        headers: { "Authorization": "Bearer " + form.querySelector("#token").value }
-      }).then(function (response) {
-        return response.json().catch(function () { return null; }).then(function (body) {
-          showUpload(target, response.status, body);
-        });
-      }).catch(function () { showUpload(target, 0, { error: "无法连接服务器" }); });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    suggestions(); copyButtons(); firstMatch(); upload();
+    suggestions(); copyButtons(); firstMatch();
   });
 })();
 

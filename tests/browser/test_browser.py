@@ -143,8 +143,11 @@ def test_upload_shows_a_result_per_file(page):
     from harness import UPLOAD_TOKEN
 
     page.goto("/upload")
-    assert not page.locator('[data-state="upload-disabled"]').count(), "a write token is configured: uploads are on"
+    page.wait_for_url(re.compile(r"/login\?next=%2Fupload"))  # uploading needs a session opened with the write token
     page.fill("#token", UPLOAD_TOKEN)
+    page.click("form.login button")
+    page.wait_for_url(re.compile(r"/upload$"))
+    assert not page.locator('[data-state="upload-disabled"]').count(), "a write token is configured: uploads are on"
     page.set_input_files("#files", [
         {"name": "新上传的报道.txt", "mimeType": "text/plain",
          "buffer": "社区议事会\n\n新上传的报道谈到社区议事会每月开一次。\n".encode()},
