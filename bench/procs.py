@@ -6,6 +6,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 # Reading smaps_rollup walks every mapping of a process (Whoosh maps its segment files): at 0.1 s the sampler
 # took ~40% of a core during a 100k ingest, on a 2-core machine. Memory moves slowly; 0.5 s is enough.
@@ -58,7 +59,7 @@ class PeakMemory:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from ingest.models import Block, BlockKind
@@ -298,7 +298,7 @@ def repair_text(units: list[Unit]) -> None:
         if unit.role in (Role.PARAGRAPH, Role.CAPTION):
             unit.text = remove_ocr_spaces(unit.text)
         elif unit.role == Role.HEADING:
-            unit.text = re.sub(r"(\S)[ \t\u3000]+(\S)", lambda m: _heading_space(m, unit.text), unit.text)
+            unit.text = re.sub(r"(\S)[ \t\u3000]+(\S)", partial(_heading_space, text=unit.text), unit.text)
     units[:] = [unit for unit in units if unit.text]
 
 

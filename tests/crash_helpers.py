@@ -27,7 +27,7 @@ def write_corpus(folder: Path, files: int, start: int = 0) -> Path:
 
 def redprop(*args: str, home: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([REDPROP, *args, "--home", str(home)], capture_output=True, text=True, timeout=timeout,
-                          env=os.environ | {"PYTHONUNBUFFERED": "1"})
+                          check=False, env=os.environ | {"PYTHONUNBUFFERED": "1"})
 
 
 def start_ingest(folder: Path, home: Path) -> subprocess.Popen:

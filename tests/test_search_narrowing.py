@@ -123,7 +123,7 @@ def test_title_match_ranks_above_body_match(tmp_path):
         document("body", "小区简报", ["本月小区完成了业委会换届,新一届委员就职。"]),
         document("title", "业委会换届工作指引", ["本月小区完成了选举,新一届委员就职。"]),
     ])
-    assert [hit.doc_id for hit in run(library, "业委会换届").hits][0] == "title"
+    assert next(hit.doc_id for hit in run(library, "业委会换届").hits) == "title"
 
 
 def test_question_ranks_passages_with_more_of_its_words_first_and_keeps_the_rest(tmp_path):

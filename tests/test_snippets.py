@@ -17,8 +17,8 @@ def test_window_is_around_the_matches_and_cut_at_sentence_boundaries():
     body = result.strip("…")
     assert "<mark>换届</mark>" in result and "<mark>离任审计</mark>" in result
     assert result.startswith("…") and result.endswith("…")
-    assert body.startswith("第一句") or body.startswith("小区") or body.startswith("最后一句")
-    assert body.endswith("。") or body.endswith(",")
+    assert body.startswith(("第一句", "小区", "最后一句"))
+    assert body.endswith(("。", ","))
     assert len(body.replace("<mark>", "").replace("</mark>", "")) <= 200
 
 

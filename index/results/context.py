@@ -10,7 +10,7 @@ def neighbours(store: Store, doc_id: str, ordinal: int) -> dict[str, dict | None
         "SELECT passage_id, ordinal, clause, text FROM passages WHERE doc_id = ? AND ordinal IN (?, ?)",
         (doc_id, ordinal - 1, ordinal + 1),
     ).fetchall()
-    by_ordinal = {row["ordinal"]: {key: row[key] for key in row.keys()} for row in rows}
+    by_ordinal = {row["ordinal"]: dict(row) for row in rows}
     return {"prev": by_ordinal.get(ordinal - 1), "next": by_ordinal.get(ordinal + 1)}
 
 
@@ -21,4 +21,4 @@ def group_members(store: Store, group_id: str, shown_doc_id: str) -> list[dict]:
         "ORDER BY date, source",
         (group_id, group_id, shown_doc_id),
     ).fetchall()
-    return [{key: row[key] for key in row.keys()} for row in rows]
+    return [dict(row) for row in rows]

@@ -38,7 +38,7 @@ def parse_docx(path: Path, data: bytes) -> list[RawDocument]:
     check_zip(str(path), data, "DOCX")
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises KeyError/ValueError/lxml errors on broken packages
+    except Exception as error:  # noqa: BLE001 -- python-docx raises KeyError/ValueError/lxml errors on broken packages
         raise ParseError(str(path), f"无法打开 DOCX 文件(内容已损坏或不是 Word 文档:{type(error).__name__})") from None
     numbering = Numbering(document)
     blocks: list[Block] = []

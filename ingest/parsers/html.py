@@ -92,7 +92,7 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
     text = decode_bytes(data, str(path), declared.group(1).decode("ascii") if declared else None)
     try:
         soup = BeautifulSoup(text, "lxml")
-    except Exception as error:  # lxml rejects some binary junk outright
+    except Exception as error:  # noqa: BLE001 -- lxml rejects some binary junk outright
         raise ParseError(str(path), f"无法解析 HTML({error})") from None
     page_title, page_site, title_tag_only = _page_title(soup)
     page_date = _meta(soup, META_DATE)
