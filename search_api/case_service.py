@@ -9,10 +9,8 @@ MAX_PAGE_SIZE = 200
 
 
 def case_store(library: Library) -> CaseStore:
-    """The case tables, with any stored document not yet read by this extractor version read first."""
-    store = CaseStore(library.store)
-    store.ensure_extracted()
-    return store
+    """The case tables as they are: a lookup never extracts (writers do: ingest, reindex, cases rebuild)."""
+    return CaseStore(library.store)
 
 
 def find_cases(library: Library, query: CaseQuery) -> dict:

@@ -11,6 +11,7 @@ import click
 from index.engine import IndexFormatError
 from index.store import consistency
 from index.store.library import Library, WriteLockTimeout
+from index.store.migrations import StoreVersionError
 from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
@@ -34,7 +35,7 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except IndexFormatError as error:  # an index from before a layout change: say how to rebuild it
+        except (IndexFormatError, StoreVersionError) as error:  # written by another version: say what to run
             raise click.ClickException(str(error)) from None
 
 
@@ -129,6 +130,21 @@ def reindex(home: Path | None, as_json: bool) -> None:
         emit_json(result)
     else:
         click.echo(f"已重建索引:{result['reindexed_documents']} 篇文档,{result['indexed_passages']} 个段落")
+
+
+@main.command()
+@HOME_OPTION
+def migrate(home: Path | None) -> None:
+    """创建存储或把它升级到本版本的结构(导入、删除、重建索引与启动服务时也会自动进行)。"""
+    from index.write.pipeline import LOCK_WAIT_SECONDS
+
+    library = Library(home)
+    try:
+        with library.writing(LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True)):
+            pass
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"存储结构为第 {library.store.schema_version()} 版:{library.store.path}")
 
 
 @main.command()
@@ -371,6 +387,29 @@ def cases_find(query, place, theme, practice, year, limit, home, as_json) -> Non
         for metric in case["metrics"][:5]:
             click.echo(f"   数据:{metric['indicator']} {metric['value']}{metric['unit']}")
         click.echo(f"   来源:{case['title_of_source']} [{case['source']}]")
+
+
+@cases.command(name="rebuild")
+@HOME_OPTION
+@click.option("--all", "everything", is_flag=True, help="重新提取全部文档的案例(默认只提取尚未提取或提取器已更新的)")
+def cases_rebuild(home: Path | None, everything: bool) -> None:
+    """从存储重新提取案例(查询从不提取;导入与重建索引时也会自动提取)。"""
+    from index.store.case_store import CaseStore
+    from index.write.pipeline import LOCK_WAIT_SECONDS
+
+    library = Library(home)
+    try:
+        with library.writing(LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True)):
+            store = CaseStore(library.store)
+            todo = sorted(library.store.doc_ids()) if everything else store.pending()
+            progress = progress_bar(len(todo), unit="篇")
+            try:
+                count = store.extract_pending(todo, on_progress=lambda done: progress.update(1))
+            finally:
+                progress.close()
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"已提取 {count} 篇文档的案例")
 
 
 @cases.command(name="export")

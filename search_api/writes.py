@@ -112,8 +112,10 @@ def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
 
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,
             on_progress: Callable[[int], None] | None = None) -> dict:
+    from index.store.case_store import CaseStore
     from index.store.consistency import rebuild
 
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)
+        CaseStore(library.store).extract_pending()  # reindex is a writer: it also catches up pending cases
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

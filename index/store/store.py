@@ -1,7 +1,8 @@
 """The SQLite document store: documents, passages and which file they came from.
 
 The store keeps the original text for display and is the source the Whoosh index can be rebuilt from
-without re-parsing files. Identical content from two files is one document linked to both files.
+without re-parsing files. Identical content from two files is one document linked to both files. Its tables
+are created and changed only by index/store/migrations.py, run by writers; opening a store never writes.
 """
 from __future__ import annotations
 
@@ -13,64 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.store.migrations import LATEST, MIGRATIONS, StoreVersionError, migrate, schema_version, split_statements
 from ingest.models import DocType, Document, Passage
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    path TEXT NOT NULL,
-    title TEXT NOT NULL,
-    doc_type TEXT NOT NULL,
-    date TEXT,
-    date_inferred INTEGER NOT NULL DEFAULT 0,
-    places TEXT NOT NULL DEFAULT '[]',
-    on_topic INTEGER NOT NULL DEFAULT 1,
-    byline TEXT,
-    publisher TEXT,
-    url TEXT,
-    captions TEXT NOT NULL DEFAULT '[]',
-    canonical_id TEXT,
-    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS passages (
-    passage_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    heading TEXT,
-    clause TEXT,
-    chapter TEXT,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS file_documents (
-    path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
-    doc_id TEXT NOT NULL,
-    PRIMARY KEY (path, doc_id)
-);
-CREATE INDEX IF NOT EXISTS file_documents_doc ON file_documents(doc_id);
--- Near-duplicate detection (ingest/dedup.py): each document's MinHash and its LSH band keys.
-CREATE TABLE IF NOT EXISTS signatures (
-    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
-    minhash BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS signature_bands (
-    band TEXT NOT NULL,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    PRIMARY KEY (band, doc_id)
-);
-CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
--- Small key/value facts about the data folder (e.g. which index generation matches the store).
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT
-);
-"""
 
 DOCUMENT_COLUMNS = (
     "doc_id, source, path, title, doc_type, date, date_inferred, places, on_topic, byline, publisher, url, "
@@ -85,24 +30,55 @@ class FileState:
 
 
 class Store:
-    """One SQLite database under the data folder; a connection per thread, WAL so readers never block."""
+    """One SQLite database under the data folder; a connection per thread, WAL so readers never block.
+
+    Opening never writes: a store at another schema version raises StoreVersionError on first use, and a data
+    folder with no store yet reads as empty (an in-memory database at the latest schema) until a writer
+    creates the file with migrate().
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self.db.executescript(SCHEMA)
+
+    def migrate(self) -> list:
+        """Create the store or bring its schema up to date; writers only, under the write lock."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        applied = migrate(self.path)
+        self.close()
+        return applied
+
+    def schema_version(self) -> int | None:
+        """The file's schema version, None when there is no store file yet (read without opening for use)."""
+        if not self.path.exists():
+            return None
+        db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return schema_version(db)
+        finally:
+            db.close()
 
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
+        if connection is not None and getattr(self._local, "placeholder", False) and self.path.exists():
+            self.close()  # a writer has created the store since: read the file from now on
+            connection = None
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._local.placeholder = not self.path.exists()
+            connection = _empty_store() if self._local.placeholder else self._open()
             connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        found = schema_version(connection)
+        if found != LATEST:
+            connection.close()
+            raise StoreVersionError(self.path, found)
+        connection.execute("PRAGMA foreign_keys=ON")  # both per connection: nothing is written to the file
+        connection.execute("PRAGMA synchronous=NORMAL")
         return connection
 
     def close(self) -> None:
@@ -277,6 +253,16 @@ class Store:
     def set_meta(self, key: str, value: str | None, db: sqlite3.Connection | None = None) -> None:
         """Set `key`; pass `db` to do it inside a transaction the caller holds."""
         (db or self.db).execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def _empty_store() -> sqlite3.Connection:
+    """What a reader sees of a data folder no writer has set up: every table, no rows."""
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    for migration in MIGRATIONS:
+        for statement in split_statements(migration.sql):
+            connection.execute(statement)
+    connection.execute("PRAGMA query_only=ON")
+    return connection
 
 
 def _document_row(row: sqlite3.Row) -> dict:

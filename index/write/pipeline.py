@@ -130,6 +130,7 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch, batch_chars = [], 0
             _commit(batch, library, finish)
+            CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
                 mark_clean(library)
     finally:
@@ -278,5 +279,5 @@ def _update_cases(library: Library, prepared: list[PreparedDocument], removed: l
                  for item in prepared if item.cases is not None}
     try:
         cases.replace_extracted(extracted)
-    except Exception:  # the documents are stored; `ensure_extracted` retries on the next lookup
+    except Exception:  # the documents are stored; `extract_pending` retries at the end of this ingest
         log.exception("案例保存失败:%s", ", ".join(extracted))
