@@ -29,6 +29,13 @@ class FileState:
     doc_ids: list[str]
 
 
+@dataclass
+class Deletion:
+    doc_id: str
+    emptied_files: list[str]  # file keys no document comes from any more
+    regrouped: list[str]  # former reposts of the document: the first is now the original the others point to
+
+
 class Store:
     """One SQLite database under the data folder; a connection per thread, WAL so readers never block.
 
@@ -122,14 +129,33 @@ class Store:
             db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
         return self._drop_orphans(db, old_ids)
 
-    def delete_document(self, doc_id: str) -> bool:
+    def delete_document(self, doc_id: str) -> Deletion | None:
+        """Remove the document (its passages, cases and signatures go by cascade) in one transaction; None if
+        there was none. Its reposts get a new canonical document: the earliest of them."""
         with self.transaction() as db:
+            if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
+                return None
             paths = [r[0] for r in db.execute("SELECT path FROM file_documents WHERE doc_id = ?", (doc_id,))]
             db.execute("DELETE FROM file_documents WHERE doc_id = ?", (doc_id,))
+            emptied = []
             for path in paths:  # a file that no longer yields anything must be re-ingested to come back
                 if not db.execute("SELECT 1 FROM file_documents WHERE path = ?", (path,)).fetchone():
                     db.execute("DELETE FROM files WHERE path = ?", (path,))
-            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+                    emptied.append(path)
+            regrouped = self._promote_reposts(db, doc_id)
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        return Deletion(doc_id, emptied, regrouped)
+
+    def _promote_reposts(self, db: sqlite3.Connection, doc_id: str) -> list[str]:
+        """The reposts of `doc_id`, re-pointed at the earliest of them, which becomes an original."""
+        reposts = [r[0] for r in db.execute(
+            "SELECT doc_id FROM documents WHERE canonical_id = ? AND doc_id != ? ORDER BY ingested_at, doc_id",
+            (doc_id, doc_id))]
+        if reposts:
+            db.execute("UPDATE documents SET canonical_id = NULL WHERE doc_id = ?", (reposts[0],))
+            db.execute("UPDATE documents SET canonical_id = ? WHERE canonical_id = ? AND doc_id != ?",
+                       (reposts[0], doc_id, reposts[0]))
+        return reposts
 
     def _drop_orphans(self, db: sqlite3.Connection, doc_ids: Iterable[str]) -> list[str]:
         dropped = []
