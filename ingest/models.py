@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from ingest.text.names import shown, stored
+
 
 class DocType(StrEnum):
     NEWS = "news"
@@ -48,6 +50,10 @@ class RawDocument:
     publisher: str | None = None
     url: str | None = None
     record: int | None = None  # line number for JSONL records, article index for multi-article pages
+
+    def __post_init__(self) -> None:  # a name that is not UTF-8 (GBK from a Windows zip) must still store and show
+        self.source = shown(self.source)
+        self.path = stored(self.path)
 
 
 @dataclass

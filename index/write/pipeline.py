@@ -29,6 +29,7 @@ from ingest.dedup import link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
 from ingest.parsers import PARSERS
+from ingest.text.names import shown, stored
 
 BATCH_FILES = 64
 BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
@@ -48,6 +49,10 @@ class FileOutcome:
     error: str | None = None
     seconds: float = 0.0  # time spent reading and parsing the file
     problems: list[FileOutcome] = field(default_factory=list)  # broken parts (JSONL lines) of an ingested file
+
+    def __post_init__(self) -> None:  # names that are not UTF-8 are reported with U+FFFD (ingest/text/names.py)
+        self.path = shown(self.path)
+        self.error = None if self.error is None else shown(self.error)
 
 
 @dataclass
@@ -87,7 +92,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def file_key(path: Path) -> str:
-    return str(path.resolve())
+    """The store's key for a file: its absolute path, bytes-safe (ingest/text/names.py)."""
+    return stored(path.resolve())
 
 
 def ingest_paths(
