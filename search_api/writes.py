@@ -137,8 +137,10 @@ def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] |
             on_progress: Callable[[int], None] | None = None) -> dict:
     from index.store.case_store import CaseStore
     from index.store.consistency import rebuild
+    from index.write.pipeline import rebuild_stale
 
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)
-        CaseStore(library.store).extract_pending()  # reindex is a writer: it also catches up pending cases
+        rebuild_stale(library)  # cases built with edited data files are extracted again
+        CaseStore(library.store).extract_pending()  # and those never extracted (or by an older extractor)
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

@@ -114,6 +114,13 @@ class Store:
         ids = [r[0] for r in self.db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
         return FileState(row[0], ids)
 
+    def file_sources(self) -> dict[str, str]:
+        """Every recorded file's key → the source name its documents show (an upload's client name)."""
+        rows = self.db.execute(
+            "SELECT f.path, min(d.source) FROM files f LEFT JOIN file_documents fd USING (path) "
+            "LEFT JOIN documents d USING (doc_id) GROUP BY f.path")
+        return {row[0]: row[1] for row in rows if row[1] is not None}
+
     def replace_file(self, path: str, sha256: str, documents: list[Document]) -> list[str]:
         """Make `documents` the content of `path`; returns the doc_ids no file refers to any more."""
         with self.transaction() as db:
