@@ -42,7 +42,7 @@ browser-deps:
 test: install-test browser-deps
 	$(BIN)/python -m pytest
 
-# PNGs of the search, document, case and metrics pages (laptop and phone width) in screenshots/.
+# PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width) in screenshots/.
 screenshots: install-test browser-deps
 	$(BIN)/python tests/browser/screenshots.py screenshots
 
@@ -53,10 +53,17 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run --sizes $(N) $(BENCH_ARGS)
 
-# Quality figures (never part of `make test`): retrieval (nDCG@10, MRR, recall@10 on tests/relevance) and
+# Quality figures (never part of `make test`): retrieval (nDCG@10, MRR, recall@10 on tests/relevance, each half,
+# beside the FTS5 BM25 peer; then the real regulations in ../shared/policy-samples when that folder exists) and
 # extraction (places, topic, titles, dates, types, localities, practices, figures on tests/devset, per half).
+POLICY_SAMPLES ?= ../shared/policy-samples
 eval: install
-	$(BIN)/redprop eval
+	$(BIN)/redprop eval --split dev --baseline fts5
+	$(BIN)/redprop eval --split test --baseline fts5
+	@if [ -d "$(POLICY_SAMPLES)" ]; then \
+		$(BIN)/redprop eval --corpus $(POLICY_SAMPLES) --split dev --baseline fts5 && \
+		$(BIN)/redprop eval --corpus $(POLICY_SAMPLES) --split test --baseline fts5; \
+	else echo "未找到 $(POLICY_SAMPLES):跳过真实法规评测"; fi
 	$(BIN)/redprop eval --extraction
 
 clean:

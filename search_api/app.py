@@ -11,7 +11,17 @@ from index.store.migrations import StoreVersionError
 from search_api.auth import ReadAccess
 from search_api.errors import ApiError, Unauthorized
 from search_api.logging import RequestLog, http_log
-from search_api.routes import admin, cases, documents, health, pages, search
+from search_api.routes import (
+    admin,
+    cases,
+    collection_pages,
+    collections,
+    documents,
+    health,
+    pages,
+    practice_pages,
+    search,
+)
 from search_api.server import Utf8QueryMiddleware
 from search_api.settings import Settings
 
@@ -50,7 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router, dependencies=[ReadAccess])
     app.include_router(documents.router, dependencies=[ReadAccess])
     app.include_router(cases.router, dependencies=[ReadAccess])
+    app.include_router(collections.router)  # reads guarded per route: an edit key is not a read token
     app.include_router(admin.router)
     app.include_router(health.router)
     pages.install(app)
+    app.include_router(collection_pages.router)
+    app.include_router(practice_pages.router)
     return app

@@ -35,3 +35,13 @@ def practice_catalogue(library: Library, name: str | None = None) -> dict:
 def metrics_table(library: Library, indicator: str | None = None, place: str | None = None) -> dict:
     rows = case_store(library).metrics(indicator, place)
     return {"total": len(rows), "metrics": rows}
+
+
+def practice_timeline(library: Library, key: str) -> dict:
+    """A practice's spread (index/store/practice_timeline.py); NotFound for a practice no case reports."""
+    from index.store.practice_timeline import timeline
+
+    data = timeline(case_store(library).store, key)
+    if data is None:
+        raise NotFound(f"没有名为 {key} 的做法:做法目录 /api/practices 列出全部做法")
+    return data

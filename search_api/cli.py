@@ -250,52 +250,87 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 
 
 @main.command(name="eval")
-@click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=Path("tests/relevance/judgments.toml"), show_default=True, help="评测标注文件")
+@click.option("--judgments", type=click.Path(exists=True, path_type=Path), default=None,
+              help="评测标注:含 dev.toml/test.toml 的目录或单个文件(默认 tests/relevance,"
+                   "或 --corpus 目录名对应的 tests/relevance/<目录名>)")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="评测用文档目录(代替标注文件中的 documents),如 ../shared/policy-samples")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="评测哪一半:dev(调参/调规则用)、test(留作检验、报告用)或全部;检索与 --extraction 均适用")
+@click.option("--unit", type=click.Choice(["passage", "document"]), default=None,
+              help="按段落排名或每篇文档一条(默认两者都评)")
+@click.option("--ablate", multiple=True, metavar="NAME",
+              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、prf、related、semantic")
+@click.option("--baseline", multiple=True, type=click.Choice(["fts5", "bigram"]),
+              help="同时评测对照排序:fts5(SQLite FTS5 BM25,jieba 分词)、bigram(字二元组 BM25)")
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="评测用数据目录(默认临时目录,用后删除)")
 @click.option("--per-query", is_flag=True, help="逐条列出每个查询的得分")
 @click.option("--extraction", is_flag=True,
               help="改为评测信息提取(地点、主题、标题、日期、类型、案例):用 tests/devset 标注集,不建索引")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
-              help="--extraction 评测的一半:dev(调规则用)、test(报告用)或全部")
 @click.option("--devset", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("tests/devset"), show_default=True, help="--extraction 的标注集目录")
 @JSON_OPTION
-def eval_(judgments: Path, home: Path | None, per_query: bool, extraction: bool, split: str, devset: Path,
+def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | None, ablate: tuple[str, ...],
+          baseline: tuple[str, ...], home: Path | None, per_query: bool, extraction: bool, devset: Path,
           as_json: bool) -> None:
-    """评测检索质量:nDCG@10、MRR、recall@10(全部启用 / 关闭同义词 / 关闭字串回退);
+    """评测检索质量:分级 nDCG@10、MRR、recall@10,按段落和按文档,分"法规条款问题"与其他问题;
     加 --extraction 则评测信息提取的准确率与召回率。"""
     if extraction:
         _eval_extraction(devset, split, as_json)
         return
     import tempfile
 
-    from index.results.relevance import JudgmentError, evaluate_all, load_judgments
+    from index.results.relevance import (
+        CLAUSE_CATEGORY,
+        UNITS,
+        JudgmentError,
+        evaluate_runs,
+        load_judgments,
+        options_for,
+    )
     from index.write.pipeline import ingest_paths
 
-    judged = load_judgments(judgments)
+    if judgments is None:
+        judgments = Path("tests/relevance") / (corpus.resolve().name.replace("-", "_") if corpus else "")
+    try:
+        options_for(ablate)
+        judged = load_judgments(judgments).select(split)
+    except JudgmentError as error:
+        raise click.ClickException(str(error)) from None
+    documents = [corpus] if corpus else judged.documents
+    units = (unit,) if unit else UNITS
     with tempfile.TemporaryDirectory(prefix="redprop-eval-") as scratch:
         library = Library(home or scratch)
-        report = ingest_paths(judged.documents, library)
+        report = ingest_paths(documents, library)
         if report.failed:
             raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
         try:
-            reports = evaluate_all(library, judged)
+            reports = evaluate_runs(library, judged, units=units, ablate=ablate, baselines=baseline)
         except JudgmentError as error:
             raise click.ClickException(str(error)) from None
     if as_json:
         emit_json([r.to_json() for r in reports])
         return
-    click.echo(f"评测集 {judgments}:{len(judged.queries)} 个查询,按段落排名,前 10 条")
-    click.echo(f"{'配置':<10}{'nDCG@10':>10}{'MRR':>10}{'recall@10':>12}")
+    click.echo(f"评测集 {judgments}({split}):{len(judged.queries)} 个查询,"
+               f"其中法规条款问题 {reports[0].count(CLAUSE_CATEGORY)} 个;前 10 条,分级增益")
+    click.echo(f"{'单位':<10}{'排序':<14}{'nDCG@10':>9}{'MRR':>8}{'recall@10':>11}"
+               f"{'条款 nDCG':>11}{'条款 recall':>12}{'其他 nDCG':>11}{'其他 recall':>12}")
+    def figure(report, metric, category=None, width=11):
+        return f"{report.mean(metric, category):>{width}.3f}" if report.count(category) else f"{'-':>{width}}"
+
     for r in reports:
-        click.echo(f"{r.name:<10}{r.mean('ndcg'):>10.3f}{r.mean('rr'):>10.3f}{r.mean('recall'):>12.3f}")
+        click.echo(f"{r.unit:<10}{r.name:<14}{figure(r, 'ndcg', width=9)}{figure(r, 'rr', width=8)}"
+                   f"{figure(r, 'recall')}{figure(r, 'ndcg', CLAUSE_CATEGORY)}"
+                   f"{figure(r, 'recall', CLAUSE_CATEGORY, 12)}{figure(r, 'ndcg', 'other')}"
+                   f"{figure(r, 'recall', 'other', 12)}")
     if per_query:
-        full = reports[0]
-        for query, scores in sorted(full.per_query.items(), key=lambda item: item[1].ndcg):
-            others = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in reports[1:])
-            click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({others})")
+        for unit_reports in ([r for r in reports if r.unit == u] for u in units):
+            ours, others = unit_reports[0], unit_reports[1:]
+            click.echo(f"\n逐条({ours.unit}):ours 的 nDCG / rr / recall,括号内为其他排序的 nDCG")
+            for query, scores in sorted(ours.per_query.items(), key=lambda item: item[1].ndcg):
+                rest = "  ".join(f"{r.name}={r.per_query[query].ndcg:.2f}" for r in others)
+                click.echo(f"{scores.ndcg:.2f}  rr={scores.rr:.2f}  recall={scores.recall:.2f}  {query}  ({rest})")
 
 
 def _eval_extraction(devset: Path, split: str, as_json: bool) -> None:
@@ -498,6 +533,100 @@ def cases_metrics(indicator, place, home, as_json) -> None:
         click.echo(f"{row['place']}\t{row['year'] or '----'}\t{row['indicator']}\t{row['value']}{row['unit']}"
                    f"\t{row['scope']}\t[{row['passage_id']}]")
     click.echo(f"共 {data['total']} 条")
+
+
+@cases.command(name="timeline")
+@click.argument("key")
+@HOME_OPTION
+@JSON_OPTION
+def cases_timeline(key, home, as_json) -> None:
+    """做法时间线:提到这一做法的报道、地点与日期,每地首次出现,相关做法。"""
+    from search_api import case_service
+
+    try:
+        data = case_service.practice_timeline(Library(home), key)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['name']}:{len(data['places'])} 地")
+    for item in data["first_by_place"]:
+        click.echo(f"{item['date']}\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    for item in data["undated"]:
+        click.echo(f"日期不详\t{item['place']}\t{item['title']}  [{item['doc_id']}]")
+    if data["related"]:
+        click.echo("相关做法:" + "、".join(other["name"] for other in data["related"]))
+
+
+@main.group()
+def collections() -> None:
+    """合集:redprop collections list | show ID | export ID --format docx|md|ris|bib|json|txt。"""
+
+
+@collections.command(name="list")
+@HOME_OPTION
+@JSON_OPTION
+def collections_list(home, as_json) -> None:
+    """列出全部合集。"""
+    from search_api import collection_service
+
+    data = collection_service.list_all(Library(home))
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["collections"]:
+        click.echo(f"{row['collection_id']}\t{row['items']} 条\t{row['updated_at'][:10]}\t{row['title']}")
+    click.echo(f"共 {data['total']} 个合集")
+
+
+@collections.command(name="show")
+@click.argument("collection_id")
+@HOME_OPTION
+@JSON_OPTION
+def collections_show(collection_id, home, as_json) -> None:
+    """显示一个合集的条目、按语,以及原文档已删除的条目。"""
+    from search_api import collection_service
+
+    try:
+        view = collection_service.show(Library(home), collection_id)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        emit_json(view)
+        return
+    click.echo(f"{view['title']}({len(view['items'])} 条)")
+    for item in view["items"]:
+        missing = f"  [{item['missing']}]" if item["missing"] else ""
+        click.echo(f"{item['position']}. [{item['kind_label']}] {item['title']}{missing}")
+        if item["note"]:
+            click.echo(f"   按语:{item['note']}")
+    if view["missing"]:
+        click.echo(f"注意:{view['missing']} 条的原文档已删除或已更新")
+
+
+@collections.command(name="export")
+@click.argument("collection_id")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "ris", "bib", "json", "txt"]), default="docx",
+              show_default=True, help="docx/md 为教学资料包;ris/bib/json 为文献管理软件格式;txt 为 GB/T 7714")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件(docx 必须指定;其他格式默认输出到屏幕)")
+@HOME_OPTION
+def collections_export(collection_id, fmt, output, home) -> None:
+    """导出合集:教学资料包或参考文献。"""
+    from search_api import exports
+
+    try:
+        file = exports.collection_file(Library(home), collection_id, fmt)
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    if output is None:
+        if fmt == "docx":
+            raise click.UsageError("导出 docx 需要用 --output 指定文件")
+        click.echo(file.data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(file.data)
+    click.echo(f"已导出到 {output}")
 
 
 @main.command()

@@ -28,7 +28,7 @@ def test_search_rejects_a_bad_year(tmp_path):
     assert result.exit_code == 2 and "year" in result.output
 
 
-def test_eval_prints_the_three_configurations(tmp_path):
+def test_eval_scores_ours_the_ablations_and_the_fts5_peer(tmp_path):
     judgments = tmp_path / "judgments.toml"
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.md").write_text(
@@ -36,13 +36,22 @@ def test_eval_prints_the_three_configurations(tmp_path):
         encoding="utf-8")
     judgments.write_text(
         'documents = ["docs"]\n[[query]]\nq = "业委会"\nrelevant = ["由业主大会选举产生"]\n'
-        '[[query]]\nq = "物业公司收费"\nrelevant = ["公示收费标准"]\n', encoding="utf-8")
-    result = run("eval", "--judgments", judgments, "--json")
+        '[[query]]\nq = "物业公司收费"\ngrades = { "公示收费标准" = 2, "选举产生" = 0 }\n', encoding="utf-8")
+    result = run("eval", "--judgments", judgments, "--ablate", "synonyms", "--baseline", "fts5", "--json")
     assert result.exit_code == 0, result.output
-    reports = {report["name"]: report for report in json.loads(result.output)}
-    assert reports["全部启用"]["ndcg@10"] == 1.0
-    assert reports["关闭同义词"]["queries"]["业委会"]["recall"] == 0.0
-    assert "nDCG@10" in run("eval", "--judgments", judgments).output
+    reports = {(report["name"], report["unit"]): report for report in json.loads(result.output)}
+    assert set(reports) == {(name, unit) for name in ("ours", "ours -synonyms", "fts5")
+                            for unit in ("passage", "document")}
+    assert reports["ours", "passage"]["ndcg@10"] == 1.0
+    assert reports["ours -synonyms", "passage"]["per_query"]["业委会"]["recall"] == 0.0
+    assert "nDCG@10" in run("eval", "--judgments", judgments, "--unit", "document").output
+
+
+def test_eval_refuses_an_ablation_it_cannot_switch_off(tmp_path):
+    unknown = run("eval", "--ablate", "magic")
+    assert unknown.exit_code == 1 and "magic" in unknown.output and "synonyms" in unknown.output
+    planned = run("eval", "--ablate", "prf")
+    assert planned.exit_code == 1 and "尚未实现" in planned.output
 
 
 def test_analyze_explains_why_a_passage_matches(tmp_path):

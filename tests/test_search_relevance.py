@@ -1,24 +1,33 @@
-"""Measured quality may not drop silently: the judged set's floors, and the done-when checks of search."""
+"""Measured quality may not drop silently: the judged sets' floors, and the done-when checks of search."""
 from pathlib import Path
 
 import pytest
 
 from index.query.filters import Filters
+from index.results.peers import PeerIndex
 from index.results.relevance import (
-    CONFIGURATIONS,
+    JudgedSet,
+    Judgment,
     JudgmentError,
     check_judgments,
-    evaluate_all,
+    evaluate_runs,
     load_judgments,
+    passage_keys,
+    score_documents,
     score_ranking,
 )
 from index.results.search import SearchRequest, search
 from index.store.library import Library
 from index.write.pipeline import ingest_paths
 
-JUDGMENTS = Path(__file__).parent / "relevance" / "judgments.toml"
-NDCG_FLOOR = 0.80
+JUDGMENTS = Path(__file__).parent / "relevance"  # dev.toml (tuned on) and test.toml (kept aside)
+NDCG_FLOOR = 0.80  # dev half, passages
 RECALL_FLOOR = 0.90
+# Test half, passages, everything on: today's figures less 0.02, measured before any ranking work of issue 14 with
+#   redprop eval --split test --unit passage     (printed nDCG@10 0.793, recall@10 0.790)
+# The ranking work raises these; they may never be lowered to make a change pass.
+TEST_NDCG_FLOOR = 0.77
+TEST_RECALL_FLOOR = 0.77
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +45,9 @@ def judged_library(tmp_path_factory, judged):
 
 @pytest.fixture(scope="module")
 def reports(judged_library, judged):
-    return {report.name: report for report in evaluate_all(judged_library, judged)}
+    """Passage unit: (run, split) → report, for ours and ours without synonyms."""
+    return {(report.name, split): report for split in ("dev", "test") for report in
+            evaluate_runs(judged_library, judged.select(split), units=("passage",), ablate=("synonyms",))}
 
 
 def hits(library, text, **kwargs):
@@ -44,35 +55,64 @@ def hits(library, text, **kwargs):
                                          **kwargs)).hits
 
 
-def test_the_judged_set_is_large_and_varied(judged):
-    assert len(judged.queries) >= 40
-    kinds = {judgment.kind for judgment in judged.queries}
-    assert {"traditional", "synonym", "question", "short", "name", "word"} <= kinds
+def test_the_judged_sets_are_large_and_varied(judged):
+    dev, test = judged.select("dev").queries, judged.select("test").queries
+    assert len(dev) >= 40 and len(test) >= 80
+    assert {"traditional", "synonym", "question", "short", "name", "word"} <= {j.kind for j in dev}
+    assert {"clause", "other"} <= {j.category for j in test}
+    assert sum(len(j.relevant) > 1 for j in test) >= len(test) // 2  # most questions have several answers
 
 
 def test_quality_floors(reports):
-    full = reports["全部启用"]
-    assert full.mean("ndcg") >= NDCG_FLOOR
-    assert full.mean("recall") >= RECALL_FLOOR
+    dev, test = reports["ours", "dev"], reports["ours", "test"]
+    assert dev.mean("ndcg") >= NDCG_FLOOR and dev.mean("recall") >= RECALL_FLOOR
+    assert test.mean("ndcg") >= TEST_NDCG_FLOOR and test.mean("recall") >= TEST_RECALL_FLOOR
 
 
 def test_synonyms_add_measurable_quality(reports):
-    assert reports["全部启用"].mean("ndcg") > reports["关闭同义词"].mean("ndcg")
-    assert set(reports) == set(CONFIGURATIONS)
+    assert reports["ours", "dev"].mean("ndcg") > reports["ours -synonyms", "dev"].mean("ndcg")
 
 
 def test_a_judgment_that_points_nowhere_is_an_error(judged_library, judged):
-    from index.results.relevance import JudgedSet, Judgment
-
-    broken = JudgedSet(judged.path, judged.documents, [Judgment("物业", ["这段话不在任何文档里"])])
+    broken = JudgedSet(judged.path, judged.documents, [Judgment("物业", {"这段话不在任何文档里": 2})])
     with pytest.raises(JudgmentError, match="这段话不在任何文档里"):
         check_judgments(judged_library, broken)
+    unknown_clause = JudgedSet(judged.path, judged.documents, [Judgment("物业", {"清河市物业管理条例.md#第九十九条": 1})])
+    with pytest.raises(JudgmentError, match="第九十九条"):
+        check_judgments(judged_library, unknown_clause)
+
+
+def test_a_clause_key_names_the_clause_of_that_file(judged_library, judged):
+    keys = passage_keys(judged_library, JudgedSet(judged.path, judged.documents,
+                                                  [Judgment("q", {"清河市物业管理条例.md#第四条": 2})]))
+    named = [pid for pid, found in keys.keys.items() if found]
+    texts = [row[0] for row in judged_library.store.db.execute(
+        f"SELECT text FROM passages WHERE passage_id IN ({','.join('?' * len(named))})", named)]
+    assert texts and all(text.startswith("第四条") and "成立业主大会" in text for text in texts)
+
+
+def test_fts5_peer_ranks_passages_and_documents(judged_library):
+    peer = PeerIndex(judged_library, "fts5")
+    passages = peer.search("物业管理委员会", 10)
+    documents = peer.search("物业管理委员会", 10, one_per_document=True)
+    assert len(passages) == 10 and len({hit.doc_id for hit in documents}) == len(documents) > 1
+    assert PeerIndex(judged_library, "bigram").search("物管会", 5)  # bigrams find what no dictionary word covers
 
 
 def test_metrics_on_a_known_ranking():
     scores = score_ranking(["无关", "甲乙", "无关", "丙丁"], ["甲乙", "丙丁"])
     assert scores.rr == 0.5 and scores.recall == 1.0 and 0 < scores.ndcg < 1
     assert score_ranking(["甲乙", "丙丁"], ["甲乙", "丙丁"]).ndcg == pytest.approx(1.0)
+
+
+def test_graded_documents_credit_a_document_once_at_its_best_grade():
+    from index.results.relevance import PassageKeys
+
+    keys = PassageKeys({"a1": {"x"}, "a2": {"y"}, "b1": {"z"}}, {"a1": "A", "a2": "A", "b1": "B"})
+    judgment = Judgment("q", {"x": 1, "y": 2, "z": 1})
+    best_first = score_documents(["A", "B"], judgment, keys)
+    assert best_first.ndcg == pytest.approx(1.0) and best_first.recall == 1.0
+    assert score_documents(["B", "A"], judgment, keys).ndcg < 1.0
 
 
 def test_traditional_query_finds_what_simplified_finds(judged_library):
@@ -98,8 +138,8 @@ def test_substring_of_a_longer_word_is_found(judged_library):
 
 
 def test_question_finds_the_answer_without_every_word(judged_library):
-    top = [hit.text for hit in hits(judged_library, "老旧小区没有物业怎么办", collapse=False, size=3)]
-    assert any("老旧" in text and "物业" in text for text in top)
+    top = [hit.title + hit.text for hit in hits(judged_library, "老旧小区没有物业怎么办", collapse=False, size=3)]
+    assert any("老旧" in text and "物业" in text for text in top)  # a passage is found through its title too
 
 
 def test_one_character_query_matches_inside_words(judged_library):

@@ -14,6 +14,7 @@ from index.store.case_store import EXTRACTOR_VERSION, CaseStore
 from index.store.library import Library
 from index.store.migrations import LATEST, MIGRATIONS, StoreVersionError
 from index.write.pipeline import ingest_paths
+from search_api import collection_service
 from search_api.app import create_app
 from search_api.cli import main
 from search_api.settings import Settings
@@ -46,6 +47,8 @@ def pending_library(tmp_path) -> Library:
     assert not ingest_paths([SEED], library, guarded=False).failed
     with library.store.transaction() as db:
         db.execute("UPDATE case_runs SET version = ?", (EXTRACTOR_VERSION - 1,))
+    created = collection_service.create(library, "合集")
+    collection_service.add_item(library, created["collection_id"], "document", min(library.store.doc_ids()))
     library.store.close()
     return library
 
@@ -57,7 +60,9 @@ def test_no_get_route_changes_the_store(pending_library):
     doc_id = min(store.doc_ids())
     case_id = store.db.execute("SELECT case_id FROM cases ORDER BY case_id").fetchone()[0]
     passage_id = store.db.execute("SELECT passage_id FROM passages ORDER BY passage_id").fetchone()[0]
-    samples = {"doc_id": doc_id, "case_id": case_id, "passage_id": passage_id}
+    samples = {"doc_id": doc_id, "case_id": case_id, "passage_id": passage_id, "fmt": "md",
+               "collection_id": store.db.execute("SELECT collection_id FROM collections").fetchone()[0],
+               "key": store.db.execute("SELECT practice_key FROM case_practices").fetchone()[0]}
     watcher = sqlite3.connect(home / "redprop.sqlite3")  # open throughout, so no reader's close checkpoints
     watcher.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     version_before = watcher.execute("PRAGMA data_version").fetchone()[0]

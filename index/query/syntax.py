@@ -61,6 +61,7 @@ class QueryOptions:
     synonyms: bool = True
     grams: bool = True
     relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
+    coordination: bool = True  # optional words scaled by the share matched (index/engine/coordination.py); off: plain OR
 
 
 @dataclass
@@ -156,7 +157,7 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     elif len(typed) < SHOULD_MATCH_FROM and not options.relaxed:
         core = q.And(parts)
     else:
-        core = q.CoordinatedOr(parts)
+        core = any_of(parts, options)
     folded = fold(text)
     if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
         whole = grams_query(folded)
@@ -226,19 +227,23 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
         return ParsedQuery(None, filters, highlights)
     if any(all(isinstance(part, q.Not) for part in group) for group in groups):
         raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
-    ands = [combine(group, options.relaxed) for group in groups]
+    ands = [combine(group, options) for group in groups]
     return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights)
 
 
-def combine(group: list[q.Query], relaxed: bool) -> q.Query:
+def any_of(parts: list[q.Query], options: QueryOptions) -> q.Query:
+    return q.CoordinatedOr(parts) if options.coordination else q.Or(parts)
+
+
+def combine(group: list[q.Query], options: QueryOptions) -> q.Query:
     """The parts between ORs: all required, or when relaxed any of them (exclusions stay required)."""
     if len(group) == 1:
         return group[0]
-    if not relaxed:
+    if not options.relaxed:
         return q.And(group)
     wanted = [part for part in group if not isinstance(part, q.Not)]
     excluded = [part.query for part in group if isinstance(part, q.Not)]
-    core = wanted[0] if len(wanted) == 1 else q.CoordinatedOr(wanted)
+    core = wanted[0] if len(wanted) == 1 else any_of(wanted, options)
     return q.AndNot(core, q.Or(excluded)) if excluded else core
 
 

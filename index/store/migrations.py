@@ -116,9 +116,34 @@ CREATE TABLE IF NOT EXISTS case_runs (
 );
 """
 
+# 3: collections (index/store/collections.py): items keep stable ids and deliberately no foreign key.
+COLLECTIONS = """
+CREATE TABLE IF NOT EXISTS collections (
+    collection_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    edit_key TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS collection_items (
+    item_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection_id TEXT NOT NULL REFERENCES collections(collection_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('document', 'passage', 'case')),
+    ref TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS collection_items_order ON collection_items(collection_id, position);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages, files, signatures, meta", DOCUMENTS),
     Migration(2, "cases, practices, metrics, extractor runs", CASES),
+    Migration(3, "collections and their items", COLLECTIONS),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -96,6 +96,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction. The first write to a data folder without a store creates it (migrate())."""
+        if not self.path.exists():
+            self.migrate()
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:

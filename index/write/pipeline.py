@@ -90,6 +90,8 @@ def rebuild_stale(library: Library, progress: ProgressFactory | None = None) -> 
     store = library.store
     reasons = {str(effect): freshness.stale(store, effect) for effect in (Effect.INDEX, Effect.CASES)}
     upgrade(library, progress("重建索引", store.count_documents()) if progress else None)
+    if freshness.recorded(store, Effect.CASES) is None:  # stored before fingerprints: each case already
+        reasons["cases"] = []  # carries its extractor version (case_runs), so adopt the current files as they are
     if reasons["cases"] or freshness.recorded(store, Effect.CASES) is None:
         doc_ids = sorted(store.doc_ids()) if reasons["cases"] else []
         on_progress = progress("重新提取案例", len(doc_ids)) if progress and doc_ids else None

@@ -40,3 +40,9 @@ def list_practices(library: LibraryDep, name: str | None = None) -> dict:
 @router.get("/api/metrics")
 def list_metrics(library: LibraryDep, indicator: str | None = None, place: str | None = None) -> dict:
     return case_service.metrics_table(library, indicator, place)
+
+
+@router.get("/api/practices/{key}/timeline")
+def practice_timeline(library: LibraryDep, key: str) -> dict:
+    """Where and when a practice appeared: appearances by date, first per place and province, related practices."""
+    return case_service.practice_timeline(library, key)

@@ -18,11 +18,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from index.query.syntax import Filters
 from search_api import pages_data, service
-from search_api.charts import bar_chart
+from search_api.charts import bar_chart, number
 from search_api.citation import document_citation
 from search_api.deps import LibraryDep
 from search_api.document_view import highlight_words, outline, sections, similar_query
 from search_api.errors import ApiError, BadRequest, NotFound
+from search_api.maps import latest_per_province, province_map
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 10
@@ -224,7 +225,21 @@ def metrics_page(request: Request, library: LibraryDep, indicator: str = DEFAULT
             label_of=lambda row: metric_label(row, indicator),
             href_of=lambda row: f"/cases/{row['case_id']}" if row.get("case_id") else None,
         )
-    return render(request, "metrics.html", data=data, indicator=indicator, chart=chart)
+    return render(request, "metrics.html", data=data, indicator=indicator, chart=chart,
+                  spread=indicator_map(data.get("metrics", []), chart.unit, indicator) if chart else None)
+
+
+def indicator_map(rows: list[dict], unit: str, indicator: str):
+    """The province map of an indicator: each province coloured by its latest figure in the chart's unit."""
+    latest = latest_per_province(rows, unit, indicator)
+    if not latest:
+        return None
+    return province_map(
+        {province: number(row["value"]) for province, row in latest.items()},
+        label_of=lambda name, value: f"{latest[name]['value']}{unit}({metric_label(latest[name], indicator)})",
+        legend_of=lambda value: f"{value:g}{unit}",
+        href_of=lambda name: f"/cases/{latest[name]['case_id']}" if latest[name].get("case_id") else None,
+    )
 
 
 def metric_label(row: dict, indicator: str) -> str:

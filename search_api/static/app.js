@@ -121,3 +121,39 @@
     suggestions(); copyButtons(); firstMatch(); upload();
   });
 })();
+
+/* Collections: drag an item to a new place; the new order is posted like the editor's forms (the ↑/↓ buttons do the
+   same without JavaScript), then the page reloads from the server's answer. */
+(function () {
+  var list = document.querySelector("ol.collection-items[data-reorder]");
+  if (!list) return;
+  var dragged = null;
+  list.addEventListener("dragstart", function (event) {
+    dragged = event.target.closest(".collection-item");
+    if (!dragged) return;
+    dragged.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.dataset.itemId);
+  });
+  list.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    event.preventDefault();
+    var over = event.target.closest(".collection-item");
+    if (!over || over === dragged) return;
+    var box = over.getBoundingClientRect();
+    list.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+  });
+  list.addEventListener("drop", function (event) { event.preventDefault(); });
+  list.addEventListener("dragend", function () {
+    if (!dragged) return;
+    dragged.classList.remove("dragging");
+    dragged = null;
+    var order = Array.prototype.map.call(list.querySelectorAll(".collection-item"), function (item) {
+      return item.dataset.itemId;
+    });
+    var body = new URLSearchParams({ key: list.dataset.key, order: order.join(",") });
+    fetch(list.dataset.reorder, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+      window.location.href = response.url || window.location.href;
+    });
+  });
+})();

@@ -1,4 +1,4 @@
-"""`make screenshots`: PNGs of the search, document, case and metrics pages (laptop and phone width), so anyone
+"""`make screenshots`: PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width), so anyone
 can look at the pages without starting a server. Usage: python tests/browser/screenshots.py OUTPUT_DIR"""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import build_library, launch, missing_requirements, serve
+from harness import UPLOAD_TOKEN, build_library, launch, missing_requirements, serve
 
 QUERY = "红色物业"
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -45,8 +45,32 @@ def visit(page):
     yield "case", True
     page.goto("/metrics")
     yield "metrics", True
+    page.goto("/practices")
+    page.locator("table.catalogue td a").first.click()
+    page.wait_for_load_state()
+    yield "practice", True
+    edit_url, share_url = make_collection(page)
+    page.goto(edit_url)
+    yield "collection-edit", True
+    page.goto(share_url + "/print")
+    yield "collection-print", True
     page.goto("/?q=year:abc")
     yield "error", False
+
+
+def make_collection(page) -> tuple[str, str]:
+    """A collection of the first hits, a case and notes, made through the API; (edit link, share link)."""
+    auth = {"Authorization": f"Bearer {UPLOAD_TOKEN}"}
+    created = page.request.post("/api/collections", data={"title": "红色物业专题 第三讲", "description": "课堂讨论材料"},
+                                headers=auth).json()
+    items = page.request.get("/api/search", params={"q": QUERY, "size": 3}).json()["hits"]
+    refs = [("passage", hit["passage_id"], "请注意这一段讲的做法") for hit in items]
+    cases = page.request.get("/api/cases", params={"size": 1}).json()["cases"]
+    refs += [("case", case["case_id"], "对照前面的报道") for case in cases]
+    for kind, ref, note in refs:
+        page.request.post(f"/api/collections/{created['collection_id']}/items",
+                          data={"kind": kind, "ref": ref, "note": note}, headers=auth)
+    return created["edit_url"], f"/collections/{created['collection_id']}"
 
 
 def main(out: Path) -> int:
