@@ -163,7 +163,7 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch, batch_chars = [], 0
             _commit(batch, library, finish)
-            if "parse" in report.rebuilt or freshness.recorded(library.store, Effect.PARSE) is None:
+            if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
@@ -233,6 +233,8 @@ def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str
     """When a PARSE data file (decoding, cleaning, topic) changed, every recorded file still on disk is parsed
     again in this run, keeping the name users know it by (an upload's client name). Returns (keys, sources)."""
     store = library.store
+    if freshness.recorded(store, Effect.PARSE) is None and store.count_documents() == 0:
+        freshness.record(store, Effect.PARSE)  # now, not at the end: a run killed midway leaves nothing stale
     reasons = freshness.stale(store, Effect.PARSE)
     if not reasons:
         return set(), sources
