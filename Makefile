@@ -7,7 +7,7 @@ PORT ?= 8000
 REDPROP_HOME ?= var
 export REDPROP_HOME
 
-.PHONY: run test install install-test browser-deps screenshots index bench eval clean
+.PHONY: run test install install-test browser-deps format-deps screenshots index bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Builds the index from corpus/ (files already ingested and unchanged are skipped), then serves.
-index: install
+index: install format-deps
 	$(BIN)/redprop ingest corpus/
 
 run: index
@@ -39,7 +39,17 @@ browser-deps:
 		echo "安装浏览器测试依赖:$(BROWSER_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
-test: install-test browser-deps
+# Formats read through Debian programs: .doc/.wps/.rtf converted by LibreOffice (headless, no GUI), scanned pages
+# read by tesseract with its simplified-Chinese model (the OCR tests draw their scan in the CJK font). Installed
+# with apt when missing, like the browser.
+FORMAT_PACKAGES := libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei
+format-deps:
+	@dpkg -s $(FORMAT_PACKAGES) >/dev/null 2>&1 || { \
+		echo "安装文档格式依赖:$(FORMAT_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(FORMAT_PACKAGES) >/dev/null; }
+
+test: install-test browser-deps format-deps
 	$(BIN)/python -m pytest
 
 # PNGs of the search, document, case, metrics, practice and collection pages (laptop and phone width) in screenshots/.

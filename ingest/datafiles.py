@@ -42,8 +42,8 @@ DATA_FILES: tuple[DataFile, ...] = (
     _file("ingest/text/data/stopwords.txt", Effect.INDEX),
     _file("ingest/cases/data/themes.txt", Effect.CASES),
     _file("ingest/cases/data/generic_places.txt", Effect.CASES),
-    _file("ingest/cases/data/generic_terms.txt", Effect.CASES),
     _file("ingest/cases/data/surnames.txt", Effect.CASES),
+    _file("ingest/cases/data/practice_heads.txt", Effect.CASES),
     _file("ingest/data/topic_terms.txt", Effect.PARSE),  # on_topic is decided when a file is structured
     _file("ingest/data/noise_lines.txt", Effect.PARSE),
     _file("ingest/data/common_hanzi.txt", Effect.PARSE),  # decoding: which guess reads as Chinese

@@ -45,3 +45,9 @@ class NeedsOCR(IngestError):
 
 class LimitExceeded(IngestError):
     code = "limit_exceeded"
+
+
+class MissingTool(IngestError):
+    """A program the format needs (LibreOffice) is not installed; the reason names the Debian package."""
+
+    code = "missing_tool"

@@ -1,6 +1,7 @@
 """GB/T 7714-2015 reference strings for documents, so a reader can cite what they found.
 
-Newspaper articles follow `作者. 题名[N]. 报纸名, 出版日期(版次).`; anything not known is left out rather than
+Newspaper articles follow `作者. 题名[N]. 报纸名, 出版日期(版次).`, documents read from the web
+`作者. 题名[EB/OL]. 出版者, (出版日期)[引用日期]. URL.`; anything not known is left out rather than
 invented (no author → the entry starts with the title; no page → no parentheses). Pure functions, no I/O.
 """
 from __future__ import annotations
@@ -63,8 +64,28 @@ def citation(title: str, *, authors: list[str] | None = None, publisher: str | N
     return ". ".join(parts) + "."
 
 
+def online_citation(title: str, url: str, *, authors: list[str] | None = None, publisher: str | None = None,
+                    date: str | None = None, cited: str | None = None) -> str:
+    """An online resource (GB/T 7714-2015 8.8): `作者. 题名[EB/OL]. 出版者, (发布日期)[引用日期]. URL.`"""
+    parts: list[str] = []
+    if authors:
+        parts.append(format_authors(authors))
+    parts.append(f"{title.strip()}[EB/OL]")
+    when = (f"({format_date(date)})" if date else "") + (f"[{format_date(cited)}]" if cited else "")
+    where = ", ".join(piece for piece in ((publisher or "").strip(), when) if piece)
+    if where:
+        parts.append(where)
+    parts.append(url.strip())
+    return ". ".join(parts) + "."
+
+
 def document_citation(document: dict) -> str:
-    """The citation for a document as `show_document` returns it (fields it lacks are simply unknown)."""
+    """The citation for a document as `show_document` returns it (fields it lacks are simply unknown); one
+    with a URL is cited as an online resource, its 引用日期 the day it was ingested (fetched)."""
+    if document.get("url"):
+        return online_citation(document["title"], document["url"], authors=authors_of(document.get("byline")),
+                               publisher=document.get("publisher"), date=document.get("date"),
+                               cited=(document.get("ingested_at") or "")[:10] or None)
     return citation(
         document["title"],
         authors=authors_of(document.get("byline")),

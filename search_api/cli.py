@@ -47,16 +47,26 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[PATH|URL]...")
+@click.option("--urls", "url_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="从文件读取网址,每行一个(# 开头为注释)")
 @HOME_OPTION
 @JSON_OPTION
-def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
-    """导入文件或文件夹(递归),每个文件输出一行结果。"""
-    from index.write.pipeline import ingest_paths, iter_files
+def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool) -> None:
+    """导入文件、文件夹(递归)或网址(http/https),每个文件或网址输出一行结果。"""
+    from index.write.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
+    from ingest.guard import ParseLimits
+    from search_api.settings import Settings
 
+    urls = [target for target in targets if "://" in target]
+    if url_file is not None:
+        urls += [line.strip() for line in url_file if line.strip() and not line.lstrip().startswith("#")]
+    paths = [Path(target) for target in targets if "://" not in target]
+    if not paths and not urls:
+        raise click.UsageError("请给出要导入的文件、文件夹或网址(或用 --urls 指定网址列表文件)")
     library = Library(home)
     files = list(iter_files(paths))
-    progress = progress_bar(len(files), enabled=not as_json)
+    progress = progress_bar(len(files) + len(urls), enabled=not as_json)
 
     def report_line(outcome: FileOutcome) -> None:
         progress.update(1)
@@ -79,21 +89,60 @@ def ingest(paths: tuple[Path, ...], home: Path | None, as_json: bool) -> None:
 
     try:
         report = ingest_paths(files, library, on_outcome=report_line, on_wait=lambda message: click.echo(message, err=True),
-                              rebuild_progress=rebuild_bar)
+                              rebuild_progress=rebuild_bar) if files else None
+        summary = report.to_json() if report else None
+        if urls:
+            fetched = writes.ingest_urls(library, Settings(home=library.home).fetched_dir, urls,
+                                         ParseLimits.from_env(), LOCK_WAIT_SECONDS, on_outcome=report_line)
+            for entry in fetched["failed"]:
+                if entry["path"] in urls:  # could not be fetched: no outcome was reported for it
+                    report_line(FileOutcome(entry["path"], "failed", error=entry["error"]))
+            summary = _merged(summary, fetched)
     except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
     finally:
         for bar in [*bars, progress]:
             bar.close()
     if as_json:
-        emit_json(report.to_json())
+        emit_json(summary)
     else:
-        for effect, reasons in report.rebuilt.items():
+        for effect, reasons in (report.rebuilt if report else {}).items():
             click.echo(f"已重建{REBUILT_LABELS[effect]}(stale: {'; '.join(reasons)})")
-        summary = report.to_json()
-        click.echo(f"共 {len(report.outcomes)} 个文件:导入 {len(summary['ingested'])},"
+        total = sum(len(summary[status]) for status in ("ingested", "unchanged", "failed"))
+        click.echo(f"共 {total} 个文件:导入 {len(summary['ingested'])},"
                    f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if summary["failed"] else 0)
+
+
+def _merged(first: dict | None, second: dict) -> dict:
+    return second if first is None else {status: first[status] + second[status] for status in second}
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--delete", is_flag=True, help="文件被删除时,同时删除它导入的文档")
+@HOME_OPTION
+def watch(folder: Path, delete: bool, home: Path | None) -> None:
+    """监视文件夹:先导入其中的新文件和改动过的文件,之后每有文件出现或改动就导入(Ctrl+C 结束)。"""
+    from search_api.watch import watch_folder
+
+    def report_line(outcome: FileOutcome) -> None:
+        label = {"ingested": "已导入", "unchanged": "未变化", "deleted": "已删除",
+                 "kept": "文件已删除,文档保留(加 --delete 可同时删除)"}.get(outcome.status)
+        if outcome.status == "failed":
+            click.echo(f"失败    {outcome.error}")
+        elif outcome.status == "deleted":
+            click.echo(f"{label}  {outcome.path}  ({len(outcome.doc_ids)} 篇文档)")
+        else:
+            click.echo(f"{label}  {outcome.path}")
+
+    try:
+        watch_folder(Library(home), folder, report_line, delete=delete,
+                     on_ready=lambda: click.echo(f"正在监视 {folder}(Ctrl+C 结束)"))
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    except KeyboardInterrupt:
+        click.echo("已停止监视")
 
 
 @main.command()
@@ -421,14 +470,18 @@ def cases() -> None:
 @click.argument("query", nargs=-1)
 @case_filters
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200), help="返回条数")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 5),
+              help="与 --place 同用:该地的案例及其下几级(社区、小区)的案例")
 @HOME_OPTION
 @JSON_OPTION
-def cases_find(query, place, theme, practice, year, limit, home, as_json) -> None:
+def cases_find(query, place, theme, practice, year, limit, depth, home, as_json) -> None:
     """按关键词、地点、主题、做法、年份查找典型案例(默认子命令,可省略 find)。"""
     from search_api import case_service
 
+    search = _case_query(query, place, theme, practice, year, limit)
+    search.depth = depth
     try:
-        data = case_service.find_cases(Library(home), _case_query(query, place, theme, practice, year, limit))
+        data = case_service.find_cases(Library(home), search)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
@@ -438,6 +491,10 @@ def cases_find(query, place, theme, practice, year, limit, home, as_json) -> Non
     for case in data["cases"]:
         click.echo(f"\n{case['case_id']}  {case['title']}")
         click.echo(f"   地点:{' / '.join(case['place_chain'])}")
+        if case.get("parent_case_id"):
+            click.echo(f"   上级案例:{case['parent_case_id']}({case.get('parent_place') or ''})")
+        if case.get("children"):
+            click.echo(f"   下级案例:{'、'.join(case['children'])}")
         if case["practices"]:
             click.echo(f"   做法:{'、'.join(case['practices'])}")
         for metric in case["metrics"][:5]:

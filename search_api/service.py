@@ -30,6 +30,7 @@ def show_document(library: Library, doc_id: str) -> dict:
     if document is None:
         raise NotFound(f"没有编号为 {doc_id} 的文档")
     data = document.to_dict()
+    data["ingested_at"] = library.store.ingested_at(doc_id)
     data["passages"] = [
         {"passage_id": p.passage_id, "ordinal": p.ordinal, "heading": p.heading, "clause": p.clause,
          "chapter": p.chapter, "text": p.text}

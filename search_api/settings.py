@@ -41,6 +41,11 @@ class Settings:
         return ParseLimits(self.parse_timeout, self.parse_memory_bytes or None)
 
     @property
+    def fetched_dir(self) -> Path:
+        """Where documents fetched by URL are kept (one file per URL)."""
+        return Path(self.home) / "fetched"
+
+    @property
     def uploads_dir(self) -> Path:
         """Where uploaded files are kept, under generated names (never the client's file name)."""
         return Path(self.home) / "uploads"

@@ -10,7 +10,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from index.store.library import Library
@@ -73,6 +73,49 @@ def ingest_uploads(library: Library, uploads_dir: Path, uploads: list[Upload], l
     return _renamed(report.to_json(), names, unsupported)
 
 
+def fetched_path(fetched_dir: Path, url: str, suffix: str) -> Path:
+    """fetched/<sha256 of the URL><suffix>: one file per address, so fetching an unchanged page again is
+    'unchanged' and a changed one replaces what that address gave before."""
+    return fetched_dir / f"{hashlib.sha256(url.encode('utf-8')).hexdigest()}{suffix}"
+
+
+def ingest_urls(library: Library, fetched_dir: Path, urls: list[str], limits: ParseLimits, lock_wait: float,
+                on_outcome: Callable | None = None) -> dict:
+    """Fetch (ingest/fetch.py) and ingest documents by URL; the answer has the shape of `redprop ingest --json`,
+    each entry named by its URL. A URL that cannot be fetched is a failed entry; the others go on."""
+    from index.write.pipeline import IngestReport, ingest_paths
+    from ingest.errors import IngestError
+    from ingest.fetch import fetch  # ingestion loads on the first write: the search server starts without it
+
+    fetched_dir.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    addresses: dict[str, str] = {}
+    paths: list[Path] = []
+    failed: list[dict] = []
+    for url in dict.fromkeys(url.strip() for url in urls if url.strip()):
+        try:
+            found = fetch(url)
+        except IngestError as error:
+            failed.append({"path": url, "error": str(error)})
+            continue
+        path = fetched_path(fetched_dir, url, found.suffix)
+        if not path.exists() or path.read_bytes() != found.data:
+            temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
+            temporary.write_bytes(found.data)
+            temporary.replace(path)
+        names[str(path)] = url
+        addresses[str(path)] = found.url
+        paths.append(path)
+    def named(outcome):  # the CLI prints each outcome: by its URL, not the file it was kept in
+        if on_outcome is not None:
+            name = names.get(outcome.path, outcome.path)
+            on_outcome(replace(outcome, path=name, error=(outcome.error or "").replace(outcome.path, name) or None))
+
+    report = ingest_paths(paths, library, lock_wait=lock_wait, limits=limits, sources=names, urls=addresses,
+                          on_outcome=named) if paths else IngestReport()
+    return _renamed(report.to_json(), names, failed)
+
+
 def _unsupported(name: str) -> UnsupportedFormat:
     from ingest.parsers import parser_for
 
@@ -131,6 +174,20 @@ def _remove_uploads(file_keys: list[str], uploads_dir: Path | None) -> list[Path
             path.unlink()
             removed.append(path)
     return removed
+
+
+def forget_files(library: Library, paths: list[Path], lock_wait: float) -> list[str]:
+    """Remove the documents only these (deleted) files held: store first (the commit point), then the index."""
+    from index.write.pipeline import file_key
+
+    with library.writing(lock_wait):
+        with library.store.transaction() as db:
+            mark_dirty(library, db)
+            dropped = [doc_id for path in paths for doc_id in library.store.forget_file_in(db, file_key(path))]
+        if dropped:
+            library.index.update([], dropped)
+        mark_clean(library)
+    return dropped
 
 
 def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] | None = None,

@@ -125,3 +125,51 @@ def test_citation_authors_are_the_writers(byline, expected):
     from ingest.cases.export import authors
 
     assert authors(byline) == expected
+
+
+ESTATE_PAGE = """2024-03-05 10:20:31
+
+潍坊市奎文区梨园街道桃源社区的枫林小区建于上世纪九十年代,过去停车混乱。
+
+去年以来,枫林小区成立了小区党支部,设立“枫林议事会”,物业费收缴率从58%提高到86%。
+
+截至目前,梨园街道已有26个小区建立红色物业联席制度,街道党工委统一调度。
+"""
+
+
+@pytest.fixture
+def estate_library(library, tmp_path):
+    page = tmp_path / "estate.txt"
+    page.write_text(ESTATE_PAGE, encoding="utf-8")
+    assert not ingest_paths([page], library).failed
+    return library
+
+
+def test_a_place_lookup_returns_the_place_and_its_children(estate_library):
+    client = TestClient(create_app(Settings(home=estate_library.home)))
+    street = client.get("/api/cases", params={"place": "梨园街道"}).json()["cases"]
+    assert [case["place"] for case in street] == ["梨园街道", "枫林小区"]
+    parent, child = street
+    assert child["parent_case_id"] == parent["case_id"] and parent["children"] == [child["case_id"]]
+    assert [m.get("previous") for m in child["metrics"] if m["value"] == 86] == [58]
+    only = client.get("/api/cases", params={"place": "梨园街道", "depth": 0}).json()["cases"]
+    assert [case["place"] for case in only] == ["梨园街道"]
+    estate = client.get("/api/cases", params={"place": "枫林小区"}).json()["cases"]
+    assert [case["place"] for case in estate] == ["枫林小区"]
+    page = client.get(f"/cases/{child['case_id']}").text
+    assert f"/cases/{parent['case_id']}" in page  # the page links the parent case
+    text = run("cases", "--place", "梨园街道", "--home", estate_library.home).output
+    assert "下级案例" in text and "上级案例" in text
+    assert client.get("/api/cases", params={"place": "梨园街道", "depth": 9}).status_code == 400
+
+
+def test_lookups_never_write_and_reindex_extracts_again(estate_library):
+    store = estate_library.store
+    store.db.execute("UPDATE case_runs SET version = 0")  # as if an older extractor had read the document
+    store.db.commit()
+    changes = store.db.total_changes
+    assert case_service.find_cases(estate_library, CaseQuery(limit=None))["total"] == 2
+    assert store.db.total_changes == changes  # the lookup read what is stored
+    assert run("reindex", "--home", estate_library.home).exit_code == 0
+    version = store.db.execute("SELECT version FROM case_runs").fetchone()[0]
+    assert version == __import__("index.store.case_store", fromlist=["EXTRACTOR_VERSION"]).EXTRACTOR_VERSION

@@ -34,15 +34,27 @@ def test_other_city_page_gives_one_case_per_locality(other_city_cases):
     chains = [case.place_chain for case in other_city_cases]
     assert ["安徽省", "合肥市", "蜀山区", "笔架山街道", "翠竹社区"] in chains
     assert ["安徽省", "合肥市", "包河区", "望湖街道"] in chains
-    assert len(other_city_cases) == 2  # the sports brief is off-topic; the district lead is no case
+    # the estate reports its own figures, so it is its own case under its community (issue 13)
+    assert ["安徽省", "合肥市", "蜀山区", "笔架山街道", "翠竹社区", "青松苑小区"] in chains
+    assert len(other_city_cases) == 3  # the sports brief is off-topic; the district lead is no case
+
+
+def test_an_estate_case_hangs_under_its_community_case(other_city_cases):
+    community = next(c for c in other_city_cases if c.place == "翠竹社区")
+    estate = next(c for c in other_city_cases if c.place == "青松苑小区")
+    assert estate.parent_case_id == community.case_id and estate.parent_place == "翠竹社区"
+    assert community.children == [estate.case_id]
+    assert next(c for c in other_city_cases if c.place == "望湖街道").parent_case_id is None
 
 
 def test_other_city_case_holds_practices_figures_and_quote(other_city_cases):
     case = next(c for c in other_city_cases if c.place == "翠竹社区")
     assert {practice_key(p) for p in case.practices} >= {"邻里议事会", "一网三联工作法"}
-    rate = next(m for m in case.metrics if "收缴率" in m.indicator)
+    assert case.practice_kinds["“邻里议事会”"] == "body"
+    estate = next(c for c in other_city_cases if c.place == "青松苑小区")
+    rate = next(m for m in estate.metrics if "收缴率" in m.indicator)
     assert (rate.value, rate.unit, rate.previous) == (91, "%", 62)
-    assert any(m.value == 95.6 and "满意率" in m.indicator for m in case.metrics)
+    assert any(m.value == 95.6 and "满意率" in m.indicator for m in estate.metrics)
     assert [(q.speaker, q.role) for q in case.quotes] == [("陈晓梅", "翠竹社区党委书记")]
     assert case.title.startswith("蜀山区")
 
@@ -65,7 +77,7 @@ def test_local_names_are_cut_from_their_context_and_nested():
 
 def test_practice_names_by_quote_head_and_numbered_formula():
     found = find_practices(one("该街道推行“三长联治”模式,建立五方联动议事机制,实行“一岗双责”。两年来开展了一户一档登记。"))
-    names = {practice_key(display) for display, _ in found.values()}
+    names = {practice_key(practice.name) for practice in found.values()}
     assert "三长联治模式" in names and "一岗双责" in names
     assert any("五方联动" in name for name in names)
     assert not any("一户一档登记" == name or "两年" in name for name in names)

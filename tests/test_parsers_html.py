@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from fixtures_build import ARTICLE, Article, page_html, two_article_page, zh
 
 from ingest.models import BlockKind
@@ -128,3 +129,66 @@ def test_inline_markup_inside_headings_adds_no_spaces():
     [raw] = html_documents(page.encode("utf-8"))
     assert [(b.kind, b.text) for b in raw.blocks if b.kind != BlockKind.PARAGRAPH] == [
         (BlockKind.HEADING, "党建引领 物业服务"), (BlockKind.CAPTION, "居民议事会现场 (通讯员供图)")]
+
+
+# --- e-paper pages: several articles, navigation around them --------------------------------------------------
+
+@pytest.mark.parametrize("markup", ["div", "td", "article"])
+def test_epaper_page_yields_each_article_whole_with_its_head_typed(markup):
+    from fixtures_epaper import PAPER, epaper_page
+
+    from ingest.structure import build_documents
+
+    raws = html_documents(epaper_page(markup))
+    documents = [document for raw in raws for document in build_documents(raw)]
+    assert [document.title for document in documents] == [article.title for article in PAPER]
+    for document, article in zip(documents, PAPER, strict=True):
+        body = [passage.text for passage in document.passages]
+        assert [text for text in body if text in article.paragraphs] == article.paragraphs  # no fact lost
+        assert document.byline == article.byline
+        assert len(document.captions) == len(article.captions)  # the photo credit may be cut off the caption
+        assert all(written.startswith(kept) for kept, written in zip(document.captions, article.captions, strict=True))
+        if article.kicker:
+            assert article.kicker in body[0]  # 引题 (and 副题) kept as the lead, not as the headline
+
+
+@pytest.mark.parametrize("markup", ["div", "td", "article"])
+def test_epaper_navigation_is_not_text(markup):
+    from fixtures_epaper import PAPER, RELATED, epaper_page
+
+    raws = html_documents(epaper_page(markup))
+    text = "\n".join(block.text for raw in raws for block in raw.blocks)
+    for chrome in ("本版标题导航", "相关阅读", "上一篇", "下一篇", "版面导航", "第01版", *RELATED):
+        assert chrome not in text
+    for article in PAPER:  # the sidebar's copy of each headline is gone: each title is its document's only
+        assert sum(article.title in block.text for raw in raws for block in raw.blocks) == 0
+
+
+def test_single_epaper_article_takes_its_headline_not_the_page_name():
+    from fixtures_epaper import PAPER, single_article_page
+
+    [raw] = html_documents(single_article_page())
+    assert raw.title == PAPER[0].title
+    assert [block.text for block in raw.blocks if block.text in PAPER[0].paragraphs] == PAPER[0].paragraphs
+
+
+def test_wrapped_sections_under_one_headline_stay_one_article():
+    sections = "".join(
+        f'<div class="section"><h3>{heading}</h3><p>{zh(text)}</p></div>'
+        for heading, text in (("组织覆盖", "街道在辖区全部小区建立党支部,推动物业服务企业成立党组织,实现党的工作全覆盖。"),
+                              ("议事协商", "小区党支部每月召集业委会和物业公司议事,协商解决停车和绿化等居民关心的问题。")))
+    page = f"""<html><head><meta charset="utf-8"><title>t</title></head><body>
+    <h1>红色物业的城北做法</h1><div class="content">{sections}</div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert raw.title == "红色物业的城北做法"
+    assert [b.text for b in raw.blocks if b.kind == BlockKind.HEADING] == ["组织覆盖", "议事协商"]
+
+
+def test_list_of_teasers_is_navigation_not_articles():
+    teasers = "".join(f'<div class="item"><a href="/{n}">{title}</a><span>2024-07-2{n}</span></div>'
+                      for n, title in enumerate(["社区食堂开张", "加装电梯完工", "消防演练举行", "业委会换届"]))
+    body = zh("城北街道召开红色物业推进会,部署下半年工作,要求各小区党支部发挥引领作用,推动问题解决。")
+    page = f"""<html><head><meta charset="utf-8"><title>推进会召开_城市晨报</title></head><body>
+    <div class="main"><h1>推进会召开</h1><p>{body}</p></div><div>{teasers}</div></body></html>"""
+    [raw] = html_documents(page.encode("utf-8"))
+    assert [b.text for b in raw.blocks] == [body]

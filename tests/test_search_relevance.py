@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from index.query.filters import Filters
+from index.query.syntax import QueryOptions
 from index.results.peers import PeerIndex
 from index.results.relevance import (
     JudgedSet,
@@ -23,11 +24,11 @@ from index.write.pipeline import ingest_paths
 JUDGMENTS = Path(__file__).parent / "relevance"  # dev.toml (tuned on) and test.toml (kept aside)
 NDCG_FLOOR = 0.80  # dev half, passages
 RECALL_FLOOR = 0.90
-# Test half, passages, everything on: today's figures less 0.02, measured before any ranking work of issue 14 with
-#   redprop eval --split test --unit passage     (printed nDCG@10 0.793, recall@10 0.790)
-# The ranking work raises these; they may never be lowered to make a change pass.
+# Test half, passages, everything on. Before issue 14's ranking work `redprop eval --split test --unit passage`
+# printed nDCG@10 0.793, recall@10 0.790 (floors 0.77 / 0.77); with coordination for every part and feedback it
+# prints 0.779 / 0.831: recall's floor rose to that less 0.02, nDCG's stays. They may never be lowered to pass.
 TEST_NDCG_FLOOR = 0.77
-TEST_RECALL_FLOOR = 0.77
+TEST_RECALL_FLOOR = 0.81
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +133,27 @@ def test_model_name_with_digits_finds_the_ankang_passage(judged_library):
     assert "“321”模式" in first.text and "安康" in first.text
 
 
-def test_substring_of_a_longer_word_is_found(judged_library):
-    texts = [hit.text for hit in hits(judged_library, "人民共和国", collapse=False)]
-    assert texts and all("中华人民共和国" in text for text in texts)
+def test_substring_of_a_longer_word_is_found_first(judged_library):
+    found = ["中华人民共和国" in hit.text for hit in hits(judged_library, "人民共和国", collapse=False, size=100)]
+    assert found and found[0]
+    assert found == sorted(found, reverse=True)  # every passage with the whole string before any with a part
+
+
+def test_every_word_ranks_before_most_words_and_a_rare_word_does_not_empty_the_list(judged_library):
+    words = ("业主委员会", "任期")
+    texts = [hit.text for hit in hits(judged_library, "业主委员会任期", collapse=False, size=100)]
+    has_all = [all(word in text for word in words) for text in texts]
+    assert has_all[0] and has_all == sorted(has_all, reverse=True)
+    assert len(hits(judged_library, "业主委员会任期钅钅", collapse=False)) >= 5  # an unknown word empties nothing
+
+
+def test_feedback_finds_passages_in_the_corpus_words_and_can_be_switched_off(judged_library):
+    question = "业委会任期几年"
+    with_feedback = hits(judged_library, question, collapse=False, size=100)
+    without = hits(judged_library, question, collapse=False, size=100, options=QueryOptions(prf=False))
+    assert len(with_feedback) > len(without)  # expansion words bring passages without the typed words
+    typed = [hit.passage_id for hit in without]
+    assert [hit.passage_id for hit in with_feedback][:1] == typed[:1]  # the typed words still decide the top
 
 
 def test_question_finds_the_answer_without_every_word(judged_library):

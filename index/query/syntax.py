@@ -12,9 +12,12 @@ How one unquoted part matches (the relevance rules, each weaker than the one bef
 - its dictionary parts near each other (物业行业党委 finds 物业行业委员会…党委书记), weighted lower still;
 - the grams fallback: the part as a character substring, for strings the dictionary does not know (names,
   two characters that are no word such as 业委) and one-character queries, weighted lowest (schema boost).
-A part of two words needs both (one-character words such as 用 in 维修基金怎么用 only add a bonus); a longer
-part (a question such as 老旧小区没有物业怎么办) needs any of its words, with a coordination bonus for each
-further word matched, so one missing word does not lose the passage.
+A part of two or more words needs any of them, scored with coordination: the passage's score is scaled by the
+share of the words it has, so passages with every word come first, then those with most, and a rare or unknown
+word never empties the list (one-character words such as 用 in 维修基金怎么用 only add a bonus). Without
+coordination (`--ablate coord`) a part of two words needs both and a longer one any of its words, unscaled.
+The words of the best first-pass passages are then added below the user's words (pseudo-relevance feedback,
+index/results/feedback.py).
 Words that stand close together in a passage, in the order typed (stop words included), earn a proximity bonus.
 """
 from __future__ import annotations
@@ -33,7 +36,7 @@ from ingest.text.synonyms import synonyms_of
 WORD_FIELDS = ("title", "heading", "body")
 PROXIMITY_FIELDS = ("title", "body")
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
-SHOULD_MATCH_FROM = 3  # a part typed with this many words (stop words count) is a question: words become optional
+SHOULD_MATCH_FROM = 3  # without coordination, a part of this many words (stop words count) makes its words optional
 PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
 PROXIMITY_WEIGHT = 0.5
 COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence than a synonym
@@ -61,7 +64,8 @@ class QueryOptions:
     synonyms: bool = True
     grams: bool = True
     relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
-    coordination: bool = True  # optional words scaled by the share matched (index/engine/coordination.py); off: plain OR
+    coordination: bool = True  # words optional, scaled by the share matched (index/engine/coordination.py)
+    prf: bool = True  # pseudo-relevance feedback: a second pass with the first pass's topic words (index/results/)
 
 
 @dataclass
@@ -69,6 +73,14 @@ class ParsedQuery:
     query: q.Query | None
     filters: Filters
     highlights: list[str]
+    excludes: bool = False  # has NOT parts: an expansion must not bring back what the user excluded
+    question: bool = False  # a part of SHOULD_MATCH_FROM or more words: phrased by the user, worth expanding
+
+
+def weighted_words(words: list[tuple[str, float]]) -> q.Query:
+    """Words added to a query (feedback), each at its own weight, in the body only: a title or heading holding an
+    added word would lift every passage under it (measured on the dev halves: recall lower in all fields)."""
+    return q.Or([q.Term("body", word, boost=weight) for word, weight in words])
 
 
 def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
@@ -154,10 +166,10 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
         core = parts[0]
-    elif len(typed) < SHOULD_MATCH_FROM and not options.relaxed:
-        core = q.And(parts)
-    else:
+    elif options.coordination or options.relaxed or len(typed) >= SHOULD_MATCH_FROM:
         core = any_of(parts, options)
+    else:
+        core = q.And(parts)
     folded = fold(text)
     if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
         whole = grams_query(folded)
@@ -192,6 +204,7 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
     clauses: list[list[q.Query]] = [[]]  # OR of ANDs
     highlights: list[str] = []
     negate = False
+    question = False
     for match in TOKEN.finditer(text or ""):
         phrase = match.group(1) if match.group(1) is not None else match.group(2)
         word = match.group(3)
@@ -213,6 +226,7 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
                 _add_filter(filters, FILTER_ALIASES[name.lower()], value)
                 continue
         built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options)
+        question = question or (phrase is None and not negate and len(main_words(word)) >= SHOULD_MATCH_FROM)
         if built is None:
             negate = False
             continue
@@ -228,7 +242,8 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
     if any(all(isinstance(part, q.Not) for part in group) for group in groups):
         raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
     ands = [combine(group, options) for group in groups]
-    return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights)
+    excludes = any(isinstance(part, q.Not) for group in groups for part in group)
+    return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights, excludes, question)
 
 
 def any_of(parts: list[q.Query], options: QueryOptions) -> q.Query:

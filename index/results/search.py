@@ -8,14 +8,17 @@ from __future__ import annotations
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from index.engine import nodes as q
 from index.engine.collect import scored_matches
 from index.engine.filtermask import is_broad
 from index.engine.phrases import array_phrases
 from index.query.filters import Filters
-from index.query.syntax import QueryOptions, parse_query
+from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, count_facets
+from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.ranking import ranked
 from index.results.snippets import snippet
 from index.store.library import Library
@@ -91,12 +94,15 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     query = parsed.query
     if query is None and parsed.filters.narrows():
         query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
-    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights), repr(query)
+    # Feedback for questions only: a keyword query says what it wants, and every result should show its words.
+    feedback = options.prf and parsed.question and not parsed.excludes
+    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback), repr(query)
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
-              highlights: list[str]) -> SearchResult:
-    """Rank, page and dress a built query: shared by search() and "more like this"."""
+              highlights: list[str], feedback: bool = False) -> SearchResult:
+    """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
+    the query expanded by the words of its best first-pass passages (index/results/feedback.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
@@ -107,15 +113,24 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             keep = live.filters.mask(searcher, filter_query.normalize(), live.lengths)
             if not is_broad(keep):
                 keep = None
-        query = query.normalize() if keep is not None else filtered(query, filter_query)
-        if mask is not None:  # documents not (or no longer) in the store: see index/store/visibility.py
-            query = q.AndNot(query, mask)
-        query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
-        # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep its scores.
-        docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
-        if keep is not None:
-            kept = keep[docnums]
-            docnums, scores = docnums[kept], scores[kept]
+
+        def matches(query: q.Query) -> tuple[np.ndarray, np.ndarray]:
+            query = query.normalize() if keep is not None else filtered(query, filter_query)
+            if mask is not None:  # documents not (or no longer) in the store: see index/store/visibility.py
+                query = q.AndNot(query, mask)
+            query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
+            # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep them.
+            docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
+            if keep is not None:
+                kept = keep[docnums]
+                docnums, scores = docnums[kept], scores[kept]
+            return docnums, scores
+
+        docnums, scores = matches(query)
+        if feedback and request.sort == "relevance" and len(docnums):
+            expansion = _expansion(library, searcher, docnums, scores, highlights)
+            if expansion is not None:  # scored alone and added: the user's query is not evaluated twice
+                docnums, scores = summed(docnums, scores, *matches(expansion))
         columns = live.columns()
         facets, total = count_facets(columns, docnums, request.collapse)
         order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
@@ -133,6 +148,25 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
     return SearchResult(request.q, total, page, size, hits, facets, request.sort)
+
+
+def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The matches of either query, each scored with the sum of its two scores (what an Or of them gives)."""
+    union, where = np.unique(np.concatenate([docnums, more_docnums]), return_inverse=True)
+    return union, np.bincount(where, weights=np.concatenate([scores, more_scores]), minlength=len(union))
+
+
+def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray,
+               highlights: list[str]) -> q.Query | None:
+    """The feedback words of the best first-pass passages as a query, or None when they give none."""
+    best = np.argsort(-scores, kind="stable")[:FEEDBACK_PASSAGES]
+    pids = [searcher.stored_fields(int(docnums[p]))["passage_id"] for p in best]
+    rows = library.store.passages(pids)
+    passages = [(rows[pid]["text"], float(scores[p])) for pid, p in zip(pids, best, strict=True) if pid in rows]
+    words = expansion_words(passages, set(highlights), lambda word: searcher.doc_frequency("body", word),
+                            searcher.doc_count())
+    return weighted_words([(e.word, e.weight) for e in words]) if words else None
 
 
 def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:

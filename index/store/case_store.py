@@ -18,7 +18,7 @@ from index.store.store import Store
 if TYPE_CHECKING:  # extraction needs jieba.posseg and cn2an: loaded on first use, not when the server starts
     from ingest.cases.build import Case
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5  # 5: case hierarchy, practices by grammar with kinds, figures with approx
 # Spellings a query word also matches: the short and full names of the same thing.
 SYNONYMS = (
     ("业委会", "业主委员会"),
@@ -26,6 +26,9 @@ SYNONYMS = (
     ("维修资金", "维修基金", "维修金"),
     ("物业公司", "物业企业", "物业服务企业"),
 )
+
+DEFAULT_DEPTH = 1
+
 
 @dataclass
 class CaseQuery:
@@ -36,6 +39,7 @@ class CaseQuery:
     year: int | None = None
     offset: int = 0
     limit: int | None = 20
+    depth: int = DEFAULT_DEPTH  # with `place`: the place's cases and their children this many levels down
 
 
 class CaseStore:
@@ -115,9 +119,10 @@ class CaseStore:
              for name, ids in zip(case.practices, case.links.get("practices", []))],
         )
         db.executemany(
-            "INSERT INTO case_metrics(case_id, indicator, value, unit, scope, evidence, passage_id) "
-            "VALUES (?,?,?,?,?,?,?)",
-            [(case.case_id, m.indicator, m.value, m.unit, m.scope, m.evidence, m.passage_id) for m in case.metrics],
+            "INSERT INTO case_metrics(case_id, indicator, value, unit, scope, evidence, passage_id, previous, approx) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(case.case_id, m.indicator, m.value, m.unit, m.scope, m.evidence, m.passage_id, m.previous, int(m.approx))
+             for m in case.metrics],
         )
 
     # -- reading -------------------------------------------------------------------------------------
@@ -147,8 +152,11 @@ class CaseStore:
             f"SELECT c.case_id, c.search_text, c.data FROM cases c {where} ORDER BY c.doc_id, c.ordinal", params
         ).fetchall()
         ranked = sorted(rows, key=lambda row: -sum(row["search_text"].count(s) for w in words for s in _spellings(w)))
+        cases = [json.loads(row["data"]) for row in ranked]
+        if query.place:
+            cases = _at_place(cases, query.place, query.depth)
         end = None if query.limit is None else query.offset + query.limit
-        return len(ranked), [json.loads(row["data"]) for row in ranked[query.offset : end]]
+        return len(cases), cases[query.offset : end]
 
     def get(self, case_id: str) -> dict | None:
         row = self.store.db.execute("SELECT data FROM cases WHERE case_id = ?", (case_id,)).fetchone()
@@ -189,13 +197,39 @@ class CaseStore:
             "SELECT m.*, c.place, c.place_chain, c.year, c.doc_id FROM case_metrics m JOIN cases c USING (case_id) "
             f"{where} ORDER BY m.indicator, c.place", params
         ).fetchall()
+        columns = set(rows[0].keys()) if rows else set()  # a database written before `previous`/`approx` lacks them
         return [
-            {"indicator": r["indicator"], "value": int(r["value"]) if float(r["value"]).is_integer() else r["value"],
-             "unit": r["unit"], "scope": r["scope"], "place": r["place"], "place_chain": json.loads(r["place_chain"]),
+            {"indicator": r["indicator"], "value": _plain(r["value"]), "unit": r["unit"], "scope": r["scope"],
+             "place": r["place"], "place_chain": json.loads(r["place_chain"]),
              "year": _year_of(r["evidence"]) or r["year"], "case_id": r["case_id"], "doc_id": r["doc_id"],
              "evidence": r["evidence"], "passage_id": r["passage_id"]}
+            | ({"previous": _plain(r["previous"])} if "previous" in columns and r["previous"] is not None else {})
+            | ({"approx": bool(r["approx"])} if "approx" in columns else {})
             for r in rows
         ]
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _at_place(cases: list[dict], place: str, depth: int) -> list[dict]:
+    """Cases at `place`, each followed by its children `depth` levels down. A place that is no case's own (a city
+    whose streets are the cases) starts from the highest cases under it."""
+    under = [case for case in cases if any(place in name for name in case["place_chain"])]
+    ids = {case["case_id"] for case in under}
+    roots = [case for case in under if place in case["place"]] or [
+        case for case in under if case.get("parent_case_id") not in ids]
+    children: dict[str, list[dict]] = {}
+    for case in under:
+        children.setdefault(case.get("parent_case_id") or "", []).append(case)
+
+    def with_children(case: dict, levels: int) -> list[dict]:
+        below = children.get(case["case_id"], []) if levels > 0 else []
+        return [case] + [c for child in below for c in with_children(child, levels - 1)]
+
+    ordered = [c for root in roots for c in with_children(root, max(depth, 0))]
+    return list({case["case_id"]: case for case in ordered}.values())
 
 
 def _year_of(sentence: str) -> int | None:

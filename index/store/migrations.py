@@ -9,6 +9,7 @@ already applied it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from pathlib import Path
 class Migration:
     version: int
     name: str
-    sql: str
+    sql: str = ""
+    apply: Callable[[sqlite3.Connection], None] | None = None  # for what SQL alone cannot say (add if missing)
 
 
 # 1: the document store as it was before versioning (IF NOT EXISTS: a store written then is adopted as is).
@@ -140,10 +142,24 @@ CREATE TABLE IF NOT EXISTS collection_items (
 CREATE INDEX IF NOT EXISTS collection_items_order ON collection_items(collection_id, position);
 """
 
+
+def add_columns(table: str, columns: dict[str, str]) -> Callable[[sqlite3.Connection], None]:
+    """ALTER TABLE … ADD COLUMN for those `columns` the table lacks (a store from a build that added them
+    before migrations existed already has them); existing rows get the default."""
+    def apply(db: sqlite3.Connection) -> None:
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for name, definition in columns.items():
+            if name not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+    return apply
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages, files, signatures, meta", DOCUMENTS),
     Migration(2, "cases, practices, metrics, extractor runs", CASES),
     Migration(3, "collections and their items", COLLECTIONS),
+    Migration(4, "case metrics: the previous value and whether the figure is approximate",
+              apply=add_columns("case_metrics", {"previous": "REAL", "approx": "INTEGER NOT NULL DEFAULT 0"})),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -183,6 +199,8 @@ def migrate(path: Path) -> list[Migration]:
             try:
                 for statement in split_statements(migration.sql):
                     db.execute(statement)
+                if migration.apply is not None:
+                    migration.apply(db)
                 db.execute(f"PRAGMA user_version = {migration.version}")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -92,7 +92,7 @@ def timeline(store: Store, key: str) -> dict | None:
 
 def related(store: Store, keys: list[str]) -> list[dict]:
     """Other practices that share the head and most characters, or are reported in the same cases."""
-    from ingest.cases.practices import HEADS
+    from ingest.cases.practices import heads
 
     catalogue = {row[0]: row[1] for row in store.db.execute(
         "SELECT practice_key, min(name) FROM case_practices GROUP BY practice_key")}
@@ -107,7 +107,7 @@ def related(store: Store, keys: list[str]) -> list[dict]:
         if other not in keys:
             found[other] = {"key": other, "name": catalogue.get(other, other), "cases_together": count, "similar": False}
     for key in keys:
-        head = next((head for head in HEADS if key.endswith(head)), None)
+        head = next((head for head in heads() if key.endswith(head)), None)
         if head is None:
             continue
         for other, name in catalogue.items():

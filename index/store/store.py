@@ -139,6 +139,14 @@ class Store:
             db.execute("INSERT OR IGNORE INTO file_documents(path, doc_id) VALUES (?, ?)", (path, document.doc_id))
         return self._drop_orphans(db, old_ids)
 
+    def forget_file_in(self, db: sqlite3.Connection, path: str) -> list[str]:
+        """Forget a file that is gone (inside the caller's transaction); returns the doc_ids no file refers to any
+        more, which are deleted with it."""
+        old_ids = [r[0] for r in db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
+        db.execute("DELETE FROM files WHERE path = ?", (path,))  # file_documents rows go by the cascade
+        db.execute("DELETE FROM file_documents WHERE path = ?", (path,))
+        return self._drop_orphans(db, old_ids)
+
     def delete_document(self, doc_id: str) -> Deletion | None:
         """Remove the document (its passages, cases and signatures go by cascade) in one transaction; None if
         there was none. Its reposts get a new canonical document: the earliest of them."""
@@ -241,6 +249,11 @@ class Store:
         ]
         return _document(row, passages)
 
+    def ingested_at(self, doc_id: str) -> str | None:
+        """When the document was stored (UTC, ISO 8601): a fetched page's 引用日期."""
+        row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
     def iter_documents(self) -> Iterator[Document]:
         for (doc_id,) in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall():
             document = self.get_document(doc_id)
@@ -297,6 +310,8 @@ def _empty_store() -> sqlite3.Connection:
     for migration in MIGRATIONS:
         for statement in split_statements(migration.sql):
             connection.execute(statement)
+        if migration.apply is not None:
+            migration.apply(connection)
     connection.execute("PRAGMA query_only=ON")
     return connection
 

@@ -128,12 +128,14 @@ def ingest_paths(
     limits: ParseLimits | None = None,
     guarded: bool = True,
     sources: Mapping[str, str] | None = None,
+    urls: Mapping[str, str] | None = None,
     rebuild_progress: ProgressFactory | None = None,
 ) -> IngestReport:
     """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
     WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in workers under `limits` (default:
-    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads).
-    Stored work made stale by edited data files is rebuilt first (rebuild_stale); `rebuild_progress` shows it."""
+    from the environment, see ingest/guard.py); `sources` names what users see for a path (uploads), `urls` the
+    address a fetched file came from (stored as the documents' url). Stored work made stale by edited data
+    files is rebuilt first (rebuild_stale); `rebuild_progress` shows it."""
     report = IngestReport()
 
     def finish(outcome: FileOutcome) -> None:
@@ -148,12 +150,12 @@ def ingest_paths(
     try:
         with library.writing(lock_wait, on_wait):
             report.rebuilt = rebuild_stale(library, rebuild_progress)  # before new files join the old work
-            finish_interrupted(library)
-            reparse, sources = _stale_parses(library, report, dict(sources or {}))  # a killed earlier run may have left step 3 undone: the index is clean now
+            finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
+            reparse, sources = _stale_parses(library, report, dict(sources or {}))
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
             batch_chars = 0
             files = _once([*iter_files(Path(p) for p in paths), *(Path(key) for key in sorted(reparse))])
-            for outcome, pending in _prepared(files, library, preparer, sources, reparse):
+            for outcome, pending in _prepared(files, library, preparer, sources, urls or {}, reparse):
                 if pending is None:
                     finish(outcome)
                     continue
@@ -185,16 +187,16 @@ class _Preparer:
         self.guard: ParseGuard | None = None
         self.ahead = 0 if limits is None else AHEAD_PER_WORKER * default_workers()
 
-    def submit(self, path: Path, data: bytes, source: str | None):
+    def submit(self, path: Path, data: bytes, source: str | None, url: str | None = None):
         if self.limits is None:
-            return _Done(path, data, source)
+            return _Done(path, data, source, url)
         if self.guard is None:
             self.guard = ParseGuard(self.limits, preload=[PREPARE_MODULE])
-        return self.guard.submit(prepare_file, path, data, source)
+        return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:
         if isinstance(submitted, _Done):
-            return prepare_file(submitted.path, submitted.data, submitted.source)
+            return prepare_file(submitted.path, submitted.data, submitted.source, submitted.url)
         return self.guard.result(submitted, path)
 
     def close(self) -> None:
@@ -221,6 +223,7 @@ class _Done:
     path: Path
     data: bytes
     source: str | None
+    url: str | None = None
 
 
 def _once(paths: list[Path]) -> list[Path]:
@@ -250,14 +253,15 @@ def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str
 
 
 def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
-              reparse: set[str] = frozenset()):
+              urls: Mapping[str, str], reparse: set[str] = frozenset()):
     """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
 
     At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
     """
     in_flight: deque = deque()
     for path in paths:
-        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), file_key(path) in reparse))
+        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), urls.get(str(path)),
+                                 file_key(path) in reparse))
         while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
             yield _collect(in_flight.popleft(), preparer)
     while in_flight:
@@ -269,7 +273,7 @@ def _bytes(in_flight: deque) -> int:
 
 
 def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None,
-            reparse: bool = False) -> FileOutcome | _InFlight:
+            url: str | None = None, reparse: bool = False) -> FileOutcome | _InFlight:
     """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
     started = time.perf_counter()
     key = file_key(path)
@@ -281,7 +285,7 @@ def _submit(path: Path, library: Library, preparer: _Preparer, source: str | Non
     state = library.store.file_state(key)
     if state is not None and state.sha256 == sha and not reparse:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
-    return _InFlight(path, key, sha, started, preparer.submit(path, data, source), len(data))
+    return _InFlight(path, key, sha, started, preparer.submit(path, data, source, url), len(data))
 
 
 def _collect(submitted: FileOutcome | _InFlight,

@@ -55,11 +55,13 @@ def _schema():
     return build_schema()
 
 
-def prepare_file(path: Path, data: bytes, source: str | None = None) -> PreparedFile:
-    """Raises IngestError naming the file when nothing in it can be indexed. `source`: the name users see."""
+def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | None = None) -> PreparedFile:
+    """Raises IngestError naming the file when nothing in it can be indexed. `source`: the name users see;
+    `url`: where a fetched file came from."""
     documents, problems = read_file(path, data)
-    for document in documents if source else ():
-        document.source = source
+    for document in documents:
+        document.source = source or document.source
+        document.url = url or document.url
     return PreparedFile([prepare_document(document) for document in documents], problems)
 
 

@@ -20,21 +20,35 @@ from dataclasses import dataclass, field
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
-from ingest.cases.places import COUNTY_MARKER, PlaceBook, mention_weight
+from ingest.cases.places import COUNTY_MARKER, LOCAL_LEVELS, PlaceBook, mention_weight
 from ingest.cases.practices import find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
 from ingest.models import DocType, Document, content_id
+from ingest.text.fold import to_simplified
 
-# Words that show a text is about party-building-led property management; "物业" alone is too broad.
+# Words of the topic's two sides (party organisation, property management); whether a document is on topic is
+# the topic classifier's call (Document.on_topic / topic), these only tell a section or case about it from page
+# furniture around it.
 TOPIC_TERMS = (
-    "红色物业", "红心物业", "党建", "党支部", "党组织", "党员", "业委会", "业主委员会", "业主大会", "小区治理", "社区治理",
-    "基层治理", "物业服务企业", "物业企业", "物业公司",
+    "红色物业", "红心物业", "党建", "党支部", "党组织", "党委", "党员", "业委会", "业主委员会", "业主大会", "小区治理",
+    "社区治理", "基层治理", "物业",
 )
-# A document must use topic words this often to report cases; a section (heading) under this many is skipped.
-MIN_DOCUMENT_TOPIC_HITS = 3
-MIN_SECTION_TOPIC_HITS = 2
-MIN_CASE_TOPIC_HITS = 2
+ON_TOPIC_LABEL = "red-property"
+PARTY_SIDE = re.compile(r"党组织|党支部|党委|党员|党建|党小组|党总支|红色物业|红心物业")
+PROPERTY_SIDE = re.compile(r"物业|业委会|业主|小区")
+# A section (passages under one heading) or a case that names the topic fewer times than this is skipped.
+MIN_SECTION_TOPIC_HITS = 1
+MIN_CASE_TOPIC_HITS = 1
+# Regulations state rules, not practice: a policy document in 第X条 form (or typed so) gives no case; notices and
+# plans name the places and mechanisms they set up, and do.
+REGULATION_SUBTYPE = "regulation"
+# A case title is a heading a reader can tell apart from page furniture: never a timestamp, a date or a site line.
+NOT_A_TITLE = re.compile(
+    r"^[\d\s:./\-年月日时分秒]+$|[|｜]|^(?:来源|发布时间|发布日期|作者|记者|编辑|责任编辑)"
+    r"|^各[^。]{0,40}(?:单位|部门|局|委|办)[:：]?$"  # a notice's salutation
+    r"|^[^。]{0,12}\d{4}年\d{1,2}月\d{1,2}日[^。]{0,6}$"  # an outlet's dateline ("某日报 2022年11月21日")
+)
 RESULT_CUES = re.compile(r"成效|提升了|提高了|改善|降低|下降|达到|实现了|明显|大幅|显著|获得了|获评|荣誉|入选|越来越|大变样|受益|好评|满意")
 PROBLEM_CUES = re.compile(r"难题|问题|矛盾|弃管|难以|不满意|投诉|痛点|难点|挑战|困难|乱堆|杂乱|破损|漏水|堆放")
 PROBLEM_OPENERS = re.compile(r"^(?:过去|以前|原来|曾经|由于|面对|随着|长期以来|多年来|此前)")
@@ -42,7 +56,12 @@ MEASURE_CUES = re.compile(
     r"建立|成立|搭建|打造|推行|推进|开展|实施|制定|出台|组建|引进|设立|探索|创新|形成|构建|落实|采取|整合|聘请|召开|"
     r"组织|建设|推动|完善|健全|设置|开发|举办|吸纳|划分|接管|创建"
 )
-CLAUSE = re.compile(r"[^,,;;]+[,,;;]?")
+# A passage opening with a bare level word as its subject ("街道还将…", "今年以来，社区…") speaks of the place of
+# that level in its context.
+BARE_LEVEL_SUBJECT = re.compile(r"^(?:[^，,。]{0,8}[，,])?(街道|社区|小区|镇|村)(?=还|也|又|将|已|先后|积极|通过|在|把|对|与|同|为|今年|近年|主动|定期|每)")
+# Markers that a passage speaks about the whole province of the document (a provincial notice's 全省).
+PROVINCE_MARKER = re.compile(r"全省|我省|本省")
+CLAUSE = re.compile(r"[^,，;；]+[,，;；]?")
 # Words that make a clause about the whole city or county (not an organisation of it such as 市委, 市住建局).
 CITY_WIDE = re.compile(r"全市|我市|本市|全区|我区|本区|全县|我县|本县")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -78,6 +97,11 @@ class Case:
     publisher: str | None = None
     byline: str | None = None
     page: str | None = None  # 版次, when the ingested record knows it
+    parent_case_id: str | None = None  # the case of the enclosing place (a 小区's 社区 or 街道), in the same document
+    parent_place: str | None = None
+    children: list[str] = field(default_factory=list)  # case ids of the places one level down that are cases
+    practice_kinds: dict[str, str] = field(default_factory=dict)  # practice name → mechanism/body/event/standard/slogan
+    place_key: str = ""  # the PlaceBook key of `place` (not stored; links parents within one document)
 
     @property
     def year(self) -> int | None:
@@ -97,7 +121,8 @@ class Case:
                        for q in self.quotes],
             "doc_id": self.doc_id, "title_of_source": self.title_of_source, "source": self.source, "date": self.date,
             "evidence": self.evidence, "links": self.links, "year": self.year, "publisher": self.publisher,
-            "byline": self.byline, "page": self.page,
+            "byline": self.byline, "page": self.page, "parent_case_id": self.parent_case_id,
+            "parent_place": self.parent_place, "children": self.children, "practice_kinds": self.practice_kinds,
         }
 
 
@@ -123,24 +148,66 @@ def extract_cases(document: Document) -> list[Case]:
     """The cases a document reports; none for off-topic articles, for regulations (rules, not practice) and for
     near-duplicates of another document (that one reports them)."""
     duplicate = document.canonical_id not in (None, document.doc_id)
-    if not document.on_topic or not document.passages or document.doc_type == DocType.POLICY or duplicate:
+    if not _on_topic(document) or not document.passages or _is_regulation(document) or duplicate:
         return []
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
-    texts = [normalise(p.text) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
+    # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script.
+    texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS else "" for p in document.passages]
     body = [index for section in _sections(document) for index in _body(section, texts)
             if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
-    if topic_hits("".join(texts[i] for i in body)) < MIN_DOCUMENT_TOPIC_HITS:
+    if not body or not _names_both_sides(texts[i] for i in body):
         return []
     kept = set(body)
     book = PlaceBook([text if index in kept else "" for index, text in enumerate(texts)])  # skipped sections
     roles = resolve_roles([person for i, text in enumerate(texts)  # name no places and no home city
                            for person in find_people(text, document.passages[i].passage_id)])
-    groups = _group(body, texts, book, roles, document)
-    cases = _cases(document, groups, texts, book, roles)
+    # Every place named gets its passages first; a place that reports no practice or figure of its own then
+    # hands its passages to the nearest enclosing place that does (a 社区 named only for a quote joins its 街道).
+    cases = _cases(document, _group(body, texts, book, roles, document), texts, book, roles)
+    book.case_places = {case.place_key for case in cases}
+    cases = _cases(document, _group(body, texts, book, roles, document), texts, book, roles)
     for case in cases:
-        if not case.title:
-            case.title = document.title if len(cases) == 1 else _default_title(case)
+        if not _is_title(case.title):
+            case.title = document.title if len(cases) == 1 and _is_title(document.title) else _default_title(case)
+    _link_hierarchy(cases, book)
     return cases
+
+
+def _names_both_sides(texts) -> bool:
+    """Some passage speaks of party organisation and of property management together: a fee dispute or a red
+    tourism story that the topic classifier let through still gives no case."""
+    return any(PARTY_SIDE.search(text) and PROPERTY_SIDE.search(text) for text in texts)
+
+
+def _on_topic(document: Document) -> bool:
+    """The topic classifier's verdict: its label when the document carries one, else its on_topic flag."""
+    label = getattr(document, "topic", None)
+    return label == ON_TOPIC_LABEL if isinstance(label, str) and label else bool(document.on_topic)
+
+
+def _is_regulation(document: Document) -> bool:
+    if document.doc_type != DocType.POLICY:
+        return False
+    subtype = getattr(document, "policy_subtype", None)
+    if subtype:
+        return subtype == REGULATION_SUBTYPE
+    return any(passage.clause for passage in document.passages)
+
+
+def _is_title(title: str | None) -> bool:
+    return bool(title and title.strip()) and not NOT_A_TITLE.search(title.strip())
+
+
+def _link_hierarchy(cases: list[Case], book: PlaceBook) -> None:
+    """Each case's parent is the case of its nearest ancestor place in the document; the parent lists it."""
+    by_key = {case.place_key: case for case in cases}
+    for case in cases:
+        ancestors = book.chain_keys(case.place_key)[:-1]
+        parent = next((by_key[key] for key in reversed(ancestors) if key in by_key), None)
+        if parent is not None and parent is not case:
+            case.parent_case_id = parent.case_id
+            case.parent_place = parent.place
+            parent.children.append(case.case_id)
 
 
 def _body(section: list[int], texts: list[str]) -> list[int]:
@@ -178,6 +245,15 @@ def _focus(index: int, text: str, book: PlaceBook, context: str | None) -> str |
         candidates = [k for k in locals_ if counts[k]] or locals_
         return max(candidates, key=lambda k: (counts[k], -locals_.index(k)))
     places = book.passages[index]
+    subject = BARE_LEVEL_SUBJECT.match(text)
+    if subject and not places.divisions and context:
+        # "街道还将…", "社区还在…": the bare level word is the subject, meaning the enclosing place of that level
+        level = LOCAL_LEVELS[subject.group(1)]
+        same_level = [key for key in book.chain_keys(context) if key.startswith("L:") and book.level(key) == level]
+        if same_level:
+            return same_level[-1]
+    if PROVINCE_MARKER.search(text) and not places.divisions and book.home is None and book.home_province_key():
+        return book.home_province_key()
     if COUNTY_MARKER.search(text) and not places.divisions and context:
         county = [key for key in book.chain_keys(context) if key.startswith("D:") and book.level(key) == 2]
         if county:
@@ -207,7 +283,7 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
             heading = document.passages[index].heading
             pending_title, speaker = heading, None
         if is_subheading(text) and not book.locals_in(index):
-            pending_title, speaker = text.lstrip("—-— "), None
+            pending_title, speaker = re.sub(r"^[—\-\s]+", "", text), None
             continue
         line_speaker = speaker_line(text)
         if speaker is not None and line_speaker is None and not book.locals_in(index):
@@ -302,7 +378,7 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     case_text = "".join(texts[index] for index in group.indices)
     if topic_hits(case_text) < MIN_CASE_TOPIC_HITS:
         return None
-    place_key = _place(group, texts, book)
+    place_key = group.anchor if group.anchor.startswith("L:") else _place(group, texts, book)
     chain = book.chain(place_key)
     place = chain[-1] if chain else ""
     practices = find_practices(all_sentences)
@@ -326,14 +402,15 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     background, measures, results, links = _card(all_sentences, metrics)
     local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
     testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
-    if not practices and not metrics and not (testimony and measures):
+    own_measures = group.anchor.startswith("L:") and measures and group.foci[group.anchor]
+    if not practices and not metrics and not (testimony and measures) and not own_measures:
         return None  # a place named in passing: no practice, no figure, no one from there telling what was done
     for quote in quotes:
         quote.role = roles.get(quote.speaker, quote.role)
         quote.text = quote.text.strip("“”‘’ ")
     people = _people(group, texts, document, roles)
-    names = [display for display, _ in practices.values()]
-    links["practices"] = [ids for _, ids in practices.values()]
+    names = [practice.name for practice in practices.values()]
+    links["practices"] = [practice.passage_ids for practice in practices.values()]
     return Case(
         case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
@@ -343,6 +420,7 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
                   for i in group.indices + extra],
         links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
+        place_key=place_key, practice_kinds={practice.name: practice.kind for practice in practices.values()},
     )
 
 
@@ -384,7 +462,7 @@ def _card(all_sentences: list[Sentence], metrics: list[Metric]) -> tuple[str, li
     results: list[Sentence] = []
     for sentence in all_sentences:
         text = sentence.text
-        if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "?")):
+        if len(text) < MIN_SENTENCE_CHARS or is_subheading(text) or text.rstrip("”\"").endswith(("?", "？")):
             continue  # questions are the reporter's framing, not a step or a result
         if EVENT_CUES.search(text) and text not in metric_texts:
             continue

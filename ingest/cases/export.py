@@ -36,7 +36,7 @@ def authors(byline: str | None) -> list[str]:
         elif part in WRITER_ROLES:
             writing = True
         elif writing:
-            latest = [name for name in re.split(r"[\s,,、/::|]+", part) if 2 <= len(name) <= 4]
+            latest = [name for name in re.split(r"[\s,，、/:：|]+", part) if 2 <= len(name) <= 4]
             names += latest
     return list(dict.fromkeys(names))
 

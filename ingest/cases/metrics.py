@@ -13,18 +13,19 @@ import re
 from dataclasses import dataclass
 
 import cn2an
-import jieba
-import jieba.posseg
 
-from ingest.cases.text import Sentence
+from ingest.cases.text import Sentence, tag
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]{{2,}}|[二两三四五六七八九])"
+NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]{{2,}}|[二两三四五六七八九十])"
 APPROX = r"(?:余|多)?"
+# Words that make a value approximate: 30多个, 十余名, 近百户, 约2000人, 95%以上, 20户左右.
+APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|将近|大约|不少于|不低于|至少)$")
+APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|有余)")
 # Units a figure may carry; 万/亿 multiply.
 UNITS = (
     "平方米", "万元", "亿元", "元", "个", "家", "户", "人次", "人", "名", "场", "次", "部", "块", "根", "栋", "单元",
-    "项", "条", "所", "座", "支", "辆", "间", "套", "处", "批", "件", "位", "类",
+    "项", "条", "所", "座", "支", "辆", "间", "套", "处", "批", "件", "位", "类", "封", "起", "台", "张", "份", "盏",
 )
 UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 PERCENT = re.compile(rf"(?P<value>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[{CN_DIGITS}点]+)")
@@ -32,10 +33,12 @@ PARALLEL = re.compile(
     r"(?P<names>[\u4e00-\u9fff]{2,18}(?:、[\u4e00-\u9fff]{2,12})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
     r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
+# A change stated as one figure: "从最初的30多个增加到100个", "由原来的62%提高到91%", "由80元上调为150元".
+CHANGE_VERBS = r"(?:上调|下调|提高|提升|上升|增加|增长|增至|扩大|降低|下降|减少|压缩|缩减|调整|调)"
 CHANGE = re.compile(
-    r"(?P<indicator>[\u4e00-\u9fff]{2,8})(?:从|由)(?P<per>每[\u4e00-\u9fff]{1,4})?"
-    r"(?P<old>\d+(?:\.\d+)?)(?P<unit>元|%|个|人)"
-    r"(?:上调|下调|提高|提升|增加|降低|下降|调整|调)(?:为|到|至)(?P<new>\d+(?:\.\d+)?)(?P=unit)"
+    rf"(?:从|由)(?P<per>每[\u4e00-\u9fff]{{1,4}})?(?:原来的|最初的|原先的|之前的|过去的|去年的|以前的|原来|最初)?"
+    rf"(?P<old>{NUMBER})(?P<old_approx>多|余)?(?P<unit>元|%|{UNIT})?(?P<old_after>以上|左右)?"
+    rf"(?:的)?{CHANGE_VERBS}(?:为|到|至|成)(?P<new>{NUMBER})(?P<new_approx>多|余)?(?P<unit2>元|%|{UNIT})?"
 )
 COUNT = re.compile(rf"(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
 # What precedes a number and is not part of the indicator.
@@ -46,17 +49,16 @@ VERBS_BEFORE_VALUE = re.compile(
 SCOPE_WORDS = ("全国", "全省", "全市", "全区", "全县", "中心城区", "城区", "市级", "省级", "国家级", "辖区")
 # Verbs after which the indicator starts ("全市住宅小区中成立业主组织167个" → 业主组织).
 INDICATOR_AFTER = re.compile(r"(?:共有|拥有|新增|成立|创建|建立|建成|完成|达到|实现|累计|开展|入选|组建|引进|培育|覆盖)")
-# Verbs that end the counted thing and start what is said about it.
-PREDICATE = re.compile(
-    r"(?:完成|实现|具备|参加|参与|加入|入驻|前来|建立|全部|均已|提供|开展|成立|进行|获得|点亮|增设|加装|备案|申报|入选|培育|畅所欲言|纳入|覆盖|达到)"
-)
+# POS tags a counted thing is made of (nouns, names, noun-verbs, adjectives and distinguishing words before them).
+NOUN_PHRASE_TAGS = ("n", "vn", "an", "b", "a", "j", "l")
+NOT_IN_LABEL_TAGS = ("t", "r", "d", "p", "c", "u", "m", "q")
 SHARE = re.compile(r"(?:占比|占)$")
 # Numbers that are dates, ordinals or durations, not figures.
 NOT_FIGURE_BEFORE = re.compile(r"(?:第|近|这|前|后)$")
 NOT_FIGURE_AFTER = re.compile(r"^(?:年|月|日|届|号|期|岁|周|季度|天|小时|时)")
 # After the unit: thresholds and addresses ("30人以上", "11栋一层"), not figures.
 NOT_FIGURE_UNIT_AFTER = re.compile(r"^(?:以上|以下|以内|左右|一层|\d+层|号)")
-CLAUSE_MARKS = ",,。;;:、(()…“”\"!?"
+CLAUSE_MARKS = ",，。;；:：、(（)）…“”\"!！?？"
 MAX_INDICATOR_CHARS = 12
 MIN_CN_VALUE = 10  # "一名党员", "两位负责人": small counts in words are wording, not reported figures
 
@@ -70,10 +72,11 @@ class Metric:
     evidence: str
     passage_id: str
     previous: float | None = None
+    approx: bool = False  # the page gives the value with a qualifier (30多个, 十余名, 95%以上)
 
     def to_json(self) -> dict:
         data = {"indicator": self.indicator, "value": _plain(self.value), "unit": self.unit, "scope": self.scope,
-                "evidence": self.evidence, "passage_id": self.passage_id}
+                "evidence": self.evidence, "passage_id": self.passage_id, "approx": self.approx}
         if self.previous is not None:
             data["previous"] = _plain(self.previous)
         return data
@@ -105,14 +108,28 @@ def _clause_after(text: str, start: int) -> str:
 
 
 def _noun_phrase(text: str) -> str:
-    """The counted thing after a number: up to a conjunction or a predicate verb ("8个家园参加…" → 家园)."""
-    phrase = PREDICATE.split(text, maxsplit=1)[0]
-    return re.split(r"[的和及与等也都已将均还又就]", phrase)[0][:MAX_INDICATOR_CHARS]
+    """The counted thing after a number: its leading nouns, whole words only, up to the first verb, particle or
+    conjunction ("8个家园参加…" → 家园, "47个小区实现…" → 小区, "12个村搬迁来的…" → 村)."""
+    phrase = ""
+    for word, flag in tag(text):
+        if not flag.startswith(NOUN_PHRASE_TAGS) or len(phrase) + len(word) > MAX_INDICATOR_CHARS:
+            break
+        phrase += word
+    return phrase
+
+
+def _trailing_noun_phrase(text: str) -> str:
+    """The nouns a clause ends with, whole words only ("小区里的党员志愿者" → 党员志愿者)."""
+    words = tag(text)
+    phrase = ""
+    while words and words[-1][1].startswith(NOUN_PHRASE_TAGS) and len(phrase) + len(words[-1][0]) <= MAX_INDICATOR_CHARS:
+        phrase = words.pop()[0] + phrase
+    return phrase
 
 
 def _ends_with_noun(text: str) -> bool:
-    words = list(jieba.posseg.cut(text))
-    return bool(words) and words[-1].flag.startswith("n") and len(words[-1].word) >= 2
+    words = tag(text)
+    return bool(words) and words[-1][1].startswith("n") and len(words[-1][0]) >= 2
 
 
 def _split_indicator(phrase: str) -> tuple[str, str]:
@@ -125,9 +142,11 @@ def _split_indicator(phrase: str) -> tuple[str, str]:
         pass
     if verb is not None and len(phrase) - verb.end() >= 2:
         return phrase[: verb.start()], phrase[verb.end() :]
-    words = [(w.word, w.flag) for w in jieba.posseg.cut(phrase)]
+    words = tag(phrase)
     indicator = ""
     while words and len(indicator) + len(words[-1][0]) <= 6 and not (len(indicator) >= 2 and words[-1][1] == "v"):
+        if indicator and words[-1][1].startswith(NOT_IN_LABEL_TAGS):
+            break  # "如今车位": a time word, pronoun or adverb before the label is the sentence's
         indicator = words.pop()[0] + indicator
     if not indicator and words:
         indicator = words.pop()[0]
@@ -146,8 +165,25 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
     metrics: dict[tuple, Metric] = {}
     for sentence in sentences:
         for metric in _in_sentence(sentence, place):
+            earlier = _earlier_state(metrics, metric, sentence.text)
+            if earlier is not None:
+                metric.previous = earlier.value  # "原来只有80个车位…如今车位增加到210个": one change
+                metrics.pop((earlier.indicator, earlier.value, earlier.unit))
             metrics.setdefault((metric.indicator, metric.value, metric.unit), metric)
     return list(metrics.values())
+
+
+def _earlier_state(metrics: dict[tuple, Metric], metric: Metric, text: str) -> Metric | None:
+    """The figure a "增加到N" sentence changes: the case's last earlier figure of the same indicator and unit."""
+    if metric.previous is not None or not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(_number_text(metric))}", text):
+        return None
+    same = [m for m in metrics.values() if m.indicator == metric.indicator and m.unit == metric.unit
+            and m.value != metric.value and m.previous is None]
+    return same[-1] if same else None
+
+
+def _number_text(metric: Metric) -> str:
+    return str(_plain(metric.value))
 
 
 def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
@@ -172,15 +208,17 @@ def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
             found.append(Metric(name, float(value.rstrip("%")), "%", scope, text, sentence.passage_id))
         taken.append(match.span())
     for match in CHANGE.finditer(text):
-        unit = match.group("unit") + ("/" + match.group("per")[1:] if match.group("per") else "")
-        add(Metric(match.group("indicator"), float(match.group("new")), unit, _scope(text, place), text,
-                   sentence.passage_id, previous=float(match.group("old"))), match.span())
+        metric = _change(text, match, sentence, place)
+        if metric is not None:
+            add(metric, match.span())
     for match in PERCENT.finditer(text):
         value = to_number(match.group("value") or match.group("cn").replace("点", "."))
         scope, indicator = _split_indicator(_clause_before(text, match.start()))
         if value is None or not indicator:
             continue
-        add(Metric(indicator, value, "%", scope or _scope(text, place), text, sentence.passage_id), match.span())
+        approx = bool(APPROX_BEFORE.search(text[: match.start()]) or APPROX_AFTER.match(text[match.end() :]))
+        add(Metric(indicator, value, "%", scope or _scope(text, place), text, sentence.passage_id, approx=approx),
+            (match.start(), match.end()))
     for match in COUNT.finditer(text):
         metric = _count(text, match, sentence, place)
         if metric is not None:
@@ -195,7 +233,7 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
         return None
     if NOT_FIGURE_AFTER.match(text[match.end() :]) or (not raw[0].isdigit() and value < MIN_CN_VALUE):
         return None
-    if NOT_FIGURE_UNIT_AFTER.match(text[match.end() :]):
+    if NOT_FIGURE_UNIT_AFTER.match(text[match.end() :]) and not APPROX_AFTER.match(text[match.end() :]):
         return None
     if match.group("wan"):
         value *= 10000
@@ -204,11 +242,30 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
     if after.startswith("的") and _ends_with_noun(before):
         after = ""  # "现有住户428户的龙庭小区": the count is of 住户
     after = _noun_phrase(after.removeprefix("的"))
-    if len(after) >= 2 and not after[0].isdigit():
-        indicator, scope = after, _scope(before + after, place)
+    if (len(after) >= 2 and not after[0].isdigit()) or (len(after) == 1 and tag(after)[0][1].startswith("n")):
+        indicator, scope = after, _scope(before + after, place)  # "十二个村" counts 村
     else:
-        scope, indicator = _split_indicator(re.sub(rf"{NUMBER}(?:{UNIT})$", "", before))
+        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", re.sub(rf"{NUMBER}(?:{UNIT})$", "", before)))
         scope = scope or _scope(text, place)
+    if not indicator or len(indicator) < 2 and indicator != after:
+        return None
+    approx = bool(re.search(r"[余多]", match.group(0)) or match.group("approx1")
+                  or APPROX_BEFORE.search(text[: match.start()]) or APPROX_AFTER.match(text[match.end() :]))
+    return Metric(indicator, value, match.group("unit"), scope, text, sentence.passage_id, approx=approx)
+
+
+def _change(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric | None:
+    """One figure for a change: the new value, the old one as `previous`, the noun phrase before 从/由 (or the
+    counted thing after the new value) as indicator."""
+    old, new = to_number(match.group("old")), to_number(match.group("new"))
+    unit = match.group("unit2") or match.group("unit") or ""
+    if old is None or new is None or not unit:
+        return None
+    if match.group("per"):
+        unit += "/" + match.group("per")[1:]
+    before = _clause_before(text, match.start())
+    indicator = _trailing_noun_phrase(before) or _noun_phrase(_clause_after(text, match.end()))
     if len(indicator) < 2:
         return None
-    return Metric(indicator, value, match.group("unit"), scope, text, sentence.passage_id)
+    approx = bool(match.group("new_approx")) or bool(APPROX_AFTER.match(text[match.end() :]))
+    return Metric(indicator, new, unit, _scope(text, place), text, sentence.passage_id, previous=old, approx=approx)

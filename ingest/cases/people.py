@@ -24,7 +24,7 @@ ROLE_WORDS = (
 )
 SPEECH = r"(?:说道|说|表示|介绍|指出|认为|称|告诉记者|感叹道|感叹|坦言|强调|建议|提到|谈到)"
 # What may follow a name: speech, punctuation, or a word that shows the name has ended.
-AFTER_NAME = rf"(?:{SPEECH}|[,,::、。(( ]|同志|口中|一行|对|在|为|也|则|等|作|带|和|与|$)"
+AFTER_NAME = rf"(?:{SPEECH}|[,，:：、。(（ ]|同志|口中|一行|对|在|为|也|则|等|作|带|和|与|$)"
 FAMILIAR = r"(?:阿姨|大爷|大妈|师傅|女士|先生)"
 # Words before a role that are not part of it ("据柳影街道党办主任…", "家住长兴县…").
 ROLE_LEAD = re.compile(r"^(?:据|家住|由|经|在|是|为|会上|其中|同时|记者|通讯员|他|她)+")
@@ -105,7 +105,7 @@ def speaker_line(text: str) -> tuple[Person, str] | None:
     """A paragraph that opens with a speaker and a colon ("长兴县…居委会主任周锋:我们社区…"), alone or followed by
     the speaker's words: the speaker and those words (empty when the line only names the speaker)."""
     stripped = text.strip()
-    colon = min((i for i in (stripped.find(":"), stripped.find(":")) if i >= 0), default=-1)
+    colon = min((i for i in (stripped.find(":"), stripped.find("：")) if i >= 0), default=-1)
     if colon < 2 or colon > MAX_SPEAKER_LINE_CHARS or OPEN_QUOTE in stripped[:colon]:
         return None
     people = find_people(stripped[: colon + 1], "")
@@ -125,7 +125,7 @@ def find_quotes(text: str, passage_id: str, known: dict[str, str] | None = None)
         if speaker is not None:
             quotes.append(Quote(speaker.name, speaker.role, inner, passage_id))
     for person in people:  # reported speech: "陈勇说,经过几年的探索…。"
-        match = re.match(rf"{SPEECH}[,,]", text[person.end :])
+        match = re.match(rf"{SPEECH}[,，]", text[person.end :])
         if not match or text[person.end + match.end() : person.end + match.end() + 1] == OPEN_QUOTE:
             continue
         said = _to_sentence_end(text, person.end + match.end())
@@ -165,17 +165,17 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 def _speaker_after(text: str, end: int, people: list[Person]) -> Person | None:
     for person in people:
         gap = text[end + 1 : person.start]
-        if person.start > end and len(gap) <= 3 and re.fullmatch(r"[,,。!?\s据]*", gap):
-            if re.match(rf"{SPEECH}|[,,]?[^“]{{0,6}}{SPEECH}", text[person.end :]):
-                return person
+        if (person.start > end and len(gap) <= 3 and re.fullmatch(r"[,，。!！?？\s据]*", gap)
+                and re.match(rf"{SPEECH}|[,，]?[^“]{{0,6}}{SPEECH}", text[person.end :])):
+            return person
     return None
 
 
 def _speaker_before(text: str, start: int, people: list[Person]) -> Person | None:
     for person in reversed(people):
         between = text[person.end : start]
-        if person.end <= start and re.fullmatch(rf"[^“”。]{{0,12}}?{SPEECH}?[道]?[,,::]?\s*", between) and (
-            re.search(SPEECH, between) or between.strip().endswith((":", ":"))
+        if person.end <= start and re.fullmatch(rf"[^“”。]{{0,12}}?{SPEECH}?[道]?[,，:：]?\s*", between) and (
+            re.search(SPEECH, between) or between.strip().endswith((":", "："))
         ):
             return person
     return None

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-import jieba.posseg
-
-from ingest.places import Division, PlaceMention, find_mentions, home_city
+from ingest.cases.text import tag, word_freq, word_tag
+from ingest.places import Division, PlaceMention, find_mentions, gazetteer, home_city
 
 # Local suffix → level below the county (3 street/town, 4 community/village, 5 estate); longest first.
 LOCAL_LEVELS = {
@@ -24,6 +22,10 @@ LOCAL_LEVELS = {
     "街道": 3, "镇": 3, "乡": 3, "社区": 4, "村": 4,
 }
 LOCAL_SUFFIX = re.compile("|".join(sorted(LOCAL_LEVELS, key=len, reverse=True)))
+# A suffix followed by this is inside a company's name ("…社区服务有限公司", "…小区物业管理公司").
+COMPANY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:有限责任公司|有限公司|股份公司|集团|公司)")
+# Characters that end a road's or lane's name; a numeral before them belongs to a place name (纬五路, 三里屯).
+ROAD_CHARS = frozenset("路街巷里屯")
 DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
@@ -73,37 +75,44 @@ class LocalMention:
     end: int
 
 
-def word_freq(word: str) -> int:
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word, 0)
-
-
 def _stem(window: str, after_place: bool = False) -> str:
     """The trailing words of `window` that can belong to a place name."""
-    words = list(jieba.posseg.cut(window))
+    words = tag(window)
     stem = ""
     taken = 0
     last_tag = ""
-    for word in reversed(words):
-        token, tag = word.word, word.flag
+    for token, flag in reversed(words):
         if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
             break
-        adjective = tag.startswith(ADJECTIVE_TAGS) and not (after_place and taken == len(words) - 1)
-        verb = tag.startswith("v") and len(token) > 1
-        if tag.startswith(STOP_TAGS) or adjective or verb or token in generic_stems():
+        # an adjective starts a name only before another word of it (幸福家园, not 优秀街道), or right after
+        # the parent place (丹水池街道幸福社区, 嘉莲街道莲秀社区)
+        adjective = flag.startswith(ADJECTIVE_TAGS) and not after_place and taken == 0
+        verb = (flag.startswith("v") and len(token) > 1) or _ends_with_verb(token)
+        numbered_road = flag.startswith("m") and token[-1] in ROAD_CHARS  # 纬五路小区, 三里屯社区
+        if (flag.startswith(STOP_TAGS) and not numbered_road) or adjective or verb or token in generic_stems():
             break
+        if token in gazetteer() and token.endswith(DIVISION_SUFFIXES):
+            break  # "长安区广安街道": a division's full name is the parent written before the name
         if token in STOP_CHARS or len(stem) + len(token) > MAX_STEM_CHARS:
             break
         stem = token + stem
         taken += 1
-        last_tag = tag
-    if taken < len(words) and words[len(words) - taken - 1].flag.startswith("m"):
+        last_tag = flag
+    if taken < len(words) and words[len(words) - taken - 1][1].startswith("m"):
         return ""  # "600余场社区宣传活动": a count, not a name
     ordinary = last_tag.startswith(ORDINARY_TAGS) and not last_tag.startswith(PROPER_TAGS)
-    if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ:
-        return ""
+    if taken == 1 and ordinary and word_freq(stem) >= COMMON_STEM_FREQ and not after_place:
+        return ""  # "利用小区", "部分小区"; right after its parent a common word is a name (梨园街道青年社区)
+    first = words[len(words) - taken][0] if taken > 1 else ""
+    if first and not after_place and word_freq(first) >= COMMON_STEM_FREQ and last_tag.startswith(ORDINARY_TAGS) \
+            and len(stem) - len(first) >= 2 and word_tag(first).startswith(("v", "n")) and len(first) == 2:
+        return stem[len(first):]  # "社区指导海景花园小区": a frequent word before a name is the sentence's, not the name's
     return stem
+
+
+def _ends_with_verb(token: str) -> bool:
+    """A dictionary word that ends in a plain verb ("全面推行", "统一管理") is a phrase about doing, never a name."""
+    return len(token) > 2 and word_tag(token[-2:]) == "v"
 
 
 def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMention]:
@@ -117,6 +126,8 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
             continue  # "花园小区", "东北村小区": the last suffix names the place, the first is part of the stem
         if len(match.group(0)) == 1 and _inside_word(text, start, match.end()):
             continue  # "城乡建设": 乡 inside a longer word
+        if COMPANY_AFTER.match(text, match.end()):
+            continue  # "众治社区服务有限公司": a company's name, not a community
         left = max(last_end, start - 12)
         for end in sorted(boundaries):
             if left <= end <= start:
@@ -160,6 +171,7 @@ class PlaceBook:
 
     def __init__(self, texts: list[str]):
         self.nodes: dict[str, PlaceNode] = {}
+        self.case_places: set[str] | None = None
         self.counts: dict[str, int] = {}
         self.home = home_city("\n".join(texts)) or self._most_named_city(texts)
         self.passages = [self._read(text) for text in texts]
@@ -172,7 +184,7 @@ class PlaceBook:
     # -- reading -------------------------------------------------------------------------------------
 
     def _read(self, text: str) -> PassagePlaces:
-        divisions = find_mentions(text)
+        divisions = [m for m in find_mentions(text) if is_place_mention(text, m)]
         places = PassagePlaces(divisions, local_mentions(text, divisions), bool(CITY_MARKER.search(text)))
         for mention in divisions:
             self._add_division(mention.division)
@@ -309,15 +321,55 @@ class PlaceBook:
         return self.nodes[key].level
 
     def anchor(self, key: str) -> str:
-        """The case a place belongs to: its highest local ancestor (a street gathers its communities)."""
-        locals_ = [k for k in self.chain_keys(key) if k.startswith("L:")]
-        return locals_[0] if locals_ else key
+        """The case a place's passages belong to: the nearest place at or above it that is a case of its own
+        (`case_places`, set by the case builder once it knows which places report something); until then every
+        place is its own."""
+        if self.case_places is None:
+            return key
+        return next((k for k in reversed(self.chain_keys(key)) if k in self.case_places), key)
+
+    def home_province_key(self) -> str | None:
+        """The province the document names most (its own name or its divisions'), for 全省/我省."""
+        counts: dict[str, int] = {}
+        for key, count in self.counts.items():
+            if key.startswith("D:"):
+                province = f"D:{key[2:4]}0000"
+                counts[province] = counts.get(province, 0) + count
+        if not counts:
+            return None
+        best = max(counts, key=counts.get)
+        self._add_division(Division(best[2:], Division(best[2:], "").chain[-1]))
+        return best
 
     def home_key(self) -> str | None:
         if self.home is None:
             return None
         self._add_division(self.home)
         return division_key(self.home)
+
+
+# A short division name followed by at most this many characters and a local suffix is the stem of a street or
+# town's name (黄山铺镇, 广安街道), not the division.
+MAX_LOCAL_TAIL = 2
+LOCAL_NAME_AFTER = re.compile(rf"[\u4e00-\u9fff]{{0,{MAX_LOCAL_TAIL}}}(?:街道|镇|乡|社区|村|小区)|[路街巷]")
+DIVISION_SUFFIXES = ("省", "市", "区", "县", "州", "盟", "旗")
+
+
+def is_place_mention(text: str, mention: PlaceMention) -> bool:
+    """A gazetteer hit names the division only when it stands as a word of its own: it starts and ends on the
+    segmenter's word boundaries (not 城东区 in 丽景花城东区) and, written without its suffix, is not the start of a
+    local name (广安街道, 黄山铺镇, 澳门路社区)."""
+    surface = text[mention.start : mention.end]
+    if not surface.endswith(DIVISION_SUFFIXES) and LOCAL_NAME_AFTER.match(text, mention.end):
+        return False
+    if re.match(r"[路街巷]", text[mention.end : mention.end + 1]):
+        return False
+    window_start = max(0, mention.start - 6)
+    offset, bounds = window_start, {window_start}
+    for word, _ in tag(text[window_start : mention.end + 2]):
+        offset += len(word)
+        bounds.add(offset)
+    return mention.start in bounds
 
 
 def mention_weight(text: str, mention: PlaceMention) -> float:

@@ -8,16 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.text.fold import fold
+from ingest.text.segmenter import pos_tagger, segmenter
+
 # A space between two CJK characters (or a CJK character and a digit) is an OCR artefact, not a word break.
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d%“”\"])[ \u3000]+(?=[\u4e00-\u9fff\d“”\"])")
-SENTENCE = re.compile(r"[^。!?!?;;…]*(?:[。!?!?;;…]+[”\"’]?|$)")
+SENTENCE = re.compile(r"[^。!?！？;；…]*(?:[。!?！？;；…]+[”\"’]?|$)")
 # Photo captions and credit lines: they name places but report no practice.
 CAPTION = re.compile(
     r"(?:记者|通讯员|摄影)\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*摄\s*$|供图\s*$|(?:^|。)图为|^▶|^\(?本版"
     r"|^-\s*[①-⑩]|摄\s*$"
 )
 BYLINE = re.compile(r"^(?:本报)?(?:记者|通讯员|文/|作者)[\s\u4e00-\u9fff/]{0,30}$")
-SUBHEADING_NOT_END = "。!?!?;;…,,::、"
+SUBHEADING_NOT_END = "。!?！？;；…,，:：、"
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,23 @@ def is_subheading(text: str) -> bool:
     """A short line with no sentence end inside a body: a sub-heading of a news page ("小联盟撬动大治理")."""
     stripped = text.strip().rstrip("”\"’")
     return 4 <= len(stripped) <= 30 and stripped[-1] not in SUBHEADING_NOT_END and "。" not in stripped
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """(word, POS flag) pairs cut by the one domain segmenter; the words are slices of `text` itself (folding keeps
+    lengths), so names taken from them keep the page's own characters."""
+    pairs, start = [], 0
+    for pair in pos_tagger().cut(fold(text)):
+        pairs.append((text[start : start + len(pair.word)], pair.flag))
+        start += len(pair.word)
+    return pairs
+
+
+def word_freq(word: str) -> int:
+    """How common a word is in the segmenter's dictionary (jieba's plus the domain's); 0 when unknown."""
+    return segmenter().FREQ.get(fold(word), 0)
+
+
+def word_tag(word: str) -> str:
+    """The dictionary's POS tag of a whole word ("" when the dictionary does not list it)."""
+    return pos_tagger().word_tag_tab.get(fold(word), "")

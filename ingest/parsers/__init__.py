@@ -56,4 +56,4 @@ def parse_file(path: Path, data: bytes) -> list[RawDocument]:
 
 
 # Importing the modules registers their parsers.
-from ingest.parsers import docx, html, jsonl, markdown, pdf, text  # noqa: F401
+from ingest.parsers import docx, html, jsonl, legacy_word, markdown, ofd, pdf, text  # noqa: F401

@@ -1,7 +1,9 @@
 """Saved web pages: the article body without the page's chrome, plus the title, date and source it states.
 
-The body is each top-level <article> (several → several documents), else the element holding the most
-paragraph text (the readability heuristic), after navigation, share bars, scripts and footers are removed.
+The body is each top-level <article>, else each of a group of sibling article blocks (html_blocks.py: e-paper
+pages of <div>/<td> articles) — several → several documents — else the element holding the most paragraph
+text (the readability heuristic), after navigation (menus, title lists, 上一篇/下一篇, 相关阅读), share bars,
+scripts and footers are removed. An article's head (引题, headline, 副题, byline) is typed by markup or shape.
 Headings (<h2>/<h3>, bold-only paragraphs) and captions (<figcaption>, the short line under a picture) keep
 their kind, so structure can attach section titles to passages and keep captions out of the body.
 """
@@ -19,6 +21,7 @@ from ingest.errors import ParseError
 from ingest.models import Block, BlockKind, RawDocument
 from ingest.parsers import register
 from ingest.parsers.common import iso_date, squeeze
+from ingest.parsers.html_blocks import Head, article_blocks, read_head, removed, strip_navigation, typed_class
 
 # The charset a page declares (<meta charset>, http-equiv Content-Type, or an XHTML <?xml encoding?>).
 DECLARED_CHARSET = re.compile(
@@ -37,7 +40,7 @@ JUNK_CLASS = re.compile(
     r"search|pagination|pager|page-?nav|fontsize|hot|rank)($|[-_ ])",
     re.IGNORECASE,
 )
-CAPTION_CLASS = re.compile(r"caption|pic-?te?xt|pic_?txt|img-?desc|imgtxt|photo-?desc", re.IGNORECASE)
+CAPTION_CLASS = re.compile(r"caption|pic-?te?xt|pic_?txt|img-?desc|imgtxt|photo-?desc|tuzhu|tushuo", re.IGNORECASE)
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # A paragraph that is all bold and this short is a section heading, at the level of an <h3>.
 STRONG_HEADING_LEVEL = 3
@@ -48,6 +51,8 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "table
               "blockquote", "figure", "dl", "dt", "dd", "pre", "center", "header", "footer", "address", "hr",
               "td", "th"}
 BOLD_TAGS = {"strong", "b"}
+# Elements that are a heading when all bold and short (old table layouts set headlines in <td><b>).
+BOLD_HEADING_TAGS = {"p", "td", "div"}
 # Inside a table cell these mean the table lays out the page rather than holding data.
 LAYOUT_TAGS = ["p", "div", "br", "table", "ul", "h1", "h2", "h3"]
 # Visible metadata lines of Chinese news pages: "来源:新华网", "发布时间:2024-07-27 10:00".
@@ -75,6 +80,10 @@ META_SITE = ("og:site_name", "SiteName", "citation_publisher")  # the site that 
 MIN_ARTICLE_CHARS = 20
 # A <div> with this much text directly inside it (not in child elements) is a paragraph.
 MIN_OWN_TEXT = 20
+# An element adding a headline to the densest element: at most this many levels up, this much more text.
+HEAD_SEARCH_LEVELS = 3
+HEAD_GROWTH = 1.2
+MAX_HEAD_CHARS = 300  # a head: 引题, headline, 副题, byline
 # A chrome-named element with this much paragraph text is a content wrapper after all.
 MIN_KEPT_PARAGRAPH_CHARS = 300
 # Real pages nest a few dozen elements deep; far deeper is generated junk or an attack, and the tree walks
@@ -94,19 +103,26 @@ def parse_html(path: Path, data: bytes) -> list[RawDocument]:
         soup = BeautifulSoup(text, "lxml")
     except Exception as error:  # lxml rejects some binary junk outright
         raise ParseError(str(path), f"无法解析 HTML({error})") from None
-    page_title, page_site = _page_title(soup)
+    page_title, page_site, title_tag_only = _page_title(soup)
     page_date = _meta(soup, META_DATE)
     page_source = _meta(soup, META_SOURCE) or _visible_source(soup) or _meta(soup, META_SITE) or page_site
     url = _canonical_url(soup)
     _strip_chrome(soup)
+    strip_navigation(soup)
     articles = [article for article in _top_level_articles(soup) if not _is_teaser(article)]
+    if len(articles) < 2:
+        articles = article_blocks(soup.body or soup, body_blocks) or articles
     many = len(articles) > 1
-    bodies = articles or [_main_content(soup)]
+    bodies = articles or [_with_head(_main_content(soup))]
     documents = []
     for number, body in enumerate(bodies, start=1):
-        own_title = _own_title(body)
+        blocks = body_blocks(body)
+        head = read_head(blocks)
+        own_title = head.title if many else _own_title(body)
+        if not many and title_tag_only and _marked_head(blocks, head):
+            page_title = head.title  # "城市晨报数字报-第03版" names the page; the marked headline the article
         title = own_title if many else (page_title or own_title)
-        blocks = [b for b in body_blocks(body) if not _is_title_echo(b, title)]
+        blocks = [b for b in blocks if not _is_title_echo(b, title)]
         date = iso_date(_own_date(body)) or iso_date(page_date) or _visible_date(body) or _visible_date(soup)
         documents.append(RawDocument(
             source=path.name, path=str(path), blocks=blocks, fmt="html", title=title, date=date,
@@ -128,6 +144,29 @@ def nesting_depth(text: str) -> int:
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in element)
     return deepest
+
+
+def _with_head(body: Tag) -> Tag:
+    """The body's article block when the densest element is only its paragraphs: the nearest ancestor that
+    adds a marked headline (and little else) above them."""
+    chars = _text_chars(body)
+    for ancestor in list(body.parents)[:HEAD_SEARCH_LEVELS]:
+        if ancestor.name in ("body", "html", "[document]") or _text_chars(ancestor) > HEAD_GROWTH * chars + MAX_HEAD_CHARS:
+            break
+        blocks = body_blocks(ancestor)
+        if _marked_head(blocks, read_head(blocks)):
+            return ancestor
+    return body
+
+
+def _text_chars(tag: Tag) -> int:
+    return len(tag.get_text(strip=True)) - sum(len(link.get_text(strip=True)) for link in tag.find_all("a"))
+
+
+def _marked_head(blocks: list[Block], head: Head) -> bool:
+    """The head's headline is marked up as the article's (<h1> or a title class), not a section heading."""
+    return head.title is not None and any(block.text == head.title and block.kind == BlockKind.HEADING
+                                          and block.level == 1 for block in blocks)
 
 
 def body_blocks(body: Tag) -> list[Block]:
@@ -184,10 +223,19 @@ class _BlockWalker:
         elif name == "figcaption" or CAPTION_CLASS.search(" ".join(tag.get("class", []))):
             self.flush()
             self.emit(tag.get_text(), BlockKind.CAPTION)
+        elif typed_class(tag) == "title" and _inline_only(tag) and len(squeeze(tag.get_text())) <= MAX_HEADING_CHARS:
+            self.flush()
+            self.emit(tag.get_text(), BlockKind.HEADING, 1)
         elif name == "tr" and tag.find(LAYOUT_TAGS) is None:  # a data row; layout rows are walked
             self.flush()
-            self.emit(" ".join(cell.get_text() for cell in tag.find_all(["td", "th"])))
-        elif name == "p" and _is_bold_only(tag):
+            cells = tag.find_all(["td", "th"])
+            if tag.find("img") is not None and not tag.get_text(strip=True):
+                self.after_picture = True  # a picture's row: the row under it is its caption
+            elif len(cells) == 1 and _is_bold_only(cells[0]):
+                self.emit(cells[0].get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
+            else:
+                self.emit(" ".join(cell.get_text() for cell in tag.find_all(["td", "th"])))
+        elif name in BOLD_HEADING_TAGS and _inline_only(tag) and _is_bold_only(tag):
             self.flush()
             self.emit(tag.get_text(), BlockKind.HEADING, STRONG_HEADING_LEVEL)
         elif name in BLOCK_TAGS:
@@ -199,6 +247,11 @@ class _BlockWalker:
                 self.after_picture = True
         else:
             self.walk(tag)
+
+
+def _inline_only(tag: Tag) -> bool:
+    """Only text and inline elements directly inside (looked at one level deep: cheap on deep pages)."""
+    return not any(isinstance(child, Tag) and (child.name in BLOCK_TAGS or child.name == "br") for child in tag.children)
 
 
 def _is_chrome_line(text: str) -> bool:
@@ -222,7 +275,7 @@ def _strip_chrome(soup: BeautifulSoup) -> None:
         if tag.find_parent("article") is None:
             tag.decompose()
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+        if removed(tag) or tag.name in ("html", "body", "article", "main"):
             continue
         names = " ".join([*tag.get("class", []), tag.get("id") or ""])
         if names.strip() and JUNK_CLASS.search(names) and not _holds_article(tag):
@@ -269,11 +322,24 @@ def _main_content(soup: BeautifulSoup) -> Tag:
     if not scores:
         return soup.body or soup
     best = max(scores.values(), key=lambda item: item[0])[1]
-    return best if best.name not in ("html", "[document]") else (soup.body or soup)
+    if best.name in ("html", "[document]"):
+        return soup.body or soup
+    return _with_like_siblings(best)
 
 
-def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
-    """(headline, site name) from og:title, the only <h1>, or <title> with the site's suffix cut off."""
+def _with_like_siblings(best: Tag) -> Tag:
+    """A section of a page whose sections are wrapped alike (<div class="section">…): the whole run of them."""
+    parent = best.parent
+    if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+        return best
+    alike = [child for child in parent.find_all(best.name, recursive=False)
+             if child.get("class") == best.get("class") and _text_chars(child) >= MIN_OWN_TEXT]
+    return parent if len(alike) >= 2 else best
+
+
+def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None, bool]:
+    """(headline, site name, whether only <title> gave it) from og:title, the only <h1>, or <title> with the
+    site's suffix cut off."""
     site = None
     title_tag = soup.find("title")
     full = squeeze(title_tag.get_text()) if title_tag else ""
@@ -284,8 +350,8 @@ def _page_title(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     h1s = [squeeze(h.get_text()) for h in soup.find_all("h1")]
     for candidate in (meta, h1s[0] if len(h1s) == 1 else None, full):
         if candidate:
-            return SITE_SUFFIX.sub("", candidate) or candidate, site
-    return None, site
+            return SITE_SUFFIX.sub("", candidate) or candidate, site, candidate is full and not (meta or h1s)
+    return None, site, False
 
 
 def _own_title(body: Tag) -> str | None:

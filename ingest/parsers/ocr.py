@@ -34,24 +34,27 @@ def available() -> bool:
     if shutil.which("tesseract") is None:
         return False
     try:
-        listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+        listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30,
+                                check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return "chi_sim" in (listed.stdout + listed.stderr).split()
 
 
-def ocr_pdf(path: Path, data: bytes) -> list[str]:
-    """The text of each page image, in page order."""
-    texts: list[str] = []
+def ocr_pages(path: Path, data: bytes, numbers: list[int]) -> dict[int, str]:
+    """The text of the images on each page numbered (0-based), keyed by page number, in page order."""
+    texts: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="redprop-ocr-") as folder:
         writer = ImageWriter(folder)
-        for layout in extract_pages(io.BytesIO(data)):
-            for image in _images(layout):
+        for number, layout in zip(sorted(numbers), extract_pages(io.BytesIO(data), page_numbers=numbers)):
+            parts = []
+            for image in images_of(layout):
                 try:
                     name = writer.export_image(image)
-                except Exception:  # an image format pdfminer cannot export: skip that picture
+                except Exception:  # noqa: BLE001, S112 - an image format pdfminer cannot export: skip that picture
                     continue
-                texts.append(_tesseract(path, Path(folder) / name))
+                parts.append(_tesseract(path, Path(folder) / name))
+            texts[number] = "\n\n".join(parts)
     return texts
 
 
@@ -59,17 +62,17 @@ def paragraphs(page_text: str) -> list[str]:
     return [text for part in PARAGRAPH_BREAK.split(page_text) if (text := drop_cjk_spaces(part))]
 
 
-def _images(item) -> list[LTImage]:
+def images_of(item) -> list[LTImage]:
     if isinstance(item, LTImage):
         return [item]
     if hasattr(item, "__iter__"):
-        return [image for child in item for image in _images(child)]
+        return [image for child in item for image in images_of(child)]
     return []
 
 
 def _tesseract(path: Path, image: Path) -> str:
     try:
-        done = subprocess.run(["tesseract", str(image), "stdout", "-l", LANGUAGES], capture_output=True,
+        done = subprocess.run(["tesseract", str(image), "stdout", "-l", LANGUAGES], check=False, capture_output=True,
                               text=True, timeout=PAGE_SECONDS)
     except subprocess.TimeoutExpired:
         raise NeedsOCR(str(path), f"OCR 超过 {PAGE_SECONDS} 秒仍未完成") from None

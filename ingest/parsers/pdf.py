@@ -1,9 +1,10 @@
 """PDF (e-paper pages, exported documents) → blocks in reading order, via pdfminer.six.
 
 pdfminer gives text lines with positions (its own box grouping is off: it interleaves columns);
-`pdf_layout` puts them in reading order and into paragraphs. A file without a text layer, or whose text is
-`(cid:N)` garbage from fonts without a ToUnicode map, is OCR'd where tesseract is installed, else reported
-as needing OCR. Encrypted, truncated and non-PDF files are parse errors with the reason.
+`pdf_layout` puts them in reading order and into paragraphs, and finds the title (a cover page's largest text).
+Pages without a text layer, or whose text is `(cid:N)` garbage from fonts without a ToUnicode map, are OCR'd
+page by page where tesseract is installed (a mixed file keeps its text pages as they are), else the file is
+reported as needing OCR. Encrypted, truncated and non-PDF files are parse errors with the reason.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ingest.decode import common_ratio
 from ingest.errors import LimitExceeded, NeedsOCR, ParseError
 from ingest.models import Block, RawDocument
 from ingest.parsers import ocr, register
-from ingest.parsers.pdf_layout import Line, body_size, drop_running_lines, layout_blocks, reading_order
+from ingest.parsers.pdf_layout import Line, layout_document
 
 # pdfminer logs every font quirk of real-world files as a warning; the outcome is reported per file instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -38,29 +39,35 @@ CID_TOKEN = re.compile(r"\(cid:\d+\)")
 MIN_CHARS_PER_PAGE = 10
 MAX_CID_SHARE = 0.2
 MIN_COMMON_RATIO = 0.5
+# Font names of bold and black faces (Latin "Bold", Chinese 黑体 as SimHei/STHeiti/方正黑体 "FZHei…").
+BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑体", re.IGNORECASE)
 
 
 @register(".pdf")
 def parse_pdf(path: Path, data: bytes) -> list[RawDocument]:
-    pages = _read_pages(path, data)
-    text = "".join(line.text for page in pages for line in page)
-    if _unreadable(text, len(pages)):
-        return _ocr_or_report(path, data, text)
-    pages = drop_running_lines(pages)
-    chunks = [chunk for page in pages for chunk in reading_order(page)]
-    blocks = layout_blocks(chunks, body_size(pages))
-    return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf")]
+    pages, pictured = _read_pages(path, data)
+    # A page without usable text is OCR'd if it holds a picture (a scan) or garbled text; a blank one is skipped.
+    scanned = [number for number, page in enumerate(pages)
+               if _unreadable(text := "".join(line.text for line in page), 1) and (number in pictured or text.strip())]
+    if not scanned:
+        blocks, title, issuer = layout_document(pages)
+        return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf", title=title, publisher=issuer)]
+    return _with_ocr(path, data, pages, scanned)
 
 
-def _read_pages(path: Path, data: bytes) -> list[list[Line]]:
+def _read_pages(path: Path, data: bytes) -> tuple[list[list[Line]], set[int]]:
+    """The text lines of each page, and the numbers of the pages holding a picture."""
     if not data.strip():
         raise ParseError(str(path), "文件为空")
     if PDF_HEADER not in data[:HEADER_WINDOW]:
         raise ParseError(str(path), "不是 PDF 文件(缺少 %PDF 文件头)")
     started = time.monotonic()
     pages: list[list[Line]] = []
+    pictured: set[int] = set()
     try:
         for layout in extract_pages(io.BytesIO(data), laparams=LAYOUT):
+            if ocr.images_of(layout):
+                pictured.add(len(pages))
             pages.append(_lines_of(layout))
             if time.monotonic() - started > PARSE_SECONDS:
                 raise LimitExceeded(str(path), f"PDF 解析超过 {PARSE_SECONDS} 秒,已放弃(文件过大或结构异常)")
@@ -72,7 +79,7 @@ def _read_pages(path: Path, data: bytes) -> list[list[Line]]:
         raise ParseError(str(path), f"PDF 文件损坏或不完整({type(error).__name__}: {error})") from None
     if not pages:
         raise ParseError(str(path), "PDF 文件中没有页面(文件损坏或不完整)")
-    return pages
+    return pages, pictured
 
 
 def _lines_of(layout) -> list[Line]:
@@ -84,8 +91,10 @@ def _lines_of(layout) -> list[Line]:
             text = item.get_text().strip()
             sizes = [char.size for char in item if isinstance(char, LTChar)]
             if text and sizes:
+                fonts = [char.fontname for char in item if isinstance(char, LTChar)]
                 lines.append(Line(text, item.x0, item.x1, layout.height - item.y1, layout.height - item.y0,
-                                  statistics.median(sizes), layout.height))
+                                  statistics.median(sizes), layout.height,
+                                  bold=all(BOLD_FONT.search(font or "") for font in fonts)))
         elif not isinstance(item, (LTChar, LTImage)) and hasattr(item, "__iter__"):
             stack.extend(item)
     return sorted(lines, key=lambda line: (line.top, line.x0))
@@ -101,14 +110,36 @@ def _unreadable(text: str, page_count: int) -> bool:
     return common_ratio(CID_TOKEN.sub("", compact)) < MIN_COMMON_RATIO
 
 
-def _ocr_or_report(path: Path, data: bytes, text: str) -> list[RawDocument]:
-    reason = "PDF 的文字层是乱码(字体缺少 ToUnicode 映射)" if text.strip() else "PDF 没有文字层(扫描件或图片)"
+def _with_ocr(path: Path, data: bytes, pages: list[list[Line]], scanned: list[int]) -> list[RawDocument]:
+    """Text pages laid out as usual, each scanned page OCR'd in its place; NeedsOCR without tesseract."""
+    garbled = any("".join(line.text for line in pages[number]).strip() for number in scanned)
+    reason = "PDF 的文字层是乱码(字体缺少 ToUnicode 映射)" if garbled else "PDF 没有文字层(扫描件或图片)"
+    if len(scanned) < len(pages):
+        reason = f"PDF 第 {'、'.join(str(number + 1) for number in scanned)} 页没有可用的文字层(扫描件或乱码)"
     if not ocr.available():
         raise NeedsOCR(str(path), f"{reason},需要 OCR 才能导入。{ocr.INSTALL_HINT}")
-    pages = ocr.ocr_pdf(path, data)
-    blocks = [Block(paragraph) for page in pages for paragraph in ocr.paragraphs(page)]
+    read = ocr.ocr_pages(path, data, scanned)
+    blocks: list[Block] = []
+    title = issuer = None
+    text_run: list[list[Line]] = []
+
+    def flush_text() -> None:
+        nonlocal title, issuer
+        if text_run:
+            run_blocks, run_title, run_issuer = layout_document(text_run)
+            if not blocks:
+                title, issuer = run_title, run_issuer
+            blocks.extend(run_blocks)
+            text_run.clear()
+
+    for number, page in enumerate(pages):
+        if number in read:
+            flush_text()
+            blocks.extend(Block(paragraph) for paragraph in ocr.paragraphs(read[number]))
+        elif number not in scanned:
+            text_run.append(page)
+    flush_text()
     if not blocks:
         raise NeedsOCR(str(path), f"{reason},OCR 也没有识别出文字")
-    return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt="pdf-ocr")]
-
-
+    fmt = "pdf-ocr" if len(scanned) == len(pages) else "pdf"
+    return [RawDocument(source=path.name, path=str(path), blocks=blocks, fmt=fmt, title=title, publisher=issuer)]

@@ -5,7 +5,9 @@ gutter form a multi-column region read column by column, so a headline across th
 columns under it and two columns are never interleaved line by line. Lines become paragraphs at an indent,
 a wider gap, a short last line or an enumerator ("第十二条", "(一)"); a paragraph cut by a column or page end
 continues when the next column starts unindented. Running headers/footers and page numbers are dropped;
-text set larger than the body is a heading.
+text set larger than the body is a heading, and so is a short line set bold at body size (the 黑体 headings of
+official documents). The title is the largest text of the first pages (a cover page's), never the issuing body's
+line (发文机关标志, often set larger still), a date or a document number.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.models import Block, BlockKind
-from ingest.parsers.common import squeeze
+from ingest.parsers.common import iso_date, squeeze
 
 # A vertical strip at least this wide (in body-font widths) with no text is a column gutter.
 MIN_GUTTER_EMS = 0.8
@@ -48,6 +50,31 @@ ENUMERATOR = re.compile(
 )
 
 
+# A bold line at body size this short, not ending a sentence, is a heading.
+MAX_BOLD_HEADING_CHARS = 40
+# The title is looked for on this many first pages (a cover page, then the first page of the text).
+COVER_PAGES = 2
+# The issuing body's line: an organisation's name ("××市人民政府"), nothing else.
+ISSUER_LINE = re.compile(
+    r"(?:人民代表大会常务委员会|常务委员会|人民政府|办公厅|办公室|委员会|工作委员会|党委|党组|局|厅|委|部|署|院|"
+    r"街道办事处|办事处|中心|协会|联合会|总工会)$"
+)
+# What may follow the name on the issuer's line: the kind of paper it issues, and its number.
+ISSUER_PAPER = re.compile(r"(?:文件|公告|令)$")
+ISSUE_NUMBER = re.compile(r"[(\uff08]?第[\d一二三四五六七八九十百零〇]+号[)\uff09]?$")
+# Words a document title carries (its genre or 关于); a line with one is never the issuer's.
+TITLE_WORD = re.compile(r"关于|条例|办法|规定|细则|通知|方案|意见|决定|规则|规范|指引|通告|纲要|规划|守则|准则|标准|报告|决议|公告")
+# A document number: "京政发〔2024〕3号".
+DOC_NUMBER = re.compile(r"[〔\[【(\uff08]\s*(?:19|20)\d{2}\s*[〕\]】)\uff09]\s*\d+\s*号")
+MAX_DATE_LINE_CHARS = 30
+SIZE_STEP = 0.5  # points: sizes this close are one size
+GROUP_GAP = 1.2  # lines of one title or name stand at most this many line heights apart
+
+# A paragraph continues onto the next page only if the page before is filled down to this share of its height.
+PAGE_FILLED = 0.7
+# A regulation's 编/章/节/条 label opens a paragraph even after an unfinished line (a cover page's date).
+DIVISION = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+[编章节条](?:\s|$)")
+
 Span = tuple[float, float]  # an x-interval on the page
 
 
@@ -60,6 +87,8 @@ class Line:
     bottom: float
     size: float
     page_height: float
+    bold: bool = False  # set in a bold or black (黑体) face throughout
+    page: int = 0  # set by layout_document
 
 
 @dataclass
@@ -192,6 +221,88 @@ def body_size(pages: list[list[Line]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+def layout_document(pages: list[list[Line]]) -> tuple[list[Block], str | None, str | None]:
+    """Blocks in reading order, the title (cover page or first page) and the issuing body, if stated."""
+    for number, page in enumerate(pages):
+        for line in page:
+            line.page = number
+    body = body_size(pages)
+    title, issuer = cover_title(pages, body)
+    pages = drop_running_lines(pages)
+    blocks = layout_blocks([chunk for page in pages for chunk in reading_order(page)], body)
+    return mark_title(blocks, title, issuer), title, issuer
+
+
+def cover_title(pages: list[list[Line]], body: float) -> tuple[str | None, str | None]:
+    """(title, issuer) from the first pages' heading-sized text, read in groups (consecutive lines at one size:
+    a title or an issuer's name set on two lines). The title is the largest group that is not an issuer's line,
+    a date, a document number or a numbered division, when one group only is set at that size (several: the
+    headlines of a newspaper page, no one title); the issuer is the first issuer group above it."""
+    groups = [group for group in _size_groups([line for page in pages[:COVER_PAGES] for line in page])
+              if group[0].size >= HEADING_SCALE * body]
+    texts = ["".join(line.text for line in group) for group in groups]
+    candidates = [index for index, text in enumerate(texts) if not (_is_issuer(text) or _not_a_title(text))]
+    if not candidates:
+        return None, None
+    largest = max(groups[index][0].size for index in candidates)
+    at_size = [index for index in candidates if abs(groups[index][0].size - largest) <= SIZE_STEP]
+    if len(at_size) != 1:
+        return None, None
+    title = squeeze("\n".join(line.text for line in groups[at_size[0]]))
+    above = [text for text in texts[: at_size[0]] if _is_issuer(text)]
+    issuer = ISSUER_PAPER.sub("", ISSUE_NUMBER.sub("", "".join(above[0].split()))) if above else None
+    return title, issuer or None
+
+
+def _size_groups(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive lines on one page at one size, each line close under the one before."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.page == line.page and abs(last.size - line.size) <= SIZE_STEP \
+                and 0 <= line.top - last.bottom <= GROUP_GAP * line.size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _is_issuer(text: str) -> bool:
+    """"××市人民政府", "××局文件", "××人民代表大会常务委员会公告(第3号)": an organisation, maybe with the
+    kind of paper it issues, and no title words."""
+    compact = ISSUE_NUMBER.sub("", "".join(text.split()))
+    compact = ISSUER_PAPER.sub("", compact)
+    return bool(ISSUER_LINE.search(compact)) and not TITLE_WORD.search(compact)
+
+
+def _not_a_title(text: str) -> bool:
+    """A date, a document number or a numbered division ("第一章 总则", "一、总体要求")."""
+    compact = "".join(text.split())
+    if ENUMERATOR.match(compact):
+        return True
+    dated = len(compact) <= MAX_DATE_LINE_CHARS and iso_date(compact) is not None and not TITLE_WORD.search(compact)
+    return dated or bool(DOC_NUMBER.search(compact))
+
+
+def mark_title(blocks: list[Block], title: str | None, issuer: str | None) -> list[Block]:
+    """The block holding the title becomes the TITLE (and the only one); the issuer's line goes."""
+    if title is None:
+        return blocks
+    for block in blocks:
+        if block.kind == BlockKind.TITLE:
+            block.kind, block.level = BlockKind.HEADING, 1
+    for block in blocks:
+        if block.kind == BlockKind.HEADING and "".join(block.text.split()) == "".join(title.split()):
+            block.kind, block.level = BlockKind.TITLE, 0
+            break
+    if issuer:  # stated as the publisher; as text it would head the first passages
+        for index, block in enumerate(blocks):
+            if block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH) and _is_issuer(block.text):
+                del blocks[index]
+                break
+    return blocks
+
+
 def layout_blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     heading_sizes = sorted({round(line.size, 1) for chunk in chunks for line in chunk.lines
                             if line.size >= HEADING_SCALE * body_size}, reverse=True)
@@ -199,11 +310,13 @@ def layout_blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     previous: tuple[Line, Chunk] | None = None  # the line before, and its column (maybe the previous one)
     for chunk in chunks:
         for line in chunk.lines:
-            if line.size >= HEADING_SCALE * body_size:
+            if _bold_heading(line, body_size):
+                blocks.append(Block(squeeze(line.text), BlockKind.HEADING, len(heading_sizes) + 1))
+            elif line.size >= HEADING_SCALE * body_size:
                 level = heading_sizes.index(round(line.size, 1)) + 1
                 last = blocks[-1] if blocks else None
                 if last and last.kind == BlockKind.HEADING and last.level == level and previous is not None \
-                        and previous[0].size == line.size:
+                        and previous[0].size == line.size and previous[1] is chunk:
                     last.text = squeeze(last.text + "\n" + line.text)  # a headline set on two lines
                 else:
                     blocks.append(Block(squeeze(line.text), BlockKind.HEADING, level))
@@ -221,6 +334,12 @@ def layout_blocks(chunks: list[Chunk], body_size: float) -> list[Block]:
     return blocks
 
 
+def _bold_heading(line: Line, body_size: float) -> bool:
+    text = line.text.strip()
+    return line.bold and abs(line.size - body_size) <= SIZE_STEP and len(text) <= MAX_BOLD_HEADING_CHARS \
+        and text[-1:] not in SENTENCE_END
+
+
 def _starts_paragraph(line: Line, chunk: Chunk, previous: tuple[Line, Chunk] | None, paragraph: str) -> bool:
     """Whether `line` begins a new paragraph rather than continuing `paragraph` (the text so far).
 
@@ -230,9 +349,13 @@ def _starts_paragraph(line: Line, chunk: Chunk, previous: tuple[Line, Chunk] | N
     finished = paragraph[-1:] in SENTENCE_END
     if line.x0 - chunk.left >= INDENT_EMS * line.size or (finished and ENUMERATOR.match(line.text)):
         return True
+    if DIVISION.match(line.text):
+        return True
     if previous is None:
         return True
     before, before_chunk = previous
+    if line.page != before.page and before.bottom < PAGE_FILLED * before.page_height:
+        return True  # the page before ended early (a cover page, a closing section): nothing runs over
     ended_short = before_chunk.right - before.x1 >= SHORT_LINE_EMS * before.size
     if before_chunk is chunk and line.top - before.bottom > PARAGRAPH_GAP * line.size:
         return True

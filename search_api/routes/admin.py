@@ -1,10 +1,11 @@
-"""Writes: POST /api/documents (upload), DELETE /api/documents/{doc_id}, POST /api/reindex. Bearer token only.
+"""Writes: POST /api/documents (upload, or URLs to fetch), DELETE /api/documents/{doc_id}, POST /api/reindex. Bearer token only.
 
 Uploads are parsed from the raw request stream with a byte budget, so an oversized request is refused
 (413) before it is spooled to disk; the write token is checked before any of the body is read.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
@@ -23,13 +24,23 @@ from search_api.settings import MIB, Settings
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[WriteAccess])
 
 UPLOAD_FIELD = "files"
+URLS_FIELD = "urls"
+MAX_URL_CHARS = 2000
+MAX_URLS_BODY = MIB  # a JSON list of addresses is small
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": [UPLOAD_FIELD],
-            "properties": {UPLOAD_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}}},
-        }}},
+        "content": {
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": [UPLOAD_FIELD],
+                "properties": {UPLOAD_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }},
+            "application/json": {"schema": {
+                "type": "object", "required": [URLS_FIELD],
+                "properties": {URLS_FIELD: {"type": "array", "minItems": 1,
+                                            "items": {"type": "string", "maxLength": MAX_URL_CHARS}}},
+            }},
+        },
     }
 }
 INGEST_ANSWER = {"description": "每个文件的结果,格式同 redprop ingest --json", "content": {"application/json": {}}}
@@ -53,7 +64,8 @@ async def _read_uploads(request: Request, settings: Settings) -> list[writes.Upl
     if declared and declared.isdigit() and int(declared) > settings.max_request_bytes:
         raise TooLarge(f"上传内容超过上限 {_mib(settings.max_request_bytes)}(REDPROP_MAX_REQUEST_BYTES)")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise BadRequest(f"请用 multipart/form-data 上传文件,字段名 {UPLOAD_FIELD}")
+        raise BadRequest(f"请用 multipart/form-data 上传文件(字段名 {UPLOAD_FIELD}),"
+                         f'或用 JSON {{"{URLS_FIELD}": [...]}} 按网址导入')
     parser = MultiPartParser(request.headers, _limited(request, settings.max_request_bytes),
                              max_files=settings.max_upload_files, max_fields=settings.max_upload_files)
     try:
@@ -77,14 +89,36 @@ async def _read_uploads(request: Request, settings: Settings) -> list[writes.Upl
         await form.close()
 
 
+async def _read_urls(request: Request, settings: Settings) -> list[str]:
+    body = b"".join([chunk async for chunk in _limited(request, MAX_URLS_BODY)])
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(f'请求体不是有效的 JSON;按网址导入请发送 {{"{URLS_FIELD}": ["https://…"]}}') from None
+    urls = data.get(URLS_FIELD) if isinstance(data, dict) else None
+    if not isinstance(urls, list) or not urls or not all(isinstance(url, str) for url in urls):
+        raise BadRequest(f'按网址导入请发送 {{"{URLS_FIELD}": ["https://…"]}}(非空的网址列表)')
+    if len(urls) > settings.max_upload_files:
+        raise TooLarge(f"一次最多导入 {settings.max_upload_files} 个网址(REDPROP_MAX_UPLOAD_FILES)")
+    if any(len(url) > MAX_URL_CHARS for url in urls):
+        raise BadRequest(f"网址过长(超过 {MAX_URL_CHARS} 个字符)")
+    return urls
+
+
 @router.post("/documents", openapi_extra=UPLOAD_BODY, responses={200: INGEST_ANSWER, 422: INGEST_ANSWER})
 async def upload_documents(request: Request, library: LibraryDep) -> JSONResponse:
-    """上传并导入一个或多个文件;全部失败时返回 422。"""
+    """上传并导入一个或多个文件(multipart,字段 files),或按网址获取并导入(JSON:{"urls": [...]});
+    全部失败时返回 422。"""
     settings: Settings = request.app.state.settings
-    uploads = await _read_uploads(request, settings)
     try:
-        answer = await run_in_threadpool(writes.ingest_uploads, library, settings.uploads_dir, uploads,
-                                         settings.parse_limits, settings.write_lock_wait)
+        if request.headers.get("content-type", "").startswith("application/json"):
+            urls = await _read_urls(request, settings)
+            answer = await run_in_threadpool(writes.ingest_urls, library, settings.fetched_dir, urls,
+                                             settings.parse_limits, settings.write_lock_wait)
+        else:
+            uploads = await _read_uploads(request, settings)
+            answer = await run_in_threadpool(writes.ingest_uploads, library, settings.uploads_dir, uploads,
+                                             settings.parse_limits, settings.write_lock_wait)
     except WriteLockTimeout as error:
         raise Conflict(error.message) from None
     all_failed = answer["failed"] and not (answer["ingested"] or answer["unchanged"])

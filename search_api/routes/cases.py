@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from index.store.case_store import CaseQuery
+from index.store.case_store import DEFAULT_DEPTH, CaseQuery
 from search_api import case_service
 from search_api.deps import LibraryDep
 
@@ -22,8 +22,9 @@ def list_cases(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     size: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE_SIZE)] = 20,
+    depth: Annotated[int, Query(ge=0, le=5)] = DEFAULT_DEPTH,
 ) -> dict:
-    query = CaseQuery(q, place, theme, practice, year, offset=(page - 1) * size, limit=size)
+    query = CaseQuery(q, place, theme, practice, year, offset=(page - 1) * size, limit=size, depth=depth)
     return case_service.find_cases(library, query) | {"page": page, "size": size}
 
 
