@@ -6,11 +6,13 @@ plausible decoding winning (the detector's order breaks ties) → UTF-8 with a f
 its characters are printable and its non-ASCII characters are mostly common Chinese characters and
 punctuation: a wrong encoding still "decodes" GBK bytes as Big5 (or Big5 as GB18030), but into rare
 characters, kana and private-use code points, which this check rejects. GB2312/GBK are widened to GB18030
-(a strict superset), so a rare character never turns into mojibake.
+(a strict superset), so a rare character never turns into mojibake. Terminal escapes (ESC[31m…) and control
+characters are removed from every decoding before it is judged, so a captured console log still reads as text.
 """
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,6 +43,10 @@ MIN_COMMON_RATIO = 0.6
 MAX_DAMAGED_UTF8_SHARE = 0.001
 # Plausibility is judged on a prefix: enough to be sure, cheap on large files.
 SAMPLE_CHARS = 20000
+# Terminal colour/cursor sequences (CSI "ESC[…m", OSC "ESC]…BEL", two-byte ESC x) that console captures carry.
+ANSI_ESCAPE = re.compile(r"\x1b(?:[()*+][0-9A-Za-z]|\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# Control characters that are neither whitespace nor NUL (NUL marks a binary file and is judged as such).
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Non-ASCII punctuation and symbols ordinary Chinese text uses (besides the full-width ASCII forms).
 COMMON_SYMBOLS = set("。,、;:?!“”‘’()《》〈〉【】〔〕「」『』—–…·•●■□◆◇▲△○★☆※×÷±°℃%‰№§　〇～")
 
@@ -120,6 +126,11 @@ def common_ratio(text: str) -> float:
     return hits / len(foreign)
 
 
+def strip_controls(text: str) -> str:
+    """Without terminal escapes and control characters (tabs, line breaks and NUL stay)."""
+    return CONTROL.sub("", ANSI_ESCAPE.sub("", text))
+
+
 def _attempt(data: bytes, encoding: str) -> Decoding | None:
     try:
         text = data.decode(encoding)
@@ -127,13 +138,14 @@ def _attempt(data: bytes, encoding: str) -> Decoding | None:
         return None
     if "\x00" in text:
         return None
+    text = strip_controls(text)
     return Decoding(text, common_ratio(text[:SAMPLE_CHARS]))
 
 
 def _damaged_utf8(data: bytes) -> str | None:
     """UTF-8 with a few broken bytes (a page cut mid-character, one bad paste): keep it, marking the damage
     with U+FFFD, rather than refuse a whole file for a handful of bytes."""
-    text = data.decode("utf-8", errors="replace")
+    text = strip_controls(data.decode("utf-8", errors="replace"))
     damage = text.count("\ufffd")
     if "\x00" in text or damage > max(1, len(data) * MAX_DAMAGED_UTF8_SHARE):
         return None
@@ -144,7 +156,7 @@ def _damaged_utf8(data: bytes) -> str | None:
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
-        return data.decode(encoding)
+        return strip_controls(data.decode(encoding))
     except UnicodeDecodeError as error:
         raise DecodeError(path, f"按 {encoding} 解码失败(第 {error.start} 字节)") from None
 

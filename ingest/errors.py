@@ -4,6 +4,8 @@ A batch catches `IngestError`, records `str(error)` for that file and goes on wi
 """
 from __future__ import annotations
 
+from ingest.text.names import shown
+
 
 class IngestError(Exception):
     """Base: `path` is the file, `reason` is the human-readable problem (Chinese, shown to users)."""
@@ -11,6 +13,7 @@ class IngestError(Exception):
     code = "ingest_error"
 
     def __init__(self, path: str, reason: str):
+        path = shown(path)  # a file name that is not UTF-8 is shown with U+FFFD, never a traceback
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ingest.regulation import RegulationInfo
 
+from ingest.text.names import shown, stored
+
 
 class DocType(StrEnum):
     NEWS = "news"
@@ -68,6 +70,10 @@ class RawDocument:
     url: str | None = None
     record: int | None = None
     date_source: str | None = None  # where `date` came from: "meta" (a <meta>/<time>, a JSONL field) or "line"  # line number for JSONL records, article index for multi-article pages
+
+    def __post_init__(self) -> None:  # a name that is not UTF-8 (GBK from a Windows zip) must still store and show
+        self.source = shown(self.source)
+        self.path = stored(self.path)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from index.engine import IndexFormatError
 from index.store.library import Library
+from index.store.migrations import StoreVersionError
 from search_api.auth import AccessGate, ReadAccess
 from search_api.errors import ApiError, TooManyRequests, Unauthorized
 from search_api.logging import RequestLog, http_log
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.library = Library(settings.home)
     app.state.sessions = SessionCookies(settings) if settings.read_token or settings.write_token else None
     app.state.rate_limits = RateLimits(settings)
+    app.state.library.prepare_store(settings.write_lock_wait)  # a writer's start-up: the only place it migrates
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -52,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": f"请求参数有误:{problems}"}, status_code=400)
 
     @app.exception_handler(IndexFormatError)
-    async def old_index(request: Request, error: IndexFormatError) -> JSONResponse:
+    @app.exception_handler(StoreVersionError)
+    async def other_version(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse({"error": str(error)}, status_code=503)
 
     @app.exception_handler(Exception)

@@ -9,7 +9,7 @@ MAX_PAGE_SIZE = 200
 
 
 def case_store(library: Library) -> CaseStore:
-    """The case tables as stored: extraction runs at ingest and reindex, a lookup never writes."""
+    """The case tables as they are: a lookup never extracts (writers do: ingest, reindex, cases rebuild)."""
     return CaseStore(library.store)
 
 

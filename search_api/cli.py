@@ -11,6 +11,7 @@ import click
 from index.engine import IndexFormatError
 from index.store import consistency
 from index.store.library import Library, WriteLockTimeout
+from index.store.migrations import StoreVersionError
 from search_api import service, writes
 from search_api.errors import ApiError
 from search_api.logging import setup_logging
@@ -38,6 +39,7 @@ HOME_OPTION = click.option("--home", type=click.Path(file_okay=False, path_type=
                            callback=lambda ctx, param, value: value or settings().home,
                            help="数据目录(默认 $REDPROP_HOME 或 ./var)")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+REBUILT_LABELS = {"index": "索引", "cases": "案例", "parse": "解析结果"}
 FACET_LABELS = {"places": "地区", "year": "年份", "doc_type": "类型", "source": "来源"}
 
 
@@ -49,7 +51,7 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except IndexFormatError as error:  # an index from before a layout change: say how to rebuild it
+        except (IndexFormatError, StoreVersionError) as error:  # written by another version: say what to run
             raise click.ClickException(str(error)) from None
 
 
@@ -90,10 +92,19 @@ def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool)
         else:
             progress.write(f"失败    {outcome.error}")
 
+    bars = []
+
+    def rebuild_bar(label: str, total: int):
+        bar = progress_bar(total, enabled=not as_json, unit="篇")
+        bar.set_description(label)
+        bars.append(bar)
+        return lambda done: bar.update(done - bar.n)
+
     try:
-        summary = ingest_paths(files, library, on_outcome=report_line,
-                               on_wait=lambda message: click.echo(message, err=True), limits=settings().parse_limits,
-                               workers=settings().ingest_workers).to_json() if files else None
+        report = ingest_paths(files, library, on_outcome=report_line,
+                              on_wait=lambda message: click.echo(message, err=True), limits=settings().parse_limits,
+                              workers=settings().ingest_workers, rebuild_progress=rebuild_bar) if files else None
+        summary = report.to_json() if report else None
         if urls:
             fetched = writes.ingest_urls(library, settings().model_copy(update={"home": library.home}).fetched_dir,
                                          urls, settings().parse_limits, LOCK_WAIT_SECONDS, on_outcome=report_line,
@@ -106,10 +117,13 @@ def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool)
     except (ApiError, WriteLockTimeout) as error:
         raise click.ClickException(error.message) from None
     finally:
-        progress.close()
+        for bar in [*bars, progress]:
+            bar.close()
     if as_json:
         emit_json(summary)
     else:
+        for effect, reasons in (report.rebuilt if report else {}).items():
+            click.echo(f"已重建{REBUILT_LABELS[effect]}(stale: {'; '.join(reasons)})")
         total = sum(len(summary[status]) for status in ("ingested", "unchanged", "failed"))
         click.echo(f"共 {total} 个文件:导入 {len(summary['ingested'])},"
                    f"未变化 {len(summary['unchanged'])},失败 {len(summary['failed'])}")
@@ -151,10 +165,15 @@ def watch(folder: Path, delete: bool, home: Path | None) -> None:
 @HOME_OPTION
 @JSON_OPTION
 def check(home: Path | None, as_json: bool) -> None:
-    """检查存储与索引是否一致(文档编号与段落数);不一致时退出码为 1,可用 redprop reindex 修复。"""
-    result = consistency.check(Library(home))
+    """检查存储与索引是否一致(文档编号与段落数),以及索引、案例是否由当前数据文件生成;
+    不一致或过期时退出码为 1(redprop reindex 修复不一致,redprop ingest 重建过期部分)。"""
+    from index.store import freshness
+
+    library = Library(home)
+    result = consistency.check(library)
+    stale = {effect: reasons for effect, reasons in freshness.report(library.store).items() if reasons}
     if as_json:
-        emit_json(result.to_json())
+        emit_json(result.to_json() | {"stale": stale, "ok": result.ok and not stale})
     else:
         click.echo(f"存储 {result.store_documents} 篇文档,索引 {result.index_documents} 篇文档")
         for doc_id in result.missing_from_index:
@@ -164,7 +183,10 @@ def check(home: Path | None, as_json: bool) -> None:
         for doc_id, (stored, indexed) in result.passage_mismatch.items():
             click.echo(f"段落数不符  {doc_id}  存储 {stored} 段,索引 {indexed} 段")
         click.echo("一致" if result.ok else "不一致:请运行 redprop reindex 修复")
-    sys.exit(0 if result.ok else 1)
+        for effect, reasons in stale.items():
+            hint = "重新导入原文件后生效" if effect == "parse" else "请运行 redprop ingest 重建"
+            click.echo(f"{REBUILT_LABELS[effect]}已过期(stale: {'; '.join(reasons)}):{hint}")
+    sys.exit(0 if result.ok and not stale else 1)
 
 
 @main.command()
@@ -194,6 +216,21 @@ def reindex(home: Path | None, as_json: bool) -> None:
         emit_json(result)
     else:
         click.echo(f"已重建索引:{result['reindexed_documents']} 篇文档,{result['indexed_passages']} 个段落")
+
+
+@main.command()
+@HOME_OPTION
+def migrate(home: Path | None) -> None:
+    """创建存储或把它升级到本版本的结构(导入、删除、重建索引与启动服务时也会自动进行)。"""
+    from index.write.pipeline import LOCK_WAIT_SECONDS
+
+    library = Library(home)
+    try:
+        with library.writing(LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True)):
+            pass
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"存储结构为第 {library.store.schema_version()} 版:{library.store.path}")
 
 
 @main.command()
@@ -509,6 +546,33 @@ def cases_find(query, place, theme, practice, year, limit, depth, home, as_json)
         for metric in case["metrics"][:5]:
             click.echo(f"   数据:{metric['indicator']} {metric['value']}{metric['unit']}")
         click.echo(f"   来源:{case['title_of_source']} [{case['source']}]")
+
+
+@cases.command(name="rebuild")
+@HOME_OPTION
+@click.option("--all", "everything", is_flag=True, help="重新提取全部文档的案例(默认只提取尚未提取或提取器已更新的)")
+def cases_rebuild(home: Path | None, everything: bool) -> None:
+    """从存储重新提取案例(查询从不提取;导入与重建索引时也会自动提取)。"""
+    from index.store import freshness
+    from index.store.case_store import CaseStore
+    from index.write.pipeline import LOCK_WAIT_SECONDS
+    from ingest.datafiles import Effect
+
+    library = Library(home)
+    try:
+        with library.writing(LOCK_WAIT_SECONDS, on_wait=lambda message: click.echo(message, err=True)):
+            store = CaseStore(library.store)
+            todo = sorted(library.store.doc_ids()) if everything else store.pending()
+            progress = progress_bar(len(todo), unit="篇")
+            try:
+                count = store.extract_pending(todo, on_progress=lambda done: progress.update(1))
+            finally:
+                progress.close()
+            if everything:
+                freshness.record(library.store, Effect.CASES)
+    except WriteLockTimeout as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"已提取 {count} 篇文档的案例")
 
 
 @cases.command(name="export")

@@ -142,17 +142,40 @@ def _renamed(answer: dict, names: dict[str, str], unsupported: list[dict]) -> di
     return answer
 
 
-def delete_document(library: Library, doc_id: str, lock_wait: float) -> dict:
-    """Remove a document from the store (the commit point), then from the index."""
+def delete_document(library: Library, doc_id: str, lock_wait: float, uploads_dir: Path | None = None) -> dict:
+    """Remove a document from the store (the commit point), then from the index, leaving nothing behind: its
+    cases and signatures go with it, its uploaded file (under `uploads_dir`) once no document comes from it,
+    and its reposts are regrouped under a new original, which gets the cases."""
+    from index.store.case_store import CaseStore
+
     with library.writing(lock_wait):
-        if library.store.get_document(doc_id) is None:
-            raise NotFound(f"没有编号为 {doc_id} 的文档")
         with library.store.transaction() as db:
             mark_dirty(library, db)
-        library.store.delete_document(doc_id)
-        library.index.update([], [doc_id])
+        deletion = library.store.delete_document(doc_id)
+        if deletion is None:
+            mark_clean(library)
+            raise NotFound(f"没有编号为 {doc_id} 的文档")
+        regrouped = [document for d in deletion.regrouped if (document := library.store.get_document(d))]
+        library.index.update(regrouped, [doc_id])  # their group_id follows the new canonical_id
         mark_clean(library)
-    return {"deleted": doc_id}
+        if deletion.regrouped:
+            CaseStore(library.store).extract_pending(deletion.regrouped[:1])
+        removed = _remove_uploads(deletion.emptied_files, uploads_dir)
+    return {"deleted": doc_id, "removed_files": len(removed), "regrouped": deletion.regrouped}
+
+
+def _remove_uploads(file_keys: list[str], uploads_dir: Path | None) -> list[Path]:
+    """Unlink those of the files that are our copies of uploads; files ingested from elsewhere are the user's."""
+    if uploads_dir is None:
+        return []
+    root = uploads_dir.resolve()
+    removed = []
+    for key in file_keys:
+        path = Path(key)
+        if path.parent == root and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def forget_files(library: Library, paths: list[Path], lock_wait: float) -> list[str]:
@@ -173,10 +196,10 @@ def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] |
             on_progress: Callable[[int], None] | None = None) -> dict:
     from index.store.case_store import CaseStore
     from index.store.consistency import rebuild
+    from index.write.pipeline import rebuild_stale
 
     with library.writing(lock_wait, on_wait):
         count = rebuild(library, on_progress)
-        cases = CaseStore(library.store)
-        cases.migrate()
-        cases.ensure_extracted()  # documents stored by an older extractor are read again
+        rebuild_stale(library)  # cases built with edited data files are extracted again
+        CaseStore(library.store).extract_pending()  # and those never extracted (or by an older extractor)
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

@@ -102,7 +102,24 @@ def charset_cases() -> dict[str, tuple[str, bytes]]:
         "html-no-charset-gbk": (".html", html_body.format(meta="").encode("gbk")),
         "html-bogus-charset": (".html", html_body.format(meta='<meta charset="x-no-such-charset">').encode("utf-8")),
         "jsonl-gbk": (".jsonl", ('{"title": "红色物业简报", "text": "' + SENTENCE + '"}\n').encode("gbk")),
+        # A console capture: colour escapes and a stray bell/backspace around ordinary UTF-8 text.
+        "txt-ansi-colours": (".txt", f"\x1b[1;31m红色物业简报\x1b[0m\n\x1b[32m{SENTENCE}\x1b[0m\x07\x08\n".encode()),
+        "txt-gbk-ansi-colours": (".txt", f"\x1b[33m红色物业简报\x1b[m\n{SENTENCE}\x1b]0;终端标题\x07\n".encode("gbk")),
     }
+
+
+def odd_names() -> dict[str, bytes]:
+    """case id → a file name (raw bytes) a file system can hold but that is awkward as text."""
+    return {
+        "gbk-from-windows-zip": "红色物业简报.txt".encode("gbk"),
+        "latin1-byte": b"r\xe9sum\xe9.txt",
+        "newline-and-escape": "简报\n\x1b[31m第二行.txt".encode(),
+    }
+
+
+def nested_html(depth: int) -> bytes:
+    """A page of `depth` nested <div>s around one real paragraph."""
+    return ("<html><body>" + "<div>" * depth + f"<p>{SENTENCE}</p>" + "</div>" * depth + "</body></html>").encode()
 
 
 def megabyte_line(extension: str) -> bytes:

@@ -15,6 +15,7 @@ def document(doc_id: str, title: str, texts: list[str], *, source: str | None = 
 
 
 def build_library(library: Library, documents: list[Document]) -> Library:
+    library.store.migrate()  # a writer sets the store up (index/store/migrations.py); reads never do
     library.index.update(documents)
     for doc in documents:
         library.store.replace_file(doc.path, doc.doc_id, [doc])

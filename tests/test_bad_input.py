@@ -5,16 +5,29 @@ fail as an unsupported format (they start to exercise the real parser once it is
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
-from bad_inputs import EXTENSIONS, PHRASE, charset_cases, generic_cases, megabyte_line, specific_cases
+from bad_inputs import (
+    EXTENSIONS,
+    PHRASE,
+    SENTENCE,
+    charset_cases,
+    generic_cases,
+    megabyte_line,
+    nested_html,
+    odd_names,
+    specific_cases,
+)
+from click.testing import CliRunner
 
 from index.write.pipeline import ingest_paths
 from ingest.guard import ParseLimits
 from ingest.parsers import PARSERS
 from ingest.text.fold import fold
+from search_api.cli import main
 
 # Generous: a parse that needs longer than this is what the guard is for, and must show as a clear failure.
 LIMITS = ParseLimits(timeout=30, memory_bytes=768 * 2**20)
@@ -125,3 +138,44 @@ def test_one_bad_file_among_good_ones(library, tmp_path):
     assert [Path(entry["path"]).name for entry in report["ingested"]] == ["good.txt"]
     assert len(report["failed"]) == len(generic_cases())
     assert library.store.count_documents() == 1
+
+
+@pytest.mark.parametrize("case", sorted(odd_names()))
+def test_any_file_name_is_ingested_and_reported(library, tmp_path, case):
+    raw = odd_names()[case]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / os.fsdecode(raw)).write_text(f"简报\n{SENTENCE}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--home", str(library.home)])
+    assert result.exit_code == 0, result.output
+    shown = raw.decode("utf-8", "replace")
+    assert f"{shown.splitlines()[0]}" in result.output and "导入 1" in result.output
+    [document] = library.store.iter_documents()
+    assert document.source == shown
+    [key] = [row[0] for row in library.store.db.execute("SELECT path FROM files")]
+    assert key.endswith(raw.decode("utf-8", "backslashreplace"))
+    again = ingest_paths([folder], library, guarded=False)
+    assert [outcome.status for outcome in again.outcomes] == ["unchanged"]
+
+
+def test_two_names_differing_only_in_undecodable_bytes_stay_two_files(library, tmp_path):
+    for raw in (b"\xba\xec.txt", b"\xc9\xab.txt"):
+        (tmp_path / os.fsdecode(raw)).write_text(f"简报\n{SENTENCE}\n{raw!r}\n", encoding="utf-8")
+    report = ingest_paths([tmp_path], library, guarded=False)
+    assert [outcome.status for outcome in report.outcomes] == ["ingested", "ingested"]
+    assert library.store.db.execute("SELECT count(*) FROM files").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("depth", [20_000, 300])
+def test_deep_nesting_is_refused_by_name_not_by_the_time_limit(library, tmp_path, depth):
+    path = tmp_path / "层层嵌套.html"
+    path.write_bytes(nested_html(depth))
+    outcome = ingest_one(library, path)
+    assert_clear_failure(outcome, path)
+    assert "嵌套过深" in outcome["error"]
+
+
+def test_ordinary_nesting_is_read(library, tmp_path):
+    path = tmp_path / "普通.html"
+    path.write_bytes(nested_html(40))
+    assert_clear_or_correct(ingest_one(library, path), path, library, expected=PHRASE)

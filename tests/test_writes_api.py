@@ -99,7 +99,7 @@ def test_bad_upload_requests_are_400(client):
 def test_delete_removes_from_store_and_index(client, library):
     doc_id = upload(client, ("a.txt", NOTE.encode()), ("b.txt", OTHER.encode())).json()["ingested"][0]["doc_ids"][0]
     response = client.delete(f"/api/documents/{doc_id}", headers=AUTH)
-    assert response.status_code == 200 and response.json() == {"deleted": doc_id}
+    assert response.status_code == 200 and response.json()["deleted"] == doc_id
     assert client.get(f"/api/documents/{doc_id}").status_code == 404
     assert doc_id not in library.index.indexed_doc_ids()
     assert consistency.check(library).ok
@@ -141,3 +141,46 @@ def test_reindex_rebuilds_an_index_that_cannot_be_opened(client, library):
     fresh = TestClient(create_app(Settings(home=library.home, write_token=TOKEN)))
     assert fresh.post("/api/reindex", headers=AUTH).json()["reindexed_documents"] == 2
     assert fresh.get("/api/search", params={"q": "换届选举"}).json()["total"] == 1
+
+
+CASE_STORY = (Path(__file__).parent / "fixtures" / "cases_nanning.txt").read_text(encoding="utf-8")
+
+
+def rows_about(library, doc_id: str) -> dict[str, int]:
+    db = library.store.db
+    return {table: db.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+            for table in ("cases", "case_runs", "signatures", "signature_bands", "passages", "file_documents")}
+
+
+def test_delete_leaves_nothing_behind_and_regroups_reposts(client, library, settings):
+    original = upload(client, ("原文.txt", CASE_STORY.encode())).json()["ingested"][0]["doc_ids"][0]
+    reposts = [upload(client, (f"转载{n}.txt", CASE_STORY.replace("近日", edit).encode())).json()["ingested"][0]["doc_ids"][0]
+               for n, edit in enumerate(["日前", "近期"])]
+    assert [library.store.get_document(d).canonical_id for d in reposts] == [original, original]
+    assert rows_about(library, original)["cases"] > 0 and rows_about(library, original)["signatures"] == 1
+    assert len(list(settings.uploads_dir.iterdir())) == 3
+
+    answer = client.delete(f"/api/documents/{original}", headers=AUTH).json()
+    assert answer["removed_files"] == 1 and sorted(answer["regrouped"]) == sorted(reposts)
+    assert set(rows_about(library, original).values()) == {0}
+    assert len(list(settings.uploads_dir.iterdir())) == 2
+    [new_original] = [d for d in reposts if library.store.get_document(d).canonical_id is None]
+    [other] = [d for d in reposts if d != new_original]
+    assert library.store.get_document(other).canonical_id == new_original
+    assert rows_about(library, new_original)["cases"] > 0 and rows_about(library, other)["cases"] == 0
+    with library.index.searcher() as searcher:
+        groups = {fields["doc_id"]: fields["group_id"] for fields in searcher.all_stored_fields()}
+    assert groups == {new_original: new_original, other: new_original}
+    assert consistency.check(library).ok
+    hits = client.get("/api/search", params={"q": "板凳会"}).json()["hits"]
+    assert [hit["doc_id"] for hit in hits] == [new_original]
+
+
+def test_delete_keeps_files_ingested_from_elsewhere(client, library, tmp_path):
+    from index.write.pipeline import ingest_paths
+
+    path = tmp_path / "本地.txt"
+    path.write_text(NOTE, encoding="utf-8")
+    [doc_id] = ingest_paths([path], library, guarded=False).outcomes[0].doc_ids
+    assert client.delete(f"/api/documents/{doc_id}", headers=AUTH).json()["removed_files"] == 0
+    assert path.exists()

@@ -1,14 +1,15 @@
 """Cases, their practices and their figures in SQLite, in the same database file as the document Store.
 
 Rows reference `documents(doc_id)` with ON DELETE CASCADE, so removing or re-storing a document removes its
-cases. `case_runs` records which documents were read by which extractor version: `ensure_extracted` fills in
-documents stored before the extractor existed (or by an older one) without re-ingesting files.
+cases. `case_runs` records which documents were read by which extractor version: `extract_pending` fills in
+documents stored before the extractor existed (or by an older one) without re-ingesting files. Only writers
+call it (ingest, reindex, `redprop cases rebuild`); a lookup reads what is there and never extracts.
 """
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,49 +27,6 @@ SYNONYMS = (
     ("物业公司", "物业企业", "物业服务企业"),
 )
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS cases (
-    case_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    place TEXT NOT NULL,
-    place_chain TEXT NOT NULL,
-    themes TEXT NOT NULL,
-    year INTEGER,
-    search_text TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cases_doc ON cases(doc_id);
-CREATE TABLE IF NOT EXISTS case_practices (
-    case_id TEXT NOT NULL REFERENCES cases(case_id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    practice_key TEXT NOT NULL,
-    passage_ids TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS case_practices_key ON case_practices(practice_key);
-CREATE TABLE IF NOT EXISTS case_metrics (
-    case_id TEXT NOT NULL REFERENCES cases(case_id) ON DELETE CASCADE,
-    indicator TEXT NOT NULL,
-    value REAL NOT NULL,
-    unit TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    passage_id TEXT NOT NULL,
-    previous REAL,
-    approx INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS case_metrics_indicator ON case_metrics(indicator);
-CREATE TABLE IF NOT EXISTS case_runs (
-    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
-    version INTEGER NOT NULL
-);
-"""
-
-
-# Columns added after the first release, with their definitions: added to an older database by the first writer
-# (reads never write; they read what is there).
-ADDED_COLUMNS = {"case_metrics": {"previous": "REAL", "approx": "INTEGER NOT NULL DEFAULT 0"}}
 DEFAULT_DEPTH = 1
 
 
@@ -87,7 +45,6 @@ class CaseQuery:
 class CaseStore:
     def __init__(self, store: Store):
         self.store = store
-        self.store.db.executescript(SCHEMA)
 
     # -- writing -------------------------------------------------------------------------------------
 
@@ -99,23 +56,13 @@ class CaseStore:
         if document is None:
             self.remove_documents([doc_id])
             return []
-        cases = extract_cases(document)
+        repost = document.canonical_id not in (None, doc_id)  # a repost's cases are its original's
+        cases = [] if repost else extract_cases(document)
         self.replace_extracted({doc_id: cases})
         return cases
 
-    def migrate(self) -> None:
-        """Add the columns an older database lacks (SQLite's ALTER TABLE … ADD COLUMN; existing rows get the
-        default). Called by writers only."""
-        with self.store.transaction() as db:
-            for table, columns in ADDED_COLUMNS.items():
-                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                for name, definition in columns.items():
-                    if name not in present:
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
-
     def replace_extracted(self, extracted: dict[str, list[Case]]) -> None:
         """Store cases already extracted (by ingest's workers) for stored documents, in one transaction."""
-        self.migrate()
         with self.store.transaction() as db:
             for doc_id, cases in extracted.items():
                 db.execute("DELETE FROM cases WHERE doc_id = ?", (doc_id,))
@@ -130,22 +77,30 @@ class CaseStore:
                 db.execute("DELETE FROM cases WHERE doc_id = ?", (doc_id,))
                 db.execute("DELETE FROM case_runs WHERE doc_id = ?", (doc_id,))
 
-    def ensure_extracted(self) -> int:
-        """Extract cases for stored documents not yet read by this extractor version; returns how many. Run by
-        reindex (and ingest), never by a lookup."""
+    def pending(self) -> list[str]:
+        """Stored documents not yet read by this extractor version (or whose extraction failed and is due)."""
         rows = self.store.db.execute(
             "SELECT d.doc_id FROM documents d LEFT JOIN case_runs r ON r.doc_id = d.doc_id "
-            "WHERE r.version IS NULL OR r.version != ?", (EXTRACTOR_VERSION,)
-        ).fetchall()
-        for (doc_id,) in rows:
+            "WHERE r.version IS NULL OR r.version != ? ORDER BY d.doc_id", (EXTRACTOR_VERSION,)
+        )
+        return [row[0] for row in rows]
+
+    def extract_pending(self, doc_ids: Iterable[str] | None = None,
+                        on_progress: Callable[[int], None] | None = None) -> int:
+        """Extract the cases of `doc_ids` (default: the pending ones) again; the caller holds the write lock.
+        Returns how many documents were read; `on_progress` hears the count after each."""
+        todo = self.pending() if doc_ids is None else list(doc_ids)
+        for count, doc_id in enumerate(todo, start=1):
             try:
                 self.replace_document(doc_id)
-            except Exception:  # one unreadable document must not break every lookup; it is tried once per version
+            except Exception:  # one unreadable document must not stop the others; it is tried once per version
                 logging.getLogger(__name__).exception("案例提取失败:%s", doc_id)
                 with self.store.transaction() as db:
                     db.execute("INSERT OR REPLACE INTO case_runs(doc_id, version) VALUES (?, ?)",
                                (doc_id, EXTRACTOR_VERSION))
-        return len(rows)
+            if on_progress:
+                on_progress(count)
+        return len(todo)
 
     def _insert(self, db, ordinal: int, case: Case) -> None:
         data = case.to_json()

@@ -21,30 +21,6 @@ KINDS = ("document", "passage", "case")
 ID_BYTES = 6  # 8 URL-safe characters: short enough to read out, too many to guess a neighbour's share link
 KEY_BYTES = 18
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS collections (
-    collection_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL DEFAULT '',
-    edit_key TEXT NOT NULL,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS collection_items (
-    item_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    collection_id TEXT NOT NULL REFERENCES collections(collection_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('document', 'passage', 'case')),
-    ref TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    label TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE INDEX IF NOT EXISTS collection_items_order ON collection_items(collection_id, position);
-"""
-
-
 class UnknownCollection(KeyError):
     """No collection (or no item in it) with that id."""
 
@@ -76,8 +52,7 @@ class Item:
 
 class CollectionStore:
     def __init__(self, store: Store):
-        self.store = store
-        self.store.db.executescript(SCHEMA)
+        self.store = store  # tables: migration 3 in index/store/migrations.py
 
     # -- collections ---------------------------------------------------------------------------------
 

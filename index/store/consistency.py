@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from index.engine.schema import INDEX_FORMAT, document_fields
+from index.store import freshness
 from index.store.library import Library
 from index.store.visibility import mark_clean, mark_dirty
+from ingest.datafiles import Effect
 
 PROGRESS_EVERY = 100
 INDEX_FORMAT_KEY = "index_format"
@@ -77,18 +79,22 @@ def rebuild(library: Library, on_progress: Callable[[int], None] | None = None) 
 
     library.index.replace_all(passages())
     library.store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT))
+    freshness.record(library.store, Effect.INDEX)
     mark_clean(library)
     return count
 
 
 def upgrade(library: Library, on_progress: Callable[[int], None] | None = None) -> bool:
-    """Rebuild the index if an older version wrote it (its format is not INDEX_FORMAT); the caller holds the
-    write lock. Readers see the old index until the rebuilt one is committed."""
-    if library.store.get_meta(INDEX_FORMAT_KEY) == str(INDEX_FORMAT):
+    """Rebuild the index if an older version wrote it (its format is not INDEX_FORMAT) or a data file it was
+    analysed with has changed since (index/store/freshness.py); the caller holds the write lock. Readers see
+    the old index until the rebuilt one is committed."""
+    store = library.store
+    fresh = store.get_meta(INDEX_FORMAT_KEY) == str(INDEX_FORMAT) and not freshness.stale(store, Effect.INDEX)
+    if fresh and freshness.recorded(store, Effect.INDEX) is not None:
         return False
-    if library.store.count_documents() or library.index.exists():
+    if store.count_documents() or library.index.exists():
         rebuild(library, on_progress)
-    else:
-        library.store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT))
+    else:  # nothing stored or indexed yet: what comes will be analysed with the current files
+        store.set_meta(INDEX_FORMAT_KEY, str(INDEX_FORMAT))
+        freshness.record(store, Effect.INDEX)
     return True
-

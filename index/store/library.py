@@ -1,4 +1,5 @@
-"""The data folder: where the store and the index live, and the lock that serialises writers."""
+"""The data folder: where the store and the index live, and the lock that serialises writers (who alone
+migrate the store: index/store/migrations.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.engine.search_index import SearchIndex
+from index.store.migrations import LATEST
 from index.store.store import Store
 
 DEFAULT_HOME = "var"
@@ -59,6 +61,16 @@ class Library:
             except Timeout:
                 raise WriteLockTimeout(self.home, wait) from None
         try:
+            self.store.migrate()  # schema changes happen here, under the lock, and nowhere a reader goes
             yield
         finally:
             lock.release()
+
+    def prepare_store(self, wait: float) -> bool:
+        """At a writer's start-up (the server): migrate the store if it is missing or older, under the write
+        lock. Returns whether anything had to be done."""
+        if self.store.schema_version() == LATEST:
+            return False
+        with self.writing(wait):
+            pass
+        return True

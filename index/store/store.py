@@ -1,7 +1,8 @@
 """The SQLite document store: documents, passages and which file they came from.
 
 The store keeps the original text for display and is the source the Whoosh index can be rebuilt from
-without re-parsing files. Identical content from two files is one document linked to both files.
+without re-parsing files. Identical content from two files is one document linked to both files. Its tables
+are created and changed only by index/store/migrations.py, run by writers; opening a store never writes.
 """
 from __future__ import annotations
 
@@ -13,131 +14,76 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.store.migrations import LATEST, MIGRATIONS, StoreVersionError, migrate, schema_version, split_statements
 from ingest.models import DocType, Document, Passage, PassageKind, PolicySubtype
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    path TEXT NOT NULL,
-    title TEXT NOT NULL,
-    doc_type TEXT NOT NULL,
-    date TEXT,
-    date_inferred INTEGER NOT NULL DEFAULT 0,
-    places TEXT NOT NULL DEFAULT '[]',
-    on_topic INTEGER NOT NULL DEFAULT 1,
-    byline TEXT,
-    publisher TEXT,
-    url TEXT,
-    captions TEXT NOT NULL DEFAULT '[]',
-    canonical_id TEXT,
-    topic TEXT,
-    topic_score REAL,
-    date_source TEXT,
-    policy_subtype TEXT,
-    place_evidence TEXT NOT NULL DEFAULT '[]',
-    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS passages (
-    passage_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    heading TEXT,
-    clause TEXT,
-    chapter TEXT,
-    text TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'text'
-);
-CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS file_documents (
-    path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
-    doc_id TEXT NOT NULL,
-    PRIMARY KEY (path, doc_id)
-);
-CREATE INDEX IF NOT EXISTS file_documents_doc ON file_documents(doc_id);
--- Near-duplicate detection (ingest/dedup.py): each document's MinHash and its LSH band keys.
-CREATE TABLE IF NOT EXISTS signatures (
-    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
-    minhash BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS signature_bands (
-    band TEXT NOT NULL,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    PRIMARY KEY (band, doc_id)
-);
-CREATE INDEX IF NOT EXISTS signature_bands_doc ON signature_bands(doc_id);
--- Regulation metadata (ingest/regulation.py): who issued it, level, place, history dates.
-CREATE TABLE IF NOT EXISTS regulations (
-    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
-    info TEXT NOT NULL
-);
--- Small key/value facts about the data folder (e.g. which index generation matches the store).
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT
-);
-"""
 
 DOCUMENT_COLUMNS = (
     "doc_id, source, path, title, doc_type, date, date_inferred, places, on_topic, byline, publisher, url, "
     "captions, canonical_id, topic, topic_score, date_source, policy_subtype, place_evidence"
 )
-# Columns added after a store was first created, in order: (table, column, declaration, fill for old rows).
-# A store opened by a newer version gains them (ALTER TABLE ADD COLUMN) before anything reads it; old rows get
-# the fill (their topic from on_topic) until their file is ingested again.
-ADDED_COLUMNS = (
-    ("documents", "topic", "TEXT",
-     "CASE WHEN on_topic THEN 'red-property' ELSE 'unrelated' END"),
-    ("documents", "topic_score", "REAL", None),
-    ("documents", "date_source", "TEXT", None),
-    ("documents", "policy_subtype", "TEXT", None),
-    ("documents", "place_evidence", "TEXT NOT NULL DEFAULT '[]'", None),
-    ("passages", "kind", "TEXT NOT NULL DEFAULT 'text'", None),
-)
-
-
 @dataclass
 class FileState:
     sha256: str
     doc_ids: list[str]
 
 
+@dataclass
+class Deletion:
+    doc_id: str
+    emptied_files: list[str]  # file keys no document comes from any more
+    regrouped: list[str]  # former reposts of the document: the first is now the original the others point to
+
+
 class Store:
-    """One SQLite database under the data folder; a connection per thread, WAL so readers never block."""
+    """One SQLite database under the data folder; a connection per thread, WAL so readers never block.
+
+    Opening never writes: a store at another schema version raises StoreVersionError on first use, and a data
+    folder with no store yet reads as empty (an in-memory database at the latest schema) until a writer
+    creates the file with migrate().
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self.db.executescript(SCHEMA)
-        self._add_missing_columns()
 
-    def _add_missing_columns(self) -> None:
-        """Bring a store made by an older version up to SCHEMA (see ADDED_COLUMNS)."""
-        for table, column, declaration, fill in ADDED_COLUMNS:
-            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
-            if column in present:
-                continue
-            with self.transaction() as db:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-                if fill:
-                    db.execute(f"UPDATE {table} SET {column} = {fill}")
+    def migrate(self) -> list:
+        """Create the store or bring its schema up to date; writers only, under the write lock."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        applied = migrate(self.path)
+        self.close()
+        return applied
+
+    def schema_version(self) -> int | None:
+        """The file's schema version, None when there is no store file yet (read without opening for use)."""
+        if not self.path.exists():
+            return None
+        db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return schema_version(db)
+        finally:
+            db.close()
 
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
+        if connection is not None and getattr(self._local, "placeholder", False) and self.path.exists():
+            self.close()  # a writer has created the store since: read the file from now on
+            connection = None
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._local.placeholder = not self.path.exists()
+            connection = _empty_store() if self._local.placeholder else self._open()
             connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        found = schema_version(connection)
+        if found != LATEST:
+            connection.close()
+            raise StoreVersionError(self.path, found)
+        connection.execute("PRAGMA foreign_keys=ON")  # both per connection: nothing is written to the file
+        connection.execute("PRAGMA synchronous=NORMAL")
         return connection
 
     def close(self) -> None:
@@ -148,6 +94,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction. The first write to a data folder without a store creates it (migrate())."""
+        if not self.path.exists():
+            self.migrate()
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -165,6 +114,13 @@ class Store:
             return None
         ids = [r[0] for r in self.db.execute("SELECT doc_id FROM file_documents WHERE path = ?", (path,))]
         return FileState(row[0], ids)
+
+    def file_sources(self) -> dict[str, str]:
+        """Every recorded file's key → the source name its documents show (an upload's client name)."""
+        rows = self.db.execute(
+            "SELECT f.path, min(d.source) FROM files f LEFT JOIN file_documents fd USING (path) "
+            "LEFT JOIN documents d USING (doc_id) GROUP BY f.path")
+        return {row[0]: row[1] for row in rows if row[1] is not None}
 
     def replace_file(self, path: str, sha256: str, documents: list[Document]) -> list[str]:
         """Make `documents` the content of `path`; returns the doc_ids no file refers to any more."""
@@ -189,14 +145,33 @@ class Store:
         db.execute("DELETE FROM file_documents WHERE path = ?", (path,))
         return self._drop_orphans(db, old_ids)
 
-    def delete_document(self, doc_id: str) -> bool:
+    def delete_document(self, doc_id: str) -> Deletion | None:
+        """Remove the document (its passages, cases and signatures go by cascade) in one transaction; None if
+        there was none. Its reposts get a new canonical document: the earliest of them."""
         with self.transaction() as db:
+            if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
+                return None
             paths = [r[0] for r in db.execute("SELECT path FROM file_documents WHERE doc_id = ?", (doc_id,))]
             db.execute("DELETE FROM file_documents WHERE doc_id = ?", (doc_id,))
+            emptied = []
             for path in paths:  # a file that no longer yields anything must be re-ingested to come back
                 if not db.execute("SELECT 1 FROM file_documents WHERE path = ?", (path,)).fetchone():
                     db.execute("DELETE FROM files WHERE path = ?", (path,))
-            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+                    emptied.append(path)
+            regrouped = self._promote_reposts(db, doc_id)
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        return Deletion(doc_id, emptied, regrouped)
+
+    def _promote_reposts(self, db: sqlite3.Connection, doc_id: str) -> list[str]:
+        """The reposts of `doc_id`, re-pointed at the earliest of them, which becomes an original."""
+        reposts = [r[0] for r in db.execute(
+            "SELECT doc_id FROM documents WHERE canonical_id = ? AND doc_id != ? ORDER BY ingested_at, doc_id",
+            (doc_id, doc_id))]
+        if reposts:
+            db.execute("UPDATE documents SET canonical_id = NULL WHERE doc_id = ?", (reposts[0],))
+            db.execute("UPDATE documents SET canonical_id = ? WHERE canonical_id = ? AND doc_id != ?",
+                       (reposts[0], doc_id, reposts[0]))
+        return reposts
 
     def _drop_orphans(self, db: sqlite3.Connection, doc_ids: Iterable[str]) -> list[str]:
         dropped = []
@@ -347,6 +322,18 @@ class Store:
     def set_meta(self, key: str, value: str | None, db: sqlite3.Connection | None = None) -> None:
         """Set `key`; pass `db` to do it inside a transaction the caller holds."""
         (db or self.db).execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def _empty_store() -> sqlite3.Connection:
+    """What a reader sees of a data folder no writer has set up: every table, no rows."""
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    for migration in MIGRATIONS:
+        for statement in split_statements(migration.sql):
+            connection.execute(statement)
+        if migration.apply is not None:
+            migration.apply(connection)
+    connection.execute("PRAGMA query_only=ON")
+    return connection
 
 
 def _document_row(row: sqlite3.Row) -> dict:

@@ -20,15 +20,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.store import freshness
 from index.store.case_store import CaseStore
 from index.store.consistency import upgrade
 from index.store.library import Library
 from index.store.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
 from index.write.prepare import PreparedDocument, PreparedFile, prepare_file
+from ingest.datafiles import Effect
 from ingest.dedup import link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
 from ingest.parsers import PARSERS
+from ingest.text.names import shown, stored
 
 BATCH_FILES = 64
 BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
@@ -49,10 +52,15 @@ class FileOutcome:
     seconds: float = 0.0  # time spent reading and parsing the file
     problems: list[FileOutcome] = field(default_factory=list)  # broken parts (JSONL lines) of an ingested file
 
+    def __post_init__(self) -> None:  # names that are not UTF-8 are reported with U+FFFD (ingest/text/names.py)
+        self.path = shown(self.path)
+        self.error = None if self.error is None else shown(self.error)
+
 
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    rebuilt: dict[str, list[str]] = field(default_factory=dict)  # "index"/"cases" → why it was rebuilt first
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status == status]
@@ -72,6 +80,26 @@ class IngestReport:
         }
 
 
+# (label, total) → a callback hearing how many are done: how a caller shows a rebuild's progress (a tqdm bar).
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+def rebuild_stale(library: Library, progress: ProgressFactory | None = None) -> dict[str, list[str]]:
+    """Rebuild the index and re-extract the cases if a data file or format they were built with has changed
+    (index/store/freshness.py); the caller holds the write lock. Returns what was stale and why."""
+    store = library.store
+    reasons = {str(effect): freshness.stale(store, effect) for effect in (Effect.INDEX, Effect.CASES)}
+    upgrade(library, progress("重建索引", store.count_documents()) if progress else None)
+    if freshness.recorded(store, Effect.CASES) is None:  # stored before fingerprints: each case already
+        reasons["cases"] = []  # carries its extractor version (case_runs), so adopt the current files as they are
+    if reasons["cases"] or freshness.recorded(store, Effect.CASES) is None:
+        doc_ids = sorted(store.doc_ids()) if reasons["cases"] else []
+        on_progress = progress("重新提取案例", len(doc_ids)) if progress and doc_ids else None
+        CaseStore(store).extract_pending(doc_ids, on_progress=on_progress)
+        freshness.record(store, Effect.CASES)
+    return {effect: why for effect, why in reasons.items() if why}
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named, and supported files under folders named (recursively, hidden ones skipped)."""
     for path in paths:
@@ -87,7 +115,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def file_key(path: Path) -> str:
-    return str(path.resolve())
+    """The store's key for a file: its absolute path, bytes-safe (ingest/text/names.py)."""
+    return stored(path.resolve())
 
 
 def ingest_paths(
@@ -101,11 +130,13 @@ def ingest_paths(
     sources: Mapping[str, str] | None = None,
     urls: Mapping[str, str] | None = None,
     workers: int | None = None,
+    rebuild_progress: ProgressFactory | None = None,
 ) -> IngestReport:
     """Ingest files and folders. `on_wait` hears a message if another writer holds the lock (raises
     WriteLockTimeout after `lock_wait` s); with `guarded`, files are prepared in `workers` processes (default: one
     per core) under `limits` (default: ingest/guard.py's); `sources` names what users see for a path (uploads),
-    `urls` the address a fetched file came from (stored as the documents' url)."""
+    `urls` the address a fetched file came from (stored as the documents' url). Stored work made stale by edited
+    data files is rebuilt first (rebuild_stale); `rebuild_progress` shows it."""
     report = IngestReport()
 
     def finish(outcome: FileOutcome) -> None:
@@ -119,12 +150,13 @@ def ingest_paths(
     preparer = _Preparer(limits or ParseLimits() if guarded else None, workers or default_workers())
     try:
         with library.writing(lock_wait, on_wait):
-            upgrade(library)  # an index written by an older version is rebuilt from the store first
+            report.rebuilt = rebuild_stale(library, rebuild_progress)  # before new files join the old work
             finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
+            reparse, sources = _stale_parses(library, report, dict(sources or {}))
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
             batch_chars = 0
-            for outcome, pending in _prepared(iter_files(Path(p) for p in paths), library, preparer, sources or {},
-                                              urls or {}):
+            files = _once([*iter_files(Path(p) for p in paths), *(Path(key) for key in sorted(reparse))])
+            for outcome, pending in _prepared(files, library, preparer, sources, urls or {}, reparse):
                 if pending is None:
                     finish(outcome)
                     continue
@@ -134,6 +166,9 @@ def ingest_paths(
                     _commit(batch, library, finish)
                     batch, batch_chars = [], 0
             _commit(batch, library, finish)
+            if "parse" in report.rebuilt:
+                freshness.record(library.store, Effect.PARSE)
+            CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
                 mark_clean(library)
     finally:
@@ -193,15 +228,42 @@ class _Done:
     url: str | None = None
 
 
+def _once(paths: list[Path]) -> list[Path]:
+    """Each file once, in the order first named: a file named twice in one batch would be indexed twice."""
+    seen: set[str] = set()
+    return [path for path in paths if not (file_key(path) in seen or seen.add(file_key(path)))]
+
+
+def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str]) -> tuple[set[str], dict[str, str]]:
+    """When a PARSE data file (decoding, cleaning, topic) changed, every recorded file still on disk is parsed
+    again in this run, keeping the name users know it by (an upload's client name). Returns (keys, sources)."""
+    store = library.store
+    if freshness.recorded(store, Effect.PARSE) is None and store.count_documents() == 0:
+        freshness.record(store, Effect.PARSE)  # now, not at the end: a run killed midway leaves nothing stale
+    reasons = freshness.stale(store, Effect.PARSE)
+    if not reasons:
+        return set(), sources
+    report.rebuilt["parse"] = reasons
+    keys = set()
+    for key, source in store.file_sources().items():
+        if Path(key).is_file():
+            keys.add(key)
+            sources.setdefault(key, source)
+        else:
+            log.warning("reparse_missing_file", extra={"path": key})
+    return keys, sources
+
+
 def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
-              urls: Mapping[str, str]):
+              urls: Mapping[str, str], reparse: set[str] = frozenset()):
     """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
 
     At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
     """
     in_flight: deque = deque()
     for path in paths:
-        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), urls.get(str(path))))
+        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), urls.get(str(path)),
+                                 file_key(path) in reparse))
         while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
             yield _collect(in_flight.popleft(), preparer)
     while in_flight:
@@ -213,7 +275,7 @@ def _bytes(in_flight: deque) -> int:
 
 
 def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None,
-            url: str | None = None) -> FileOutcome | _InFlight:
+            url: str | None = None, reparse: bool = False) -> FileOutcome | _InFlight:
     """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
     started = time.perf_counter()
     key = file_key(path)
@@ -223,7 +285,7 @@ def _submit(path: Path, library: Library, preparer: _Preparer, source: str | Non
         return FileOutcome(str(path), "failed", error=f"{path}: 无法读取文件({error.strerror or error})")
     sha = hashlib.sha256(data).hexdigest()
     state = library.store.file_state(key)
-    if state is not None and state.sha256 == sha:
+    if state is not None and state.sha256 == sha and not reparse:
         return FileOutcome(str(path), "unchanged", doc_ids=state.doc_ids)
     return _InFlight(path, key, sha, started, preparer.submit(path, data, source, url), len(data))
 
@@ -286,5 +348,5 @@ def _update_cases(library: Library, prepared: list[PreparedDocument], removed: l
                  for item in prepared if item.cases is not None}
     try:
         cases.replace_extracted(extracted)
-    except Exception:  # the documents are stored; `redprop reindex` (ensure_extracted) reads them again
+    except Exception:  # the documents are stored; `extract_pending` retries at the end of this ingest
         log.exception("案例保存失败:%s", ", ".join(extracted))

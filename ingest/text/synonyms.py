@@ -1,6 +1,8 @@
-"""The query-time synonym table (data/synonyms.txt): colloquial, statutory and variant names of one thing.
+"""The synonym table (data/synonyms.txt): colloquial, statutory and variant names of one thing.
 
-Only queries are expanded, so the index keeps the text as written and the table can change without reindexing.
+Queries are expanded with it, so the index keeps the text as written. But every form it names is also added to
+the segmenter (synonym_words), which changes how stored text is cut into words: an edit makes the index and
+the cases stale, and `redprop check` says so until the next `redprop ingest` rebuilds them (ingest/datafiles.py).
 """
 from __future__ import annotations
 

@@ -145,9 +145,10 @@ async def _answer(ingesting) -> tuple[dict, int]:
 
 @router.delete("/documents/{doc_id}")
 def delete_document(request: Request, library: LibraryDep, doc_id: str) -> dict:
-    """从存储和索引中删除一篇文档。"""
+    """从存储和索引中删除一篇文档,连同其上传的文件、案例与查重签名;转载它的文档改以最早的转载为原文。"""
+    settings: Settings = request.app.state.settings
     try:
-        return writes.delete_document(library, doc_id, request.app.state.settings.write_lock_wait)
+        return writes.delete_document(library, doc_id, settings.write_lock_wait, settings.uploads_dir)
     except WriteLockTimeout as error:
         raise Conflict(error.message) from None
 

@@ -1,4 +1,5 @@
-"""GET /healthz: the store answers, the index opens, and whether the index is known to match the store.
+"""GET /healthz: the store answers, the index opens, whether the index is known to match the store, and
+what is stale (built with data files edited since: index/store/freshness.py) or pending (cases not extracted).
 
 Cheap enough for a load balancer to poll: no full scan (that is `redprop check`). 503 when a part fails.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from index.store import freshness
+from index.store.case_store import CaseStore
 from index.store.visibility import CLEAN_GENERATION_KEY
 from search_api.deps import LibraryDep
 
@@ -29,6 +32,10 @@ def healthz(library: LibraryDep) -> JSONResponse:
                                "in_sync": clean is not None and clean == str(generation)}
     except Exception as error:  # noqa: BLE001
         checks["index"] = {"ok": False, "error": f"索引不可用:{type(error).__name__}"}
+    if checks["store"]["ok"]:  # stale work still answers queries, with yesterday's analysis: shown, not a 503
+        stale = freshness.report(library.store)
+        checks["store"]["stale"] = {effect: reasons for effect, reasons in stale.items() if reasons}
+        checks["store"]["cases_pending"] = len(CaseStore(library.store).pending())
     healthy = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if healthy else "degraded", **checks}
     if healthy:  # the flat fields earlier clients read
