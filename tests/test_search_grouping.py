@@ -1,4 +1,6 @@
 """Grouped results: a document's close further passages are shown under its best one, each its own entry."""
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from search_fixtures import build_library, document
@@ -110,3 +112,18 @@ def test_page_indents_grouped_passages_under_their_best(client):
     best = html.index("小区停车位调研")
     assert html.index('class="hit grouped"') > best
     assert "本文档另有 2 处匹配" in html
+
+
+def test_cli_per_doc_groups_and_rejects_bad_values(library):
+    from click.testing import CliRunner
+
+    from search_api.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["search", "停车位", "--home", str(library.home), *args])
+
+    data = json.loads(run("--per-doc", "10", "--json").output)
+    assert any(hit["grouped_under"] for hit in data["hits"]) and len(data["hits"]) == 10
+    assert "本文档另有 2 处匹配" in run().output
+    bad = run("--per-doc", "0")
+    assert bad.exit_code == 2 and "per_doc" in bad.output
