@@ -23,15 +23,23 @@ REDPROP = Path(sys.executable).with_name("redprop")
 QUERY = "业委会"
 
 
-def median_wall(command: list[str], runs: int) -> float:
-    """Median wall seconds of `command`, after one warm-up run (the page cache, jieba's own dictionary cache)."""
-    times = []
-    for attempt in range(runs + 1):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if attempt:
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def median_walls(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall seconds of each command. Runs interleave (one of each per round, after a warm-up round for the
+    page cache and jieba's own dictionary cache), so a load that comes and goes on a shared machine weighs on the
+    baseline as on the commands and the ratios stay comparable."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, command in commands.items():
+            seconds = wall(command)
+            if round_:
+                times[name].append(seconds)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def measure(runs: int, redprop: Path = REDPROP) -> list[dict]:
@@ -43,7 +51,7 @@ def measure(runs: int, redprop: Path = REDPROP) -> list[dict]:
             "redprop --help": [str(redprop), "--help"],
             f"redprop search {QUERY}": [str(redprop), "search", QUERY, "--home", home],
         }
-        medians = {name: median_wall(command, runs) for name, command in commands.items()}
+        medians = median_walls(commands, runs)
     baseline = medians["python -c pass"]
     return [{"command": name, "median_s": round(seconds, 3), "ratio": round(seconds / baseline, 1)}
             for name, seconds in medians.items()]
