@@ -8,24 +8,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from index.engine import IndexFormatError
-from index.store import consistency
-from index.store.library import Library, WriteLockTimeout
-from index.store.migrations import StoreVersionError
-from search_api import service, writes
 from search_api.errors import ApiError
-from search_api.logging import setup_logging
-from search_api.progress import progress_bar
-from search_api.settings import Settings, SettingsError, describe, markdown_table
 
-if TYPE_CHECKING:  # ingestion (jieba.posseg, datasketch, scipy…) is imported by the commands that write,
-    from index.store.case_store import CaseQuery  # so `serve` starts without it
+# Each command imports what it uses (the index, Whoosh, numpy, jieba, pydantic, FastAPI…) in its body, so
+# `redprop --help` loads none of them and `redprop search` loads no ingestion, POS tables or web server.
+if TYPE_CHECKING:
+    from index.store.case_store import CaseQuery
     from index.write.pipeline import FileOutcome
+    from search_api.settings import Settings
 
 
 
 def settings() -> Settings:
     """The environment's settings, read once per command; a bad value stops it with a message naming the variable."""
+    from search_api.settings import Settings, SettingsError
+
     root = click.get_current_context().find_root()
     if root.obj is None:
         try:
@@ -49,6 +46,9 @@ def emit_json(data) -> None:
 
 class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
+        from index.engine import IndexFormatError
+        from index.store.migrations import StoreVersionError
+
         try:
             return super().invoke(ctx)
         except (IndexFormatError, StoreVersionError) as error:  # written by another version: say what to run
@@ -58,6 +58,8 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 def main() -> None:
     """redprop:红色物业文档导入与知识检索。"""
+    from search_api.logging import setup_logging
+
     setup_logging(settings().log_level or "WARNING")  # the CLI prints its own lines; REDPROP_LOG_LEVEL=INFO adds JSON
 
 
@@ -69,7 +71,10 @@ def main() -> None:
 @JSON_OPTION
 def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool) -> None:
     """导入文件、文件夹(递归)或网址(http/https),每个文件或网址输出一行结果。"""
+    from index.store.library import Library, WriteLockTimeout
     from index.write.pipeline import LOCK_WAIT_SECONDS, FileOutcome, ingest_paths, iter_files
+    from search_api import writes
+    from search_api.progress import progress_bar
 
     urls = [target for target in targets if "://" in target]
     if url_file is not None:
@@ -140,6 +145,7 @@ def _merged(first: dict | None, second: dict) -> dict:
 @HOME_OPTION
 def watch(folder: Path, delete: bool, home: Path | None) -> None:
     """监视文件夹:先导入其中的新文件和改动过的文件,之后每有文件出现或改动就导入(Ctrl+C 结束)。"""
+    from index.store.library import Library, WriteLockTimeout
     from search_api.watch import watch_folder
 
     def report_line(outcome: FileOutcome) -> None:
@@ -167,7 +173,8 @@ def watch(folder: Path, delete: bool, home: Path | None) -> None:
 def check(home: Path | None, as_json: bool) -> None:
     """检查存储与索引是否一致(文档编号与段落数),以及索引、案例是否由当前数据文件生成;
     不一致或过期时退出码为 1(redprop reindex 修复不一致,redprop ingest 重建过期部分)。"""
-    from index.store import freshness
+    from index.store import consistency, freshness
+    from index.store.library import Library
 
     library = Library(home)
     result = consistency.check(library)
@@ -194,6 +201,10 @@ def check(home: Path | None, as_json: bool) -> None:
 @JSON_OPTION
 def reindex(home: Path | None, as_json: bool) -> None:
     """从存储重建整个索引(无需重新解析文件),修复 check 发现的不一致。"""
+    from index.store.library import Library, WriteLockTimeout
+    from search_api import writes
+    from search_api.progress import progress_bar
+
     library = Library(home)
     progress = progress_bar(library.store.count_documents(), enabled=not as_json, unit="篇")
     previous = 0
@@ -222,6 +233,7 @@ def reindex(home: Path | None, as_json: bool) -> None:
 @HOME_OPTION
 def migrate(home: Path | None) -> None:
     """创建存储或把它升级到本版本的结构(导入、删除、重建索引与启动服务时也会自动进行)。"""
+    from index.store.library import Library, WriteLockTimeout
     from index.write.pipeline import LOCK_WAIT_SECONDS
 
     library = Library(home)
@@ -260,6 +272,9 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
            on_topic: bool, topic, sort: str, all_passages: bool, per_doc: int | None, level, issuer, in_force: bool,
            as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
+    from index.store.library import Library
+    from search_api import service
+
     try:
         filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic, topic)
         filters = service.restrict_to_regulations(Library(home), filters, level, issuer, in_force)
@@ -311,6 +326,9 @@ def _plain(snippet: str) -> str:
 @JSON_OPTION
 def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool) -> None:
     """显示查询如何分词、同义词与匹配情况(查不到时用来找原因)。"""
+    from index.store.library import Library
+    from search_api import service
+
     try:
         data = service.analyze_text(Library(home), text, passage_id)
     except ApiError as error:
@@ -362,6 +380,8 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
           as_json: bool) -> None:
     """评测检索质量:分级 nDCG@10、MRR、recall@10,按段落和按文档,分"法规条款问题"与其他问题;
     加 --extraction 则评测信息提取的准确率与召回率。"""
+    from index.store.library import Library
+
     if extraction:
         _eval_extraction(devset, split, as_json)
         return
@@ -438,6 +458,9 @@ def _eval_extraction(devset: Path, split: str, as_json: bool) -> None:
 @JSON_OPTION
 def list_(home: Path | None, as_json: bool) -> None:
     """列出已导入的全部文档。"""
+    from index.store.library import Library
+    from search_api import service
+
     data = service.list_documents(Library(home))
     if as_json:
         emit_json(data["documents"])
@@ -455,6 +478,9 @@ def list_(home: Path | None, as_json: bool) -> None:
 @JSON_OPTION
 def show(doc_id: str, home: Path | None, as_json: bool) -> None:
     """显示一篇文档及其段落。"""
+    from index.store.library import Library
+    from search_api import service
+
     try:
         data = service.show_document(Library(home), doc_id)
     except ApiError as error:
@@ -522,6 +548,7 @@ def cases() -> None:
 @JSON_OPTION
 def cases_find(query, place, theme, practice, year, limit, depth, home, as_json) -> None:
     """按关键词、地点、主题、做法、年份查找典型案例(默认子命令,可省略 find)。"""
+    from index.store.library import Library
     from search_api import case_service
 
     search = _case_query(query, place, theme, practice, year, limit)
@@ -555,8 +582,10 @@ def cases_rebuild(home: Path | None, everything: bool) -> None:
     """从存储重新提取案例(查询从不提取;导入与重建索引时也会自动提取)。"""
     from index.store import freshness
     from index.store.case_store import CaseStore
+    from index.store.library import Library, WriteLockTimeout
     from index.write.pipeline import LOCK_WAIT_SECONDS
     from ingest.datafiles import Effect
+    from search_api.progress import progress_bar
 
     library = Library(home)
     try:
@@ -585,6 +614,7 @@ def cases_rebuild(home: Path | None, everything: bool) -> None:
 @HOME_OPTION
 def cases_export(query, place, theme, practice, year, fmt, output, limit, home) -> None:
     """导出案例包(每个案例一张卡片,附 GB/T 7714 引文)。"""
+    from index.store.library import Library
     from ingest.cases.export import to_docx, to_markdown
     from search_api import case_service
 
@@ -607,6 +637,7 @@ def cases_export(query, place, theme, practice, year, fmt, output, limit, home) 
 @JSON_OPTION
 def cases_practices(name, home, as_json) -> None:
     """做法目录:每个做法及使用它的地点。"""
+    from index.store.library import Library
     from search_api import case_service
 
     data = case_service.practice_catalogue(Library(home), name)
@@ -626,6 +657,7 @@ def cases_practices(name, home, as_json) -> None:
 @JSON_OPTION
 def cases_metrics(indicator, place, home, as_json) -> None:
     """数据表:各地各年的指标数值及其出处句子。"""
+    from index.store.library import Library
     from search_api import case_service
 
     data = case_service.metrics_table(Library(home), indicator, place)
@@ -644,6 +676,7 @@ def cases_metrics(indicator, place, home, as_json) -> None:
 @JSON_OPTION
 def cases_timeline(key, home, as_json) -> None:
     """做法时间线:提到这一做法的报道、地点与日期,每地首次出现,相关做法。"""
+    from index.store.library import Library
     from search_api import case_service
 
     try:
@@ -672,6 +705,7 @@ def collections() -> None:
 @JSON_OPTION
 def collections_list(home, as_json) -> None:
     """列出全部合集。"""
+    from index.store.library import Library
     from search_api import collection_service
 
     data = collection_service.list_all(Library(home))
@@ -689,6 +723,7 @@ def collections_list(home, as_json) -> None:
 @JSON_OPTION
 def collections_show(collection_id, home, as_json) -> None:
     """显示一个合集的条目、按语,以及原文档已删除的条目。"""
+    from index.store.library import Library
     from search_api import collection_service
 
     try:
@@ -717,6 +752,7 @@ def collections_show(collection_id, home, as_json) -> None:
 @HOME_OPTION
 def collections_export(collection_id, fmt, output, home) -> None:
     """导出合集:教学资料包或参考文献。"""
+    from index.store.library import Library
     from search_api import exports
 
     try:
@@ -739,6 +775,7 @@ def collections_export(collection_id, fmt, output, home) -> None:
 def serve(home: Path | None, host: str, port: int) -> None:
     """启动网页与 HTTP API 服务。"""
     from search_api.app import create_app
+    from search_api.logging import setup_logging
     from search_api.server import serve as serve_app
 
     setup_logging(settings().log_level or "INFO")
@@ -750,6 +787,8 @@ def serve(home: Path | None, host: str, port: int) -> None:
 @JSON_OPTION
 def config(markdown: bool, as_json: bool) -> None:
     """显示生效的设置:每个 REDPROP_* 环境变量的值、默认值与说明(令牌只显示是否已设置)。"""
+    from search_api.settings import describe, markdown_table
+
     if markdown:
         click.echo(markdown_table(), nl=False)
         return
@@ -776,6 +815,7 @@ def config(markdown: bool, as_json: bool) -> None:
 @HOME_OPTION
 def compare_(question, place, level, year_from, kind, sort, fmt, output, home) -> None:
     """各地条例比较:一个问题,每部法规的最佳条款;没有相关条款的法规标为“未见相关规定”。"""
+    from index.store.library import Library
     from search_api import compare_service
 
     try:
@@ -829,6 +869,7 @@ def _place_label(regulation: dict) -> str:
 @HOME_OPTION
 def diff_(doc_a: str, doc_b: str, fmt: str, home: Path | None) -> None:
     """逐条比较同一法规的两个版本(按内容对齐,不按条号):新增、删除、修改、移动。"""
+    from index.store.library import Library
     from search_api import compare_service
 
     try:
@@ -849,6 +890,7 @@ def diff_(doc_a: str, doc_b: str, fmt: str, home: Path | None) -> None:
 @JSON_OPTION
 def lineage_(doc_id: str, home: Path | None, as_json: bool) -> None:
     """一部法规的哪些条款与其他法规的条款文字相同(较早者可能是来源)。"""
+    from index.store.library import Library
     from search_api import compare_service
 
     try:

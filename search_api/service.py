@@ -69,18 +69,19 @@ def build_filters(places=(), years=(), doc_types=(), sources=(), date_from: str 
 
 def restrict_to_regulations(library: Library, filters: Filters, levels=(), issuers=(), in_force: bool = False) -> Filters:
     """Narrow `filters` to regulations of a level or issuer (metadata kept in the store, not the index)."""
-    from index.compare.regulations import ISSUERS, LEVELS, regulation_doc_ids
-
     levels = [part for item in levels or () for part in str(item).replace(",", ",").split(",") if part.strip()]
     issuers = [part for item in issuers or () for part in str(item).replace(",", ",").split(",") if part.strip()]
+    if not (levels or issuers or in_force):
+        return filters  # a plain search: no regulation metadata, nor its parsers (cn2an…) to import
+    from index.compare.regulations import ISSUERS, LEVELS, regulation_doc_ids
+
     for level in levels:
         if level not in LEVELS:
             raise BadRequest(f"level 只能是 {'/'.join(LEVELS)}(收到 {level})")
     for issuer in issuers:
         if issuer not in ISSUERS:
             raise BadRequest(f"issuer 只能是 {'/'.join(ISSUERS)}(收到 {issuer})")
-    if levels or issuers or in_force:
-        filters.doc_ids = regulation_doc_ids(library.store, levels, issuers, in_force)
+    filters.doc_ids = regulation_doc_ids(library.store, levels, issuers, in_force)
     return filters
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import limits
 from pydantic import AliasChoices, BeforeValidator, ByteSize, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.guard import ParseLimits
+if TYPE_CHECKING:  # the rate-limit parser and ingestion's guard (pebble) load when a setting needs them,
+    from ingest.guard import ParseLimits  # not in every `redprop` command that reads the settings
 
 MIB = 2**20
 ENV_PREFIX = "REDPROP_"
@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     @field_validator("rate_limit", "login_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
+        import limits
+
         limits.parse(value)  # ValueError on anything the limits library cannot read
         return value
 
@@ -102,6 +104,8 @@ class Settings(BaseSettings):
 
     @property
     def parse_limits(self) -> ParseLimits:
+        from ingest.guard import ParseLimits
+
         return ParseLimits(self.parse_timeout, self.parse_memory_bytes or None)
 
     @property

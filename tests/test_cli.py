@@ -42,3 +42,24 @@ def test_usage_errors_exit_2(tmp_path):
 def test_unknown_document_is_an_error(tmp_path):
     result = run("show", "missing", "--home", tmp_path)
     assert result.exit_code == 1 and "missing" in result.output
+
+
+def test_help_and_search_load_only_what_they_use(tmp_path):
+    """`redprop --help` loads no engine, segmenter or web stack, and a search no POS tables or ingestion: a script
+    calling the CLI in a loop pays each one's start-up (timed in bench/startup.py, not here)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from search_api.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
+
+    def loaded(*args):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True)
+        return set(done.stderr.split())
+
+    heavy = {"jieba", "whoosh", "numpy", "fastapi", "uvicorn", "pydantic", "index.engine", "ingest.text.segmenter"}
+    assert heavy.isdisjoint(loaded("--help"))
+    searched = loaded("search", "业委会", "--home", str(tmp_path / "home"))
+    assert {"jieba", "whoosh"} <= searched
+    assert searched.isdisjoint({"jieba.posseg", "fastapi", "uvicorn", "index.write.pipeline"})

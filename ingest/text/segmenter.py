@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-
-import jieba
-import jieba.posseg
+from typing import TYPE_CHECKING
 
 from ingest.text.fold import fold
 from ingest.text.synonyms import synonym_words
 from ingest.text.wordlists import DATA_DIR, read_word_list
+
+if TYPE_CHECKING:  # jieba (0.2 s) and its POS tables (0.7 s) load on first use, so `redprop --help` skips them
+    import jieba
+    import jieba.posseg
 
 USER_DICTIONARY = DATA_DIR / "userdict.txt"
 SYNONYM_WORD_FREQ = 3000  # synonym-table forms become words too, so a query and a passage cut them alike
@@ -35,6 +37,8 @@ def segmenter() -> jieba.Tokenizer:
     if _segmenter is None:
         with _lock:
             if _segmenter is None:
+                import jieba
+
                 tokenizer = jieba.Tokenizer()
                 jieba.setLogLevel(60)
                 tokenizer.initialize()
@@ -57,6 +61,8 @@ def pos_tagger() -> jieba.posseg.POSTokenizer:
         tokenizer = segmenter()
         with _lock:
             if _pos_tagger is None:
+                import jieba.posseg  # only place, practice and figure extraction tag words; a query only cuts
+
                 _pos_tagger = jieba.posseg.POSTokenizer(tokenizer)
     return _pos_tagger
 
