@@ -262,12 +262,14 @@ def migrate(home: Path | None) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="按相关度或日期排序")
 @click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
+@click.option("--per-doc", type=int, default=None,
+              help="每篇文档最多显示几个段落(1 即每篇一条);默认 3,法规每篇 1 条并注明还有几条")
 @click.option("--level", multiple=True, help="法规层级 national/provincial/city,可重复")
 @click.option("--issuer", multiple=True, help="制定机关 人大常委会/人民政府/部门/司法机关,可重复")
 @click.option("--in-force", is_flag=True, help="只看现行有效的法规")
 @JSON_OPTION
 def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
-           on_topic: bool, topic, sort: str, all_passages: bool, level, issuer, in_force: bool,
+           on_topic: bool, topic, sort: str, all_passages: bool, per_doc: int | None, level, issuer, in_force: bool,
            as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     from index.store.library import Library
@@ -277,20 +279,29 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic, topic)
         filters = service.restrict_to_regulations(Library(home), filters, level, issuer, in_force)
         result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
-                                    collapse=not all_passages)
+                                    collapse=not all_passages, per_doc=per_doc)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(f"“{query}”共 {result.total} {'段' if all_passages else '篇文档'}")
+    if all_passages:
+        click.echo(f"“{query}”共 {result.total} 段")
+    else:
+        click.echo(f"“{query}”共 {result.total} 篇文档,{result.entries} 条结果")
     if result.relaxed:
         click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         label = f" {hit.clause}" if hit.clause else ""
         kind = f" 〈{service.PASSAGE_KIND_LABELS[hit.kind]}〉" if hit.kind in service.PASSAGE_KIND_LABELS else ""
+        if hit.grouped_under:  # a further passage of the document above, indented under it
+            click.echo(f"   {rank}. {hit.clause or hit.heading or ''}{kind}  " + _plain(hit.snippet))
+            click.echo(f"      段落 {hit.passage_id}  得分 {hit.score}")
+            continue
         click.echo(f"\n{rank}. {hit.title}{label}{kind}  [{hit.source}{' · ' + hit.date if hit.date else ''}]")
         click.echo("   " + _plain(hit.snippet))
+        if hit.more_in_document:
+            click.echo(f"   本文档另有 {hit.more_in_document} 处匹配")
         if hit.other_sources:
             click.echo("   另见:" + "、".join(other["source"] for other in hit.other_sources))
         click.echo(f"   文档 {hit.doc_id}  段落 {hit.passage_id}  得分 {hit.score}")
@@ -350,8 +361,8 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
               help="评测用文档目录(代替标注文件中的 documents),如 ../shared/policy-samples")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
               help="评测哪一半:dev(调参/调规则用)、test(留作检验、报告用)或全部;检索与 --extraction 均适用")
-@click.option("--unit", type=click.Choice(["passage", "document"]), default=None,
-              help="按段落排名或每篇文档一条(默认两者都评)")
+@click.option("--unit", type=click.Choice(["passage", "document", "grouped"]), default=None,
+              help="按段落排名、每篇文档一条,或按页面所示(grouped:同篇相近段落缩进显示,每段都计)(默认全评)")
 @click.option("--ablate", multiple=True, metavar="NAME",
               help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、prf、related、semantic")
 @click.option("--baseline", multiple=True, type=click.Choice(["fts5", "bigram"]),

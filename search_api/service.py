@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from index.query.filters import Filters, QuerySyntaxError, check_topic, check_year
 from index.results.explain import UnknownPassage, explain
+from index.results.grouping import MAX_PER_DOC
 from index.results.search import SORTS, SearchRequest, SearchResult, search
 from index.results.similar import NothingToCompare, similar_to_document, similar_to_passage
 from index.results.suggest import suggest
@@ -85,13 +86,15 @@ def restrict_to_regulations(library: Library, filters: Filters, levels=(), issue
 
 
 def run_search(library: Library, text: str, page: int = 1, size: int = 10, filters: Filters | None = None,
-               sort: str = "relevance", collapse: bool = True) -> SearchResult:
+               sort: str = "relevance", collapse: bool = True, per_doc: int | None = None) -> SearchResult:
     if (not text or not text.strip()) and not (filters and filters.narrows()):
         raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业(或给出 place/year/type 等筛选条件)")
     if sort not in SORTS:
         raise BadRequest(f"sort 只能是 relevance 或 date(收到 {sort})")
+    if per_doc is not None and not 1 <= per_doc <= MAX_PER_DOC:
+        raise BadRequest(f"per_doc 须在 1 到 {MAX_PER_DOC} 之间(收到 {per_doc})")
     try:
-        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse))
+        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse, per_doc))
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
 

@@ -63,7 +63,8 @@ def test_topic_filter_finds_off_topic_stories_and_show_says_why(library, tmp_pat
     default = service.run_search(library, "物业", filters=Filters())
     court = service.run_search(library, "物业", filters=service.build_filters(topics=["物业行业"]))
     assert [hit.source for hit in default.hits] == ["red.txt"]
-    assert [(hit.source, hit.topic) for hit in court.hits] == [("court.txt", "property-industry")]
+    # The court story's second paragraph scores close to its first: shown under it (index/results/grouping.py).
+    assert [(hit.source, hit.topic) for hit in court.hits if hit.grouped_under is None] == [("court.txt", "property-industry")]
     doc_id = default.hits[0].doc_id
     shown = CliRunner().invoke(main, ["show", doc_id, "--home", str(library.home)])
     assert shown.exit_code == 0, shown.output

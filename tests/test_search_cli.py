@@ -41,7 +41,7 @@ def test_eval_scores_ours_the_ablations_and_the_fts5_peer(tmp_path):
     assert result.exit_code == 0, result.output
     reports = {(report["name"], report["unit"]): report for report in json.loads(result.output)}
     assert set(reports) == {(name, unit) for name in ("ours", "ours -synonyms", "fts5")
-                            for unit in ("passage", "document")}
+                            for unit in ("passage", "document", "grouped")}
     assert reports["ours", "passage"]["ndcg@10"] == 1.0
     assert reports["ours -synonyms", "passage"]["per_query"]["业委会"]["recall"] == 0.0
     assert "nDCG@10" in run("eval", "--judgments", judgments, "--unit", "document").output

@@ -24,7 +24,7 @@ from ingest.text.fold import fold
 
 CUTOFF = 10
 SPLITS = ("dev", "test")
-UNITS = ("passage", "document")
+UNITS = ("passage", "document", "grouped")  # every passage / one per document / the page as shown
 CLAUSE_CATEGORY = "clause"  # questions about what regulations say; everything else is "other"
 # Parts of our ranking that `--ablate NAME` switches off. related and semantic are planned (issue 14): they are
 # named here so that asking for them says so instead of silently measuring nothing.
@@ -244,10 +244,13 @@ def options_for(ablate: list[str] | tuple[str, ...]) -> QueryOptions:
 
 
 def our_ranking(library: Library, options: QueryOptions) -> Callable[[str, str, int], list[str]]:
-    """question, unit, size → ranked passage ids (passage unit) or doc ids (document unit)."""
+    """question, unit, size → ranked passage ids (passage unit: every matching passage), doc ids (document
+    unit: one per document) or the passage ids of the results as shown (grouped unit: a document's close
+    further passages under its best, index/results/grouping.py; every shown passage counts)."""
     def rank(question: str, unit: str, size: int) -> list[str]:
         request = SearchRequest(question, size=size, filters=Filters(on_topic_only=False),
-                                collapse=unit == "document", options=options)
+                                collapse=unit != "passage", per_doc=1 if unit == "document" else None,
+                                options=options)
         hits = search(library, request).hits
         return [hit.doc_id if unit == "document" else hit.passage_id for hit in hits]
     return rank

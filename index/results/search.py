@@ -1,5 +1,6 @@
-"""search(): a query and filters → ranked results, one best passage per document (reposts folded into their
-canonical document), with its neighbours, facets and snippets.
+"""search(): a query and filters → ranked results, each document's best passage (reposts folded into their
+canonical document) with its close further passages grouped under it (index/results/grouping.py), with
+neighbours, facets and snippets.
 
 Whoosh finds and scores passages; the store supplies the text and document fields shown to the user.
 """
@@ -19,6 +20,7 @@ from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
+from index.results.grouping import Grouped, grouped
 from index.results.ranking import ranked
 from index.results.snippets import snippet
 from index.store.library import Library
@@ -36,7 +38,8 @@ class SearchRequest:
     size: int = 10
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"  # relevance | date
-    collapse: bool = True  # one result per document (and its reposts); False lists every matching passage
+    collapse: bool = True  # group by document (and its reposts); False lists every matching passage
+    per_doc: int | None = None  # passages shown per document when grouping; None: grouping.py's default
     options: QueryOptions = field(default_factory=QueryOptions)
 
 
@@ -60,6 +63,8 @@ class Hit:
     topic: str = "red-property"
     context: dict = field(default_factory=dict)  # {"prev": passage|None, "next": passage|None}
     other_sources: list[dict] = field(default_factory=list)  # reposts of the same article
+    grouped_under: str | None = None  # passage_id of the document's best passage this one is shown under
+    more_in_document: int = 0  # further matching passages of this document not shown (on a document's best)
 
 
 @dataclass
@@ -72,6 +77,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     sort: str = "relevance"
     relaxed: bool = False  # no passage had every word: these results match some of them
+    entries: int = 0  # shown entries over all pages (grouped passages included): what pages count
 
     def to_json(self) -> dict:
         """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
@@ -135,21 +141,33 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 docnums, scores = summed(docnums, scores, *matches(expansion))
         columns = live.columns()
         facets, total = count_facets(columns, docnums, request.collapse)
-        order = ranked(columns, docnums, scores, request.sort, request.collapse)[(page - 1) * size : page * size]
-        window = [
-            (stored["passage_id"], stored.get(GROUP_FIELD) or stored["doc_id"], float(scores[position]))
-            for position, stored in ((p, searcher.stored_fields(int(docnums[p]))) for p in order)
-        ]
-    rows = library.store.passages(pid for pid, _, _ in window)
+        order = ranked(columns, docnums, scores, request.sort, collapse=False)
+        if request.collapse:
+            # Grouping is by closeness of score: by date, or with filters alone (every score equal), one each.
+            by_score = request.sort == "relevance" and not isinstance(query, q.Every)
+            entries = grouped(columns, docnums, scores, order, request.per_doc if by_score else 1)
+        else:
+            entries = Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+        start, stop = (page - 1) * size, page * size
+        window = []  # (passage_id, group_id, score, passage_id shown under or None, more in its document)
+        for position, leader, more in zip(entries.positions[start:stop], entries.leaders[start:stop],
+                                          entries.more[start:stop], strict=True):
+            stored = searcher.stored_fields(int(docnums[position]))
+            under = searcher.stored_fields(int(docnums[leader]))["passage_id"] if leader >= 0 else None
+            window.append((stored["passage_id"], stored.get(GROUP_FIELD) or stored["doc_id"],
+                           float(scores[position]), under, int(more)))
+    rows = library.store.passages(pid for pid, *_ in window)
     hits = []
-    for pid, group_id, score in window:
+    for pid, group_id, score, leader, more in window:
         if pid in rows:
             hit = _hit(rows[pid], score, highlights)
             hit.context = neighbours(library.store, hit.doc_id, hit.ordinal)
-            if request.collapse:
+            hit.grouped_under, hit.more_in_document = leader, more
+            if request.collapse and leader is None:
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
-    return SearchResult(request.q, total, page, size, hits, facets, request.sort)
+    return SearchResult(request.q, total, page, size, hits, facets, request.sort,
+                        entries=len(entries.positions))
 
 
 def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray

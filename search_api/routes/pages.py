@@ -147,8 +147,8 @@ def search_page(request: Request, library: LibraryDep) -> Response:
                                     filters=state.filters(), sort=state.sort)
     except ApiError as error:
         return render(request, "search.html", status=error.status, error=error.message, result=None, **context)
-    return render(request, "search.html", result=result, pages=pager(state.page, result.total, PAGE_SIZE),
-                  last_page=max(1, -(-result.total // PAGE_SIZE)), **context)
+    return render(request, "search.html", result=result, pages=pager(state.page, result.entries, PAGE_SIZE),
+                  last_page=max(1, -(-result.entries // PAGE_SIZE)), **context)
 
 
 def similar_redirect(request: Request, library: LibraryDep, state: SearchState, passage_id: str) -> Response:
