@@ -21,6 +21,7 @@ from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 from index.engine.codec import length_bytes
+from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
 from index.engine.phrases import PhraseMatcher
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -95,6 +96,8 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         scores = a_scores.copy()
         scores[ia] = a_scores[ia] + b_scores[ib]
         return a_ids, scores
+    if kind is CoordinationMatcher:
+        return _coordinated(matcher, reader, lengths, within)
     if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
         b_ids, _ = evaluate(matcher.b, reader, lengths, within)
         a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
@@ -106,6 +109,24 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         keep = ~np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
     return _stepped(matcher)
+
+
+def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
+                 within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """CoordinationMatcher.score on arrays: the parts' scores added in part order where each matched, times
+    (parts matched / all parts) ** power, times the boost (the same floats, in the same order)."""
+    parts = [evaluate(part, reader, lengths, within) for part in matcher._parts]
+    parts = [(ids, scores) for ids, scores in parts if len(ids)]
+    if not parts:
+        return EMPTY_IDS, EMPTY_SCORES
+    ids = parts[0][0] if len(parts) == 1 else np.unique(np.concatenate([ids for ids, _ in parts]))
+    total, matched = np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int64)
+    for part_ids, part_scores in parts:
+        at = np.searchsorted(ids, part_ids)
+        total[at] += part_scores
+        matched[at] += 1
+    factor = (matched / matcher._count) ** COORDINATION_POWER
+    return ids, matcher._boost * factor * total
 
 
 def _narrower(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
