@@ -9,6 +9,8 @@ import pytest
 from index.store.library import Library
 from index.write.pipeline import ingest_paths
 
+pytest_plugins = ["generated_index"]  # big_index: a generated many-block, many-segment index (engine tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 

@@ -4,70 +4,18 @@ limit), deletions in every segment and across block boundaries, several segments
 and coordinated questions. Every id and every score must be the same."""
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
-from search_fixtures import document
+from generated_index import SEGMENTS
 from whoosh import query as wq
 from whoosh.matching import binary
-from whoosh.writing import NO_MERGE
 
-from index.engine.codec import RedpropCodec
 from index.engine.collect import scored_matches
 from index.engine.filtermask import FilterMasks
 from index.engine.phrases import array_phrases
-from index.engine.schema import document_fields
-from index.engine.search_index import SearchIndex, write_fields
 from index.engine.vectorized import FieldLengths, unwrapped
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query
-from ingest.models import DocType
-
-BLOCK_LIMIT = 16  # postings per block: a common word spans dozens of blocks per segment
-SEGMENTS = 3
-DOCUMENTS_PER_SEGMENT = 60
-# Domain words with rough frequencies: a few in most passages, most in some, a few rare.
-WORDS = {"物业": 12, "小区": 9, "业主": 8, "社区": 6, "党建": 5, "服务": 5, "维修": 4, "资金": 4, "红色物业": 3,
-         "业主委员会": 3, "物业服务企业": 2, "党组织": 2, "老旧小区": 2, "志愿者": 1, "停车": 1, "加装电梯": 1,
-         "垃圾分类": 1, "公示": 1}
-TITLES = ["{}推进红色物业", "{}小区物业管理办法", "{}社区党建工作", "{}业主委员会选举"]
-PLACES = [["浙江省", "湖州市"], ["山东省", "威海市"], ["湖北省", "武汉市"], ["吉林省", "长春市"]]
-
-
-def passage_text(rng: random.Random) -> str:
-    words = rng.choices(list(WORDS), weights=list(WORDS.values()), k=rng.randint(6, 14))
-    return ",".join("".join(words[i:i + 2]) for i in range(0, len(words), 2)) + "。"
-
-
-def generated_documents(rng: random.Random, segment: int) -> list:
-    documents = []
-    for i in range(DOCUMENTS_PER_SEGMENT):
-        place = rng.choice(PLACES)
-        documents.append(document(
-            f"s{segment}-d{i}", rng.choice(TITLES).format(place[1]),
-            [passage_text(rng) for _ in range(rng.randint(2, 7))], places=place,
-            date=f"{rng.randint(2015, 2024)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-            doc_type=DocType.POLICY if i % 5 == 0 else DocType.NEWS, on_topic=i % 11 != 0))
-    return documents
-
-
-def write_segment(index: SearchIndex, documents: list, deleted: list[str]) -> None:
-    writer = index.index.writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT))
-    write_fields(writer, ((doc.doc_id, document_fields(doc)) for doc in documents), deleted)
-    writer.commit(mergetype=NO_MERGE)
-
-
-@pytest.fixture(scope="module")
-def big_index(tmp_path_factory) -> SearchIndex:
-    index = SearchIndex(tmp_path_factory.mktemp("scale") / "index")
-    rng = random.Random(18)
-    for segment in range(SEGMENTS):
-        # Each commit deletes every fourth document of the segment before it: spread over its blocks.
-        deleted = [f"s{segment - 1}-d{i}" for i in range(0, DOCUMENTS_PER_SEGMENT, 4)] if segment else []
-        write_segment(index, generated_documents(rng, segment), deleted)
-    write_segment(index, [], [f"s{SEGMENTS - 1}-d{i}" for i in range(1, DOCUMENTS_PER_SEGMENT, 6)])
-    return index
 
 
 def _find_first(self):

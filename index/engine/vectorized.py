@@ -98,6 +98,8 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         return a_ids, scores
     if kind is CoordinationMatcher:
         return _coordinated(matcher, reader, lengths, within)
+    if kind is wrappers.InverseMatcher and matcher.missing == reader.is_deleted:  # a NOT inside an And
+        return _inverse(matcher, reader, lengths, within)
     if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
         b_ids, _ = evaluate(matcher.b, reader, lengths, within)
         a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
@@ -127,6 +129,23 @@ def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
         matched[at] += 1
     factor = (matched / matcher._count) ** COORDINATION_POWER
     return ids, matcher._boost * factor * total
+
+
+def _inverse(matcher: wrappers.InverseMatcher, reader, lengths: FieldLengths,
+             within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Every live document from the current one on that the child does not match, at the matcher's weight."""
+    if matcher._id >= matcher.limit:
+        return EMPTY_IDS, EMPTY_SCORES
+    if within is None:
+        candidates = np.arange(matcher._id, matcher.limit, dtype=np.int64)
+    else:
+        candidates = within[(within >= matcher._id) & (within < matcher.limit)]
+    child_ids, _ = evaluate(matcher.child, reader, lengths, candidates)
+    excluded = child_ids
+    if reader.has_deletions():
+        excluded = np.union1d(child_ids, np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64))
+    ids = candidates[~np.isin(candidates, excluded)]
+    return ids, np.full(len(ids), float(matcher._weight))
 
 
 def _narrower(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:

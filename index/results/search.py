@@ -15,6 +15,7 @@ from index.engine import nodes as q
 from index.engine.collect import scored_matches
 from index.engine.filtermask import is_broad
 from index.engine.phrases import array_phrases
+from index.engine.topk import Matches, matches_within, summed, top_matches
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
@@ -41,6 +42,7 @@ class SearchRequest:
     collapse: bool = True  # group by document (and its reposts); False lists every matching passage
     per_doc: int | None = None  # passages shown per document when grouping; None: grouping.py's default
     options: QueryOptions = field(default_factory=QueryOptions)
+    exact_total: bool = False  # count every match even when the index is large (a relevance page needs fewer)
 
 
 @dataclass
@@ -78,6 +80,8 @@ class SearchResult:
     sort: str = "relevance"
     relaxed: bool = False  # no passage had every word: these results match some of them
     entries: int = 0  # shown entries over all pages (grouped passages included): what pages count
+    total_is_estimate: bool = False  # total and entries scaled from a sample of the index (约): exact_total for exact
+    facets_are_estimates: bool = False  # facet counts scaled from the same sample
 
     def to_json(self) -> dict:
         """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
@@ -122,32 +126,58 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             if not is_broad(keep):
                 keep = None
 
-        def matches(query: q.Query) -> tuple[np.ndarray, np.ndarray]:
-            query = query.normalize() if keep is not None else filtered(query, filter_query)
+        def prepared(built: q.Query) -> q.Query:
+            built = built.normalize() if keep is not None else filtered(built, filter_query)
             if mask is not None:  # documents not (or no longer) in the store: see index/store/visibility.py
-                query = q.AndNot(query, mask)
-            query = array_phrases(query, live.lengths)  # positions checked in bulk, not while building matchers
-            # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep them.
-            docnums, scores = scored_matches(searcher, query, live.lengths, needs_current=request.sort == "date")
+                built = q.AndNot(built, mask)
+            return array_phrases(built, live.lengths)  # positions checked in bulk, not while building matchers
+
+        def every_match(queries: list[q.Query]) -> Matches:
+            docnums, scores = np.zeros(0, dtype=np.int64), np.zeros(0)
+            for part in queries:
+                # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep them.
+                more = scored_matches(searcher, part, live.lengths, needs_current=request.sort == "date")
+                docnums, scores = summed(docnums, scores, *more) if len(docnums) else more
             if keep is not None:
                 kept = keep[docnums]
                 docnums, scores = docnums[kept], scores[kept]
-            return docnums, scores
+            return Matches(docnums, scores)
 
-        docnums, scores = matches(query)
-        if feedback and request.sort == "relevance" and len(docnums):
-            expansion = _expansion(library, searcher, docnums, scores, highlights)
-            if expansion is not None:  # scored alone and added: the user's query is not evaluated twice
-                docnums, scores = summed(docnums, scores, *matches(expansion))
+        # Date order and filters alone rank every match; a relevance page needs only the matches that can reach it.
+        exact = request.exact_total or request.sort != "relevance" or isinstance(query, q.Every)
         columns = live.columns()
-        facets, total = count_facets(columns, docnums, request.collapse)
+        stop = page * size
+
+        def best_matches(queries: list[q.Query], threshold) -> Matches:
+            if exact:
+                return every_match(queries)
+            return top_matches(searcher, queries, live.lengths, threshold, keep)
+
+        page_threshold = groups_threshold(columns, stop) if request.collapse else passages_threshold(stop)
+        queries = [prepared(query)]
+        found = best_matches(queries, passages_threshold(FEEDBACK_PASSAGES) if feedback else page_threshold)
+        if feedback and request.sort == "relevance" and len(found.docnums):
+            expansion = _expansion(library, searcher, found.docnums, found.scores, highlights)
+            if expansion is not None:  # scored alone and added: the user's query is not evaluated twice
+                queries.append(prepared(expansion))
+                if found.complete:
+                    more = every_match(queries[1:])
+                    found = Matches(*summed(found.docnums, found.scores, more.docnums, more.scores))
+                else:
+                    found = best_matches(queries, page_threshold)
+        if not found.complete and request.collapse:  # the page's documents with all their matching passages
+            found = with_whole_groups(found, matches_within(
+                searcher, queries, live.lengths, page_groups(columns, found, stop), keep))
+        docnums, scores = found.docnums, found.scores
         order = ranked(columns, docnums, scores, request.sort, collapse=False)
-        if request.collapse:
-            # Grouping is by closeness of score: by date, or with filters alone (every score equal), one each.
-            by_score = request.sort == "relevance" and not isinstance(query, q.Every)
-            entries = grouped(columns, docnums, scores, order, request.per_doc if by_score else 1)
-        else:
-            entries = Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+        by_score = request.sort == "relevance" and not isinstance(query, q.Every)
+        entries = _entries(columns, docnums, scores, order, request, by_score)
+        facets, total = count_facets(columns, docnums, request.collapse)
+        shown = len(entries.positions)
+        if not found.complete:  # counted in the sampled windows, scaled to the whole index
+            sample = found.sample
+            facets, total, shown = estimated(columns, docnums[sample], scores[sample], request, by_score,
+                                             found.sample_share, total, shown)
         start, stop = (page - 1) * size, page * size
         window = []  # (passage_id, group_id, score, passage_id shown under or None, more in its document)
         for position, leader, more in zip(entries.positions[start:stop], entries.leaders[start:stop],
@@ -166,15 +196,63 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             if request.collapse and leader is None:
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
-    return SearchResult(request.q, total, page, size, hits, facets, request.sort,
-                        entries=len(entries.positions))
+    return SearchResult(request.q, total, page, size, hits, facets, request.sort, entries=shown,
+                        total_is_estimate=not found.complete, facets_are_estimates=not found.complete)
 
 
-def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """The matches of either query, each scored with the sum of its two scores (what an Or of them gives)."""
-    union, where = np.unique(np.concatenate([docnums, more_docnums]), return_inverse=True)
-    return union, np.bincount(where, weights=np.concatenate([scores, more_scores]), minlength=len(union))
+def _entries(columns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray, request: SearchRequest,
+             by_score: bool) -> Grouped:
+    if request.collapse:
+        # Grouping is by closeness of score: by date, or with filters alone (every score equal), one each.
+        return grouped(columns, docnums, scores, order, request.per_doc if by_score else 1)
+    return Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+
+
+def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
+              share: float, found_total: int, found_entries: int) -> tuple[dict[str, dict[str, int]], int, int]:
+    """Facets, total and entries counted over the sampled windows' matches, scaled by the share of the index
+    they hold; never below what was found."""
+    facets, total = count_facets(columns, docnums, request.collapse)
+    order = ranked(columns, docnums, scores, request.sort, collapse=False)
+    entries = len(_entries(columns, docnums, scores, order, request, by_score).positions)
+    scaled = {name: {value: max(1, round(count / share)) for value, count in counts.items()}
+              for name, counts in facets.items()}
+    return scaled, max(found_total, round(total / share)), max(found_entries, round(entries / share))
+
+
+def passages_threshold(k: int):
+    """The score the k-th best passage reaches (-inf with fewer): no passage below it can be among the k best."""
+    def threshold(docnums: np.ndarray, scores: np.ndarray) -> float:
+        return float(np.partition(scores, -k)[-k]) if len(scores) >= k else -np.inf
+    return threshold
+
+
+def groups_threshold(columns, k: int):
+    """The best score of the k-th best group (document with its reposts): the first k groups of a page all
+    have a passage at least this good."""
+    def threshold(docnums: np.ndarray, scores: np.ndarray) -> float:
+        groups = columns.groups.codes[docnums]
+        best = np.full(len(columns.groups.labels), -np.inf)
+        np.maximum.at(best, groups, scores)
+        best = best[np.isfinite(best)]
+        return float(np.partition(best, -k)[-k]) if len(best) >= k else -np.inf
+    return threshold
+
+
+def page_groups(columns, found: Matches, k: int) -> np.ndarray:
+    """Every docnum of the k best groups among the matches: their passages are all evaluated, so the passages
+    grouped under a document's best and its count of further passages are exact."""
+    order = ranked(columns, found.docnums, found.scores, "relevance", collapse=True)[:k]
+    wanted = columns.groups.codes[found.docnums[order]]
+    return np.flatnonzero(np.isin(columns.groups.codes, wanted))
+
+
+def with_whole_groups(found: Matches, more: tuple[np.ndarray, np.ndarray]) -> Matches:
+    docnums = np.concatenate([found.docnums, more[0]])
+    unique, first = np.unique(docnums, return_index=True)
+    scores = np.concatenate([found.scores, more[1]])[first]
+    sample = np.concatenate([found.sample, np.zeros(len(more[0]), dtype=bool)])[first]
+    return Matches(unique, scores, sample, found.sample_share)
 
 
 def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray,
