@@ -267,10 +267,11 @@ def migrate(home: Path | None) -> None:
 @click.option("--level", multiple=True, help="法规层级 national/provincial/city,可重复")
 @click.option("--issuer", multiple=True, help="制定机关 人大常委会/人民政府/部门/司法机关,可重复")
 @click.option("--in-force", is_flag=True, help="只看现行有效的法规")
+@click.option("--exact-total", is_flag=True, help="精确统计总数(大索引默认按抽样估算,显示为“约”)")
 @JSON_OPTION
 def search(query: str, home: Path | None, limit: int, page: int, place, year, doc_type, source, date_from, date_to,
            on_topic: bool, topic, sort: str, all_passages: bool, per_doc: int | None, level, issuer, in_force: bool,
-           as_json: bool) -> None:
+           exact_total: bool, as_json: bool) -> None:
     """全文检索,按文档分组显示最相关的段落。"""
     from index.store.library import Library
     from search_api import service
@@ -279,16 +280,17 @@ def search(query: str, home: Path | None, limit: int, page: int, place, year, do
         filters = service.build_filters(place, year, doc_type, source, date_from, date_to, on_topic, topic)
         filters = service.restrict_to_regulations(Library(home), filters, level, issuer, in_force)
         result = service.run_search(Library(home), query, page=page, size=limit, filters=filters, sort=sort,
-                                    collapse=not all_passages, per_doc=per_doc)
+                                    collapse=not all_passages, per_doc=per_doc, exact_total=exact_total)
     except ApiError as error:
         raise click.UsageError(error.message) from None
     if as_json:
         emit_json(result.to_json())
         return
+    about = "约 " if result.total_is_estimate else ""  # counted on a sample of a large index (--exact-total)
     if all_passages:
-        click.echo(f"“{query}”共 {result.total} 段")
+        click.echo(f"“{query}”共 {about}{result.total:,} 段")
     else:
-        click.echo(f"“{query}”共 {result.total} 篇文档,{result.entries} 条结果")
+        click.echo(f"“{query}”共 {about}{result.total:,} 篇文档,{about}{result.entries:,} 条结果")
     if result.relaxed:
         click.echo("(没有同时包含全部词语的结果,以下结果只包含部分词语)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):

@@ -86,7 +86,8 @@ def restrict_to_regulations(library: Library, filters: Filters, levels=(), issue
 
 
 def run_search(library: Library, text: str, page: int = 1, size: int = 10, filters: Filters | None = None,
-               sort: str = "relevance", collapse: bool = True, per_doc: int | None = None) -> SearchResult:
+               sort: str = "relevance", collapse: bool = True, per_doc: int | None = None,
+               exact_total: bool = False) -> SearchResult:
     if (not text or not text.strip()) and not (filters and filters.narrows()):
         raise BadRequest("查询不能为空:请输入要查找的词,例如 红色物业(或给出 place/year/type 等筛选条件)")
     if sort not in SORTS:
@@ -94,7 +95,8 @@ def run_search(library: Library, text: str, page: int = 1, size: int = 10, filte
     if per_doc is not None and not 1 <= per_doc <= MAX_PER_DOC:
         raise BadRequest(f"per_doc 须在 1 到 {MAX_PER_DOC} 之间(收到 {per_doc})")
     try:
-        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse, per_doc))
+        return search(library, SearchRequest(text or "", page, size, filters or Filters(), sort, collapse, per_doc,
+                                             exact_total=exact_total))
     except QuerySyntaxError as error:
         raise BadRequest(str(error)) from None
 

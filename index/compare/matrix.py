@@ -133,7 +133,8 @@ def best_passages_by_document(library: Library, question: str, doc_type: str, do
     filters = Filters(doc_types=[doc_type], on_topic_only=False)
     options = QueryOptions(relaxed=True)
     for page in range(1, MAX_SEARCHED // MAX_PAGE_SIZE + 1):
-        result = search(library, SearchRequest(question, page, MAX_PAGE_SIZE, filters, collapse=False, options=options))
+        result = search(library, SearchRequest(question, page, MAX_PAGE_SIZE, filters, collapse=False, options=options,
+                                               exact_total=True))
         for hit in result.hits:
             if doc_ids is not None and hit.doc_id not in doc_ids:
                 continue

@@ -14,7 +14,7 @@ import numpy as np
 from index.engine import nodes as q
 from index.engine.collect import scored_matches
 from index.engine.filtermask import is_broad
-from index.engine.phrases import array_phrases
+from index.engine.plan import for_arrays
 from index.engine.topk import Matches, matches_within, summed, top_matches
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query, weighted_words
@@ -130,7 +130,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             built = built.normalize() if keep is not None else filtered(built, filter_query)
             if mask is not None:  # documents not (or no longer) in the store: see index/store/visibility.py
                 built = q.AndNot(built, mask)
-            return array_phrases(built, live.lengths)  # positions checked in bulk, not while building matchers
+            return for_arrays(built, live.lengths)  # phrases and unions shaped for the array evaluation
 
         def every_match(queries: list[q.Query]) -> Matches:
             docnums, scores = np.zeros(0, dtype=np.int64), np.zeros(0)

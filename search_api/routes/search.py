@@ -50,11 +50,13 @@ def search(
     level: Annotated[list[str] | None, Query(description="法规层级:national/provincial/city")] = None,
     issuer: Annotated[list[str] | None, Query(description="制定机关:人大常委会/人民政府/部门/司法机关")] = None,
     in_force: Annotated[bool, Query(description="只看现行有效的法规(同名法规的旧版本除外)")] = False,
+    exact_total: Annotated[bool, Query(
+        description="精确统计总数与分面;默认在大索引上按抽样估算(total_is_estimate 为 true)")] = False,
 ) -> JSONResponse:
     filters = service.build_filters(place, year, type, source, date_from, date_to, on_topic, topic)
     filters = service.restrict_to_regulations(library, filters, level, issuer, in_force)
     result = service.run_search(library, q, page=page, size=size, filters=filters, sort=sort, collapse=collapse,
-                                per_doc=per_doc)
+                                per_doc=per_doc, exact_total=exact_total)
     # Already JSON-ready: skip FastAPI's recursive jsonable_encoder (2 ms of a search answer's ~15).
     return JSONResponse(result.to_json())
 
