@@ -1,4 +1,4 @@
-"""`python -m bench.profile_queries HOME CORPUS [--profile OUT.txt]`: the bench query set's latency on an existing
+"""`python -m bench.profile_queries HOME CORPUS [--profile OUT.txt] [--bounded-from N]`: the bench query set's latency on an existing
 data folder, optionally under pyinstrument (`pip install pyinstrument`), without re-ingesting anything.
 
 CORPUS is a generated corpus folder (bench/out/corpus-N-seedS) whose manifest supplies the place filters.
@@ -20,7 +20,13 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", type=Path, help="write pyinstrument's text report here")
+    parser.add_argument("--bounded-from", type=int, help="index size (passages) from which relevance queries skip "
+                        "windows (index/engine/topk.py BOUNDED_FROM_PASSAGES); 0 forces the bounded path")
     args = parser.parse_args()
+    if args.bounded_from is not None:
+        from index.engine import topk
+
+        topk.BOUNDED_FROM_PASSAGES = args.bounded_from
     places = sorted({place for entry in read_manifest(args.corpus) for place in entry["places"]})
     queries = query_set(args.seed, places)
     if args.profile:
