@@ -43,6 +43,8 @@ def generated_documents(rng: random.Random, segment: int) -> list:
 
 
 def write_segment(index: SearchIndex, documents: list, deleted: list[str]) -> None:
+    if not index.exists():
+        index.clear()  # readers of a folder without an index get an empty one in memory: create it on disk
     writer = index.index.writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT))
     write_fields(writer, ((doc.doc_id, document_fields(doc)) for doc in documents), deleted)
     writer.commit(mergetype=NO_MERGE)

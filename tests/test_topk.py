@@ -93,3 +93,23 @@ def test_a_small_index_is_counted_exactly(big_library):
     """Below BOUNDED_FROM_PASSAGES every match is evaluated: nothing is estimated."""
     result = search(big_library, SearchRequest("物业"))
     assert not result.total_is_estimate and not result.facets_are_estimates
+
+
+def test_the_api_and_the_cli_mark_an_estimate_and_count_exactly_on_request(big_library, small_windows):
+    from click.testing import CliRunner
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+    from search_api.cli import main
+    from search_api.settings import Settings
+
+    client = TestClient(create_app(Settings(home=big_library.home)))
+    estimated = client.get("/api/search", params={"q": "物业"}).json()
+    exact = client.get("/api/search", params={"q": "物业", "exact_total": "true"}).json()
+    assert estimated["total_is_estimate"] and estimated["facets_are_estimates"]
+    assert not exact["total_is_estimate"] and not exact["facets_are_estimates"]
+    assert "约" in client.get("/", params={"q": "物业"}).text
+    cli = CliRunner()
+    assert "共 约 " in cli.invoke(main, ["search", "物业", "--home", str(big_library.home)]).output
+    output = cli.invoke(main, ["search", "物业", "--home", str(big_library.home), "--exact-total"]).output
+    assert f"共 {exact['total']:,} 篇文档" in output
