@@ -28,9 +28,10 @@ from index.engine.bounds import WINDOW, window_bounds
 from index.engine.vectorized import FieldLengths, evaluate
 
 # Smaller indexes are evaluated in full. On a 41k-passage bench index the bounded path cost more CPU than it saved
-# (p50 47 ms against 31 ms: block-max bounds of a multi-field BM25F query are about 2x the best score in a
-# window, so few windows fall below the threshold, and each pass rebuilds the matchers); the exhaustive path grows
-# linearly with the matches, so the bounded one is kept for indexes several times that size (not yet measured).
+# (docs/query-performance.md: p50 42 ms against 31 ms; block-max bounds of a multi-field BM25F query lie well
+# above the best score in a window, so few windows fall below the threshold, and each pass rebuilds the matchers);
+# the exhaustive path grows linearly with the matches, so the bounded one is kept for indexes several times that
+# size (not yet measured).
 BOUNDED_FROM_PASSAGES = 256 * WINDOW
 SAMPLE_EVERY = 8  # one window in 8 is evaluated in full for the estimates (12.5% of the index)
 SEED_WINDOWS = 4  # the highest-bound windows evaluated with the sample, so the threshold starts high
