@@ -28,7 +28,7 @@ from index.engine.bounds import WINDOW, window_bounds
 from index.engine.vectorized import FieldLengths, evaluate
 
 # Smaller indexes are evaluated in full. On a 41k-passage bench index the bounded path cost more CPU than it saved
-# (docs/query-performance.md: p50 42 ms against 31 ms; block-max bounds of a multi-field BM25F query lie well
+# (docs/query-performance.md: CPU p50 42-49 ms against 31-35 ms; block-max bounds of a multi-field BM25F query lie well
 # above the best score in a window, so few windows fall below the threshold, and each pass rebuilds the matchers);
 # the exhaustive path grows linearly with the matches, so the bounded one is kept for indexes several times that
 # size (not yet measured).
