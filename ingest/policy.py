@@ -29,9 +29,8 @@ HISTORY_MAX_CHARS = 400
 # clause's caption (Chinese regulations give 条 no titles). The nouns are the drafting formulas for a condition
 # (条件, 情形, 情况, 资格, 标准, 要求 after 下列/以下); lists of duties, documents or acts are not definitions of a
 # condition, and measured on the dev questions their leads only added noise.
-DEFINING_LEAD = re.compile(
-    r"(?P<lead>[^。；;：:\n]*(?:下列|以下)(?:条件|情形|情况|资格|标准|要求)[^。；;：:\n]*)[：:]\s*[（(][一1][）)]"
-)
+DEFINING_LIST = re.compile(r"(?:下列|以下)(?:条件|情形|情况|资格|标准|要求)[^。；;：:\n]*(?=[：:]\s*[（(][一1][）)])")
+SENTENCE_BREAKS = "。；;：:\n"
 # Spaces inside short chapter titles are typesetting ("总  则" → "总则").
 SPACED_TITLE = re.compile(rf"(?<=[{CJK}])[\s\u3000]+(?=[{CJK}])")
 
@@ -71,8 +70,13 @@ def _division(text: str, match: re.Match) -> str:
 def defining_lead(text: str) -> str | None:
     """The sentence that introduces the conditions a clause lists, without the clause label; None when it lists
     none. A clause with several lists has several leads, joined by a space. Expects folded text."""
-    leads = [CLAUSE.sub(r"\g<body>", match["lead"].strip()).strip() for match in DEFINING_LEAD.finditer(text)]
-    return " ".join(lead for lead in leads if lead) or None
+    leads = []
+    for match in DEFINING_LIST.finditer(text):
+        start = max(text.rfind(mark, 0, match.start()) for mark in SENTENCE_BREAKS) + 1
+        lead = CLAUSE.sub(r"\g<body>", text[start:match.end()].strip()).strip()
+        if lead:
+            leads.append(lead)
+    return " ".join(leads) or None
 
 
 def is_history(text: str) -> bool:
