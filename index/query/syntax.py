@@ -66,6 +66,7 @@ class QueryOptions:
     relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
     coordination: bool = True  # words optional, scaled by the share matched (index/engine/coordination.py)
     prf: bool = True  # pseudo-relevance feedback: a second pass with the first pass's topic words (index/results/)
+    related: bool = True  # related terms learned from the corpus, added below the user's words (index/results/)
 
 
 @dataclass

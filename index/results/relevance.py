@@ -33,7 +33,7 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "coord": lambda options: replace(options, coordination=False),
     "grams": lambda options: replace(options, grams=False),
     "prf": lambda options: replace(options, prf=False),
-    "related": None,
+    "related": lambda options: replace(options, related=False),
     "semantic": None,
 }
 

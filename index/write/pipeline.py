@@ -25,6 +25,7 @@ from index.store.case_store import CaseStore
 from index.store.consistency import upgrade
 from index.store.library import Library
 from index.store.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
+from index.write import related_terms
 from index.write.prepare import PreparedDocument, PreparedFile, prepare_file
 from ingest.datafiles import Effect
 from ingest.dedup import link_near_duplicates
@@ -171,6 +172,7 @@ def ingest_paths(
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
                 mark_clean(library)
+            related_terms.refresh(library)  # learned again from the index as it now is (when it changed)
     finally:
         preparer.close()
     return report
