@@ -29,7 +29,6 @@ from index.store.library import Library
 from index.store.related_terms import Related, learned_from, save
 
 MIN_DOCUMENTS = 3  # document groups in which the pair shares a passage: one or two documents are their wording
-MIN_PASSAGES = 3  # a word must be in this many passages to be related at all
 MAX_SHARE = 0.1  # words in more passages than this share (物业, 管理) relate to everything and say nothing
 MIN_NPMI = 0.25  # weaker associations are mostly the corpus's topic, not the word's
 RELATED_PER_WORD = 20  # strongest associations kept per word (tuned on the dev halves: 10, 20)
@@ -129,6 +128,7 @@ def _refresh(library: Library, force: bool) -> bool:
         if not force and learned_from(library.store) == current:
             return False
         total = searcher.doc_count()
-        matrix = term_matrix(searcher, worth_relating, MIN_PASSAGES, max(MIN_PASSAGES, int(MAX_SHARE * total)))
+        most = max(MIN_DOCUMENTS, int(MAX_SHARE * total))  # a word in fewer passages than MIN_DOCUMENTS has no pair
+        matrix = term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
     save(library.store, learn(matrix), current)
     return True
