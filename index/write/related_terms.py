@@ -109,18 +109,23 @@ def _pairs(x: sparse.csr_matrix, groups: np.ndarray) -> tuple[np.ndarray, np.nda
     return pairs // size, pairs % size, passages, documents
 
 
-def refresh(library: Library, force: bool = False) -> bool:
+def refresh(library: Library) -> bool:
     """Learn the related terms again if the index changed since they were learned; the caller holds the write
     lock. Returns whether they were learned. A failure is logged, never raised: the documents are stored and
     searchable, and the next write learns again (the generation mark is only set on success)."""
     try:
-        return _refresh(library, force)
+        return _learn(library, force=False)
     except Exception:  # a bug here must not fail an ingest whose documents are already stored
         log.exception("相关词学习失败:%s", library.home)
         return False
 
 
-def _refresh(library: Library, force: bool) -> bool:
+def learn_again(library: Library) -> bool:
+    """Learn them even if the index has not changed (bench/profile_related.py, tuning); the caller holds the lock."""
+    return _learn(library, force=True)
+
+
+def _learn(library: Library, force: bool) -> bool:
     if not library.index.exists():
         return False
     with library.index.searcher() as searcher:
