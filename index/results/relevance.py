@@ -32,11 +32,10 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
     "coord": lambda options: replace(options, coordination=False),
     "grams": lambda options: replace(options, grams=False),
-    "prf": lambda options: replace(options, prf=True),  # off by default: measured switched on, as "ours +prf"
+    "prf": lambda options: replace(options, prf=False),
     "related": lambda options: replace(options, related=False),
     "semantic": None,
 }
-SWITCHED_ON = {"prf"}  # methods that ship off: `--ablate NAME` runs ours with them on
 
 
 class JudgmentError(ValueError):
@@ -278,7 +277,6 @@ def evaluate_runs(library: Library, judged: JudgedSet, *, units=UNITS, ablate=()
     """Ours with everything on, ours with each named part off, and each peer; for every unit asked."""
     keys = passage_keys(library, judged)
     runs: list[tuple[str, Callable]] = [("ours", our_ranking(library, QueryOptions()))]
-    runs += [(f"ours {'+' if name in SWITCHED_ON else '-'}{name}", our_ranking(library, options_for([name])))
-             for name in ablate]
+    runs += [(f"ours -{name}", our_ranking(library, options_for([name]))) for name in ablate]
     runs += [(name, peer_ranking(PeerIndex(library, name))) for name in baselines]
     return [evaluate(rank, judged, keys, name, unit) for unit in units for name, rank in runs]
