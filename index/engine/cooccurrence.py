@@ -49,8 +49,7 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
 
 def _groups(reader, size: int) -> np.ndarray:
     """docnum → an ordinal of its group_id (reposts share their original's)."""
-    values = list(reader.column_reader("group_id")) if reader.has_column("group_id") else [
-        fields.get("group_id") for fields in (reader.stored_fields(n) for n in range(size))]
+    values = list(reader.column_reader("group_id"))  # a sortable column (index/engine/schema.py)
     seen: dict = {}
     return np.fromiter((seen.setdefault(value, len(seen)) for value in values), dtype=np.int64, count=size)
 
