@@ -27,8 +27,7 @@ class Library:
     """Store + index under one folder (the CLI and the app pass `REDPROP_HOME`, default ./var)."""
 
     def __init__(self, home: Path | str | None = None):
-        self.home = Path(home or DEFAULT_HOME)
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home = Path(home or DEFAULT_HOME)  # created by the first writer (`writing`), never by a reader
 
     @cached_property
     def store(self) -> Store:
@@ -50,6 +49,7 @@ class Library:
         """
         from filelock import FileLock, Timeout  # here: readers (a search) never take the lock
 
+        self.home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.write_lock_path)
         try:
             lock.acquire(timeout=0)
