@@ -120,3 +120,9 @@ def test_loaded_into_memory_cuts_the_same():
     segmenter.load_dictionary_into_memory()
     assert isinstance(segmenter.segmenter().FREQ, dict)
     assert list(segmenter.tokens(text)) == before
+
+
+def test_an_unwritable_temp_folder_cuts_from_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path / "missing"))
+    words = dictionary.open_dictionary("f", lambda: Dictionary({"物": 0, "物业": 120}, 120, {}))
+    assert words.frequencies == {"物": 0, "物业": 120}

@@ -78,14 +78,19 @@ def cache_folder(fingerprint: str) -> Path:
 
 def open_dictionary(fingerprint: str, build: Callable[[], Dictionary]) -> Dictionary:
     """The memory-mapped dictionary for `fingerprint`, written first from `build()` when it is missing or
-    unreadable (a folder left half-written by a killed process, or another user's)."""
+    unreadable (a folder left half-written by a killed process, or another user's); `build()`'s own dictionary
+    when the files cannot be written."""
     folder = cache_folder(fingerprint)
     try:
         return read(folder)
     except (OSError, ValueError, KeyError, RuntimeError):  # marisa-trie raises RuntimeError on a bad file
         pass
-    write(folder, build())
-    return read(folder)
+    built = build()
+    try:
+        write(folder, built)
+        return read(folder)
+    except (OSError, ValueError, KeyError, RuntimeError):  # e.g. a read-only temp folder: cut from memory,
+        return built  # as jieba does when it cannot write its own cache
 
 
 def read(folder: Path) -> Dictionary:

@@ -94,7 +94,8 @@ def dictionary_in_memory() -> dictionary.Dictionary:
 
 
 def dictionary_fingerprint() -> str:
-    """A digest of everything the full dictionary is made of: jieba's version and dictionary file, our words."""
+    """A digest of everything the full dictionary is made of: jieba's dictionary file (path, size, time), our
+    words."""
     jieba_dict = Path(find_spec("jieba").origin).with_name("dict.txt")
     stat = jieba_dict.stat()
     parts = {
