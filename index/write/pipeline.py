@@ -8,7 +8,9 @@ passage id, so nothing is duplicated.
 
 Each file is prepared (parsed, analysed into postings, its cases extracted: index/write/prepare.py) in a worker
 process with time and memory limits (guard.py), one worker per core, several files ahead of the writer; this
-process only links reposts and writes, so ingest uses every core while the batch order stays the files' order.
+process links reposts, hands the batch's postings to a worker that writes them as an index segment
+(index/engine/staging.py), adopts that segment and writes the store, so ingest uses every core while the batch
+order stays the files' order.
 """
 from __future__ import annotations
 
