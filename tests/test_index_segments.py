@@ -9,7 +9,6 @@ from whoosh import query as q
 from whoosh.writing import OPTIMIZE
 
 from index.engine.codec import RedpropCodec
-
 from index.engine.merging import (
     BASE_PASSAGES,
     COMPACT_BELOW_PASSAGES,
