@@ -1,14 +1,9 @@
 """Segments: merged in tiers (never all at once), and what our codec writes (inlined postings, cached field
 lengths) reads back and merges like Whoosh's own format."""
-import shutil
-
 import pytest
 from search_fixtures import document
-from whoosh import index as whoosh_index
 from whoosh import query as q
-from whoosh.writing import OPTIMIZE
 
-from index.engine.codec import RedpropCodec
 from index.engine.merging import (
     BASE_PASSAGES,
     COMPACT_BELOW_PASSAGES,
@@ -78,29 +73,3 @@ def test_an_ingest_run_ends_with_its_small_segments_merged(library, tmp_path, mo
     with library.index.searcher() as searcher:
         assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == 10
     assert is_clean(library)  # compaction changed the layout, not what is visible
-
-
-def test_a_streamed_merge_writes_what_whoosh_own_merge_writes(library, tmp_path):
-    """Merging streams each segment's postings (merging.py StreamingPool) instead of pooling them: the merged
-    segment must hold the same postings, stored fields and lengths as Whoosh's add_reader merge, deletions too."""
-    for number in range(4):
-        library.index.update([document(f"doc{number}", f"第{number}号通知",
-                                       [f"小区{number}号楼加装电梯。", "业委会公示,物业服务站开放。"])])
-    library.index.update([], ["doc1"])  # a deletion inside a segment the merge renumbers around
-    twin = tmp_path / "twin"
-    shutil.copytree(library.index.directory, twin)
-
-    assert library.index.compact()  # ours: merging.py's policy, postings streamed
-    theirs = whoosh_index.open_dir(str(twin))
-    with theirs.writer(codec=RedpropCodec()) as writer:  # Whoosh's add_reader into its own pool
-        writer.mergetype = OPTIMIZE
-
-    def content(index):
-        with index.searcher() as searcher:
-            reader = searcher.reader()
-            lengths = [[reader.doc_field_length(n, name) for name in ("title", "body", "grams")]
-                       for n in range(reader.doc_count_all())]
-            return list(reader.iter_postings()), list(searcher.all_stored_fields()), lengths
-
-    assert len(library.index.index._segments()) == len(theirs._segments()) == 1
-    assert content(library.index.index) == content(theirs)

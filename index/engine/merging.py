@@ -11,11 +11,9 @@ half in each tier, and they never merged again). A search reads about MERGE_FACT
 """
 from __future__ import annotations
 
-import heapq
 import math
 
 from whoosh.reading import SegmentReader
-from whoosh.writing import PostingPool
 
 MERGE_FACTOR = 6
 BASE_PASSAGES = 500  # about one batch's segment; smaller segments all count as tier 0
@@ -44,46 +42,11 @@ def tiered_merge(writer, segments: list) -> list:
 
 
 def _merge(writer, segments: list, chosen: set[int]) -> list:
-    """Whoosh's `add_reader` for each chosen segment, with its postings streamed (StreamingPool) not pooled."""
-    fieldnames = set(writer.schema.names())
     for position in sorted(chosen):
         reader = SegmentReader(writer.storage, writer.schema, segments[position])
-        basedoc = writer.docnum
-        docmap = writer.write_per_doc(fieldnames, reader)  # stored fields, lengths, columns; renumbers deletions out
-        writer.pool.add_segment(reader, writer._process_posts(reader.iter_postings(), basedoc, docmap))
-        writer._added = True
+        writer.add_reader(reader)
+        reader.close()
     return [segment for position, segment in enumerate(segments) if position not in chosen]
-
-
-class StreamingPool(PostingPool):
-    """Whoosh's posting pool, taking the postings of segments being merged as sorted streams.
-
-    `add_reader` puts every posting of a merged segment into the pool, which pickles runs of them to disk and
-    sorts them back: most of a merge's time when profiled. A segment's postings already come in the order the
-    new segment is written in (field, term, document; documents renumbered upwards), so they are merged
-    k-way with the pool's own postings (documents added by the writer itself) as the segment is written.
-    The readers stay open until then.
-    """
-
-    def __init__(self, tempstore, segment, **kwargs):
-        super().__init__(tempstore, segment, **kwargs)
-        self._streams: list = []
-        self._readers: list = []
-
-    def add_segment(self, reader, postings) -> None:
-        self._readers.append(reader)
-        self._streams.append(postings)
-
-    def iter_postings(self):
-        if not self._streams:
-            return super().iter_postings()
-        return heapq.merge(super().iter_postings(), *self._streams)
-
-    def cleanup(self) -> None:
-        super().cleanup()
-        for reader in self._readers:
-            reader.close()
-        self._readers, self._streams = [], []
 
 
 def small_segments(counts: list[int]) -> list[int]:

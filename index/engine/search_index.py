@@ -15,7 +15,7 @@ from whoosh.writing import CLEAR, IndexWriter
 from index.engine import IndexFormatError
 from index.engine.codec import RedpropCodec
 from index.engine.live import LiveSearcher
-from index.engine.merging import StreamingPool, compact, small_segments, tiered_merge
+from index.engine.merging import compact, small_segments, tiered_merge
 from index.engine.schema import build_schema, document_fields
 from index.engine.staging import StagedSegment, clear_staging, discard, move_into
 from ingest.models import Document
@@ -64,9 +64,7 @@ class SearchIndex:
 
     def open_writer(self) -> IndexWriter:
         """A Whoosh writer with our codec (index/engine/codec.py); the caller commits or cancels it."""
-        writer = self.index.writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
-        writer.pool = StreamingPool(writer.pool.tempstore, writer.newsegment)  # merges stream (merging.py)
-        return writer
+        return self.index.writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
 
     @contextmanager
     def writer(self) -> Iterator[IndexWriter]:
