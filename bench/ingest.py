@@ -4,13 +4,12 @@
 figure on its own, repeated, with the baseline measured in between (the machine is shared, so each round's
 ratio is to the jieba run just before it). Each round: raw single-process `jieba.cut` on the corpus's text
 (as bench/fts.py does), then `redprop ingest` into a fresh data folder. Also prints where the ingest's CPU
-went: the writer (the `redprop` process) and the worker processes.
+went: the writer (the `redprop` process) and the worker processes (REDPROP_INGEST_WORKERS, default one per core).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -30,12 +29,11 @@ def raw_jieba_seconds(documents: list[tuple[str, str]]) -> float:
     return time.perf_counter() - started
 
 
-def ingest_figures(folder, home, workers: int | None) -> dict:
+def ingest_figures(folder, home) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     command = [str(BIN / "redprop"), "ingest", str(folder / "docs"), "--home", str(home), "--json"]
-    environment = os.environ | ({} if workers is None else {"REDPROP_INGEST_WORKERS": str(workers)})
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=environment)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     with PeakMemory(process) as memory:
         code = process.wait()
     seconds = time.perf_counter() - started
@@ -51,7 +49,6 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=None, help="REDPROP_INGEST_WORKERS (default: one per core)")
     args = parser.parse_args()
     folder = generate(OUT, args.size, args.seed)
     documents = [(title, body) for title, body, *_ in corpus_documents(folder, read_manifest(folder))]
@@ -61,7 +58,7 @@ def main() -> None:
     rounds = []
     for _ in range(args.rounds):
         baseline = raw_jieba_seconds(documents)
-        figures = ingest_figures(folder, home, args.workers)
+        figures = ingest_figures(folder, home)
         rounds.append({"raw_jieba_seconds": baseline, **figures,
                        "ingest_vs_raw_jieba": baseline / figures["ingest_seconds"]})
         print(json.dumps(rounds[-1]), flush=True)
