@@ -10,6 +10,7 @@ from index.analysis import PreAnalyzed, analyze, grams, shifted
 from index.engine.postings import precomputed
 from index.engine.tokenizers import GramTokenizer, WordTokenizer
 from ingest.models import Document, Passage, PassageKind
+from ingest.policy import defining_lead
 from ingest.text.fold import fold
 
 TITLE_BOOST = 3.0
@@ -23,7 +24,8 @@ ASIDE_BOOST = 0.5
 # 2: precomputed postings (index/engine/postings.py); one gram per character (index/analysis.py `grams`).
 # 3: modules moved into index/engine/ (the tokenizers and codec whose class paths Whoosh pickles into an index).
 # 4: `aside` (captions, bylines, furniture as typed passages), `kind`, `topic` (the topic label, a filter).
-INDEX_FORMAT = 4
+# 5: a clause's `heading` also holds the sentence that introduces its enumerated conditions (`defining_lead`).
+INDEX_FORMAT = 5
 
 
 def build_schema() -> Schema:
@@ -65,7 +67,10 @@ def document_fields(document: Document) -> list[dict]:
 def _passage_fields(document: Document, passage: Passage, title: str, title_terms, title_grams) -> dict:
     body = fold(passage.text)
     text = passage.kind == PassageKind.TEXT
-    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
+    # A clause's context: its chapter and section, its label, and the sentence that introduces the conditions it
+    # lists (ingest/policy.py `defining_lead`), so the clause that states a condition outranks a passing mention.
+    lead = defining_lead(body) if passage.clause else None
+    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause, lead])))
     return {
         "passage_id": passage.passage_id,
         "doc_id": document.doc_id,
