@@ -81,6 +81,10 @@ class PeakMemory:
     def cpu_seconds(self) -> float:
         return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
 
+    def cpu_seconds_of(self, pid: int) -> float:
+        """The last CPU reading of one process of the tree (e.g. the measured process itself)."""
+        return self._ticks.get(pid, 0) / os.sysconf("SC_CLK_TCK")
+
 
 def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())

@@ -3,7 +3,7 @@
 On the first N files of a generated corpus (bench/out/corpus-N-seedS): raw `jieba.cut` on the same text (the
 baseline), then each stage a file goes through (parse and structure, analysis into fields, postings, case
 extraction, near-duplicate signature) and writing the postings into a fresh Whoosh index in two commits, with
-our codec and with Whoosh's default W3 codec. Prints JSON: seconds per stage and as a multiple of jieba's,
+our codec and with Whoosh's default W3 codec, and merging such segments into one. Prints JSON: seconds per stage and as a multiple of jieba's,
 postings per passage, microseconds per posting written. Figures in the issue-8 note come from here.
 """
 from __future__ import annotations
@@ -21,9 +21,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from index.engine.codec import RedpropCodec
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
-from index.write.prepare import read_file
+from index.engine.search_index import SearchIndex
+from index.write.prepare import prepare_file, read_file
 from ingest.cases.build import extract_cases
 from ingest.dedup import signature
+
+MERGE_CHUNK = 400  # passages per segment before merging: about one ingest batch's segment
 
 
 def timed(stage: dict, name: str, run):
@@ -46,13 +49,31 @@ def write_seconds(passages: list[dict], codec) -> float:
         return time.process_time() - started
 
 
+def merge_seconds(passages: list[dict]) -> float:
+    """CPU seconds to merge the passages, written as one segment per MERGE_CHUNK, into one segment, as an ingest
+    run ends (index/engine/merging.py compact): what the writer process still does itself."""
+    with tempfile.TemporaryDirectory(prefix="redprop-profile-") as folder:
+        index = SearchIndex(Path(folder))
+        for start in range(0, len(passages), MERGE_CHUNK):
+            writer = index.open_writer()
+            for fields in passages[start : start + MERGE_CHUNK]:
+                writer.add_document(**fields)
+            writer.commit(merge=False)
+        started = time.process_time()
+        index.compact()
+        return time.process_time() - started
+
+
 def profile(paths: list[Path]) -> dict:
     jieba.setLogLevel(60)
     texts = [path.read_text(encoding="utf-8") for path in paths]
-    documents = [document for path in paths for document in read_file(path, path.read_bytes())[0]]
-    extract_cases(documents[0])  # load the part-of-speech dictionary outside the timings
+    prepare_file(paths[0], paths[0].read_bytes())  # load the dictionaries outside the timings
     seconds: dict[str, float] = {}
     timed(seconds, "raw_jieba_cut", lambda: [list(jieba.cut(text)) for text in texts])
+    # What a worker does per file, end to end, before anything below has read these files (the stages after
+    # it may find place candidates already tagged: ingest/places.py keeps them per run).
+    timed(seconds, "prepare_file", lambda: [prepare_file(path, path.read_bytes()) for path in paths])
+    documents = [document for path in paths for document in read_file(path, path.read_bytes())[0]]
     timed(seconds, "parse_and_structure", lambda: [read_file(path, path.read_bytes()) for path in paths])
     fields = timed(seconds, "analysis", lambda: [f for d in documents for f in document_fields(d)])
     schema = build_schema()
@@ -61,6 +82,7 @@ def profile(paths: list[Path]) -> dict:
     timed(seconds, "signature", lambda: [signature(d) for d in documents])
     seconds["whoosh_write_our_codec"] = write_seconds(passages, RedpropCodec())
     seconds["whoosh_write_w3_codec"] = write_seconds(passages, W3Codec())
+    seconds["whoosh_merge"] = merge_seconds(passages)
     postings = sum(len(value.postings) for f in passages for value in f.values() if hasattr(value, "postings"))
     baseline = seconds["raw_jieba_cut"]
     return {

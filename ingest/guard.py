@@ -76,6 +76,12 @@ class ParseGuard:
         """Start fn(path, data, *args) in a worker; collect it with result()."""
         return self.pool.schedule(fn, args=(path, data, *args), timeout=self.limits.timeout)
 
+    def call(self, fn: Callable[..., T], *args) -> Future:
+        """Start fn(*args) in a worker, under the same limits: work for the workers that is not one file (writing
+        a batch's index segments). A failure comes out of the future as raised (pebble's errors for a time-out
+        or a dead worker), for the caller to handle."""
+        return self.pool.schedule(fn, args=args, timeout=self.limits.timeout)
+
     def result(self, future: Future, path: Path) -> T:
         """The submitted call's result, or an IngestError naming `path`."""
         try:

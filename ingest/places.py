@@ -55,6 +55,7 @@ COMPANY_MAX_WORDS = 5
 MAX_CHILD_NAME_CHARS = 8
 CLAUSE_BREAKING_TAGS = ("v", "p", "c", "u", "d", "r", "m", "x", "w")
 # What jieba's POS tagger segments as one run (jieba.posseg.re_han_internal): runs are cut independently.
+RUN_CACHE_SIZE = 8192  # runs (a few dozen characters each) whose candidates are kept: several documents' worth
 SEGMENTER_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._]+")
 # Text around a mention kept as its evidence.
 EVIDENCE_CHARS = 12
@@ -165,6 +166,16 @@ def _name_lengths() -> dict[str, tuple[int, ...]]:
 
 
 def _run_candidates(run: str, offset: int) -> list[_Candidate]:
+    return [replace(c, start=offset + c.start, end=offset + c.end) if offset else c for c in _candidates_in_run(run)]
+
+
+# A run is POS-tagged once per worker however often it is read: a document's metadata, each of its passages (in
+# case extraction) and the whole text they are read against (find_mentions' context) hold the same runs, and
+# tagging is most of what finding places costs. Runs are cut independently, so a run's candidates never depend
+# on the text around it.
+@lru_cache(maxsize=RUN_CACHE_SIZE)
+def _candidates_in_run(run: str) -> tuple[_Candidate, ...]:
+    """Candidates of one run, at offsets into the run."""
     words = pos_cut(run)
     offsets = [0]
     for word, _ in words:
@@ -184,16 +195,16 @@ def _run_candidates(run: str, offset: int) -> list[_Candidate]:
         options = names[surface]
         short = all(d.name != surface for d in options)
         if not _opens_longer_name(short, words[index + size : index + size + COMPANY_MAX_WORDS]):
-            found.append(_Candidate(offset + start, offset + end, surface, tuple(options), short))
+            found.append(_Candidate(start, end, surface, tuple(options), short))
             child = _child_written_after(options, run, end)
             while child is not None:  # 甘肃省定西市安定区: each level vouches for the next
-                found.append(replace(child, start=offset + child.start, end=offset + child.end))
+                found.append(child)
                 end = child.end
                 child = _child_written_after(child.options, run, end)
         index += size
         while index < len(words) and offsets[index] < end:
             index += 1
-    return found
+    return tuple(found)
 
 
 def _child_written_after(parents: tuple[Division, ...], folded: str, end: int) -> _Candidate | None:

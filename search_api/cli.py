@@ -344,9 +344,15 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
             notes.append("词典中没有,按字串匹配")
         if word["synonyms"]:
             notes.append("同义词:" + "、".join(word["synonyms"]))
+        if word["standard"] and word["standard"] != word["text"]:
+            notes.append(f"标准名称:{word['standard']}")
+        if word.get("related"):
+            notes.append("相关词(语料共现):" + "、".join(f"{r['word']}({r['score']:.2f})" for r in word["related"][:8]))
         if "passages" in word:
             notes.append(f"{word['passages']} 个段落含此词")
         click.echo(f"{word['text']}  " + ";".join(notes))
+    if data["query"].get("expansion"):
+        click.echo("检索时以较低权重补充的相关词:" + "、".join(e["word"] for e in data["query"]["expansion"]))
     for place in data.get("places", []):
         click.echo(f"地点 {place['surface']} → {' '.join(place['chain'])}:{place['reason']}")
     for match in data.get("passage", {}).get("matches", []):

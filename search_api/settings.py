@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AliasChoices, BeforeValidator, ByteSize, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BeforeValidator, ByteSize, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:  # the rate-limit parser and ingestion's guard (pebble) load when a setting needs them,
@@ -89,7 +89,9 @@ class Settings(BaseSettings):
 
     @field_validator("rate_limit", "login_rate_limit")
     @classmethod
-    def _rate(cls, value: str) -> str:
+    def _rate(cls, value: str, info: ValidationInfo) -> str:
+        if value == cls.model_fields[info.field_name].default:
+            return value  # the defaults parse (tests/test_settings.py); importing limits costs 0.1 s a command
         import limits
 
         limits.parse(value)  # ValueError on anything the limits library cannot read

@@ -142,6 +142,12 @@ def _renamed(answer: dict, names: dict[str, str], unsupported: list[dict]) -> di
     return answer
 
 
+def refresh_related(library: Library) -> None:
+    from index.write import related_terms  # scipy: loaded by writers only, not at every command's start-up
+
+    related_terms.refresh(library)
+
+
 def delete_document(library: Library, doc_id: str, lock_wait: float, uploads_dir: Path | None = None) -> dict:
     """Remove a document from the store (the commit point), then from the index, leaving nothing behind: its
     cases and signatures go with it, its uploaded file (under `uploads_dir`) once no document comes from it,
@@ -160,6 +166,7 @@ def delete_document(library: Library, doc_id: str, lock_wait: float, uploads_dir
         mark_clean(library)
         if deletion.regrouped:
             CaseStore(library.store).extract_pending(deletion.regrouped[:1])
+        refresh_related(library)
         removed = _remove_uploads(deletion.emptied_files, uploads_dir)
     return {"deleted": doc_id, "removed_files": len(removed), "regrouped": deletion.regrouped}
 
@@ -189,6 +196,7 @@ def forget_files(library: Library, paths: list[Path], lock_wait: float) -> list[
         if dropped:
             library.index.update([], dropped)
         mark_clean(library)
+        refresh_related(library)
     return dropped
 
 
@@ -202,4 +210,5 @@ def reindex(library: Library, lock_wait: float, on_wait: Callable[[str], None] |
         count = rebuild(library, on_progress)
         rebuild_stale(library)  # cases built with edited data files are extracted again
         CaseStore(library.store).extract_pending()  # and those never extracted (or by an older extractor)
+        refresh_related(library)
     return {"reindexed_documents": count, "indexed_passages": library.index.doc_count()}

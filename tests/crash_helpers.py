@@ -60,6 +60,11 @@ def index_writer_busy(home: Path) -> bool:
         return False
 
 
+def staged_segments(home: Path) -> int:
+    """Segments ingest's workers have finished in the index's staging area and the writer has not adopted."""
+    return len(list((home / "index" / "staging").glob("*/*.seg")))
+
+
 def index_generation(home: Path) -> int:
     """The newest committed Whoosh generation (its table-of-contents file), -1 before the first commit."""
     generations = [int(toc.stem.rsplit("_", 1)[1]) for toc in (home / "index").glob("_MAIN_*.toc")]

@@ -63,3 +63,4 @@ def test_help_and_search_load_only_what_they_use(tmp_path):
     searched = loaded("search", "业委会", "--home", str(tmp_path / "home"))
     assert {"jieba", "whoosh"} <= searched
     assert searched.isdisjoint({"jieba.posseg", "fastapi", "uvicorn", "index.write.pipeline"})
+    assert searched.isdisjoint({"pkg_resources", "limits"})  # jieba finds its files without setuptools; default rates

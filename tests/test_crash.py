@@ -16,6 +16,7 @@ from crash_helpers import (
     index_writer_busy,
     redprop,
     search_json,
+    staged_segments,
     start_ingest,
     stored_files,
     wait_for,
@@ -29,6 +30,7 @@ FILES = BATCH_FILES + 24  # two batches
 
 MOMENTS = {
     "between index and store commits": lambda home: index_generation(home) >= 1 and stored_files(home) == 0,
+    "segments staged, not adopted": lambda home: staged_segments(home) >= 1 and stored_files(home) == 0,
     "first index commit": lambda home: index_writer_busy(home),
     "right after a batch": lambda home: stored_files(home) >= BATCH_FILES,
     "second batch writing": lambda home: stored_files(home) >= BATCH_FILES and index_writer_busy(home),
@@ -77,3 +79,4 @@ def test_sigkill_during_ingest_then_rerun(tmp_path, corpus, moment):
     assert library.store.count_documents() == FILES
     assert library.index.doc_count() == sum(library.store.passage_counts().values())
     assert search_json(home, COMMON_WORD)["total"] == FILES
+    assert staged_segments(home) == 0  # what the killed run staged was cleared, what this run staged adopted

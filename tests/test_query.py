@@ -4,7 +4,14 @@ import pytest
 from index.analysis import components
 from index.query.filters import Filters, QuerySyntaxError, normalize_date
 from index.query.syntax import QueryOptions, parse_query
-from ingest.text.synonyms import parse_synonyms, synonym_table, synonyms_of
+from ingest.text.synonyms import (
+    SynonymFileError,
+    parse_groups,
+    parse_synonyms,
+    standard_form,
+    synonym_groups,
+    synonyms_of,
+)
 
 
 def terms_of(query):
@@ -63,18 +70,25 @@ def test_synonyms_expand_with_lower_weight_and_are_highlighted():
 
 
 def test_synonym_file_syntax():
-    table = parse_synonyms(["甲 = 乙 = 丙", "丁 => 甲, 戊"])
-    assert table["甲"] == ("乙", "丙") and table["乙"] == ("甲", "丙")
-    assert table["丁"] == ("甲", "戊") and "丁" not in table["甲"]
+    table = parse_synonyms(["甲 = 乙 = 丙", "丁 = 甲"])
+    assert table["甲"] == ("乙", "丙", "丁") and table["丁"] == ("甲",)
+    assert parse_groups(["甲 = 乙 = 丙"]) == [("甲", "乙", "丙")]  # the standard form first
+    with pytest.raises(SynonymFileError, match="synonyms.txt.*单向"):
+        parse_groups(["丁 => 甲, 戊"], "data/synonyms.txt")
+    with pytest.raises(SynonymFileError, match="至少两个"):
+        parse_groups(["甲"])
 
 
 def test_domain_synonyms_are_in_the_table():
     assert "业主委员会" in synonyms_of("业委会") and "业委会" in synonyms_of("业主委员会")
+    assert standard_form("业委会") == standard_form("业主委员会") == "业主委员会"
     assert {"物业服务企业", "物业服务人"} <= set(synonyms_of("物业公司"))
-    assert "专项维修资金" in synonyms_of("维修基金")
-    assert synonyms_of("红心物业") == ("红色物业",) and "红心物业" not in synonyms_of("红色物业")
+    assert standard_form("维修基金") == "专项维修资金"
     assert synonyms_of("業委會") == synonyms_of("业委会")  # folded
-    assert len(synonym_table()) >= 50
+    # Different bodies in law, and related words that are no equivalence, are not synonyms.
+    assert not set(synonyms_of("业主大会")) & {"业主代表大会"}
+    assert not synonyms_of("公开") and not synonyms_of("用") and not synonyms_of("撤离")
+    assert all(len(group) >= 2 for group in synonym_groups()) and len(synonym_groups()) >= 40
 
 
 def test_questions_do_not_require_every_word():

@@ -149,8 +149,9 @@ def test_every_word_ranks_before_most_words_and_a_rare_word_does_not_empty_the_l
 
 def test_feedback_finds_passages_in_the_corpus_words_and_can_be_switched_off(judged_library):
     question = "业委会任期几年"
-    with_feedback = hits(judged_library, question, collapse=False, size=100)
-    without = hits(judged_library, question, collapse=False, size=100, options=QueryOptions(prf=False))
+    with_feedback = hits(judged_library, question, collapse=False, size=100, options=QueryOptions(related=False))
+    without = hits(judged_library, question, collapse=False, size=100,
+                   options=QueryOptions(prf=False, related=False))
     assert len(with_feedback) > len(without)  # expansion words bring passages without the typed words
     typed = [hit.passage_id for hit in without]
     assert [hit.passage_id for hit in with_feedback][:1] == typed[:1]  # the typed words still decide the top

@@ -44,6 +44,14 @@ def test_values_with_units_are_read(monkeypatch, variable, value, field, expecte
     assert getattr(Settings(), field) == expected
 
 
+@pytest.mark.parametrize("field", ["rate_limit", "login_rate_limit"])
+def test_default_rates_parse(field):
+    """Settings take the default rates without asking the limits library (an import each command costs)."""
+    import limits
+
+    assert limits.parse(Settings.model_fields[field].default)
+
+
 def test_empty_variables_mean_the_default(monkeypatch):
     monkeypatch.setenv("REDPROP_TOKEN", "")
     monkeypatch.setenv("REDPROP_MAX_UPLOAD_FILES", "")

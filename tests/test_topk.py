@@ -67,7 +67,7 @@ def test_the_top_k_under_skipping_is_the_exhaustive_top_k(big_index, small_windo
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize(("page", "collapse", "per_doc"), [(1, True, None), (2, True, 3), (1, False, None)])
 def test_a_page_under_skipping_equals_the_exact_page(big_library, small_windows, text, page, collapse, per_doc):
-    """Grouping (the further passages under a document's best, the count of the rest) and feedback included."""
+    """Grouping included: the further passages under a document's best, the count of the rest."""
     def shown(result):
         return [(hit.passage_id, hit.score, hit.grouped_under, hit.more_in_document) for hit in result.hits]
 

@@ -12,6 +12,7 @@ from index.engine.tokenizers import GramTokenizer, WordTokenizer
 from ingest.models import Document, Passage, PassageKind
 from ingest.policy import defining_lead
 from ingest.text.fold import fold
+from ingest.text.segmenter import load_dictionary_into_memory
 
 TITLE_BOOST = 3.0
 HEADING_BOOST = 1.5
@@ -58,6 +59,7 @@ def document_fields(document: Document) -> list[dict]:
     Text fields are pre-analysed, so this can run in a worker process; `group_id` follows `canonical_id`,
     which near-duplicate linking may set later (the writer sets it again then).
     """
+    load_dictionary_into_memory()  # indexing is bulk work: dict lookups beat the trie's
     title = fold(document.title)
     title_terms = analyze(title, folded=True)
     title_grams = grams(title, folded=True)

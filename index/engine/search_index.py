@@ -18,6 +18,7 @@ from index.engine.codec import RedpropCodec
 from index.engine.live import LiveSearcher
 from index.engine.merging import compact, small_segments, tiered_merge
 from index.engine.schema import build_schema, document_fields
+from index.engine.staging import StagedSegment, clear_staging, discard, move_into
 from ingest.models import Document
 
 WRITER_TIMEOUT_SECONDS = 60.0
@@ -111,6 +112,31 @@ class SearchIndex:
         """Like update(), for documents already turned into passage fields (by ingest's worker processes)."""
         with self.writer() as writer:
             write_fields(writer, added, removed_doc_ids)
+
+    def adopt(self, staged: list[StagedSegment], replaced_doc_ids: Iterable[str] = ()) -> None:
+        """Upsert segments workers wrote (index/engine/staging.py) in one commit: the documents `replaced_doc_ids`
+        names are deleted from the segments the index had, and the staged segments are listed beside them.
+        A reader sees the old state or the new one. On failure nothing staged stays listed or staged."""
+        try:
+            writer = self.open_writer()
+        except BaseException:
+            discard(staged)
+            raise
+        try:
+            for doc_id in replaced_doc_ids:
+                writer.delete_by_term("doc_id", doc_id)
+            for item in staged:
+                move_into(item, self.directory)  # unlisted until the commit; any later commit cleans them up
+        except BaseException:
+            writer.cancel()
+            discard(staged)
+            raise
+        segments = [item.segment for item in staged]
+        commit_or_release(writer, mergetype=lambda w, existing: tiered_merge(w, existing) + segments)
+
+    def clear_staging(self) -> None:
+        """Forget segments staged by a run that never adopted them (the caller holds the write lock)."""
+        clear_staging(self.directory)
 
     def replace_all(self, passages: Iterable[dict]) -> None:
         """Replace every segment with `passages` (field dicts) in one commit, under the current schema: readers see

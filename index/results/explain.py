@@ -8,10 +8,12 @@ from __future__ import annotations
 from index.analysis import analyze, components, gram_phrases, query_words, stopwords
 from index.query.filters import QuerySyntaxError
 from index.query.syntax import WORD_FIELDS, QueryOptions, parse_query
+from index.results.related import related_expansion
 from index.store.library import Library
+from index.store.related_terms import related_terms
 from ingest.text.fold import fold
 from ingest.text.segmenter import is_known
-from ingest.text.synonyms import synonyms_of
+from ingest.text.synonyms import standard_form, synonyms_of
 
 SUBSTRING_HINT = "段落里有“{word}”这几个字,但分词时被切进了别的词;若它是一个词,请加入 ingest/text/data/userdict.txt"
 
@@ -35,6 +37,7 @@ def explain_query(text: str) -> dict:
             "text": term.text, "start": term.start, "end": term.end,
             "stopword": term.text in stopwords() and term.text not in kept,
             "known": is_known(term.text), "synonyms": list(synonyms_of(term.text)),
+            "standard": standard_form(term.text),
             "parts": components(term.text), "grams": gram_phrases(term.text),
         })
     try:
@@ -65,9 +68,27 @@ def count_passages(library: Library, words: list[dict]) -> None:
             word["passages"] = max(searcher.doc_frequency(name, word["text"]) for name in WORD_FIELDS)
 
 
+def add_related(library: Library, query: dict, text: str) -> None:
+    """Each word's related terms learned from the corpus (strongest first), and the ones a search for `text` adds
+    below the user's words (index/results/related.py: those related to several of its words)."""
+    words = query["words"]
+    found = related_terms(library.store, [word["text"] for word in words])
+    for word in words:
+        word["related"] = [{"word": r.related, "score": round(r.score, 3), "documents": r.documents}
+                           for r in found.get(word["text"], [])]
+    try:
+        parsed = parse_query(text, options=QueryOptions())
+    except QuerySyntaxError:
+        parsed = None
+    expanded = parsed is not None and parsed.question and not parsed.excludes  # as search() decides
+    query["expansion"] = [{"word": e.word, "weight": round(e.weight, 3)} for e in
+                          related_expansion(library.store, parsed.highlights, set(parsed.highlights))] if expanded else []
+
+
 def explain(library: Library, text: str, passage_id: str | None = None) -> dict:
     result = {"query": explain_query(text)}
     count_passages(library, result["query"]["words"])
+    add_related(library, result["query"], text)
     if passage_id is None:
         return result
     rows = library.store.passages([passage_id])

@@ -23,6 +23,7 @@ from index.results.facets import FACET_FIELDS, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.grouping import Grouped, grouped
 from index.results.ranking import ranked
+from index.results.related import related_expansion
 from index.results.snippets import snippet
 from index.store.library import Library
 from index.store.visibility import visible_searcher
@@ -30,6 +31,7 @@ from index.store.visibility import visible_searcher
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
 GROUP_FIELD = "group_id"
+BELOW_FIRST_PASS = 0.99  # an expansion-only passage's best score, as a share of the first pass's lowest
 
 
 @dataclass
@@ -108,13 +110,16 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
         query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
     # Feedback for questions only: a keyword query says what it wants, and every result should show its words.
     feedback = options.prf and parsed.question and not parsed.excludes
-    return run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback), repr(query)
+    related = options.related and parsed.question and not parsed.excludes
+    return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related),
+            repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
-              highlights: list[str], feedback: bool = False) -> SearchResult:
+              highlights: list[str], feedback: bool = False, related: bool = False) -> SearchResult:
     """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
-    the query expanded by the words of its best first-pass passages (index/results/feedback.py)."""
+    the query expanded by the words of its best first-pass passages (index/results/feedback.py); `related`: by
+    the related terms of its words learned from the corpus (index/results/related.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
@@ -143,8 +148,10 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 docnums, scores = docnums[kept], scores[kept]
             return Matches(docnums, scores)
 
-        # Date order and filters alone rank every match; a relevance page needs only the matches that can reach it.
-        exact = request.exact_total or request.sort != "relevance" or isinstance(query, q.Every)
+        # Date order, filters alone and an expanded question (`expanded` scales by the lowest first-pass score)
+        # rank every match; a relevance page needs only the matches that can reach it.
+        expanding = (feedback or related) and request.sort == "relevance"
+        exact = request.exact_total or request.sort != "relevance" or isinstance(query, q.Every) or expanding
         columns = live.columns()
         stop = page * size
 
@@ -155,16 +162,12 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
 
         page_threshold = groups_threshold(columns, stop) if request.collapse else passages_threshold(stop)
         queries = [prepared(query)]
-        found = best_matches(queries, passages_threshold(FEEDBACK_PASSAGES) if feedback else page_threshold)
-        if feedback and request.sort == "relevance" and len(found.docnums):
-            expansion = _expansion(library, searcher, found.docnums, found.scores, highlights)
+        found = best_matches(queries, page_threshold)
+        if expanding and len(found.docnums):
+            expansion = _expansion(library, searcher, found.docnums, found.scores, highlights, feedback, related)
             if expansion is not None:  # scored alone and added: the user's query is not evaluated twice
-                queries.append(prepared(expansion))
-                if found.complete:
-                    more = every_match(queries[1:])
-                    found = Matches(*summed(found.docnums, found.scores, more.docnums, more.scores))
-                else:
-                    found = best_matches(queries, page_threshold)
+                more = every_match([prepared(expansion)])
+                found = Matches(*expanded(found.docnums, found.scores, more.docnums, more.scores))
         if not found.complete and request.collapse:  # the page's documents with all their matching passages
             found = with_whole_groups(found, matches_within(
                 searcher, queries, live.lengths, page_groups(columns, found, stop), keep))
@@ -255,16 +258,37 @@ def with_whole_groups(found: Matches, more: tuple[np.ndarray, np.ndarray]) -> Ma
     return Matches(unique, scores, sample, found.sample_share)
 
 
-def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray,
-               highlights: list[str]) -> q.Query | None:
-    """The feedback words of the best first-pass passages as a query, or None when they give none."""
-    best = np.argsort(-scores, kind="stable")[:FEEDBACK_PASSAGES]
-    pids = [searcher.stored_fields(int(docnums[p]))["passage_id"] for p in best]
-    rows = library.store.passages(pids)
-    passages = [(rows[pid]["text"], float(scores[p])) for pid, p in zip(pids, best, strict=True) if pid in rows]
-    words = expansion_words(passages, set(highlights), lambda word: searcher.doc_frequency("body", word),
-                            searcher.doc_count())
-    return weighted_words([(e.word, e.weight) for e in words]) if words else None
+def expanded(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The first pass with the expansion's scores added; passages only the expansion found rank below every
+    passage holding the user's own words (their scores scaled under the first pass's lowest, order kept)."""
+    only = ~np.isin(more_docnums, docnums)
+    if only.any() and len(scores):
+        floor, top = float(scores.min()), float(more_scores[only].max())
+        if top >= floor:
+            more_scores = more_scores.copy()
+            more_scores[only] *= BELOW_FIRST_PASS * floor / top
+    return summed(docnums, scores, more_docnums, more_scores)
+
+
+def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray, highlights: list[str],
+               feedback: bool, related: bool) -> q.Query | None:
+    """The feedback words of the best first-pass passages and the related terms of the query's words as one
+    query (a word both give counts at the higher weight), or None when they give none."""
+    typed = set(highlights)
+    words: dict[str, float] = {}
+    if related:
+        for expansion in related_expansion(library.store, highlights, typed):
+            words[expansion.word] = expansion.weight
+    if feedback:
+        best = np.argsort(-scores, kind="stable")[:FEEDBACK_PASSAGES]
+        pids = [searcher.stored_fields(int(docnums[p]))["passage_id"] for p in best]
+        rows = library.store.passages(pids)
+        passages = [(rows[pid]["text"], float(scores[p])) for pid, p in zip(pids, best, strict=True) if pid in rows]
+        for expansion in expansion_words(passages, typed, lambda word: searcher.doc_frequency("body", word),
+                                         searcher.doc_count()):
+            words[expansion.word] = max(expansion.weight, words.get(expansion.word, 0.0))
+    return weighted_words(list(words.items())) if words else None
 
 
 def filtered(query: q.Query, filter_query: q.Query | None) -> q.Query:

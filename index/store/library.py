@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from index.engine.search_index import SearchIndex
 from index.store.migrations import LATEST
 from index.store.store import Store
@@ -49,6 +47,8 @@ class Library:
 
         If another writer has it, `on_wait` hears WAIT_MESSAGE once, then we wait up to `wait` seconds.
         """
+        from filelock import FileLock, Timeout  # here: readers (a search) never take the lock
+
         self.home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.write_lock_path)
         try:

@@ -173,6 +173,17 @@ CREATE TABLE IF NOT EXISTS regulations (
 );
 """
 
+# 7: related terms learned from the corpus (index/store/related_terms.py), replaced whole when learned again.
+RELATED_TERMS = """
+CREATE TABLE IF NOT EXISTS related_terms (
+    word TEXT NOT NULL,
+    related TEXT NOT NULL,
+    score REAL NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (word, related)
+) WITHOUT ROWID;
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages, files, signatures, meta", DOCUMENTS),
@@ -183,6 +194,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "document metadata: topic label and score, date source, policy subtype, place evidence; passage kinds",
               apply=add_document_metadata),
     Migration(6, "regulation metadata", REGULATIONS),
+    Migration(7, "related terms learned from co-occurrence", RELATED_TERMS),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -8,7 +8,9 @@ passage id, so nothing is duplicated.
 
 Each file is prepared (parsed, analysed into postings, its cases extracted: index/write/prepare.py) in a worker
 process with time and memory limits (guard.py), one worker per core, several files ahead of the writer; this
-process only links reposts and writes, so ingest uses every core while the batch order stays the files' order.
+process links reposts, hands the batch's postings to a worker that writes them as an index segment
+(index/engine/staging.py), adopts that segment and writes the store, so ingest uses every core while the batch
+order stays the files' order.
 """
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.engine.staging import StagedSegment, write_segment
 from index.store import freshness
 from index.store.case_store import CaseStore
 from index.store.consistency import upgrade
 from index.store.library import Library
 from index.store.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
+from index.write import related_terms
 from index.write.prepare import PreparedDocument, PreparedFile, prepare_file
 from ingest.datafiles import Effect
 from ingest.dedup import link_near_duplicates
@@ -35,7 +39,7 @@ from ingest.text.names import shown, stored
 
 BATCH_FILES = 64
 BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
-AHEAD_PER_WORKER = 32  # files prepared ahead while the writer commits a batch
+AHEAD_PER_WORKER = 64  # files prepared ahead: two batches, so workers stay busy while the writer commits one
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
@@ -152,6 +156,7 @@ def ingest_paths(
         with library.writing(lock_wait, on_wait):
             report.rebuilt = rebuild_stale(library, rebuild_progress)  # before new files join the old work
             finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
+            library.index.clear_staging()  # ... and segments its workers staged that it never adopted
             reparse, sources = _stale_parses(library, report, dict(sources or {}))
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
             batch_chars = 0
@@ -163,14 +168,15 @@ def ingest_paths(
                 batch.append((outcome, *pending))
                 batch_chars += sum(len(p.document.text) for p in pending[2])
                 if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
-                    _commit(batch, library, finish)
+                    _commit(batch, library, preparer, finish)
                     batch, batch_chars = [], 0
-            _commit(batch, library, finish)
+            _commit(batch, library, preparer, finish)
             if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
                 mark_clean(library)
+            related_terms.refresh(library)  # learned again from the index as it now is (when it changed)
     finally:
         preparer.close()
     return report
@@ -200,6 +206,12 @@ class _Preparer:
         if isinstance(submitted, _Done):
             return prepare_file(submitted.path, submitted.data, submitted.source, submitted.url)
         return self.guard.result(submitted, path)
+
+    def write_segment(self, index_dir: Path, passages: list[dict]) -> StagedSegment:
+        """The passages as a staged segment, written in a worker (inline without them)."""
+        if self.guard is None:
+            return write_segment(index_dir, passages)
+        return self.guard.call(write_segment, index_dir, passages).result()
 
     def close(self) -> None:
         if self.guard is not None:
@@ -309,7 +321,7 @@ def _collect(submitted: FileOutcome | _InFlight,
     return outcome, (submitted.key, submitted.sha, prepared.documents)
 
 
-def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> None:
+def _commit(batch, library: Library, preparer: _Preparer, finish: Callable[[FileOutcome], None]) -> None:
     """The three steps of index/store/visibility.py: index add → one store transaction → index drops the unstored."""
     if not batch:
         return
@@ -319,7 +331,7 @@ def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> N
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
     signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
                                       signatures={item.document.doc_id: item.signature for item in prepared})
-    library.index.update_fields((item.document.doc_id, _grouped(item)) for item in prepared)
+    _write_index(library, preparer, [(item.document.doc_id, _grouped(item)) for item in prepared])
     dropped: list[str] = []
     with store.transaction() as db:
         mark_dirty(library, db)
@@ -332,6 +344,22 @@ def _commit(batch, library: Library, finish: Callable[[FileOutcome], None]) -> N
     for outcome, *_ in batch:
         for reported in (outcome, *outcome.problems):
             finish(reported)
+
+
+def _write_index(library: Library, preparer: _Preparer, documents: list[tuple[str, list[dict]]]) -> None:
+    """Step 1: upsert the batch's documents. A worker writes the batch's segment from the postings the workers
+    computed and this process adopts it in one commit (index/engine/staging.py). One segment per batch, not one
+    per worker: the other workers go on preparing the next files meanwhile, and fewer segments mean less
+    merging. If staging fails (the worker died, the disk is full) this process files the postings itself, which
+    raises what the index cannot take."""
+    passages = [fields for _, items in documents for fields in items]
+    try:
+        staged = [preparer.write_segment(library.index.directory, passages)] if passages else []
+    except Exception:
+        log.exception("staged_segment_failed")
+        library.index.update_fields(documents)
+        return
+    library.index.adopt(staged, [doc_id for doc_id, _ in documents])
 
 
 def _grouped(item: PreparedDocument) -> list[dict]:

@@ -26,6 +26,7 @@ from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, se
 from ingest.cases.themes import find_themes
 from ingest.models import DocType, Document, PassageKind, content_id
 from ingest.text.fold import to_simplified
+from ingest.text.segmenter import load_dictionary_into_memory
 
 # Words of the topic's two sides (party organisation, property management); whether a document is on topic is
 # the topic classifier's call (Document.on_topic / topic), these only tell a section or case about it from page
@@ -150,6 +151,7 @@ def extract_cases(document: Document) -> list[Case]:
     duplicate = document.canonical_id not in (None, document.doc_id)
     if not _on_topic(document) or not document.passages or _is_regulation(document) or duplicate:
         return []
+    load_dictionary_into_memory()  # extraction tags every sentence: dict lookups beat the trie's
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
     # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script;
     # captions, bylines and furniture are never evidence of a case.

@@ -1,0 +1,71 @@
+"""`python -m bench.ingest --size 1000 --rounds 2`: ingest throughput alone, as a ratio to raw jieba in the same run.
+
+`make bench` measures ingest once beside queries, the API and start-up; tuning the write path wants the ingest
+figure on its own, repeated, with the baseline measured in between (the machine is shared, so each round's
+ratio is to the jieba run just before it). Each round: raw single-process `jieba.cut` on the corpus's text
+(as bench/fts.py does), then `redprop ingest` into a fresh data folder. Also prints where the ingest's CPU
+went: the writer (the `redprop` process) and the worker processes (REDPROP_INGEST_WORKERS, default one per core).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import time
+
+import jieba
+
+from bench.corpus import generate, read_manifest
+from bench.procs import PeakMemory
+from bench.run import BIN, OUT, corpus_documents
+
+
+def raw_jieba_seconds(documents: list[tuple[str, str]]) -> float:
+    started = time.perf_counter()
+    for title, body in documents:
+        list(jieba.cut(title))
+        list(jieba.cut(body))
+    return time.perf_counter() - started
+
+
+def ingest_figures(folder, home) -> dict:
+    shutil.rmtree(home, ignore_errors=True)
+    command = [str(BIN / "redprop"), "ingest", str(folder / "docs"), "--home", str(home), "--json"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    with PeakMemory(process) as memory:
+        code = process.wait()
+    seconds = time.perf_counter() - started
+    if code != 0:
+        raise SystemExit(f"ingest failed with exit code {code}")
+    writer = memory.cpu_seconds_of(process.pid)
+    return {"ingest_seconds": seconds, "writer_cpu_seconds": writer,
+            "workers_cpu_seconds": memory.cpu_seconds - writer}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    folder = generate(OUT, args.size, args.seed)
+    documents = [(title, body) for title, body, *_ in corpus_documents(folder, read_manifest(folder))]
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    home = OUT / f"ingest-{args.size}-seed{args.seed}"
+    rounds = []
+    for _ in range(args.rounds):
+        baseline = raw_jieba_seconds(documents)
+        figures = ingest_figures(folder, home)
+        rounds.append({"raw_jieba_seconds": baseline, **figures,
+                       "ingest_vs_raw_jieba": baseline / figures["ingest_seconds"]})
+        print(json.dumps(rounds[-1]), flush=True)
+    ratios = sorted(r["ingest_vs_raw_jieba"] for r in rounds)
+    print(json.dumps({"documents": args.size, "rounds": len(rounds), "median_ingest_vs_raw_jieba":
+                      ratios[len(ratios) // 2]}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Index segments written by ingest's worker processes and adopted by the writer in one commit.
+
+Filing postings into Whoosh was most of the single writer process's time, so ingest could not go faster than
+that one process. Whoosh's own multiprocessing writer (`whoosh.multiproc.MpWriter`, multisegment=True) shows
+how to spread it: sub-writers open the index without its lock, each finishes a segment of its own, and the
+parent lists those segments in the table of contents it commits. Here a worker writes its segment into a folder
+of its own under `<index>/staging/` (`write_segment`), never into the index folder itself, where any commit
+deletes the files its table of contents does not list. The writer then moves the finished files into the
+index folder and lists them in one commit (`SearchIndex.adopt`), step 1 of the visibility protocol
+(index/store/visibility.py). Until that commit no reader sees them; a crash before it leaves files in
+staging/ (removed by the next writer: `clear_staging`) or unlisted segment files in the index folder (removed
+by Whoosh's clean-up at the next commit), and the store never recorded the batch, so nothing is lost.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.codec.base import Segment
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from index.engine.codec import RedpropCodec
+from index.engine.schema import build_schema
+
+STAGING_DIR = "staging"
+
+
+@dataclass(frozen=True)
+class StagedSegment:
+    """A finished segment in its staging folder. Segments pickle (Whoosh keeps them in every table of contents),
+    so this travels from a worker process to the writer."""
+
+    folder: Path
+    segment: Segment
+
+    @property
+    def passages(self) -> int:
+        return self.segment.doc_count_all()
+
+
+def staging_root(index_dir: Path) -> Path:
+    return Path(index_dir) / STAGING_DIR
+
+
+def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
+    """One segment holding `passages` (field dicts, text fields carrying their postings), under the current
+    schema, in a new folder of the index's staging area. Runs in a worker; takes no lock."""
+    folder = staging_root(index_dir) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        # An empty table of contents in the folder: what a SegmentWriter reads the schema from.
+        index = FileStorage(str(folder)).create_index(build_schema())
+        writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
+        try:
+            for fields in passages:
+                writer.add_document(**fields)
+            segment = writer._finalize_segment()  # flushed and assembled, as MpWriter's sub-writers do
+        finally:
+            writer._finish()  # removes its temporary files; there is no lock to release
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return StagedSegment(folder, segment)
+
+
+def move_into(staged: StagedSegment, index_dir: Path) -> None:
+    """Move a staged segment's files into the index folder (a rename: same file system) and drop its folder."""
+    storage = FileStorage(str(staged.folder))
+    for name in staged.segment.list_files(storage):
+        os.replace(staged.folder / name, Path(index_dir) / name)
+    shutil.rmtree(staged.folder, ignore_errors=True)
+
+
+def discard(staged: list[StagedSegment]) -> None:
+    for item in staged:
+        shutil.rmtree(item.folder, ignore_errors=True)
+
+
+def clear_staging(index_dir: Path) -> None:
+    """Remove what workers staged and no commit adopted (a writer killed mid-batch); the caller holds the write
+    lock, so no worker is writing."""
+    shutil.rmtree(staging_root(index_dir), ignore_errors=True)

@@ -1,0 +1,128 @@
+"""The memory-mapped dictionary cuts exactly as jieba's in-memory one, and its files are rebuilt when unusable."""
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.text import dictionary, segmenter
+from ingest.text.dictionary import Dictionary
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_FOLDERS = ["tests/relevance/fixtures", "tests/devset/fixtures", "corpus"]
+SAMPLES = 2000  # random windows; with the ~800 fixture sentences, a few thousand strings
+
+
+@pytest.fixture(scope="module")
+def full():
+    return segmenter.dictionary_in_memory()
+
+
+@pytest.fixture(scope="module")
+def on_disk():
+    return segmenter.dictionary_on_disk()
+
+
+def varied_strings() -> list[str]:
+    """Sentences of the repo's fixture texts, random windows across sentence ends, and odd mixtures."""
+    from ingest.text.fold import fold
+
+    text = fold("\n".join(path.read_text(encoding="utf-8") for folder in FIXTURE_FOLDERS
+                          for path in sorted((ROOT / folder).rglob("*")) if path.suffix in {".md", ".txt"}))
+    rng = random.Random(18)
+    sentences = [s for s in re.split(r"(?<=[。!?;\n])", text) if s.strip()]
+    windows = []
+    for _ in range(SAMPLES):
+        start = rng.randrange(len(text))
+        windows.append(text[start : start + rng.choice([2, 3, 5, 8, 13, 40])])
+    odd = ["", " ", "业委会", "abc物业123号楼", "未登录的人名张三丰和李四光", "红色物业" * 50, "的的的的", "12.5%"]
+    return sentences + windows + odd
+
+
+def test_the_files_hold_the_full_dictionary(full, on_disk):
+    assert on_disk.frequencies.to_dict() == full.frequencies  # every word and prefix, with its count
+    assert on_disk.total == full.total
+    assert on_disk.tags == full.tags
+
+
+def test_cuts_are_identical_both_ways(full, on_disk):
+    from_disk, from_memory = segmenter.tokenizer_for(on_disk), segmenter.tokenizer_for(full)
+    strings = varied_strings()
+    assert len(strings) > SAMPLES + 500
+    for text in strings:
+        assert list(from_disk.tokenize(text, HMM=True)) == list(from_memory.tokenize(text, HMM=True)), text
+        assert from_disk.lcut(text, HMM=False) == from_memory.lcut(text, HMM=False), text
+        assert from_disk.lcut_for_search(text) == from_memory.lcut_for_search(text), text
+
+
+def test_lookups_answer_as_the_dict_does(tmp_path):
+    counts = {"物": 0, "物业": 120, "物业费": 30, "业": 15}  # 物: a prefix that is no word
+    dictionary.write(tmp_path / "d", Dictionary(counts, 165, {"物业费": "n"}))
+    words = dictionary.read(tmp_path / "d")
+    for key in ["物", "物业", "物业费", "业", "业主", "", "物业费用"]:
+        assert (key in words.frequencies) == (key in counts)
+        assert words.frequencies.get(key) == counts.get(key)
+        assert words.frequencies.get(key, 1) == counts.get(key, 1)
+    assert words.frequencies["物业"] == 120
+    with pytest.raises(KeyError):
+        words.frequencies["业主"]
+    assert sorted(words.frequencies) == sorted(counts)
+    assert (words.total, words.tags) == (165, {"物业费": "n"})
+
+
+def test_built_once_per_fingerprint(tmp_path, monkeypatch):
+    monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path))
+    builds = []
+
+    def build():
+        builds.append(1)
+        return Dictionary({"业": 0, "业委会": 9}, 9, {})
+
+    first = dictionary.open_dictionary("abc", build)
+    again = dictionary.open_dictionary("abc", build)
+    assert len(builds) == 1
+    assert first.frequencies.get("业委会") == again.frequencies.get("业委会") == 9
+    dictionary.open_dictionary("another", build)
+    assert len(builds) == 2
+    assert len(list(tmp_path.iterdir())) == 2  # no staging folder left behind
+
+
+@pytest.mark.parametrize("damage", ["truncated counts", "no trie", "garbled meta", "older format"])
+def test_unusable_files_are_rebuilt(tmp_path, monkeypatch, damage):
+    """A folder left half-written by a killed process, or by another version, is replaced, not trusted."""
+    monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path))
+    counts = {"物": 0, "物业": 120}
+    dictionary.open_dictionary("f", lambda: Dictionary(counts, 120, {}))
+    folder = dictionary.cache_folder("f")
+    if damage == "truncated counts":
+        (folder / dictionary.COUNTS_FILE).write_bytes(b"\0\0\0\0")
+    elif damage == "no trie":
+        (folder / dictionary.WORDS_FILE).unlink()
+    elif damage == "garbled meta":
+        (folder / dictionary.META_FILE).write_text("{", encoding="utf-8")
+    else:
+        (folder / dictionary.META_FILE).write_text('{"format": 0}', encoding="utf-8")
+    rebuilt = dictionary.open_dictionary("f", lambda: Dictionary(counts, 120, {}))
+    assert rebuilt.frequencies.get("物业") == 120 and rebuilt.frequencies.get("物") == 0
+
+
+def test_an_edited_user_dictionary_gets_new_files(tmp_path, monkeypatch):
+    before = segmenter.dictionary_fingerprint()
+    edited = tmp_path / "userdict.txt"
+    edited.write_text(segmenter.USER_DICTIONARY.read_text(encoding="utf-8") + "\n楼道议事会 n\n", encoding="utf-8")
+    monkeypatch.setattr(segmenter, "USER_DICTIONARY", edited)
+    assert segmenter.dictionary_fingerprint() != before
+
+
+def test_loaded_into_memory_cuts_the_same():
+    text = "党建引领红色物业,业委会与物业服务企业共商小区治理"
+    before = list(segmenter.tokens(text))
+    segmenter.load_dictionary_into_memory()
+    assert isinstance(segmenter.segmenter().FREQ, dict)
+    assert list(segmenter.tokens(text)) == before
+
+
+def test_an_unwritable_temp_folder_cuts_from_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path / "missing"))
+    words = dictionary.open_dictionary("f", lambda: Dictionary({"物": 0, "物业": 120}, 120, {}))
+    assert words.frequencies == {"物": 0, "物业": 120}

@@ -1,0 +1,129 @@
+"""Related terms learned from the corpus (index/write/related_terms.py): learned from pairs that share a passage in
+several documents, relearned when the corpus changes, shown by analyze, added below the user's words."""
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from index.query.filters import Filters
+from index.query.syntax import QueryOptions
+from index.results.explain import explain
+from index.results.search import SearchRequest, expanded, search
+from index.store.library import Library
+from index.store.migrations import LATEST, MIGRATIONS
+from index.store.related_terms import related_terms
+from index.write import related_terms as learning
+from index.write.pipeline import ingest_paths
+from search_api import writes
+from search_api.cli import main
+
+# Written for these tests: 履职 and 津贴 share a paragraph in three reports; 停车位 and 划线 share three paragraphs
+# of one report only; the report on 考核 uses 履职 without any word of the question below.
+REPORTS = {
+    "jiangcheng.txt": "江城市业委会工作简报\n\n业委会委员按月领取履职津贴,标准由业主大会决定。\n\n社区开展消防演练,居民踊跃参加。",
+    "hekou.txt": "河口区业委会建设情况\n\n履职津贴按季度发放,委员的履职情况接受业主监督。\n\n老旧小区加装电梯工作稳步推进。",
+    "qingshui.txt": "清水镇小区治理见闻\n\n对认真履职的业委会成员给予适当津贴。\n\n垃圾分类志愿服务常态化开展。",
+    "parking.txt": "东湖小区停车整治\n\n东区停车位已经完成划线。\n\n西区停车位划线工作过半。\n\n南门停车位划线由物业负责。",
+    "kaohe.txt": "南岸街道物业考核\n\n街道每季度考核物业公司的履职情况。\n\n考核结果向全体业主公布。",
+}
+QUESTION = "委员津贴怎么发放"
+USER_WORDS = ("委员", "津贴", "发放")
+
+
+@pytest.fixture(autouse=True)
+def small_corpus_thresholds(monkeypatch):
+    """A handful of reports: every word is in a large share of the passages, so allow common words here."""
+    monkeypatch.setattr(learning, "MAX_SHARE", 0.5)
+
+
+def write_reports(folder, names):
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / name).write_text(REPORTS[name], encoding="utf-8")
+    return [folder / name for name in names]
+
+
+def related_of(library: Library, word: str) -> list[str]:
+    return [relation.related for relation in related_terms(library.store, [word]).get(word, [])]
+
+
+@pytest.fixture
+def library(tmp_path) -> Library:
+    library = Library(tmp_path / "home")
+    assert not ingest_paths(write_reports(tmp_path / "docs", REPORTS), library, guarded=False).failed
+    return library
+
+
+def test_a_pair_is_learned_once_three_documents_share_it_and_relearned_as_the_corpus_changes(tmp_path):
+    library = Library(tmp_path / "home")
+    ingest_paths(write_reports(tmp_path / "docs", ["jiangcheng.txt", "hekou.txt", "parking.txt"]), library,
+                 guarded=False)
+    assert "履职" not in related_of(library, "津贴")  # two documents are their wording, not the corpus's
+    ingest_paths(write_reports(tmp_path / "docs", ["qingshui.txt"]), library, guarded=False)
+    assert "履职" in related_of(library, "津贴") and "津贴" in related_of(library, "履职")
+    doc_id = next(d["doc_id"] for d in library.store.list_documents() if d["title"].startswith("清水镇"))
+    writes.delete_document(library, doc_id, lock_wait=5)
+    assert "履职" not in related_of(library, "津贴")
+
+
+def test_reindex_relearns_the_terms(library):
+    with library.store.transaction() as db:
+        db.execute("DELETE FROM related_terms")
+    writes.reindex(library, lock_wait=5)
+    assert "履职" in related_of(library, "津贴")
+
+
+def test_a_pair_one_document_repeats_is_not_learned(library):
+    assert "划线" not in related_of(library, "停车位") and "停车位" not in related_of(library, "划线")
+
+
+def test_the_expansion_never_outranks_a_passage_holding_the_users_words(library):
+    def hits(options):
+        request = SearchRequest(QUESTION, size=50, collapse=False, filters=Filters(on_topic_only=False),
+                                options=options)
+        return [hit.text for hit in search(library, request).hits]
+
+    found = hits(QueryOptions(prf=False))
+    by_related = [text for text in found if "考核物业公司的履职" in text]
+    assert by_related, "the passage that answers in the corpus's words is found through 履职"
+    assert by_related[0] not in hits(QueryOptions(prf=False, related=False))
+    holding = [position for position, text in enumerate(found) if any(word in text for word in USER_WORDS)]
+    assert max(holding) < found.index(by_related[0])
+
+
+def test_passages_only_the_expansion_finds_score_below_the_first_pass():
+    generator = np.random.default_rng(14)
+    for _ in range(20):
+        first = np.sort(generator.choice(100, 10, replace=False))
+        more = np.sort(generator.choice(100, 10, replace=False))
+        first_scores, more_scores = generator.uniform(0.1, 5, 10), generator.uniform(0.1, 50, 10)
+        docnums, scores = expanded(first, first_scores, more, more_scores)
+        holding = np.isin(docnums, first)
+        assert scores[holding].min() > scores[~holding].max(initial=0)
+
+
+def test_analyze_shows_the_related_terms(library):
+    words = {word["text"]: word for word in explain(library, QUESTION)["query"]["words"]}
+    assert "履职" in [related["word"] for related in words["津贴"]["related"]]
+    output = CliRunner().invoke(main, ["analyze", QUESTION, "--home", str(library.home)]).output
+    assert "相关词(语料共现):" in output and "履职" in output
+
+
+def test_the_migration_adds_the_table_to_an_older_store(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    db = sqlite3.connect(home / "redprop.sqlite3")
+    adds_related = next(m.version for m in MIGRATIONS if "related terms" in m.name)
+    for migration in MIGRATIONS[:adds_related - 1]:  # a store written by the version before
+        db.executescript(migration.sql)
+        if migration.apply is not None:
+            migration.apply(db)
+    db.execute(f"PRAGMA user_version = {adds_related - 1}")
+    db.close()
+    library = Library(home)
+    library.store.migrate()
+    assert library.store.schema_version() == LATEST
+    assert related_terms(library.store, ["津贴"]) == {}
