@@ -1,6 +1,6 @@
 """Substrings answered from the term dictionary: `Contains(field, text)` matches every indexed word of the
-field that contains `text` (人民共和国 finds 中华人民共和国, 张某某 finds 张某某说), so no character-gram
-postings are needed for text jieba cuts into known words.
+field that contains `text` and is longer (人民共和国 finds 中华人民共和国, 张某某 finds 张某某说), so no
+character-gram postings are needed for text jieba cuts into known words.
 
 Each segment's word list is kept as one newline-joined string (built on first use, segments never change), so
 finding the words that contain a string is one C-level scan, not a Python loop over the lexicon.
@@ -33,13 +33,14 @@ def lexicon_text(reader, fieldname: str) -> str:
 
 
 def words_containing(lexicon: str, text: str, limit: int = MAX_EXPANSION) -> list[str]:
-    """The words of a newline-joined lexicon that contain `text`, in lexicon order, at most `limit`."""
+    """The words of a newline-joined lexicon that contain `text` and are longer (the word itself is the
+    query's own term), in lexicon order, at most `limit`."""
     found: list[str] = []
     at = lexicon.find(text)
     while at != -1 and len(found) < limit:
         start = lexicon.rfind("\n", 0, at) + 1
         end = lexicon.find("\n", at)
-        if "\n" not in text:
+        if "\n" not in text and end - start > len(text):
             found.append(lexicon[start:end])
         at = lexicon.find(text, end)
     return found
