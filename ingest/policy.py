@@ -24,6 +24,13 @@ MIN_CLAUSES = 3
 # Adoption/revision history: dated lines that say what a body did ("…通过", "…修正", "…公布", "…施行").
 HISTORY_VERB = re.compile(r"通过|修正|修订|修改|批准|公布|发布|施行|废止|印发")
 HISTORY_MAX_CHARS = 400
+# A clause that defines conditions lists them as 项 （一）（二）… after a colon and names them in the sentence
+# before it: "业主委员会成员应当符合下列条件：", "有下列情形之一的，应当组建物业管理委员会：". That sentence is the
+# clause's caption (Chinese regulations give 条 no titles). The nouns are the drafting formulas for a condition
+# (条件, 情形, 情况, 资格, 标准, 要求 after 下列/以下); lists of duties, documents or acts are not definitions of a
+# condition, and measured on the dev questions their leads only added noise.
+DEFINING_LIST = re.compile(r"(?:下列|以下)(?:条件|情形|情况|资格|标准|要求)[^。；;：:\n]*(?=[：:]\s*[（(][一1][）)])")
+SENTENCE_BREAKS = "。；;：:\n"
 # Spaces inside short chapter titles are typesetting ("总  则" → "总则").
 SPACED_TITLE = re.compile(rf"(?<=[{CJK}])[\s\u3000]+(?=[{CJK}])")
 
@@ -60,6 +67,18 @@ def _division(text: str, match: re.Match) -> str:
     return f"{label} {title}" if title else label
 
 
+def defining_lead(text: str) -> str | None:
+    """The sentence that introduces the conditions a clause lists, without the clause label; None when it lists
+    none. A clause with several lists has several leads, joined by a space. Expects folded text."""
+    leads = []
+    for match in DEFINING_LIST.finditer(text):
+        start = max(text.rfind(mark, 0, match.start()) for mark in SENTENCE_BREAKS) + 1
+        lead = CLAUSE.sub(r"\g<body>", text[start:match.end()].strip()).strip()
+        if lead:
+            leads.append(lead)
+    return " ".join(leads) or None
+
+
 def is_history(text: str) -> bool:
     return len(text) <= HISTORY_MAX_CHARS and bool(HISTORY_VERB.search(text)) and any(
         mention.year for mention in find_dates(text)
@@ -78,12 +97,18 @@ def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
     front: list[str] = []
     clauses: list[Clause] = []
     chapter = section = None
+    untitled = None  # "chapter" / "section" whose label stood alone: its title may be the next line
     seen_structure = False
     for unit in units:
         text = unit.text.strip()
         folded = fold(text)
         chapter_match, section_match, clause_match = CHAPTER.match(folded), SECTION.match(folded), CLAUSE.match(folded)
-        if chapter_match:
+        titled_line = untitled and not (chapter_match or section_match or clause_match) and heading_shaped(text)
+        if titled_line and untitled == "chapter":
+            chapter = f"{chapter} {SPACED_TITLE.sub('', text)}"
+        elif titled_line:
+            section = f"{section} {SPACED_TITLE.sub('', text)}"
+        elif chapter_match:
             chapter, section, seen_structure = _division(text, chapter_match), None, True
         elif section_match:
             section, seen_structure = _division(text, section_match), True
@@ -102,4 +127,7 @@ def read_regulation(units: list[Unit], stated_title: str | None) -> Regulation:
             history.append(text)
         elif text != title:
             front.append(text)
+        untitled = None if titled_line else ("chapter" if chapter_match and not chapter_match["title"].strip()
+                                             else "section" if section_match and not section_match["title"].strip()
+                                             else None)
     return Regulation(title, history, clauses, history_date(history), front)

@@ -47,6 +47,7 @@ def new_session(role: str | None = None) -> Session:
 def stored_key(home: Path) -> bytes:
     """The data folder's random signing key, created once (O_EXCL: two workers starting together agree)."""
     path = Path(home) / KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)  # the server's start-up, not a read, makes the data folder
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -54,6 +54,11 @@ def test_eval_refuses_an_ablation_it_cannot_switch_off(tmp_path):
     assert planned.exit_code == 1 and "尚未实现" in planned.output
 
 
+def test_eval_says_that_no_semantic_signal_ships():
+    result = run("eval", "--ablate", "semantic")
+    assert result.exit_code == 1 and "不含语义向量信号" in result.output and "docs/semantic.md" in result.output
+
+
 def test_analyze_explains_why_a_passage_matches(tmp_path):
     home = build_library(Library(tmp_path / "home"), NARROWING_DOCUMENTS).home
     output = run("analyze", "业委会覆盖率", "--passage", "weihai-0001", "--home", home).output

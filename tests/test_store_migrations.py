@@ -3,6 +3,7 @@ migrate it (index/store/migrations.py), and cases are extracted by writers only.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -93,6 +94,14 @@ def test_reading_an_empty_data_folder_creates_no_store(tmp_path):
     result = CliRunner().invoke(main, ["list", "--home", str(library.home)])
     assert result.exit_code == 0 and "共 0 篇" in result.output
     assert not list(library.home.glob("redprop.sqlite3*"))
+
+
+def test_searching_a_data_folder_that_does_not_exist_creates_nothing(tmp_path):
+    home = tmp_path / "nothing-here"
+    result = CliRunner().invoke(main, ["search", "业委会", "--home", str(home), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total"] == 0
+    assert not home.exists()
 
 
 def old_store(path: Path) -> None:

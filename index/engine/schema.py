@@ -11,6 +11,7 @@ from index.engine.documents import KIND_FIELD, RECORD_KIND
 from index.engine.postings import precomputed
 from index.engine.tokenizers import GramTokenizer, WordTokenizer
 from ingest.models import Document, Passage, PassageKind
+from ingest.policy import defining_lead
 from ingest.text.fold import fold
 
 TITLE_BOOST = 3.0
@@ -24,10 +25,11 @@ ASIDE_BOOST = 0.5
 # 2: precomputed postings (index/engine/postings.py); one gram per character (index/analysis.py `grams`).
 # 3: modules moved into index/engine/ (the tokenizers and codec whose class paths Whoosh pickles into an index).
 # 4: `aside` (captions, bylines, furniture as typed passages), `kind`, `topic` (the topic label, a filter).
-# 5: the title indexed once per document, in a record before its passages (index/engine/documents.py); a
+# 5: a clause's `heading` also holds the sentence that introduces its enumerated conditions (`defining_lead`).
+# 6: the title indexed once per document, in a record before its passages (index/engine/documents.py); a
 #    passage's grams only where jieba is unsure (index/analysis.py `unsure_grams`); compact positions
 #    (index/engine/postings.py); passage_id stored only, no ordinal (the store has it).
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 def build_schema() -> Schema:
@@ -75,7 +77,10 @@ def document_fields(document: Document) -> list[dict]:
 def _passage_fields(document: Document, passage: Passage) -> dict:
     body = fold(passage.text)
     text = passage.kind == PassageKind.TEXT
-    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
+    # A clause's context: its chapter and section, its label, and the sentence that introduces the conditions it
+    # lists (ingest/policy.py `defining_lead`), so the clause that states a condition outranks a passing mention.
+    lead = defining_lead(body) if passage.clause else None
+    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause, lead])))
     words, unsure = analyze_with_grams(body, folded=True)
     return {
         "passage_id": passage.passage_id,

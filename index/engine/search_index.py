@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
@@ -32,13 +33,19 @@ class SearchIndex:
 
     @property
     def index(self) -> whoosh_index.Index:
+        """The index as readers see it. With no index files yet this is an empty index in memory, not cached:
+        reading never creates the folder (writers do, through `open_writer`)."""
         if self._index is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            if self.exists():
-                self._index = self._open()
-            else:
-                self._index = whoosh_index.create_in(str(self.directory), build_schema())
+            if not self.exists():
+                return RamStorage().create_index(build_schema())
+            self._index = self._open()
         return self._index
+
+    def _writable(self) -> whoosh_index.Index:
+        """The index on disk, created if there is none yet: for writers only."""
+        if self._index is None and not self.exists():
+            self.clear()
+        return self.index
 
     def _open(self) -> whoosh_index.Index:
         try:
@@ -65,7 +72,7 @@ class SearchIndex:
 
     def open_writer(self) -> IndexWriter:
         """A Whoosh writer with our codec (index/engine/codec.py); the caller commits or cancels it."""
-        return self.index.writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
+        return self._writable().writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
 
     @contextmanager
     def writer(self) -> Iterator[IndexWriter]:
@@ -127,6 +134,7 @@ class SearchIndex:
         self.reopen()
 
     def clear(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
         self._index = whoosh_index.create_in(str(self.directory), build_schema())
 
     def doc_count(self) -> int:

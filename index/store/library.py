@@ -29,8 +29,7 @@ class Library:
     """Store + index under one folder (the CLI and the app pass `REDPROP_HOME`, default ./var)."""
 
     def __init__(self, home: Path | str | None = None):
-        self.home = Path(home or DEFAULT_HOME)
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home = Path(home or DEFAULT_HOME)  # created by the first writer (`writing`), never by a reader
 
     @cached_property
     def store(self) -> Store:
@@ -50,6 +49,7 @@ class Library:
 
         If another writer has it, `on_wait` hears WAIT_MESSAGE once, then we wait up to `wait` seconds.
         """
+        self.home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.write_lock_path)
         try:
             lock.acquire(timeout=0)
