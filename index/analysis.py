@@ -4,8 +4,11 @@ Two token streams:
 - words: jieba's accurate mode gives one token per word (positions count these words); every dictionary
   word inside a longer word is emitted too, at the same position, so 物业 matches 物业管理 and 红色物业
   matches 齐鲁红色物业 while a quoted phrase still sees consecutive positions.
-- grams: every character with its successor (bigrams) at character positions, the fallback that finds
-  names jieba does not know and any substring (人民共和国 inside 中华人民共和国).
+- grams: a character with its successor (bigrams) at character positions, the fallback that finds names jieba
+  does not know. A passage's body carries them only where jieba is unsure (`unsure_grams`: unknown words and
+  runs of single characters, with the words either side); a substring inside a known word (人民共和国 in
+  中华人民共和国) is found from the term dictionary instead (index/engine/substrings.py). Titles, indexed once
+  per document, keep every gram.
 
 Both work on `fold(text)`, which has the same length as the text, so offsets point at the original characters.
 Words come from the one segmenter (ingest/text/segmenter.py); the Whoosh tokenizers that feed these streams to
@@ -44,10 +47,21 @@ def stopwords() -> frozenset[str]:
 def analyze(text: str, *, folded: bool = False) -> list[Term]:
     """Word terms of `text` with token positions and character offsets into `text`."""
     source = text if folded else fold(text)
+    return _words(source, list(tokens(source)))
+
+
+def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[list[Term], list[Term]]:
+    """Word terms and the grams where jieba is unsure (`unsure_grams`), from one segmentation of `text`."""
+    source = text if folded else fold(text)
+    cut = list(tokens(source))
+    return _words(source, cut), unsure_grams(source, cut)
+
+
+def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     freq = segmenter().FREQ
     terms: list[Term] = []
     pos = 0
-    for word, start, end in tokens(source):
+    for word, start, end in cut:
         if not any(is_word_char(ch) for ch in word):
             if not word.isspace():
                 pos += 1  # punctuation breaks phrases
@@ -110,9 +124,29 @@ def grams(text: str, *, folded: bool = False) -> list[Term]:
     return terms
 
 
-def shifted(terms: list[Term], offset: int) -> list[Term]:
-    """Terms moved `offset` positions on, to append one field value after another without false phrases."""
-    return [Term(t.text, t.pos + offset, t.start, t.end, t.main) for t in terms]
+def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
+    """The grams (as `grams` makes them) of the stretches where jieba's cut may not be the reader's: a word the
+    dictionary does not know (a name: 张某某) or two or more single characters in a row (a name cut into
+    characters), each with the words either side, so a name is found whichever way a neighbour took its
+    edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
+    freq = segmenter().FREQ
+    unsure = [any(is_cjk(ch) for ch in word) and (len(word) == 1 or not freq.get(word)) for word, _, _ in cut]
+    covered = bytearray(len(source))
+    for i, (word, _, _) in enumerate(cut):
+        if not unsure[i]:
+            continue
+        if len(word) == 1 and not (i > 0 and unsure[i - 1]) and not (i + 1 < len(cut) and unsure[i + 1]):
+            continue
+        for _, start, end in cut[max(i - 1, 0) : i + 2]:
+            covered[start:end] = b"\x01" * (end - start)
+    terms: list[Term] = []
+    for index, ch in enumerate(source):
+        if not covered[index] or not is_word_char(ch):
+            continue
+        pair = index + 1 < len(source) and covered[index + 1] and is_word_char(source[index + 1])
+        end = index + 2 if pair else index + 1
+        terms.append(Term(source[index:end], index, index, end, True))
+    return terms
 
 
 def gram_phrases(text: str) -> list[list[str]]:

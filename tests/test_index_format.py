@@ -8,7 +8,7 @@ import pytest
 from whoosh.formats import Positions
 
 from index.engine import IndexFormatError
-from index.engine.postings import PrecomputedPositions
+from index.engine.postings import CompactPositions
 from index.engine.schema import INDEX_FORMAT, build_schema
 from index.engine.tokenizers import WordTokenizer
 from index.query.filters import Filters
@@ -40,13 +40,13 @@ def test_old_index_is_rebuilt_before_new_documents_are_added(library, tmp_path):
     first.write_text("加装电梯\n\n业主们在议事会上商量加装电梯的事情。", encoding="utf-8")
     ingest_paths([first], library)
     write_old_format(library)
-    assert not isinstance(library.index.index.schema["body"].format, PrecomputedPositions)
+    assert not isinstance(library.index.index.schema["body"].format, CompactPositions)
 
     second = tmp_path / "second.txt"
     second.write_text("维修资金\n\n业委会公开维修资金的使用明细。", encoding="utf-8")
     ingest_paths([second], library)
 
-    assert isinstance(library.index.index.schema["body"].format, PrecomputedPositions)
+    assert isinstance(library.index.index.schema["body"].format, CompactPositions)
     assert library.store.get_meta(INDEX_FORMAT_KEY) == str(INDEX_FORMAT)
     assert found(library, "电梯") == 1  # rebuilt from the store
     assert found(library, "维修资金") == 1  # added in the new format

@@ -4,6 +4,7 @@ import pytest
 from search_fixtures import document
 from whoosh import query as q
 
+from index.engine.documents import passage_count
 from index.engine.merging import (
     BASE_PASSAGES,
     COMPACT_BELOW_PASSAGES,
@@ -51,10 +52,12 @@ def test_many_small_commits_merge_and_every_passage_stays_findable(library):
     index = library.index.index
     assert len(index._segments()) < MERGE_FACTOR + 2
     with library.index.searcher() as searcher:
-        assert searcher.doc_count() == 2 * (MERGE_FACTOR + 2)
+        assert passage_count(searcher) == 2 * (MERGE_FACTOR + 2)
         assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == MERGE_FACTOR + 2
-        assert len(searcher.search(q.Term("doc_id", "doc3"), limit=None)) == 2  # a term without position values
-        assert len(searcher.search(q.Phrase("grams", ["3号", "号楼"]), limit=None)) == 1
+        # a term without position values: the document's record and its two passages
+        assert len(searcher.search(q.Term("doc_id", "doc3"), limit=None)) == 3
+        assert len(searcher.search(q.Phrase("body", ["加装", "电梯"]), limit=None)) == MERGE_FACTOR + 2
+        assert len(searcher.search(q.Phrase("grams", ["3号", "号通"]), limit=None)) == 1  # the title's, once
 
 
 def test_small_segments_are_compacted_only_when_there_are_several():

@@ -7,16 +7,21 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
   upstream, fixed here by overriding the method);
 - every posting looked up its passage's field length in the length column, one byte read at a time; here
   the column is read once per segment and field (one byte per passage), which also serves BM25 at search.
+- a term record with inlined postings pickled them with protocol 2, which spells each bytes value as a call to
+  `_codecs.encode` (50 bytes for 3 bytes of positions) and each weight as an 8-byte float: `_CompactTermInfo`
+  pickles with protocol 4 and writes whole-number weights as ints (Whoosh's reader unpickles either).
 Files stay in the W3 format; each segment records its codec, so readers and merges use this class too.
 Inlined postings are read with Whoosh's ListMatcher, which gives "" (text) for a term without values where
 the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
 """
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter, _lenfield
+import pickle
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.system import emptybytes
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
 _LENGTHS = [byte_to_length(value) if value else None for value in range(256)]
@@ -51,8 +56,21 @@ class _PostingsWriter(W3PostingsWriter):
             return super().finish_postings()
         terminfo, self._terminfo = self._terminfo, None
         terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
+        terminfo.set_inlined(self._ids, [int(w) if w.is_integer() else w for w in self._weights], self._values)
+        terminfo.__class__ = _CompactTermInfo
         return terminfo
+
+
+class _CompactTermInfo(W3TermInfo):
+    """A term record with inlined postings, pickled compactly (read back by W3TermInfo.from_bytes)."""
+
+    def to_bytes(self):
+        header = self._struct.pack(
+            1, self._weight, self._df, 0 if self._minlength is None else length_to_byte(self._minlength),
+            length_to_byte(self._maxlength), self._maxweight,
+            0xFFFFFFFF if self._minid is None else self._minid, 0xFFFFFFFF if self._maxid is None else self._maxid,
+        )
+        return header + pickle.dumps(self._inlined, 4)
 
 
 class _PerDocReader(W3PerDocReader):

@@ -11,6 +11,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
+from index.engine.documents import passage_docnums
 from index.engine.vectorized import FieldLengths, evaluate
 
 
@@ -26,7 +27,7 @@ def scored_matches(searcher: Searcher, query: q.Query, lengths: FieldLengths,
         reader = subsearcher.reader()
         if not reader.doc_count_all():
             continue
-        ids, values = evaluate(query.matcher(subsearcher, context), reader, lengths)
+        ids, values = passage_docnums(reader, *evaluate(query.matcher(subsearcher, context), reader, lengths))
         docnums.append(ids + offset)
         scores.append(values)
     if not docnums:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from whoosh.searching import Searcher
 
 from index.engine.columns import SearcherColumns, SegmentColumns, segment_columns
+from index.engine.documents import PassageBM25F
 from index.engine.filtermask import FilterMasks
 from index.engine.vectorized import FieldLengths
 
@@ -42,7 +43,7 @@ class LiveSearcher:
         ix = self._index.index
         if self._searcher is None or self._ix is not ix:  # first use, or the index was re-created (clear)
             self.close_searcher()
-            self._searcher, self._ix = ix.searcher(), ix
+            self._searcher, self._ix = ix.searcher(weighting=PassageBM25F()), ix
         elif not self._searcher.up_to_date():
             self._searcher = self._newer(self._searcher)
         return self._searcher
@@ -58,7 +59,7 @@ class LiveSearcher:
         opened on an index without segments: its empty reader lists no segments to reuse.)"""
         if not searcher.reader().segments():
             searcher.close()
-            return self._ix.searcher()
+            return self._ix.searcher(weighting=PassageBM25F())
         return searcher.refresh()
 
     def columns(self) -> SearcherColumns:

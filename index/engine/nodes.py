@@ -25,8 +25,11 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from index.engine.coordination import CoordinatedOr
+from index.engine.documents import DOCUMENT_FIELDS, SHARED_FIELDS, InDocument
+from index.engine.substrings import Contains
 
 __all__ = [
-    "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "CoordinatedOr", "Every", "Not", "NullQuery", "Or", "Phrase", "Prefix",
-    "Query", "Require", "Searcher", "Term", "TermRange",
+    "DOCUMENT_FIELDS", "SHARED_FIELDS", "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "Contains", "CoordinatedOr",
+    "Every",
+    "InDocument", "Not", "NullQuery", "Or", "Phrase", "Prefix", "Query", "Require", "Searcher", "Term", "TermRange",
 ]

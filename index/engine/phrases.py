@@ -15,6 +15,8 @@ from whoosh import matching
 from whoosh import query as q
 from whoosh.matching.mcore import ListMatcher
 
+from index.engine.documents import InDocument
+
 
 class ArrayPhrase(q.Phrase):
     """A Phrase matched by index/engine/vectorized.py. `lengths`: the field lengths BM25F reads (FieldLengths)."""
@@ -62,6 +64,8 @@ def array_phrases(query: q.Query, lengths) -> q.Query:
         return ArrayPhrase(query.fieldname, query.words, query.slop, query.boost, query.char_ranges, lengths)
     if query.is_leaf():
         return query
+    if type(query) is InDocument:  # its own evaluation reads the same lengths
+        return InDocument(array_phrases(query.child, lengths), lengths)
     return query.apply(lambda child: array_phrases(child, lengths))
 
 

@@ -1,20 +1,55 @@
-"""Posting values computed where the text was analysed (a worker process), so the index writer only files them.
+"""Posting values computed where the text was analysed (a worker process), so the index writer only files them;
+and the compact encoding of their positions.
 
 For every value of a text field, Whoosh's writer asks the field's format for (term, frequency, weight,
 encoded positions) per distinct term; building those from tokens was most of the writer's Python time.
-`with_postings` computes them ahead from our own Term lists, and `PrecomputedPositions` hands them to the
+`with_postings` computes them ahead from our own Term lists, and `CompactPositions` hands them to the
 writer unchanged (any other value is analysed as usual, e.g. by `redprop reindex` in one process).
+
+Whoosh's Positions format stores a posting's positions as a 4-byte count and a pickled list (13 bytes for one
+position); most postings have one or two. `CompactPositions` stores the deltas as an array of the narrowest
+unsigned width that holds them, after one byte naming that width (2 bytes for one position), decoded by
+`array` at C speed. The class name is pickled into an index: an index written with Whoosh's encoding names
+another class, and is rebuilt (index/engine/search_index.py `IndexFormatError`).
 """
 from __future__ import annotations
+
+import sys
+from array import array
+from itertools import accumulate
 
 from whoosh.fields import FieldType
 from whoosh.formats import Positions
 
 from index.analysis import PreAnalyzed, Term
 
+# Width in bytes → array typecode (unsigned); the first byte of a value names the width.
+_TYPECODES = {1: "B", 2: "H", 4: "I" if array("I").itemsize == 4 else "L"}
+_LIMITS = ((0xFF, 1), (0xFFFF, 2))
+_SWAP = sys.byteorder == "big"  # values are little-endian on disk whatever the machine
 
-class PrecomputedPositions(Positions):
-    """Whoosh's positions format, taking a value's precomputed postings when it carries them."""
+
+def encode_positions(positions: list[int]) -> bytes:
+    deltas = [b - a for a, b in zip([0, *positions], positions)]
+    largest = max(deltas, default=0)
+    width = next((size for limit, size in _LIMITS if largest <= limit), 4)
+    packed = array(_TYPECODES[width], deltas)
+    if _SWAP:
+        packed.byteswap()
+    return bytes([width]) + packed.tobytes()
+
+
+def decode_positions(value: bytes) -> list[int]:
+    if not value:
+        return []
+    packed = array(_TYPECODES[value[0]], value[1:])
+    if _SWAP:
+        packed.byteswap()
+    return list(accumulate(packed))
+
+
+class CompactPositions(Positions):
+    """Whoosh's positions format with compact values, taking a value's precomputed postings when it has them."""
 
     def word_values(self, value, analyzer, **kwargs):
         postings = getattr(value, "postings", None)
@@ -22,10 +57,22 @@ class PrecomputedPositions(Positions):
             return postings
         return super().word_values(value, analyzer, **kwargs)
 
+    def encode(self, poslist):
+        return encode_positions(poslist)
+
+    def decode_positions(self, valuestring):
+        return decode_positions(valuestring)
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // valuestring[0] if valuestring else 0
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
 
 def precomputed(field: FieldType) -> FieldType:
-    """`field` (a TEXT field with positions) reading precomputed postings."""
-    field.format = PrecomputedPositions(field_boost=field.format.field_boost)
+    """`field` (a TEXT field with positions) with compact positions, reading precomputed postings."""
+    field.format = CompactPositions(field_boost=field.format.field_boost)
     return field
 
 
@@ -34,15 +81,14 @@ def postings(terms: list[Term], field_boost: float = 1.0) -> list[tuple[str, int
     positions: dict[str, list[int]] = {}
     for term in terms:
         positions.setdefault(term.text, []).append(term.pos)
-    encode = Positions().encode
-    return [(text, len(found), len(found) * field_boost, encode(found)) for text, found in positions.items()]
+    return [(text, len(found), len(found) * field_boost, encode_positions(found)) for text, found in positions.items()]
 
 
 def with_postings(fields: dict, schema) -> dict:
     """`fields` with each pre-analysed text value replaced by its postings (terms dropped: smaller to pickle)."""
     ready = dict(fields)
     for name, value in fields.items():
-        if isinstance(value, PreAnalyzed) and isinstance(schema[name].format, PrecomputedPositions):
+        if isinstance(value, PreAnalyzed) and isinstance(schema[name].format, CompactPositions):
             carried = PreAnalyzed(str(value))
             carried.postings = postings(value.terms, schema[name].format.field_boost)
             ready[name] = carried

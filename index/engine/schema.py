@@ -4,9 +4,10 @@ Whoosh stores only ids; texts and metadata live in the SQLite store, which is wh
 """
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
-from index.analysis import PreAnalyzed, analyze, grams, shifted
+from index.analysis import PreAnalyzed, analyze, analyze_with_grams, grams
+from index.engine.documents import KIND_FIELD, RECORD_KIND
 from index.engine.postings import precomputed
 from index.engine.tokenizers import GramTokenizer, WordTokenizer
 from ingest.models import Document, Passage, PassageKind
@@ -26,14 +27,17 @@ ASIDE_BOOST = 0.5
 # 3: modules moved into index/engine/ (the tokenizers and codec whose class paths Whoosh pickles into an index).
 # 4: `aside` (captions, bylines, furniture as typed passages), `kind`, `topic` (the topic label, a filter).
 # 5: a clause's `heading` also holds the sentence that introduces its enumerated conditions (`defining_lead`).
-INDEX_FORMAT = 5
+# 6: the title indexed once per document, in a record before its passages (index/engine/documents.py); a
+#    passage's grams only where jieba is unsure (index/analysis.py `unsure_grams`); compact positions
+#    (index/engine/postings.py); passage_id stored only, no ordinal (the store has it).
+INDEX_FORMAT = 6
 
 
 def build_schema() -> Schema:
     words = WordTokenizer()
     chars = GramTokenizer()
     return Schema(
-        passage_id=ID(stored=True, unique=True),
+        passage_id=STORED(),  # never searched: the hit's key into the store
         doc_id=ID(stored=True, sortable=True),
         group_id=ID(stored=True, sortable=True),  # canonical_id of a repost, else doc_id: results collapse on it
         title=precomputed(TEXT(analyzer=words, phrase=True, field_boost=TITLE_BOOST)),
@@ -49,39 +53,45 @@ def build_schema() -> Schema:
         on_topic=BOOLEAN(stored=True),
         topic=ID(stored=True),
         kind=ID(stored=True),
-        ordinal=NUMERIC(stored=True, sortable=True),
     )
 
 
 def document_fields(document: Document) -> list[dict]:
-    """Index fields for each passage of a document (the title analysed once for all of them).
+    """Index fields of a document: its record (the title, indexed once), then each passage.
 
+    The record must come right before its passages (index/engine/documents.py finds a passage's record so).
     Text fields are pre-analysed, so this can run in a worker process; `group_id` follows `canonical_id`,
     which near-duplicate linking may set later (the writer sets it again then).
     """
+    if not document.passages:
+        return []
     load_dictionary_into_memory()  # indexing is bulk work: dict lookups beat the trie's
     title = fold(document.title)
-    title_terms = analyze(title, folded=True)
-    title_grams = grams(title, folded=True)
-    return [_passage_fields(document, passage, title, title_terms, title_grams) for passage in document.passages]
+    record = {
+        "doc_id": document.doc_id,
+        "title": PreAnalyzed(title, analyze(title, folded=True)),
+        "grams": PreAnalyzed(title, grams(title, folded=True)),
+        KIND_FIELD: RECORD_KIND,
+    }
+    return [record] + [_passage_fields(document, passage) for passage in document.passages]
 
 
-def _passage_fields(document: Document, passage: Passage, title: str, title_terms, title_grams) -> dict:
+def _passage_fields(document: Document, passage: Passage) -> dict:
     body = fold(passage.text)
     text = passage.kind == PassageKind.TEXT
     # A clause's context: its chapter and section, its label, and the sentence that introduces the conditions it
     # lists (ingest/policy.py `defining_lead`), so the clause that states a condition outranks a passing mention.
     lead = defining_lead(body) if passage.clause else None
     heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause, lead])))
+    words, unsure = analyze_with_grams(body, folded=True)
     return {
         "passage_id": passage.passage_id,
         "doc_id": document.doc_id,
         "group_id": document.canonical_id or document.doc_id,
-        "title": PreAnalyzed(title, title_terms),
         "heading": PreAnalyzed(heading, analyze(heading, folded=True)),
-        "body": PreAnalyzed(body if text else "", analyze(body, folded=True) if text else []),
-        "aside": PreAnalyzed("" if text else body, [] if text else analyze(body, folded=True)),
-        "grams": PreAnalyzed(body, grams(body, folded=True) + shifted(title_grams, len(body) + 8)),
+        "body": PreAnalyzed(body if text else "", words if text else []),
+        "aside": PreAnalyzed("" if text else body, [] if text else words),
+        "grams": PreAnalyzed(body, unsure),
         "doc_type": str(document.doc_type),
         "source": document.source,
         "places": ",".join(document.places),
@@ -90,5 +100,4 @@ def _passage_fields(document: Document, passage: Passage, title: str, title_term
         "on_topic": document.on_topic,
         "topic": document.topic,
         "kind": str(passage.kind),
-        "ordinal": passage.ordinal,
     }

@@ -4,6 +4,7 @@ Writes go through `writer()` (commit on success, cancel on error); reads through
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from index.engine import IndexFormatError
 from index.engine.codec import RedpropCodec
+from index.engine.documents import PassageBM25F, is_record, passage_count
 from index.engine.live import LiveSearcher
 from index.engine.merging import compact, small_segments, tiered_merge
 from index.engine.schema import build_schema, document_fields
@@ -86,7 +88,7 @@ class SearchIndex:
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
         """A searcher of its own, closed after use: for scans (check, healthz) that want a fresh view."""
-        with self.index.searcher() as searcher:
+        with self.index.searcher(weighting=PassageBM25F()) as searcher:
             yield searcher
 
     @contextmanager
@@ -162,8 +164,14 @@ class SearchIndex:
         self._index = whoosh_index.create_in(str(self.directory), build_schema())
 
     def doc_count(self) -> int:
+        """Indexed passages (document records not counted)."""
         with self.searcher() as searcher:
-            return searcher.doc_count()
+            return passage_count(searcher)
+
+    def passage_counts(self) -> Counter:
+        """doc_id → indexed passages (a full scan of the stored fields)."""
+        with self.searcher() as searcher:
+            return Counter(fields["doc_id"] for fields in searcher.all_stored_fields() if not is_record(fields))
 
     def indexed_doc_ids(self) -> set[str]:
         with self.searcher() as searcher:

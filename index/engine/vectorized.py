@@ -22,6 +22,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
+from index.engine.documents import InheritedMatcher
 from index.engine.phrases import PhraseMatcher
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -73,6 +74,9 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
             return near(matcher, reader, lengths, within)
         if kind is PhraseMatcher:  # terms we cannot read as arrays: Whoosh's own span matcher, stepped
             return _stepped(SpanNear2.SpanNear2Matcher(matcher.ms, slop=matcher.slop, ordered=True, mindist=1))
+    if kind is InheritedMatcher:  # passages scored by their document's record (index/engine/documents.py)
+        return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
+                np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
     if kind is ListMatcher and matcher._scorer is None and matcher._all_weights:  # a ConstantScoreQuery
         ids = np.asarray(matcher._ids[matcher._i:], dtype=np.int64)
         return ids, np.full(len(ids), float(matcher._all_weights))

@@ -35,6 +35,7 @@ from ingest.text.synonyms import synonyms_of
 
 WORD_FIELDS = ("title", "heading", "body", "aside")  # aside: captions, bylines, furniture (ranked lower)
 PROXIMITY_FIELDS = ("title", "body")
+SUBSTRING_FIELDS = ("title", "body", "aside")  # the text a substring is looked for in (as the grams hold it)
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
 SHOULD_MATCH_FROM = 3  # without coordination, a part of this many words (stop words count) makes its words optional
 PROXIMITY_SLOP = 4  # words may be this many positions apart to earn the proximity bonus
@@ -44,6 +45,9 @@ COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
 MIN_COMPOUND = 4  # shorter words are not split into parts
 PLACE_SCORE = 1.0  # a constant: the document being about a place is evidence, but less than the passage saying it
 SHORT_QUERY = 1  # a one-character part also matches inside words (a known longer word already does, by sub-words)
+# A substring found inside a longer indexed word, scored as that word at this weight: the fallback ranks below
+# word matches (as the grams field's schema boost does).
+SUBSTRING_WEIGHT = 0.25
 MAX_GRAM_PHRASE = 12  # longer unquoted parts are sentences, not names: no substring fallback for the whole
 FILTER_ALIASES = {
     "place": "place", "地区": "place", "地点": "place",
@@ -86,11 +90,37 @@ def weighted_words(words: list[tuple[str, float]]) -> q.Query:
     return q.Or([q.Term("body", word, boost=weight) for word, weight in words])
 
 
+def leveled(query: q.Query) -> q.Query:
+    """A query on one field, as passages see it: a document-level field (the title, indexed once per document)
+    through the passages' document record; a field both levels hold on either."""
+    name = query.field()
+    if name in q.DOCUMENT_FIELDS:
+        return q.InDocument(query)
+    if name in q.SHARED_FIELDS:
+        return q.Or([query, q.InDocument(query)])
+    return query
+
+
 def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
     """One word, or a run of words as a phrase, in any text field."""
     if len(words) == 1:
-        return q.Or([q.Term(name, words[0], boost=boost) for name in WORD_FIELDS])
-    return q.Or([q.Phrase(name, words, boost=boost) for name in WORD_FIELDS])
+        return q.Or([leveled(q.Term(name, words[0], boost=boost)) for name in WORD_FIELDS])
+    return q.Or([leveled(q.Phrase(name, words, boost=boost)) for name in WORD_FIELDS])
+
+
+def substring_query(text: str) -> q.Query | None:
+    """`text` as a character substring: inside an indexed word (from the term dictionary: 人民共和国 in
+    中华人民共和国), or in the grams kept where jieba is unsure (names it cut into characters), at the fallback's
+    weight. None when `text` is empty."""
+    grams = grams_query(text)
+    if grams is None:
+        return None
+    runs = gram_phrases(text)
+    if len(runs) != 1:  # several runs (spaces, punctuation between): only the grams can place them together
+        return grams
+    run = "".join(runs[0][:1]) + "".join(gram[1:] for gram in runs[0][1:])
+    inside = [leveled(q.Contains(name, run, boost=SUBSTRING_WEIGHT)) for name in SUBSTRING_FIELDS]
+    return q.Or([grams, *inside])
 
 
 def grams_query(text: str) -> q.Query | None:
@@ -100,7 +130,7 @@ def grams_query(text: str) -> q.Query | None:
              else q.Phrase("grams", run) for run in gram_phrases(text)]
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else q.And(parts)
+    return leveled(parts[0] if len(parts) == 1 else q.And(parts))
 
 
 def main_words(text: str) -> list[str]:
@@ -128,10 +158,10 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
     parts = components(word) if len(word) >= MIN_COMPOUND else []
     if parts:
         alternatives.append(
-            q.Or([q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT) for name in WORD_FIELDS])
+            q.Or([leveled(q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT)) for name in WORD_FIELDS])
         )
     if options.grams and (short or not is_known(word)):
-        fallback = grams_query(word)
+        fallback = substring_query(word)
         if fallback is not None:
             alternatives.append(fallback)
     return (alternatives[0] if len(alternatives) == 1 else q.Or(alternatives)), marks
@@ -175,13 +205,14 @@ def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[s
         core = q.And(parts)
     folded = fold(text)
     if options.grams and len(words) > 1 and len(folded) <= MAX_GRAM_PHRASE and all(map(is_cjk, folded)):
-        whole = grams_query(folded)
+        whole = substring_query(folded)
         if whole is not None:
             core = q.Or([core, whole])
     as_words = replace(options, grams=False)  # a bonus word matches as a word or synonym, not as a character
     bonus: list[q.Query] = [word_query(word, as_words)[0] for word in words if word not in strong]
     if len(typed) > 1:
-        bonus += [q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT) for name in PROXIMITY_FIELDS]
+        bonus += [leveled(q.Phrase(name, typed, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT))
+                  for name in PROXIMITY_FIELDS]
     if bonus:
         core = q.AndMaybe(core, q.Or(bonus))
     return core, marks
@@ -193,7 +224,7 @@ def phrase_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list
         return None, []
     words = main_words(folded)
     alternatives: list[q.Query] = [fields_query(words)] if words else []
-    fallback = grams_query(folded) if options.grams or not words else None
+    fallback = substring_query(folded) if options.grams or not words else None
     if fallback is not None:
         alternatives.append(fallback)
     if not alternatives:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from index.analysis import is_cjk, stopwords
 from index.engine import nodes as q
 from index.query.filters import Filters
+from index.query.syntax import leveled
 from index.results.search import GROUP_FIELD, SearchRequest, SearchResult, run_query
 from index.store.library import Library
 from ingest.text.fold import fold
@@ -65,7 +66,7 @@ def similar_to_text(library: Library, text: str, group_id: str, label: str, page
     else:
         top = terms[0][1]
         alternatives = q.Or([
-            q.Term(name, word, boost=weight / top) for word, weight in terms for name in SIMILAR_FIELDS
+            leveled(q.Term(name, word, boost=weight / top)) for word, weight in terms for name in SIMILAR_FIELDS
         ])
         query = q.AndNot(alternatives, q.Term(GROUP_FIELD, group_id))
         result = run_query(library, request, query, request.filters.to_query(), [word for word, _ in terms])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from index.engine.documents import passage_count
 from index.store import freshness
 from index.store.case_store import CaseStore
 from index.store.visibility import CLEAN_GENERATION_KEY
@@ -28,7 +29,7 @@ def healthz(library: LibraryDep) -> JSONResponse:
     try:
         with library.index.searcher() as searcher:
             generation = searcher.reader().generation()
-            checks["index"] = {"ok": True, "indexed_passages": searcher.doc_count(),
+            checks["index"] = {"ok": True, "indexed_passages": passage_count(searcher),
                                "in_sync": clean is not None and clean == str(generation)}
     except Exception as error:  # noqa: BLE001
         checks["index"] = {"ok": False, "error": f"索引不可用:{type(error).__name__}"}
