@@ -35,14 +35,18 @@ def lexicon_text(reader, fieldname: str) -> str:
 def words_containing(lexicon: str, text: str, limit: int = MAX_EXPANSION) -> list[str]:
     """The words of a newline-joined lexicon that contain `text` and are longer (the word itself is the
     query's own term), in lexicon order, at most `limit`."""
+    if not text or "\n" in text:
+        return []
     found: list[str] = []
     at = lexicon.find(text)
     while at != -1 and len(found) < limit:
         start = lexicon.rfind("\n", 0, at) + 1
         end = lexicon.find("\n", at)
-        if "\n" not in text and end - start > len(text):
+        if end == -1:
+            end = len(lexicon)
+        if end - start > len(text):
             found.append(lexicon[start:end])
-        at = lexicon.find(text, end)
+        at = lexicon.find(text, end)  # the next word: `end` is past this one, so the scan always advances
     return found
 
 
