@@ -23,7 +23,10 @@ from index.write.pipeline import ingest_paths
 
 JUDGMENTS = Path(__file__).parent / "relevance"  # dev.toml (tuned on) and test.toml (kept aside)
 NDCG_FLOOR = 0.80  # dev half, passages
-RECALL_FLOOR = 0.90
+# Dev recall was 0.922 with the old synonym table; cutting it to true equivalences (issue 14: 公开/公示,
+# 业主大会/业主代表大会, colloquial 用/坏/管 and others removed) gave 0.906, the title indexed once per document 0.897.
+# Both changes were made for reasons other than this half, so its floor follows them down by 0.01.
+RECALL_FLOOR = 0.89
 # Test half, passages, everything on. Before issue 14's ranking work `redprop eval --split test --unit passage`
 # printed nDCG@10 0.793, recall@10 0.790 (floors 0.77 / 0.77); with coordination for every part and feedback it
 # prints 0.779 / 0.831: recall's floor rose to that less 0.02, nDCG's stays. They may never be lowered to pass.
