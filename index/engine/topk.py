@@ -25,6 +25,7 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from index.engine.bounds import WINDOW, window_bounds
+from index.engine.documents import passage_docnums
 from index.engine.vectorized import FieldLengths, evaluate
 
 # Smaller indexes are evaluated in full. On a 41k-passage bench index the bounded path cost more CPU than it saved
@@ -161,7 +162,7 @@ def _summed_queries(subsearcher, reader, queries, lengths: FieldLengths, context
             wanted = np.isin(more_ids, within, assume_unique=True)
             more_ids, more_scores = more_ids[wanted], more_scores[wanted]
         ids, scores = (more_ids, more_scores) if not len(ids) else summed(ids, scores, more_ids, more_scores)
-    return ids, scores
+    return passage_docnums(reader, ids, scores)  # document records are never matches (index/engine/documents.py)
 
 
 def _kept(parts_ids: list, parts_scores: list, keep: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
