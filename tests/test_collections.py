@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
+import index.store.collections as collections_module
 from index.store.case_store import CaseStore
 from index.store.consistency import rebuild
 from index.store.practice_timeline import timeline
@@ -303,3 +304,9 @@ def test_metrics_page_maps_the_latest_figure_per_province(client):
     fills = {name: fill for fill, name in re.findall(r'fill="(#[0-9a-f]{6})" data-province="([^"]+)"', page)}
     assert fills["湖北省"] != "#f1f1f1" and fills["湖南省"] == "#f1f1f1"
     assert "湖北省:92%(甲市" in page  # the tooltip names the place the figure is for
+
+
+def test_a_collection_id_never_starts_with_a_dash(monkeypatch):
+    drawn = iter(["-leading", "plain"])
+    monkeypatch.setattr(collections_module.secrets, "token_urlsafe", lambda nbytes: next(drawn))
+    assert collections_module.new_collection_id() == "plain"

@@ -50,6 +50,15 @@ class Item:
     added_at: str
 
 
+def new_collection_id() -> str:
+    """A random URL-safe id that never starts with "-": users type it on the command line
+    (`redprop collections show ID`), where a leading dash reads as an option."""
+    while True:
+        candidate = secrets.token_urlsafe(ID_BYTES)
+        if not candidate.startswith("-"):
+            return candidate
+
+
 class CollectionStore:
     def __init__(self, store: Store):
         self.store = store  # tables: migration 3 in index/store/migrations.py
@@ -58,7 +67,7 @@ class CollectionStore:
 
     def create(self, title: str, description: str = "") -> tuple[str, str]:
         """A new empty collection; returns (collection_id, edit_key)."""
-        collection_id, edit_key = secrets.token_urlsafe(ID_BYTES), secrets.token_urlsafe(KEY_BYTES)
+        collection_id, edit_key = new_collection_id(), secrets.token_urlsafe(KEY_BYTES)
         with self.store.transaction() as db:
             db.execute("INSERT INTO collections(collection_id, title, description, edit_key) VALUES (?,?,?,?)",
                        (collection_id, title, description, edit_key))
