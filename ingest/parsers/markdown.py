@@ -13,6 +13,9 @@ from ingest.parsers.common import iso_date, squeeze
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 FRONT_MATTER_FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+# Markdown lines end at \n, \r\n or \r only: str.splitlines() also breaks at \x1c-\x1e, \x85 and \u2028/9, which
+# Markdown treats as text (a file holding one read as two lines, and a paragraph that reads differently when written back).
+LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 IMAGE_ONLY = re.compile(r"^!\[([^\]]*)\]\([^)]*\)$")
 BOLD_ONLY = re.compile(r"^(\*\*|__)(.+?)\1$")
@@ -69,7 +72,7 @@ def markdown_blocks(text: str) -> list[Block]:
     paragraph per line without blank lines between them."""
     blocks: list[Block] = []
     joinable = False  # the last block is a paragraph a soft-wrapped line may continue
-    for raw in HTML_COMMENT.sub("", text).splitlines():
+    for raw in LINE_BREAK.split(HTML_COMMENT.sub("", text)):
         line = squeeze(raw)
         setext = SETEXT_UNDERLINE.match(line)
         if setext and joinable:
