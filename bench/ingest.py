@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import time
 
 import jieba
 
 from bench.corpus import generate, read_manifest
-from bench.procs import PeakMemory
-from bench.run import BIN, OUT, corpus_documents
+from bench.run import OUT, corpus_documents, measure_ingest
 
 
 def raw_jieba_seconds(documents: list[tuple[str, str]]) -> float:
@@ -30,18 +27,10 @@ def raw_jieba_seconds(documents: list[tuple[str, str]]) -> float:
 
 
 def ingest_figures(folder, home) -> dict:
-    shutil.rmtree(home, ignore_errors=True)
-    command = [str(BIN / "redprop"), "ingest", str(folder / "docs"), "--home", str(home), "--json"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    with PeakMemory(process) as memory:
-        code = process.wait()
-    seconds = time.perf_counter() - started
-    if code != 0:
-        raise SystemExit(f"ingest failed with exit code {code}")
-    writer = memory.cpu_seconds_of(process.pid)
-    return {"ingest_seconds": seconds, "writer_cpu_seconds": writer,
-            "workers_cpu_seconds": memory.cpu_seconds - writer}
+    """`make bench`'s ingest measurement, with the CPU split into the writer's and the workers'."""
+    figures = measure_ingest(folder, home)
+    return {"ingest_seconds": figures["ingest_seconds"], "writer_cpu_seconds": figures["writer_cpu_seconds"],
+            "workers_cpu_seconds": figures["ingest_cpu_seconds"] - figures["writer_cpu_seconds"]}
 
 
 def main() -> None:

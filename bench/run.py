@@ -93,6 +93,7 @@ def measure_ingest(folder: Path, home: Path) -> dict:
     if code != 0:
         raise SystemExit(f"ingest failed with exit code {code}")
     return {"ingest_seconds": seconds, "ingest_cpu_seconds": memory.cpu_seconds, "ingest_peak_pss_bytes": memory.peak,
+            "writer_cpu_seconds": memory.cpu_seconds_of(process.pid),  # the `redprop` process; the rest is workers
             "index_bytes": folder_bytes(home / "index"), "store_bytes": folder_bytes(home) - folder_bytes(home / "index")}
 
 
