@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
-from ingest.cases.people import find_quotes, speaker_line
+from ingest.cases.people import anchored_matches, find_quotes, person_pattern, speaker_line, unlisted_pattern
 from ingest.cases.places import PlaceBook
 from ingest.cases.practices import find_practices, practice_key
 from ingest.cases.text import sentences
@@ -213,3 +213,18 @@ def test_city_wide_figures_stay_off_an_estate_case():
     assert {m.value for m in cases["芳草社区"].metrics} == {96}
     assert {m.value for m in cases["成都市"].metrics} == {95, 47}  # the city-wide clause goes to the city
     assert {m.passage_id for m in cases["成都市"].metrics} <= {e["passage_id"] for e in cases["成都市"].evidence}
+
+
+# Pieces that make role + name mentions, near misses and overlaps (副书记 holds 书记, 人 is a role word too).
+PEOPLE_PIECES = ["社区", "党委", "副书记", "书记", "主任", "物业", "经理", "居民", "人", "张", "王", "欧阳", "敏", "建国",
+                 "说", "表示", ":", ":", ",", "。", "“", "”", "(", ")", "和", "阿姨", "率", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PEOPLE_PIECES), max_size=40))
+def test_anchored_people_search_finds_what_a_full_search_finds(pieces):
+    text = "".join(pieces)
+    for pattern, anchor in (person_pattern(), unlisted_pattern()):
+        expected = [(m.start(), m.end(), m.group("role"), m.group("name")) for m in pattern.finditer(text)]
+        found = [(m.start(), m.end(), m.group("role"), m.group("name")) for m in anchored_matches(pattern, anchor, text)]
+        assert found == expected

@@ -9,6 +9,7 @@ are that speaker's words; `build` handles those across passages.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,24 +44,48 @@ def surnames() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+# A role-and-name pattern opens with up to MAX_ROLE_CHARS characters of the role's own name (lazily), so a plain
+# search tries that many prefixes, each against every role word, at every character of a passage: most of what
+# finding people cost. Each pattern therefore comes with its "anchor": the same pattern from the role word on
+# (role word, name, what follows), which can only hold where a match's role word starts. The full pattern is
+# tried only up to MAX_ROLE_CHARS before an anchor, which finds exactly the matches a search would.
 @lru_cache(maxsize=1)
-def person_pattern() -> re.Pattern:
+def person_pattern() -> tuple[re.Pattern, re.Pattern]:
+    """(pattern, anchor): a role, then a name starting with a listed surname."""
     roles = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
     surname = "|".join(surnames())
-    return re.compile(
-        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))"
-        rf"(?P<name>(?:{surname})(?:{FAMILIAR}|[\u4e00-\u9fff]{{1,2}}?))(?={AFTER_NAME})"
-    )
+    tail = rf"(?:{surname})(?:{FAMILIAR}|[\u4e00-\u9fff]{{1,2}}?))(?={AFTER_NAME})"
+    return (re.compile(rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>{tail}"),
+            re.compile(rf"(?=(?:{roles})({tail})"))
 
 
 @lru_cache(maxsize=1)
-def unlisted_pattern() -> re.Pattern:
-    """A role then a two- or three-character name whose surname is not on the list, right before speech or ":"."""
+def unlisted_pattern() -> tuple[re.Pattern, re.Pattern]:
+    """(pattern, anchor): a role then a two- or three-character name whose surname is not on the list, right before
+    speech or ":"."""
     roles = "|".join(sorted(ROLE_WORDS[:-2], key=len, reverse=True))
-    return re.compile(
-        rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))"
-        rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
-    )
+    tail = rf"[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
+    return (re.compile(rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>{tail}"),
+            re.compile(rf"(?=(?:{roles})({tail})"))
+
+
+def anchored_matches(pattern: re.Pattern, anchor: re.Pattern, text: str) -> Iterator[re.Match]:
+    """What `pattern.finditer(text)` finds, trying `pattern` only at the starts an `anchor` match allows."""
+    starts = sorted({start for found in anchor.finditer(text)
+                     for start in range(max(0, found.start() - MAX_ROLE_CHARS), found.start() + 1)})
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            yield match
+            end = match.end()
+
+
+@lru_cache(maxsize=256)  # a passage is read for people several times (mentions, quotes, roles known elsewhere)
+def _role_name_matches(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(role, name, start, end) of every role + name mention, before the checks find_people applies."""
+    return tuple((match.group("role"), match.group("name"), match.start("role"), match.end("name"))
+                 for patterns in (person_pattern(), unlisted_pattern())
+                 for match in anchored_matches(*patterns, text))
 
 
 @dataclass
@@ -83,17 +108,15 @@ class Quote:
 def find_people(text: str, passage_id: str, known: dict[str, str] | None = None) -> list[Person]:
     """Role + name mentions; `known` names (met with a role elsewhere in the document) count without one."""
     people: list[Person] = []
-    for pattern in (person_pattern(), unlisted_pattern()):
-        for match in pattern.finditer(text):
-            role = ROLE_LEAD.sub("", match.group("role")).strip("、")
-            if ")" in role.split("(")[0] or ")" in role.split("(")[0]:
-                role = re.split(r"[))]", role, maxsplit=1)[1]  # "…日报社)社委委员": cut before an unopened bracket
-            name = match.group("name")
-            if len(role) < 2 or word_freq(name) >= COMMON_WORD_FREQ or name.endswith(NOT_NAME_ENDINGS) or any(
-                p.end == match.end("name") for p in people
-            ):
-                continue
-            people.append(Person(name, role, passage_id, match.start("role"), match.end("name")))
+    for role, name, start, end in _role_name_matches(text):
+        role = ROLE_LEAD.sub("", role).strip("、")
+        if ")" in role.split("(")[0] or ")" in role.split("(")[0]:
+            role = re.split(r"[))]", role, maxsplit=1)[1]  # "…日报社)社委委员": cut before an unopened bracket
+        if len(role) < 2 or word_freq(name) >= COMMON_WORD_FREQ or name.endswith(NOT_NAME_ENDINGS) or any(
+            p.end == end for p in people
+        ):
+            continue
+        people.append(Person(name, role, passage_id, start, end))
     for name, role in (known or {}).items():
         for match in re.finditer(re.escape(name), text):
             if not any(p.start <= match.start() < p.end for p in people):
