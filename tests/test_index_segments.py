@@ -76,3 +76,25 @@ def test_an_ingest_run_ends_with_its_small_segments_merged(library, tmp_path, mo
     with library.index.searcher() as searcher:
         assert len(searcher.search(q.Term("body", "电梯"), limit=None)) == 10
     assert is_clean(library)  # compaction changed the layout, not what is visible
+
+
+def test_a_merge_keeps_every_live_posting_and_drops_the_deleted(library):
+    """Merging streams each segment's postings into the new one: the merged index must answer exactly as the
+    segments did, positions included, without the passages deleted before the merge."""
+    for number in range(4):
+        library.index.update([document(f"doc{number}", f"第{number}号通知", [f"{number}号楼加装电梯。", "业委会公示名单。"])])
+    library.index.update([], removed_doc_ids=["doc1"])
+
+    def answers():
+        with library.index.searcher() as searcher:
+            return {query: sorted(f"{hit['doc_id']}/{hit.get('passage_id')}" for hit in searcher.search(query, limit=None))
+                    for query in (q.Term("body", "电梯"), q.Phrase("body", ["加装", "电梯"]), q.Term("body", "公示"),
+                                  q.Phrase("grams", ["2号", "号通"]))}
+
+    before = answers()
+    assert library.index.compact()
+    library.index.reopen()
+    assert len(library.index.index._segments()) == 1
+    assert answers() == before
+    assert not any("doc1" in passage for found in before.values() for passage in found)
+    assert len(before[q.Phrase("body", ["加装", "电梯"])]) == 3
