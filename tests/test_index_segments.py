@@ -81,8 +81,10 @@ def test_an_ingest_run_ends_with_its_small_segments_merged(library, tmp_path, mo
 def test_a_merge_keeps_every_live_posting_and_drops_the_deleted(library):
     """Merging streams each segment's postings into the new one: the merged index must answer exactly as the
     segments did, positions included, without the passages deleted before the merge."""
-    for number in range(4):
-        library.index.update([document(f"doc{number}", f"第{number}号通知", [f"{number}号楼加装电梯。", "业委会公示名单。"])])
+    documents = [document(f"doc{number}", f"第{number}号通知", [f"{number}号楼加装电梯。", "业委会公示名单。"])
+                 for number in range(4)]
+    library.index.update(documents[:3])  # one segment, a deleted passage in its middle
+    library.index.update(documents[3:])
     library.index.update([], removed_doc_ids=["doc1"])
 
     def answers():
