@@ -69,6 +69,20 @@ def test_a_pair_is_learned_once_three_documents_share_it_and_relearned_as_the_co
     assert "履职" not in related_of(library, "津贴")
 
 
+def test_an_ingest_that_moves_the_index_little_waits_to_relearn_and_a_delete_does_not(tmp_path, monkeypatch):
+    """Ingest relearns only once the passage count has moved by RELEARN_SHARE (learning reads the whole index)."""
+    monkeypatch.setattr(learning, "RELEARN_SHARE", 0.5)
+    library = Library(tmp_path / "home")
+    ingest_paths(write_reports(tmp_path / "docs", ["jiangcheng.txt", "hekou.txt", "parking.txt", "kaohe.txt"]),
+                 library, guarded=False)
+    assert "履职" not in related_of(library, "津贴")
+    ingest_paths(write_reports(tmp_path / "docs", ["qingshui.txt"]), library, guarded=False)  # 16 passages, 13 learned from
+    assert "履职" not in related_of(library, "津贴")  # not learned again yet
+    doc_id = next(d["doc_id"] for d in library.store.list_documents() if d["title"].startswith("东湖"))
+    writes.delete_document(library, doc_id, lock_wait=5)
+    assert "履职" in related_of(library, "津贴")  # a delete learns again whatever it changed
+
+
 def test_reindex_relearns_the_terms(library):
     with library.store.transaction() as db:
         db.execute("DELETE FROM related_terms")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from index.store.store import Store
 
 GENERATION_KEY = "related_terms_generation"  # meta: the index generation the table was learned from
+PASSAGES_KEY = "related_terms_passages"  # meta: how many passages the index held then
 
 
 @dataclass(frozen=True)
@@ -17,16 +18,23 @@ class Related:
     documents: int  # document groups in which the two share a passage
 
 
-def save(store: Store, relations: list[Related], learned_from: str) -> None:
+def save(store: Store, relations: list[Related], learned_from: str, passages: int) -> None:
     with store.transaction() as db:
         db.execute("DELETE FROM related_terms")
         db.executemany("INSERT INTO related_terms(word, related, score, documents) VALUES (?, ?, ?, ?)",
                        [(r.word, r.related, r.score, r.documents) for r in relations])
         store.set_meta(GENERATION_KEY, learned_from, db)
+        store.set_meta(PASSAGES_KEY, str(passages), db)
 
 
 def learned_from(store: Store) -> str | None:
     return store.get_meta(GENERATION_KEY)
+
+
+def learned_passages(store: Store) -> int | None:
+    """How many passages the index held when the table was learned (None: not recorded, or never learned)."""
+    value = store.get_meta(PASSAGES_KEY)
+    return int(value) if value else None
 
 
 def related_terms(store: Store, words: list[str]) -> dict[str, list[Related]]:

@@ -176,7 +176,7 @@ def ingest_paths(
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
             if library.index.compact():  # the same documents in fewer segments: still clean
                 mark_clean(library)
-            related_terms.refresh(library)  # learned again from the index as it now is (when it changed)
+            related_terms.refresh(library, amortized=True)  # learned again once the index has grown or shrunk enough
     finally:
         preparer.close()
     return report

@@ -14,6 +14,12 @@ counts would have to be kept for all pairs (quadratic); reading the index's post
 multiplying it costs little next to segmenting the text (bench/: `make bench`), and is skipped when the index
 generation is the one the table was learned from. Writers call refresh() at the end of ingest, reindex and delete;
 the table is index/store/related_terms.py.
+
+Learning reads the whole index, so an ingest adding one file to a large index would pay for all of it: ingest
+asks for an `amortized` refresh, which learns again only once the index holds RELEARN_SHARE more (or fewer)
+passages than the table was learned from. A run of small ingests then relearns a bounded number of times per
+doubling of the corpus (total work linear in its size), and the table misses at most that share of passages.
+Deleting and reindexing always learn again.
 """
 from __future__ import annotations
 
@@ -26,13 +32,14 @@ from scipy import sparse
 from index.analysis import is_cjk, stopwords
 from index.engine.cooccurrence import TermMatrix, generation, term_matrix
 from index.store.library import Library
-from index.store.related_terms import Related, learned_from, save
+from index.store.related_terms import Related, learned_from, learned_passages, save
 
 MIN_DOCUMENTS = 3  # document groups in which the pair shares a passage: one or two documents are their wording
 MAX_SHARE = 0.1  # words in more passages than this share (物业, 管理) relate to everything and say nothing
 MIN_NPMI = 0.25  # weaker associations are mostly the corpus's topic, not the word's
 RELATED_PER_WORD = 20  # strongest associations kept per word (tuned on the dev halves: 10, 20)
 MIN_LENGTH = 2  # one-character words are too ambiguous to relate
+RELEARN_SHARE = 0.1  # an amortized refresh waits until the passage count has moved this much since the last learning
 log = logging.getLogger("redprop.ingest")
 # Numbering and counts (第十八条, 八条, 七日, 之三): clause labels co-occur with everything near them.
 NUMBERING = re.compile("^[第之]?[〇零一二两三四五六七八九十百千万]+[条章节款项日年月个名人次]?$")
@@ -109,12 +116,13 @@ def _pairs(x: sparse.csr_matrix, groups: np.ndarray) -> tuple[np.ndarray, np.nda
     return pairs // size, pairs % size, passages, documents
 
 
-def refresh(library: Library) -> bool:
-    """Learn the related terms again if the index changed since they were learned; the caller holds the write
-    lock. Returns whether they were learned. A failure is logged, never raised: the documents are stored and
-    searchable, and the next write learns again (the generation mark is only set on success)."""
+def refresh(library: Library, amortized: bool = False) -> bool:
+    """Learn the related terms again if the index changed since they were learned (with `amortized`, only once its
+    passage count has moved by RELEARN_SHARE: module docstring); the caller holds the write lock. Returns whether
+    they were learned. A failure is logged, never raised: the documents are stored and searchable, and the next
+    write learns again (the generation mark is only set on success)."""
     try:
-        return _learn(library, force=False)
+        return _learn(library, force=False, amortized=amortized)
     except Exception:  # a bug here must not fail an ingest whose documents are already stored
         log.exception("相关词学习失败:%s", library.home)
         return False
@@ -125,7 +133,7 @@ def learn_again(library: Library) -> bool:
     return _learn(library, force=True)
 
 
-def _learn(library: Library, force: bool) -> bool:
+def _learn(library: Library, force: bool, amortized: bool = False) -> bool:
     if not library.index.exists():
         return False
     with library.index.searcher() as searcher:
@@ -133,7 +141,10 @@ def _learn(library: Library, force: bool) -> bool:
         if not force and learned_from(library.store) == current:
             return False
         total = searcher.doc_count()
+        before = learned_passages(library.store)
+        if amortized and not force and before and abs(total - before) < RELEARN_SHARE * before:
+            return False
         most = max(MIN_DOCUMENTS, int(MAX_SHARE * total))  # a word in fewer passages than MIN_DOCUMENTS has no pair
         matrix = term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
-    save(library.store, learn(matrix), current)
+    save(library.store, learn(matrix), current, total)
     return True
