@@ -8,16 +8,10 @@ tier up (rounding keeps it in the middle of that tier; flooring left merged segm
 half in each tier, and they never merged again). A search reads about MERGE_FACTOR segments per tier at most
 (a handful of tiers at 10^6 passages). At the end of an ingest run the small segments are merged into one
 (`compact`), since every segment costs each query a fixed amount of work.
-
-A merge streams (`_merge`): each segment's postings come out of its reader already sorted by field, term and
-document, so renumbered and interleaved (heapq.merge, as Whoosh's MpWriter joins its sub-segments) they go
-straight to the new segment's field writer. Whoosh's own `add_reader` puts every posting into the writer's
-external sorting pool instead (spilling sorted runs to disk and reading them back): most of what a merge cost.
 """
 from __future__ import annotations
 
 import math
-from heapq import merge as interleave
 
 from whoosh.reading import SegmentReader
 
@@ -48,33 +42,11 @@ def tiered_merge(writer, segments: list) -> list:
 
 
 def _merge(writer, segments: list, chosen: set[int]) -> list:
-    """Write the chosen segments, and what the writer added itself, into the writer's new segment, streaming
-    (module docstring); returns the segments kept beside it. Deleted passages are left out (each reader skips
-    them, and Whoosh's `write_per_doc` numbers only the live ones)."""
-    if not chosen:
-        return segments
-    readers = [SegmentReader(writer.storage, writer.schema, segments[position]) for position in sorted(chosen)]
-    try:
-        streams = [writer.pool.iter_postings()] if writer._added else []  # the writer's own passages come first
-        for reader in readers:
-            first = writer.docnum
-            fields = set(writer.schema.names()) | {name for name in reader.indexed_field_names() if name in writer.schema}
-            renumbered = writer.write_per_doc(fields, reader)
-            streams.append(writer._process_posts(reader.iter_postings(), first, renumbered))
-        writer.perdocwriter.close()
-        lengths = writer.per_document_reader() if writer.codec.length_stats else None
-        try:
-            writer.fieldwriter.add_postings(writer.schema, lengths, interleave(*streams))
-        finally:
-            if lengths is not None:
-                lengths.close()
-    finally:
-        for reader in readers:
-            reader.close()
-    writer._close_segment()
-    writer._assemble_segment()
-    writer._added = False  # written: the commit must not flush this segment a second time
-    return [segment for position, segment in enumerate(segments) if position not in chosen] + [writer.get_segment()]
+    for position in sorted(chosen):
+        reader = SegmentReader(writer.storage, writer.schema, segments[position])
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for position, segment in enumerate(segments) if position not in chosen]
 
 
 def small_segments(counts: list[int]) -> list[int]:
