@@ -85,7 +85,7 @@ def test_words_containing_a_string_come_from_the_term_dictionary():
     assert words_containing(lexicon, "\n") == []
 
 
-@pytest.mark.parametrize("positions", [[], [0], [3, 4, 9], [7, 300], [1, 70_000, 70_001]])
+@pytest.mark.parametrize("positions", [[], [0], [255], [256], [3, 4, 9], [7, 300], [1, 70_000, 70_001]])
 def test_compact_positions_read_back(positions):
     value = encode_positions(positions)
     assert decode_positions(value) == positions

@@ -30,6 +30,8 @@ _SWAP = sys.byteorder == "big"  # values are little-endian on disk whatever the 
 
 
 def encode_positions(positions: list[int]) -> bytes:
+    if len(positions) == 1 and positions[0] <= 0xFF:  # most postings: one early position, no array needed
+        return bytes((1, positions[0]))
     deltas = [b - a for a, b in zip([0, *positions], positions)]
     largest = max(deltas, default=0)
     width = next((size for limit, size in _LIMITS if largest <= limit), 4)
