@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.text.fold import fold
 from ingest.text.segmenter import pos_tagger, segmenter
@@ -65,12 +66,17 @@ def is_subheading(text: str) -> bool:
 
 def tag(text: str) -> list[tuple[str, str]]:
     """(word, POS flag) pairs cut by the one domain segmenter; the words are slices of `text` itself (folding keeps
-    lengths), so names taken from them keep the page's own characters."""
+    lengths), so names taken from them keep the page's own characters. A new list each call: callers pop words."""
+    return list(_tagged(text))
+
+
+@lru_cache(maxsize=4096)  # the extractors tag the same sentences and windows again (about one call in four)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     pairs, start = [], 0
     for pair in pos_tagger().cut(fold(text)):
         pairs.append((text[start : start + len(pair.word)], pair.flag))
         start += len(pair.word)
-    return pairs
+    return tuple(pairs)
 
 
 def word_freq(word: str) -> int:
