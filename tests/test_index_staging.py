@@ -11,7 +11,7 @@ def _prepared(tmp_path, name: str, text: str):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     (document,) = prepare_file(path, path.read_bytes()).documents
-    return document.document.doc_id, document.passages
+    return document.document.doc_id, document.passages()
 
 
 def _indexed_passages(library) -> list[str]:

@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.engine.staging import StagedSegment, write_segment
+from index.engine.staging import StagedSegment
 from index.store import freshness
 from index.store.case_store import CaseStore
 from index.store.consistency import upgrade
 from index.store.library import Library
 from index.store.visibility import finish_interrupted, hide_unstored, mark_clean, mark_dirty
 from index.write import related_terms
-from index.write.prepare import PreparedDocument, PreparedFile, prepare_file
+from index.write.prepare import PreparedDocument, PreparedFile, prepare_file, write_prepared_segment
 from ingest.datafiles import Effect
 from ingest.dedup import link_near_duplicates
 from ingest.errors import IngestError
@@ -207,11 +207,12 @@ class _Preparer:
             return prepare_file(submitted.path, submitted.data, submitted.source, submitted.url)
         return self.guard.result(submitted, path)
 
-    def write_segment(self, index_dir: Path, passages: list[dict]) -> StagedSegment:
-        """The passages as a staged segment, written in a worker (inline without them)."""
+    def write_segment(self, index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
+        """The documents' passages (with their group ids) as a staged segment, written in a worker (inline
+        without them)."""
         if self.guard is None:
-            return write_segment(index_dir, passages)
-        return self.guard.call(write_segment, index_dir, passages).result()
+            return write_prepared_segment(index_dir, documents)
+        return self.guard.call(write_prepared_segment, index_dir, documents).result()
 
     def close(self) -> None:
         if self.guard is not None:
@@ -331,7 +332,7 @@ def _commit(batch, library: Library, preparer: _Preparer, finish: Callable[[File
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
     signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
                                       signatures={item.document.doc_id: item.signature for item in prepared})
-    _write_index(library, preparer, [(item.document.doc_id, _grouped(item)) for item in prepared])
+    _write_index(library, preparer, prepared)
     dropped: list[str] = []
     with store.transaction() as db:
         mark_dirty(library, db)
@@ -346,26 +347,20 @@ def _commit(batch, library: Library, preparer: _Preparer, finish: Callable[[File
             finish(reported)
 
 
-def _write_index(library: Library, preparer: _Preparer, documents: list[tuple[str, list[dict]]]) -> None:
+def _write_index(library: Library, preparer: _Preparer, prepared: list[PreparedDocument]) -> None:
     """Step 1: upsert the batch's documents. A worker writes the batch's segment from the postings the workers
     computed and this process adopts it in one commit (index/engine/staging.py). One segment per batch, not one
     per worker: the other workers go on preparing the next files meanwhile, and fewer segments mean less
     merging. If staging fails (the worker died, the disk is full) this process files the postings itself, which
     raises what the index cannot take."""
-    passages = [fields for _, items in documents for fields in items]
+    documents = [(item, item.document.canonical_id or item.document.doc_id) for item in prepared]
     try:
-        staged = [preparer.write_segment(library.index.directory, passages)] if passages else []
+        staged = [preparer.write_segment(library.index.directory, documents)] if documents else []
     except Exception:
         log.exception("staged_segment_failed")
-        library.index.update_fields(documents)
+        library.index.update_fields((item.document.doc_id, item.passages(group_id)) for item, group_id in documents)
         return
-    library.index.adopt(staged, [doc_id for doc_id, _ in documents])
-
-
-def _grouped(item: PreparedDocument) -> list[dict]:
-    """The passages' fields with the group linking has just decided (a repost collapses into its original)."""
-    group_id = item.document.canonical_id or item.document.doc_id
-    return [fields | {"group_id": group_id} for fields in item.passages]
+    library.index.adopt(staged, [item.document.doc_id for item in prepared])
 
 
 def _update_cases(library: Library, prepared: list[PreparedDocument], removed: list[str]) -> None:

@@ -2,18 +2,22 @@
 
 Parse and structure the file, analyse every passage into index postings, extract the cases, compute the
 near-duplicate signature. The writer (the one process holding the library's write lock) then only links
-reposts, files postings into the index and rows into the store. Cases are extracted as if the document were
+reposts, files postings into the index and rows into the store. A document's passages travel pickled once, as
+bytes: the writer never reads them, it passes them on to the worker that writes the batch's segment
+(`write_prepared_segment`), so they are not unpickled and pickled again in the one process every batch waits on. Cases are extracted as if the document were
 no repost; the writer drops them when linking finds it is one (a repost's cases are its original's).
 """
 from __future__ import annotations
 
 import logging
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
+from index.engine.staging import StagedSegment, write_segment
 from ingest.cases.build import Case, extract_cases
 from ingest.dedup import Signature, signature
 from ingest.errors import EmptyDocument, IngestError
@@ -27,9 +31,14 @@ log = logging.getLogger("redprop.ingest")
 @dataclass
 class PreparedDocument:
     document: Document
-    passages: list[dict]  # index fields per passage, text fields carrying their postings
+    packed_passages: bytes  # index fields per passage, text fields carrying their postings, pickled (`passages`)
     cases: list[Case] | None  # None: extraction failed here; the cases store retries on its next lookup
     signature: Signature | None  # None: too short to compare
+
+    def passages(self, group_id: str | None = None) -> list[dict]:
+        """The passages' index fields, with the group linking decided (a repost collapses into its original)."""
+        passages = pickle.loads(self.packed_passages)
+        return passages if group_id is None else [fields | {"group_id": group_id} for fields in passages]
 
 
 @dataclass
@@ -67,10 +76,17 @@ def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | 
 
 def prepare_document(document: Document) -> PreparedDocument:
     schema = _schema()
-    passages = [with_postings(fields, schema) for fields in document_fields(document)]
+    passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
+                            protocol=pickle.HIGHEST_PROTOCOL)
     try:
         cases = extract_cases(document)
     except Exception:  # an extractor bug must not lose the document; logged with its id
         log.exception("案例提取失败:%s", document.doc_id)
         cases = None
     return PreparedDocument(document, passages, cases, signature(document))
+
+
+def write_prepared_segment(index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
+    """The documents' passages, each with its group id, as one staged segment (index/engine/staging.py); runs in a
+    worker, where the packed passages are unpickled."""
+    return write_segment(index_dir, [fields for item, group_id in documents for fields in item.passages(group_id)])
