@@ -102,9 +102,10 @@ def leveled(query: q.Query) -> q.Query:
 
 
 def fields_query(words: list[str], boost: float = 1.0) -> q.Query:
-    """One word, or a run of words as a phrase, in any text field."""
+    """One word, or a run of words as a phrase, in any text field: a word scored once over all of them
+    (index/engine/bm25f.py), a phrase in each field."""
     if len(words) == 1:
-        return q.Or([leveled(q.Term(name, words[0], boost=boost)) for name in WORD_FIELDS])
+        return q.FieldedTerm(WORD_FIELDS, [(words[0], 1.0)], boost=boost)
     return q.Or([leveled(q.Phrase(name, words, boost=boost)) for name in WORD_FIELDS])
 
 
@@ -144,14 +145,19 @@ def word_query(word: str, options: QueryOptions, short: bool = False) -> tuple[q
     character, which users mean as "anywhere"; a known word already matches inside longer words
     through the sub-words the analyzer indexes, and counting it again as characters only adds noise.
     """
-    alternatives: list[q.Query] = [fields_query([word])]
+    pooled = [(word, 1.0)]  # the word and its one-word synonyms: one BM25F frequency (index/engine/bm25f.py)
+    alternatives: list[q.Query] = []
     marks = [word]
     if options.synonyms:
         for synonym in synonyms_of(word):
             words = main_words(synonym)
-            if words:
+            if len(words) == 1:
+                pooled.append((words[0], SYNONYM_WEIGHT))
+            elif words:
                 alternatives.append(fields_query(words, SYNONYM_WEIGHT))
+            if words:
                 marks.append(synonym)
+    alternatives.insert(0, q.FieldedTerm(WORD_FIELDS, list(dict.fromkeys(pooled)), boost=1.0))
     place = place_query(word)
     if place is not None:
         alternatives.append(place)
