@@ -33,7 +33,8 @@ from ingest.text.fold import fold
 from ingest.text.segmenter import is_known
 from ingest.text.synonyms import synonyms_of
 
-WORD_FIELDS = ("title", "heading", "body", "aside")  # aside: captions, bylines, furniture (ranked lower)
+# lead: a clause's defining lead (index/engine/schema.py); aside: captions, bylines, furniture (ranked lower)
+WORD_FIELDS = ("title", "heading", "lead", "body", "aside")
 PROXIMITY_FIELDS = ("title", "body")
 SUBSTRING_FIELDS = ("title", "body", "aside")  # the text a substring is looked for in (as the grams hold it)
 SYNONYM_WEIGHT = 0.6  # a synonym is good evidence, but the word the user typed is better
