@@ -19,6 +19,7 @@ same floats.
 """
 from __future__ import annotations
 
+from array import array
 from math import log
 
 import numpy as np
@@ -90,19 +91,123 @@ class FieldedTerm(q.Query):
             if not subs:
                 return NullMatcher()
             return MultiMatcher([m for m, _ in subs], [offset for _, offset in subs])
-        parts = [pooled_frequencies(searcher, self.fieldnames, text, self.lengths) for text, _ in self.terms_weights]
-        ids, pooled = _summed([(ids, weight * tf) for (ids, tf), (_, weight) in zip(parts, self.terms_weights)])
-        if not len(ids):
+        reader = searcher.reader()
+        if not any((name, text) in reader for text, _ in self.terms_weights for name in self.fieldnames
+                   if name in searcher.schema):
             return NullMatcher()
         # the pooled word is in at least as many passages as its most frequent form
         idf = min(word_idf(searcher.get_parent(), self.fieldnames, text) for text, _ in self.terms_weights)
-        scores = self.boost * idf * saturated(pooled)
-        return PooledMatcher(ids.tolist(), weights=scores.tolist())
+        return PooledMatcher(self, searcher, self.boost * idf)
+
+    def scored(self, searcher, scale: float, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(passage docnums ascending, BM25F scores) in one segment; with `within` (sorted docnums), only those."""
+        parts = [pooled_frequencies(searcher, self.fieldnames, text, self.lengths, within)
+                 for text, _ in self.terms_weights]
+        ids, pooled = _summed([(ids, weight * tf) for (ids, tf), (_, weight) in zip(parts, self.terms_weights)])
+        if within is not None and len(ids):
+            keep = np.isin(ids, within, assume_unique=True)
+            ids, pooled = ids[keep], pooled[keep]
+        return ids, scale * saturated(pooled)
+
+
+class WhenRare(q.WrappingQuery):
+    """`child` where `term` is in fewer than `below` passages of the index, else nothing: a fallback worth its
+    postings only while the word itself finds few answers (index/query/syntax.py: a compound's parts apart)."""
+
+    boost = 1.0  # Or.normalize() reads every child's boost; the child's own boosts apply
+
+    def __init__(self, term: FieldedTerm, child, below: int):
+        super().__init__(child)
+        self.term, self.below = term, below
+
+    def __repr__(self):
+        return f"WhenRare({self.term!r}, {self.child!r}, below={self.below})"
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and other.term == self.term and other.child == self.child
+                and other.below == self.below)
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.term, self.child, self.below))
+
+    def _rewrap(self, child):
+        return WhenRare(self.term, child, self.below)
+
+    def apply(self, fn):
+        return WhenRare(self.term, fn(self.child), self.below)
+
+    def matcher(self, searcher, context=None):
+        parent = searcher.get_parent()
+        found = max(parent.doc_frequency(name, text) for name, text in self.term.terms() if name in parent.schema)
+        if found >= self.below:
+            return NullMatcher()
+        return self.child.matcher(searcher, context)
 
 
 class PooledMatcher(ListMatcher):
-    """Passages with their BM25F score over all fields: a plain list, read as arrays by the vectorised
-    evaluation and the window bounds, and stepped as any list by Whoosh."""
+    """A FieldedTerm's passages and scores in one segment, computed the first time they are needed: the vectorised
+    evaluation (index/engine/vectorized.py) asks for `scored(within)` while `materialised` is False, so a filter
+    or an intersection skips the posting blocks it does not need; any matcher call first materialises the whole
+    list, which Whoosh then steps as any list."""
+
+    def __init__(self, term: FieldedTerm, searcher, scale: float):
+        super().__init__([], weights=array("d"))
+        self._term, self._searcher, self._scale = term, searcher, scale
+        self.materialised = False
+
+    def scored(self, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if self.materialised:
+            ids = np.asarray(self._ids[self._i:], dtype=np.int64)
+            scores = np.asarray(self._weights[self._i:], dtype=np.float64)
+            return ids, scores
+        return self._term.scored(self._searcher, self._scale, within)
+
+    def _materialise(self) -> None:
+        if not self.materialised:
+            ids, scores = self._term.scored(self._searcher, self._scale)
+            self._ids, self._weights, self._i = ids.tolist(), array("d", scores.tolist()), 0
+            self.materialised = True
+
+    def is_active(self):
+        if not self.materialised and not self._searcher.reader().has_deletions():
+            return True  # built only where a field has the word, and no posting of it is deleted
+        self._materialise()
+        return super().is_active()
+
+    def id(self):
+        self._materialise()
+        return super().id()
+
+    def next(self):
+        self._materialise()
+        return super().next()
+
+    def skip_to(self, id):
+        self._materialise()
+        return super().skip_to(id)
+
+    def score(self):
+        self._materialise()
+        return super().score()
+
+    def weight(self):
+        self._materialise()
+        return super().weight()
+
+    def all_ids(self):
+        self._materialise()
+        return super().all_ids()
+
+    def copy(self):
+        self._materialise()
+        return super().copy()
+
+    def replace(self, minquality=0):
+        self._materialise()
+        return super().replace(minquality)
+
+    def supports_block_quality(self):
+        return False
 
 
 def saturated(pooled: np.ndarray) -> np.ndarray:
@@ -119,8 +224,10 @@ def word_idf(searcher, fieldnames, text: str) -> float:
     return log(passages / (found + 1)) + 1
 
 
-def pooled_frequencies(searcher, fieldnames, text: str, lengths=None) -> tuple[np.ndarray, np.ndarray]:
-    """(passage docnums ascending, Σ over fields of the length-normalised weighted frequency) in one segment."""
+def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(passage docnums ascending, Σ over fields of the length-normalised weighted frequency) in one segment.
+    With `within`, a passage field's posting blocks holding none of those docnums are skipped unread."""
     from index.engine.vectorized import FieldLengths, leaf_postings, unwrapped  # vectorized reads PooledMatcher
 
     lengths = lengths or FieldLengths()
@@ -130,7 +237,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None) -> tuple[n
         if name not in searcher.schema or (name, text) not in reader:
             continue
         leaf, deleted = unwrapped(reader.postings(name, text))
-        ids, weights, _ = leaf_postings(leaf, values=False)
+        ids, weights, _ = leaf_postings(leaf, values=False, within=None if name in DOCUMENT_FIELDS else within)
         if deleted is not None and len(ids):
             live = ~np.isin(ids, deleted)
             ids, weights = ids[live], weights[live]
@@ -141,7 +248,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None) -> tuple[n
         b = FIELD_B.get(name, B)
         normalised = weight * weights / ((1 - b) + b * lengths.get(reader, name)[ids] / average)
         if name in DOCUMENT_FIELDS:  # a record's frequency counts for each of its passages
-            ids, normalised = _inherited(reader, ids, normalised)
+            ids, normalised = _inherited(reader, ids, normalised, within)
         parts.append((ids, normalised))
     return _summed(parts)
 
@@ -159,10 +266,15 @@ def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     return ids, total
 
 
-def _inherited(reader, record_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The live passages of these records, each with its record's value."""
+def _inherited(reader, record_ids: np.ndarray, values: np.ndarray, within: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The live passages of these records (of `within` only, when given), each with its record's value."""
     _, parents = segment_records(reader)
-    passages = np.flatnonzero(np.isin(parents, record_ids))
+    by_record = np.zeros(len(parents) + 1)  # by docnum; the last entry stays 0 for parent -1 (no record)
+    by_record[record_ids] = values
+    candidates = np.arange(len(parents)) if within is None else within
+    inherited = by_record[parents[candidates]]
+    passages = candidates[inherited > 0]
     if reader.has_deletions() and len(passages):
         passages = passages[~np.isin(passages, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
-    return passages, values[np.searchsorted(record_ids, parents[passages])]
+    return passages, by_record[parents[passages]]

@@ -75,7 +75,9 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
             return near(matcher, reader, lengths, within)
         if kind is PhraseMatcher:  # terms we cannot read as arrays: Whoosh's own span matcher, stepped
             return _stepped(SpanNear2.SpanNear2Matcher(matcher.ms, slop=matcher.slop, ordered=True, mindist=1))
-    if kind is InheritedMatcher or kind is PooledMatcher:  # scored lists (index/engine/documents.py, bm25f.py)
+    if kind is PooledMatcher:  # one word over several fields (index/engine/bm25f.py)
+        return matcher.scored(within)
+    if kind is InheritedMatcher:  # passages scored by their document's record (index/engine/documents.py)
         return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
                 np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
     if kind is ListMatcher and matcher._scorer is None and matcher._all_weights:  # a ConstantScoreQuery

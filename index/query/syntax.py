@@ -48,6 +48,9 @@ COMPONENT_WEIGHT = 0.3  # a compound's parts found apart are weaker evidence tha
 # parts counted as the word found lowered the policy samples' dev nDCG@10 (0.656 → 0.637); alone, they raised the
 # fixtures' dev document recall@10 (0.985 → 0.994: the documents FTS5 found by one part).
 PARTS_WEIGHT = 0.15
+# ... while the compound itself is in fewer passages than this: a page of answers or more has enough of its own, and
+# the parts of a common compound (物业 of 物业服务企业) are the index's longest postings.
+PARTS_BELOW = 30
 COMPONENT_SLOP = 6  # how far apart (in words) a compound's parts may stand
 MIN_COMPOUND = 4  # shorter words are not split into parts
 PLACE_SCORE = 1.0  # a constant: the document being about a place is evidence, but less than the passage saying it
@@ -175,8 +178,8 @@ def word_query(word: str, options: QueryOptions, short: bool = False, alone: boo
             q.Or([leveled(q.Phrase(name, parts, slop=COMPONENT_SLOP, boost=COMPONENT_WEIGHT)) for name in WORD_FIELDS])
         )
         if alone:  # nothing else to rank by: the parts anywhere in the passage, most parts first
-            alternatives.append(q.CoordinatedOr([q.FieldedTerm(WORD_FIELDS, [(part, 1.0)], boost=PARTS_WEIGHT)
-                                                 for part in parts]))
+            apart = q.CoordinatedOr([q.FieldedTerm(WORD_FIELDS, [(part, 1.0)], boost=PARTS_WEIGHT) for part in parts])
+            alternatives.append(q.WhenRare(q.FieldedTerm(WORD_FIELDS, [(word, 1.0)]), apart, PARTS_BELOW))
     if options.grams and (short or not is_known(word)):
         fallback = substring_query(word)
         if fallback is not None:
@@ -203,15 +206,16 @@ def is_weak(word: str) -> bool:
     return len(word) == 1 and is_cjk(word)
 
 
-def text_query(text: str, options: QueryOptions) -> tuple[q.Query | None, list[str]]:
-    """One unquoted part of the query (see the module docstring for how its words combine)."""
+def text_query(text: str, options: QueryOptions, whole: bool = False) -> tuple[q.Query | None, list[str]]:
+    """One unquoted part of the query (see the module docstring for how its words combine); `whole`: the query has
+    no other part (a compound alone then also finds its parts apart)."""
     words = list(dict.fromkeys(query_words(text)))
     if not words:
         return None, []
     strong = [word for word in words if not is_weak(word)] or words
     typed = main_words(text)  # stop words included: 怎么办 makes a question of 老旧小区没有物业
     short = len(fold(text).strip()) <= SHORT_QUERY
-    built = [word_query(word, options, short, alone=len(strong) == 1) for word in strong]
+    built = [word_query(word, options, short, alone=whole and len(strong) == 1) for word in strong]
     parts = [part for part, _ in built]
     marks = [mark for _, part_marks in built for mark in part_marks]
     if len(parts) == 1:
@@ -256,6 +260,7 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
     highlights: list[str] = []
     negate = False
     question = False
+    whole = len(_search_parts(text or "")) == 1
     for match in TOKEN.finditer(text or ""):
         phrase = match.group(1) if match.group(1) is not None else match.group(2)
         word = match.group(3)
@@ -276,7 +281,7 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
                     raise QuerySyntaxError(f"筛选条件 {name}: 后面缺少取值,例如 place:威海")
                 _add_filter(filters, FILTER_ALIASES[name.lower()], value)
                 continue
-        built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options)
+        built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options, whole)
         question = question or (phrase is None and not negate and len(main_words(word)) >= SHOULD_MATCH_FROM)
         if built is None:
             negate = False
@@ -295,6 +300,18 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
     ands = [combine(group, options) for group in groups]
     excludes = any(isinstance(part, q.Not) for group in groups for part in group)
     return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights, excludes, question)
+
+
+def _search_parts(text: str) -> list[str]:
+    """The query's parts other than operators and field filters (exclusions included)."""
+    parts = []
+    for match in TOKEN.finditer(text):
+        word = match.group(3)
+        if word is not None and (word in AND_WORDS or word in OR_WORDS or word in NOT_WORDS or (
+                ":" in word.replace("：", ":") and word.replace("：", ":").partition(":")[0].lower() in FILTER_ALIASES)):
+            continue
+        parts.append(match.group(0))
+    return parts
 
 
 def any_of(parts: list[q.Query], options: QueryOptions) -> q.Query:
