@@ -39,23 +39,28 @@ def count_facets(columns: SearcherColumns, docnums: np.ndarray, collapse: bool) 
     return counts, len(docs)
 
 
-def _ranked(pairs) -> dict:
-    """Most frequent first; ties in order of first appearance, like Counter.most_common()."""
-    return dict(sorted(pairs, key=lambda pair: -pair[1]))
+def _ranked(labels: list[str], found: np.ndarray, wanted: np.ndarray | None = None) -> dict:
+    """{label: count} of the labels counted (or of `wanted` among them), most frequent first; ties in label
+    order, like Counter.most_common(). Sorted as arrays: a facet with one value per document (the source file)
+    has as many values as the results, and a Python sort of those was most of the facets' time."""
+    present = np.flatnonzero(found) if wanted is None else wanted
+    order = present[np.argsort(-found[present], kind="stable")]
+    return dict(zip([labels[i] for i in order], found[order].tolist(), strict=True))
 
 
 def _count(column: Labels, docs: np.ndarray, missing: str | None) -> dict:
     codes = column.codes[docs]
     found = np.bincount(codes[codes >= 0], minlength=len(column.labels))
-    pairs = [(column.labels[i], int(found[i])) for i in np.flatnonzero(found)]
     absent = int(np.count_nonzero(codes < 0))
-    counts: dict = {}
-    for label, count in pairs:  # the empty value (year "") is the unknown one
-        key = (label or missing) if missing is not None else label
-        counts[key] = counts.get(key, 0) + count
+    if missing is None and not absent:
+        return _ranked(column.labels, found)
+    counts: dict = {}  # the year (few values): the empty value ("") is the unknown one, as are passages without one
+    for i in np.flatnonzero(found).tolist():
+        key = (column.labels[i] or missing) if missing is not None else column.labels[i]
+        counts[key] = counts.get(key, 0) + int(found[i])
     if absent:
         counts[missing] = counts.get(missing, 0) + absent
-    return _ranked(counts.items())
+    return dict(sorted(counts.items(), key=lambda pair: -pair[1]))
 
 
 def _count_places(places: Places, docs: np.ndarray) -> dict:
@@ -67,4 +72,5 @@ def _count_places(places: Places, docs: np.ndarray) -> dict:
     # The concatenated ranges [start, end) of every doc, without a Python loop.
     offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
     found = np.bincount(places.ids[offsets], minlength=len(places.labels))
-    return _ranked((places.labels[i], int(found[i])) for i in np.flatnonzero(found) if places.labels[i])
+    named = [i for i in np.flatnonzero(found).tolist() if places.labels[i]]
+    return _ranked(places.labels, found, np.array(named, dtype=np.int64))
