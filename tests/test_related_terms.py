@@ -7,6 +7,7 @@ import sqlite3
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from scipy import sparse
 
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions
@@ -127,3 +128,24 @@ def test_the_migration_adds_the_table_to_an_older_store(tmp_path):
     library.store.migrate()
     assert library.store.schema_version() == LATEST
     assert related_terms(library.store, ["津贴"]) == {}
+
+
+def test_pairs_counted_in_small_blocks_equal_a_direct_count(monkeypatch):
+    """Memory stays flat because pairs are counted a block of words and a chunk of groups at a time; the counts
+    must be those of counting every passage and every group directly, whatever the block size."""
+    rng = np.random.default_rng(7)
+    passages = rng.random((60, 12)) < 0.35
+    groups = np.sort(rng.integers(0, 15, size=60))
+    expected = {}
+    for a in range(12):
+        for b in range(a + 1, 12):
+            both = passages[:, a] & passages[:, b]
+            if both.sum() >= learning.MIN_DOCUMENTS:
+                expected[(a, b)] = (int(both.sum()), len(set(groups[both].tolist())))
+    matrix = sparse.csr_matrix(passages.astype(np.int32))
+    for budget in (1, 50, 10**9):
+        monkeypatch.setattr(learning, "PRODUCT_ENTRIES", budget)
+        a, b, together, support = learning._pairs(matrix, groups)
+        found = {(i, j): (t, s) for i, j, t, s in zip(a.tolist(), b.tolist(), together.tolist(), support.tolist(),
+                                                      strict=True)}
+        assert found == expected

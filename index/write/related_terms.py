@@ -11,8 +11,8 @@ wording, not the corpus's.
 
 Recomputed, not maintained incrementally: every new passage changes p(a) and p(b) of every pair, so stored pair
 counts would have to be kept for all pairs (quadratic); reading the index's postings back as a sparse matrix and
-multiplying it costs little next to segmenting the text (bench/: `make bench`), and is skipped when the index
-generation is the one the table was learned from. Writers call refresh() at the end of ingest, reindex and delete;
+multiplying it costs little next to segmenting the text (bench/: `make bench`, `python -m bench.profile_related`),
+in bounded memory (_pairs), and is skipped when the index generation is the one the table was learned from. Writers call refresh() at the end of ingest, reindex and delete;
 the table is index/store/related_terms.py.
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ MAX_SHARE = 0.1  # words in more passages than this share (物业, 管理) relat
 MIN_NPMI = 0.25  # weaker associations are mostly the corpus's topic, not the word's
 RELATED_PER_WORD = 20  # strongest associations kept per word (tuned on the dev halves: 10, 20)
 MIN_LENGTH = 2  # one-character words are too ambiguous to relate
+PRODUCT_ENTRIES = 10_000_000  # entries one sparse product may hold (about 150 MB): bounds memory at any corpus size
 log = logging.getLogger("redprop.ingest")
 # Numbering and counts (第十八条, 八条, 七日, 之三): clause labels co-occur with everything near them.
 NUMBERING = re.compile("^[第之]?[〇零一二两三四五六七八九十百千万]+[条章节款项日年月个名人次]?$")
@@ -87,26 +88,78 @@ def _whole_words(relations: list[Related]) -> list[Related]:
 
 
 def _pairs(x: sparse.csr_matrix, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Word pairs (a < b) sharing a passage: (a, b, passages holding both, document groups in which they do).
+    """Word pairs (a < b) sharing a passage in MIN_DOCUMENTS passages or more: (a, b, passages holding both,
+    document groups in which they do).
 
-    One small product per document group: within it, passage counts add up, and a pair counts once for the group
-    however many of its passages hold it."""
-    holding = np.flatnonzero(np.diff(x.indptr))  # passages with any word worth relating
-    order = holding[np.argsort(groups[holding], kind="stable")]
-    bounds = np.flatnonzero(np.diff(groups[order])) + 1
-    keys, values = [], []
+    Memory stays flat as the corpus grows: most pairs of a large corpus share one passage only, so the pairs are
+    first counted per passage in blocks of words and thinned to those that could reach MIN_DOCUMENTS groups
+    (a group holds a pair only where a passage does), and only those are then counted per group."""
     size = x.shape[1]
-    for members in np.split(order, bounds):
-        within = x[members]
-        together = sparse.triu(within.T @ within, k=1).tocoo()
-        keys.append(together.row.astype(np.int64) * size + together.col)  # a pair as one number
-        values.append(together.data)
+    keys, together = _shared_passages(x)
+    support = _group_support(x, groups, keys)
+    return keys // size, keys % size, together, support
+
+
+def _shared_passages(x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(pair keys a * words + b, ascending; passages holding both) of the pairs in MIN_DOCUMENTS passages or more:
+    xᵀx a block of words at a time, each block's product at most PRODUCT_ENTRIES entries."""
+    size = x.shape[1]
+    row_sizes = np.diff(x.indptr).astype(np.int64)
+    work = np.asarray(x.T @ row_sizes).ravel()  # entries word a's row of xᵀx can have, at most
+    columns = x.tocsc()
+    keys, counts = [], []
+    for start, stop in _blocks(work, PRODUCT_ENTRIES):
+        product = (columns[:, start:stop].T @ x).tocoo()
+        a = product.row.astype(np.int64) + start
+        keep = (product.col > a) & (product.data >= MIN_DOCUMENTS)
+        keys.append(a[keep] * size + product.col[keep])
+        counts.append(product.data[keep])
     if not keys:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
-    pairs, where, documents = np.unique(np.concatenate(keys), return_inverse=True, return_counts=True)
-    passages = np.bincount(where, weights=np.concatenate(values), minlength=len(pairs))
-    return pairs // size, pairs % size, passages, documents
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keys, counts = np.concatenate(keys), np.concatenate(counts).astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], counts[order]
+
+
+def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For each pair of `keys` (ascending), the document groups in which some passage holds both words.
+
+    A chunk of groups at a time, in one product: each word of a group becomes its own column (group, word), so
+    the product pairs words of the same group only, and a pair holds one entry per group however many of the
+    group's passages hold it."""
+    size = x.shape[1]
+    support = np.zeros(len(keys), dtype=np.int64)
+    holding = np.flatnonzero(np.diff(x.indptr))  # passages with any word worth relating
+    if not len(keys) or not len(holding):
+        return support
+    order = holding[np.argsort(groups[holding], kind="stable")]
+    row_sizes = np.diff(x.indptr)[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])  # each group's first passage in `order`
+    group_work = np.add.reduceat(row_sizes**2, starts)
+    for first, last in _blocks(group_work, PRODUCT_ENTRIES):
+        rows = order[starts[first]:starts[last] if last < len(starts) else len(order)]
+        chunk = x[rows]
+        group_of_entry = np.repeat(np.cumsum(np.r_[True, np.diff(groups[rows]) != 0]), np.diff(chunk.indptr))
+        columns, entry_column = np.unique(group_of_entry * size + chunk.indices, return_inverse=True)
+        spread = sparse.csr_matrix((chunk.data, entry_column.ravel(), chunk.indptr), shape=(len(rows), len(columns)))
+        pairs = sparse.triu(spread.T @ spread, k=1).tocoo()
+        words = columns % size  # ascending within a group, so a column pair's words are in key order
+        found = np.sort(words[pairs.row] * size + words[pairs.col])  # sorted: look-ups stay in cache
+        at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
+        support += np.bincount(at[keys[at] == found], minlength=len(keys))
+    return support
+
+
+def _blocks(work: np.ndarray, budget: int):
+    """Consecutive (start, stop) ranges of `work`'s items whose sums stay within `budget` (an item over it alone)."""
+    start, total = 0, 0
+    for position, amount in enumerate(work.tolist()):
+        if total and total + amount > budget:
+            yield start, position
+            start, total = position, 0
+        total += amount
+    if start < len(work):
+        yield start, len(work)
 
 
 def refresh(library: Library) -> bool:
