@@ -126,7 +126,7 @@ def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
     parts = [(ids, scores) for ids, scores in parts if len(ids)]
     if not parts:
         return EMPTY_IDS, EMPTY_SCORES
-    ids = parts[0][0] if len(parts) == 1 else np.unique(np.concatenate([ids for ids, _ in parts]))
+    ids = parts[0][0] if len(parts) == 1 else sorted_union([ids for ids, _ in parts])
     total, matched = np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int64)
     for part_ids, part_scores in parts:
         at = np.searchsorted(ids, part_ids)
@@ -346,13 +346,13 @@ def _ordered_spans(keys: list[np.ndarray], slop: int, candidates: int) -> np.nda
     span so far, its position 1 to `slop` after the span's end, and the span then ends there. Only the set of
     possible ends matters, so each term keeps the positions that extend some end of the term before it."""
     gaps = np.arange(1, slop + 1, dtype=np.int64)
-    ends = np.unique(keys[0])
+    ends = _distinct(keys[0])
     for following in keys[1:]:
         if not len(ends):
             break
         before = following[:, None] - gaps  # a gap never crosses candidates: positions lie far below the stride
         at = np.minimum(np.searchsorted(ends, before), len(ends) - 1)
-        ends = np.unique(following[(ends[at] == before).any(axis=1)])
+        ends = _distinct(following[(ends[at] == before).any(axis=1)])
     keep = np.zeros(candidates, dtype=bool)
     keep[ends // POSITION_STRIDE] = True
     return keep
@@ -368,13 +368,29 @@ def scorer_field(matcher: W3LeafMatcher) -> str:
     return matcher._term[0]
 
 
+def sorted_union(parts: list[np.ndarray]) -> np.ndarray:
+    """The union of ascending id arrays, ascending. A stable sort merges the sorted runs; np.union1d and
+    np.unique hash every id first (20x slower on 60k ids with numpy 2.4), and unions run at every Or node."""
+    return _distinct(np.sort(np.concatenate(parts), kind="stable"))
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """An ascending array without its repeats."""
+    if len(ascending) < 2:
+        return ascending
+    keep = np.empty(len(ascending), dtype=bool)
+    keep[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
+    return ascending[keep]
+
+
 def _union(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     (a_ids, a_scores), (b_ids, b_scores) = a, b
     if not len(b_ids):
         return a_ids, a_scores
     if not len(a_ids):
         return b_ids, b_scores
-    ids = np.union1d(a_ids, b_ids)
+    ids = sorted_union([a_ids, b_ids])
     in_a, in_b = np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=bool)
     a_full, b_full = np.zeros(len(ids)), np.zeros(len(ids))
     a_at, b_at = np.searchsorted(ids, a_ids), np.searchsorted(ids, b_ids)
