@@ -18,6 +18,7 @@ from whoosh.matching.mcore import ListMatcher, NullMatcherClass
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer
 
+from index.engine.bm25f import PooledMatcher
 from index.engine.coordination import CoordinationMatcher
 from index.engine.phrases import PhraseMatcher
 from index.engine.vectorized import FieldLengths, _readable_leaf, _scorer, evaluate, unwrapped
@@ -44,7 +45,7 @@ def _bounds(matcher, reader, lengths: FieldLengths, windows: int) -> np.ndarray:
         return np.zeros(windows)
     if kind is W3LeafMatcher and _readable_leaf(matcher):
         return _block_bounds(matcher, windows)
-    if _readable_leaf(matcher) or kind is ListMatcher or (kind is PhraseMatcher and matcher.materialised):
+    if _readable_leaf(matcher) or kind is ListMatcher or kind is PooledMatcher or (kind is PhraseMatcher and matcher.materialised):
         return _exact(matcher, reader, lengths, windows)  # a handful of inline postings: scored outright
     if kind is PhraseMatcher or kind is SpanNear2.SpanNear2Matcher:  # every term, at most their sum
         terms = [_bounds(unwrapped(m)[0], reader, lengths, windows) for m in matcher.ms]

@@ -39,17 +39,17 @@ class PassageBM25F(BM25F):
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
-        return log(_holders(parent, fieldname) / (parent.doc_frequency(fieldname, text) + 1)) + 1
+        return log(holders(parent, fieldname) / (parent.doc_frequency(fieldname, text) + 1)) + 1
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if type(scorer) is BM25FScorer:
             parent = searcher.get_parent()
-            scorer.avgfl = parent.field_length(fieldname) / max(_holders(parent, fieldname), 1) or 1
+            scorer.avgfl = parent.field_length(fieldname) / max(holders(parent, fieldname), 1) or 1
         return scorer
 
 
-def _holders(searcher, fieldname: str) -> int:
+def holders(searcher, fieldname: str) -> int:
     """How many indexed entries (deleted ones included, as Whoosh's doc_count_all) can hold `fieldname`."""
     records = searcher.doc_frequency(KIND_FIELD, RECORD_KIND)
     everything = searcher.doc_count_all()

@@ -24,12 +24,14 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
+from index.engine.bm25f import FieldedTerm, WhenRare
 from index.engine.coordination import CoordinatedOr
 from index.engine.documents import DOCUMENT_FIELDS, SHARED_FIELDS, InDocument
 from index.engine.substrings import Contains
 
 __all__ = [
     "DOCUMENT_FIELDS", "SHARED_FIELDS", "And", "AndMaybe", "AndNot", "ConstantScoreQuery", "Contains", "CoordinatedOr",
-    "Every",
+    "Every", "FieldedTerm",
     "InDocument", "Not", "NullQuery", "Or", "Phrase", "Prefix", "Query", "Require", "Searcher", "Term", "TermRange",
+    "WhenRare",
 ]

@@ -15,6 +15,7 @@ from whoosh import matching
 from whoosh import query as q
 from whoosh.matching.mcore import ListMatcher
 
+from index.engine.bm25f import FieldedTerm
 from index.engine.documents import InDocument
 
 
@@ -62,6 +63,8 @@ def array_phrases(query: q.Query, lengths) -> q.Query:
     """The query with every Phrase (of any depth) an ArrayPhrase; nothing else changes."""
     if type(query) is q.Phrase:
         return ArrayPhrase(query.fieldname, query.words, query.slop, query.boost, query.char_ranges, lengths)
+    if type(query) is FieldedTerm:  # its own evaluation reads the same lengths
+        return query.with_lengths(lengths)
     if query.is_leaf():
         return query
     if type(query) is InDocument:  # its own evaluation reads the same lengths

@@ -17,6 +17,10 @@ from ingest.text.segmenter import load_dictionary_into_memory
 
 TITLE_BOOST = 3.0
 HEADING_BOOST = 1.5
+# A clause's defining lead (应当具备下列条件, 有下列情形之一的): the sentence that says what the clause lists. Its own
+# field, apart from the chapter title in `heading`: a chapter word (维护 in 物业的使用与维护) is context shared by
+# every clause of the chapter, the lead's words are what this clause defines.
+LEAD_BOOST = 1.5
 GRAMS_BOOST = 0.25  # the fallback field ranks below word matches
 # Captions, bylines and page furniture (ingest.models.PassageKind) are indexed in `aside`, not `body`: found by
 # every search, ranked below the article's own text.
@@ -30,7 +34,8 @@ ASIDE_BOOST = 0.5
 # 6: the title indexed once per document, in a record before its passages (index/engine/documents.py); a
 #    passage's grams only where jieba is unsure (index/analysis.py `unsure_grams`); compact positions
 #    (index/engine/postings.py); passage_id stored only, no ordinal (the store has it).
-INDEX_FORMAT = 6
+# 7: a clause's defining lead in its own field, `lead` (it was part of `heading`).
+INDEX_FORMAT = 7
 
 
 def build_schema() -> Schema:
@@ -42,6 +47,7 @@ def build_schema() -> Schema:
         group_id=ID(stored=True, sortable=True),  # canonical_id of a repost, else doc_id: results collapse on it
         title=precomputed(TEXT(analyzer=words, phrase=True, field_boost=TITLE_BOOST)),
         heading=precomputed(TEXT(analyzer=words, phrase=True, field_boost=HEADING_BOOST)),
+        lead=precomputed(TEXT(analyzer=words, phrase=True, field_boost=LEAD_BOOST)),
         body=precomputed(TEXT(analyzer=words, phrase=True)),
         aside=precomputed(TEXT(analyzer=words, phrase=True, field_boost=ASIDE_BOOST)),
         grams=precomputed(TEXT(analyzer=chars, phrase=True, field_boost=GRAMS_BOOST)),
@@ -79,16 +85,18 @@ def document_fields(document: Document) -> list[dict]:
 def _passage_fields(document: Document, passage: Passage) -> dict:
     body = fold(passage.text)
     text = passage.kind == PassageKind.TEXT
-    # A clause's context: its chapter and section, its label, and the sentence that introduces the conditions it
-    # lists (ingest/policy.py `defining_lead`), so the clause that states a condition outranks a passing mention.
-    lead = defining_lead(body) if passage.clause else None
-    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause, lead])))
+    # A clause's context: its chapter and section and its label; and apart, the sentence that introduces the
+    # conditions it lists (ingest/policy.py `defining_lead`), so the clause that states a condition outranks a
+    # passing mention.
+    lead = (defining_lead(body) if passage.clause else None) or ""
+    heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
     words, unsure = analyze_with_grams(body, folded=True)
     return {
         "passage_id": passage.passage_id,
         "doc_id": document.doc_id,
         "group_id": document.canonical_id or document.doc_id,
         "heading": PreAnalyzed(heading, analyze(heading, folded=True)),
+        "lead": PreAnalyzed(lead, analyze(lead, folded=True)),
         "body": PreAnalyzed(body if text else "", words if text else []),
         "aside": PreAnalyzed("" if text else body, [] if text else words),
         "grams": PreAnalyzed(body, unsure),

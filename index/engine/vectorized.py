@@ -20,6 +20,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
+from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
 from index.engine.documents import InheritedMatcher
@@ -75,6 +76,8 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
             return near(matcher, reader, lengths, within)
         if kind is PhraseMatcher:  # terms we cannot read as arrays: Whoosh's own span matcher, stepped
             return _stepped(SpanNear2.SpanNear2Matcher(matcher.ms, slop=matcher.slop, ordered=True, mindist=1))
+    if kind is PooledMatcher:  # one word over several fields (index/engine/bm25f.py)
+        return matcher.scored(within)
     if kind is InheritedMatcher:  # passages scored by their document's record (index/engine/documents.py)
         return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
                 np.asarray(matcher._weights[matcher._i:], dtype=np.float64))

@@ -21,6 +21,7 @@ from ingest.text.segmenter import segmenter
 FEEDBACK_PASSAGES = 12  # first-pass passages read (tuned on the dev halves: 5, 8, 12, 16)
 FEEDBACK_TERMS = 8  # words added to the query
 FEEDBACK_WEIGHT = 0.3  # the strongest added word counts this much of a typed word (RM3's 1 − λ, roughly)
+FEEDBACK_MASS = 0.6
 MIN_PASSAGES = 2  # a word must occur in this many of the passages read: one passage's idiosyncrasy is no topic
 MIN_LENGTH = 2  # one-character words are too ambiguous to add
 FEEDBACK_CHARS = 400  # of each passage read: a long clause's opening says its topic, and reading costs time
@@ -73,4 +74,5 @@ def expansion_words(passages: list[tuple[str, float]], typed: set[str], document
     if not best:
         return []
     top = best[0][1]
-    return [Expansion(word, FEEDBACK_WEIGHT * weight / top) for word, weight in best]
+    scale = min(FEEDBACK_WEIGHT / top, FEEDBACK_MASS / sum(weight for _, weight in best))
+    return [Expansion(word, scale * weight) for word, weight in best]
