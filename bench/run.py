@@ -62,14 +62,20 @@ def measure_fts(folder: Path, manifest: list[dict], work: Path, queries) -> dict
             "size_bytes": db_path.stat().st_size, **latencies}
 
 
-def time_queries(run, queries) -> dict:
+def time_queries(run, queries, profiler=None) -> dict:
+    """Latency figures of `queries` after a warm-up round; `profiler` (a cProfile.Profile), when given, records
+    the timed rounds only."""
     for query in queries:  # warm-up: caches, dictionaries, facet arrays
         run(query)
     samples, cpu, by_kind = [], [], {}
     for _ in range(QUERY_REPEATS):
         for query in queries:
             started, cpu_started = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             run(query)
+            if profiler is not None:
+                profiler.disable()
             elapsed = (time.perf_counter() - started) * 1000
             cpu.append((time.process_time() - cpu_started) * 1000)  # steadier than wall time on a shared machine
             samples.append(elapsed)
@@ -97,7 +103,7 @@ def measure_ingest(folder: Path, home: Path) -> dict:
             "index_bytes": folder_bytes(home / "index"), "store_bytes": folder_bytes(home) - folder_bytes(home / "index")}
 
 
-def measure_queries(home: Path, queries) -> dict:
+def measure_queries(home: Path, queries, profiler=None) -> dict:
     from index.query.syntax import Filters
     from index.results.search import SearchRequest, search
     from index.store.library import Library
@@ -109,7 +115,7 @@ def measure_queries(home: Path, queries) -> dict:
         text = " ".join([*query.words, *(f'"{phrase}"' for phrase in query.phrases)])
         return search(library, SearchRequest(text, filters=filters, sort=query.sort))
 
-    return time_queries(run, queries)
+    return time_queries(run, queries, profiler)
 
 
 def wait_for(url: str, process: subprocess.Popen) -> float:

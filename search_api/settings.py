@@ -1,18 +1,32 @@
-"""Every `REDPROP_*` environment variable, read in one place (pydantic-settings) with types, units and defaults.
+"""Every `REDPROP_*` environment variable, read in one place (a pydantic model) with types, units and defaults.
 
 Nothing else reads the environment: `ingest/` and `index/` get these values as arguments from the CLI and the
 app. Sizes take units ("50MB", "50MiB", or plain bytes); durations too ("30s", "2m", "8h", or plain seconds).
 A bad value fails with a message naming the variable. `redprop config` prints the effective settings and
 `redprop config --markdown` the README's table.
+
+The model is pydantic's plain BaseModel fed from `os.environ` here (variable names are not case-sensitive, an
+empty one means the default), not pydantic-settings' BaseSettings: importing that package cost every `redprop`
+command about 0.2 s of CPU (its sources import asyncio, email and cloud providers), a third of a search.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AliasChoices, BeforeValidator, ByteSize, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ByteSize,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 if TYPE_CHECKING:  # the rate-limit parser and ingestion's guard (pebble) load when a setting needs them,
     from ingest.guard import ParseLimits  # not in every `redprop` command that reads the settings
@@ -52,12 +66,11 @@ def _help(text: str, kind: str | None = None, secret: bool = False) -> dict:
     return {"description": text, "json_schema_extra": {"kind": kind, "secret": secret}}
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """The service's settings; each field is read from `REDPROP_` + its name in capitals (the write token from
-    `REDPROP_TOKEN`)."""
+    `REDPROP_TOKEN`); values given to the constructor win over the environment."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True,
-                                      populate_by_name=True, validate_default=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, validate_default=True, extra="forbid")
 
     home: Path = Field(Path("var"), **_help("数据目录:SQLite 存储、索引与上传的文件"))
     write_token: str | None = Field(None, validation_alias=AliasChoices("REDPROP_TOKEN", "write_token"),
@@ -83,7 +96,7 @@ class Settings(BaseSettings):
 
     def __init__(self, **values: Any):
         try:
-            super().__init__(**values)
+            super().__init__(**(environment_values() | values))
         except ValidationError as error:
             raise SettingsError(describe_error(error)) from None
 
@@ -119,6 +132,12 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Where uploaded files are kept, under generated names (never the client's file name)."""
         return Path(self.home) / "uploads"
+
+
+def environment_values() -> dict[str, str]:
+    """The set `REDPROP_*` variables by field name; an empty variable means the default."""
+    variables = {name.upper(): value for name, value in os.environ.items()}
+    return {field: value for field in Settings.model_fields if (value := variables.get(env_name(field)))}
 
 
 def env_name(field: str) -> str:

@@ -64,8 +64,15 @@ def test_facets_from_columns_equal_the_stored_field_counts(two_segments):
         subsets = [everything, everything[:1], everything[-3:]] + [rng.sample(everything, k) for k in (2, 4, 6, 9)]
         for docnums in subsets:
             for collapse, group_field in ((True, "group_id"), (False, "passage_id")):
-                facets, total = count_facets(columns, np.array(docnums, dtype=np.int64), collapse)
+                facets, total, omitted = count_facets(columns, np.array(docnums, dtype=np.int64), collapse, None)
                 assert (facets, total) == stored_facets(searcher, docnums, group_field), (docnums, collapse)
+                assert not any(omitted.values())
+                # capped: the same values, most frequent first, up to the cap; the rest counted, not listed
+                capped, capped_total, left_out = count_facets(columns, np.array(docnums, dtype=np.int64), collapse, 1)
+                assert capped_total == total
+                for name, values in facets.items():
+                    assert capped[name] == dict(list(values.items())[:1]), name
+                    assert left_out[name] == max(0, len(values) - 1), name
 
 
 def test_a_group_counts_with_its_canonical_document_even_when_a_repost_matched_first(library):
@@ -76,7 +83,7 @@ def test_a_group_counts_with_its_canonical_document_even_when_a_repost_matched_f
         searcher = live.current()
         docnums = np.array(sorted(searcher.document_numbers(group_id="huzhou")), dtype=np.int64)
         assert searcher.stored_fields(int(docnums[0]))["doc_id"] == "huzhou-repost"
-        facets, total = count_facets(live.columns(), docnums, True)
+        facets, total, _ = count_facets(live.columns(), docnums, True)
     assert total == 1
     assert facets["source"] == {"huzhou.txt": 1} and facets["year"] == {"2023": 1}
 

@@ -18,6 +18,7 @@ def test_search_takes_filters_sort_and_returns_facets(client):
     body = client.get("/api/search", params={"q": "维修", "place": "湖州", "sort": "date"}).json()
     assert {hit["doc_id"] for hit in body["hits"]} == {"huzhou", "huzhou-policy"}
     assert body["facets"]["doc_type"] == {"news": 1, "policy": 1}
+    assert body["facets_omitted"] == {"places": 0, "year": 0, "doc_type": 0, "source": 0}  # every value listed
     assert [hit["date"] for hit in body["hits"]] == ["2023-05-10", "2021-03-01"]
     assert {"context", "other_sources", "snippet", "clause"} <= set(body["hits"][0])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from whoosh.searching import Searcher
 
@@ -18,6 +19,33 @@ from index.engine.columns import SearcherColumns, SegmentColumns, segment_column
 from index.engine.documents import PassageBM25F
 from index.engine.filtermask import FilterMasks
 from index.engine.vectorized import FieldLengths
+
+TERM_STATISTICS = 65_536  # (field, term) document frequencies remembered per searcher generation
+
+
+class StatisticsSearcher(Searcher):
+    """A Searcher that remembers the index-wide figures scorers ask for: a term's document frequency and a
+    field's total length. They are fixed for a generation, yet every scorer (BM25F's idf and average length)
+    asks the whole index for them again for each segment it scores, each answer a term lookup in every segment.
+    Whoosh's own Searcher caches idf the same way (`_idf_cache`); scorers that read the counts bypass it.
+    Whoosh makes the refreshed searcher and the per-segment ones of this class, each with its own memory."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doc_frequency = lru_cache(maxsize=TERM_STATISTICS)(self.ixreader.doc_frequency)
+        self._field_lengths: dict[str, int] = {}
+
+    def field_length(self, fieldname):
+        if self.has_parent():
+            return self.get_parent().field_length(fieldname)
+        length = self._field_lengths.get(fieldname)
+        if length is None:
+            length = self._field_lengths[fieldname] = self.ixreader.field_length(fieldname)
+        return length
+
+
+def live_searcher(ix) -> StatisticsSearcher:
+    return StatisticsSearcher(ix.reader(), fromindex=ix, weighting=PassageBM25F())
 
 
 class LiveSearcher:
@@ -43,7 +71,7 @@ class LiveSearcher:
         ix = self._index.index
         if self._searcher is None or self._ix is not ix:  # first use, or the index was re-created (clear)
             self.close_searcher()
-            self._searcher, self._ix = ix.searcher(weighting=PassageBM25F()), ix
+            self._searcher, self._ix = live_searcher(ix), ix
         elif not self._searcher.up_to_date():
             self._searcher = self._newer(self._searcher)
         return self._searcher
@@ -59,7 +87,7 @@ class LiveSearcher:
         opened on an index without segments: its empty reader lists no segments to reuse.)"""
         if not searcher.reader().segments():
             searcher.close()
-            return self._ix.searcher(weighting=PassageBM25F())
+            return live_searcher(self._ix)
         return searcher.refresh()
 
     def columns(self) -> SearcherColumns:

@@ -57,7 +57,14 @@ class Matches:
 def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
     """The matches of either query, each scored with the sum of its two scores (what an Or of them gives)."""
-    union, where = np.unique(np.concatenate([docnums, more_docnums]), return_inverse=True)
+    joined = np.concatenate([docnums, more_docnums])
+    order = np.argsort(joined, kind="stable")  # merges two ascending runs; np.unique hashes every id first
+    ordered = joined[order]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    where = np.empty(len(joined), dtype=np.int64)
+    where[order] = np.cumsum(first) - 1
+    union = ordered[first]
     return union, np.bincount(where, weights=np.concatenate([scores, more_scores]), minlength=len(union))
 
 

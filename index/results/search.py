@@ -19,7 +19,7 @@ from index.engine.topk import Matches, matches_within, summed, top_matches
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
-from index.results.facets import FACET_FIELDS, count_facets
+from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.grouping import Grouped, grouped
 from index.results.ranking import ranked
@@ -45,6 +45,7 @@ class SearchRequest:
     per_doc: int | None = None  # passages shown per document when grouping; None: grouping.py's default
     options: QueryOptions = field(default_factory=QueryOptions)
     exact_total: bool = False  # count every match even when the index is large (a relevance page needs fewer)
+    facet_values: int | None = FACET_VALUES  # values listed per facet, most frequent first; None: every value
 
 
 @dataclass
@@ -84,6 +85,7 @@ class SearchResult:
     entries: int = 0  # shown entries over all pages (grouped passages included): what pages count
     total_is_estimate: bool = False  # total and entries scaled from a sample of the index (约): exact_total for exact
     facets_are_estimates: bool = False  # facet counts scaled from the same sample
+    facets_omitted: dict[str, int] = field(default_factory=dict)  # per facet, values past facet_values not listed
 
     def to_json(self) -> dict:
         """Plain dicts (what dataclasses.asdict gives, without its deep copy: every value is JSON-ready)."""
@@ -122,7 +124,8 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
     the related terms of its words learned from the corpus (index/results/related.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
-        return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort)
+        return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort,
+                            facets_omitted={name: 0 for name in FACET_FIELDS})
     live = library.index.live
     with visible_searcher(library) as (searcher, mask):
         keep = None  # a broad filter is applied to the matches as a bitset (index/engine/filtermask.py)
@@ -175,11 +178,11 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         order = ranked(columns, docnums, scores, request.sort, collapse=False)
         by_score = request.sort == "relevance" and not isinstance(query, q.Every)
         entries = _entries(columns, docnums, scores, order, request, by_score)
-        facets, total = count_facets(columns, docnums, request.collapse)
+        facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
         shown = len(entries.positions)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index
             sample = found.sample
-            facets, total, shown = estimated(columns, docnums[sample], scores[sample], request, by_score,
+            facets, total, shown, omitted = estimated(columns, docnums[sample], scores[sample], request, by_score,
                                              found.sample_share, total, shown)
         start, stop = (page - 1) * size, page * size
         window = []  # (passage_id, group_id, score, passage_id shown under or None, more in its document)
@@ -200,7 +203,8 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                 hit.other_sources = group_members(library.store, group_id, hit.doc_id)
             hits.append(hit)
     return SearchResult(request.q, total, page, size, hits, facets, request.sort, entries=shown,
-                        total_is_estimate=not found.complete, facets_are_estimates=not found.complete)
+                        total_is_estimate=not found.complete, facets_are_estimates=not found.complete,
+                        facets_omitted=omitted)
 
 
 def _entries(columns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray, request: SearchRequest,
@@ -212,15 +216,16 @@ def _entries(columns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray
 
 
 def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
-              share: float, found_total: int, found_entries: int) -> tuple[dict[str, dict[str, int]], int, int]:
+              share: float, found_total: int, found_entries: int
+              ) -> tuple[dict[str, dict[str, int]], int, int, dict[str, int]]:
     """Facets, total and entries counted over the sampled windows' matches, scaled by the share of the index
-    they hold; never below what was found."""
-    facets, total = count_facets(columns, docnums, request.collapse)
+    they hold; never below what was found. (The facets' omitted values are the sample's.)"""
+    facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
     order = ranked(columns, docnums, scores, request.sort, collapse=False)
     entries = len(_entries(columns, docnums, scores, order, request, by_score).positions)
     scaled = {name: {value: max(1, round(count / share)) for value, count in counts.items()}
               for name, counts in facets.items()}
-    return scaled, max(found_total, round(total / share)), max(found_entries, round(entries / share))
+    return scaled, max(found_total, round(total / share)), max(found_entries, round(entries / share)), omitted
 
 
 def passages_threshold(k: int):
