@@ -19,14 +19,14 @@ same floats.
 """
 from __future__ import annotations
 
-from array import array
 from math import log
 
 import numpy as np
 from whoosh import query as q
-from whoosh.matching import ListMatcher, MultiMatcher, NullMatcher
+from whoosh.matching import MultiMatcher, NullMatcher
 
 from index.engine.documents import DOCUMENT_FIELDS, holders, segment_records
+from index.engine.lazylist import LazyListMatcher
 
 B = 0.75  # length normalisation, as Whoosh's BM25F default (every field alike)
 K1 = 1.2  # saturation of the pooled frequency
@@ -144,16 +144,15 @@ class WhenRare(q.WrappingQuery):
         return self.child.matcher(searcher, context)
 
 
-class PooledMatcher(ListMatcher):
+class PooledMatcher(LazyListMatcher):
     """A FieldedTerm's passages and scores in one segment, computed the first time they are needed: the vectorised
     evaluation (index/engine/vectorized.py) asks for `scored(within)` while `materialised` is False, so a filter
     or an intersection skips the posting blocks it does not need; any matcher call first materialises the whole
     list, which Whoosh then steps as any list."""
 
     def __init__(self, term: FieldedTerm, searcher, scale: float):
-        super().__init__([], weights=array("d"))
+        super().__init__()
         self._term, self._searcher, self._scale = term, searcher, scale
-        self.materialised = False
 
     def scored(self, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if self.materialised:
@@ -162,52 +161,13 @@ class PooledMatcher(ListMatcher):
             return ids, scores
         return self._term.scored(self._searcher, self._scale, within)
 
-    def _materialise(self) -> None:
-        if not self.materialised:
-            ids, scores = self._term.scored(self._searcher, self._scale)
-            self._ids, self._weights, self._i = ids.tolist(), array("d", scores.tolist()), 0
-            self.materialised = True
+    def _compute(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._term.scored(self._searcher, self._scale)
 
     def is_active(self):
         if not self.materialised and not self._searcher.reader().has_deletions():
             return True  # built only where a field has the word, and no posting of it is deleted
-        self._materialise()
         return super().is_active()
-
-    def id(self):
-        self._materialise()
-        return super().id()
-
-    def next(self):
-        self._materialise()
-        return super().next()
-
-    def skip_to(self, id):
-        self._materialise()
-        return super().skip_to(id)
-
-    def score(self):
-        self._materialise()
-        return super().score()
-
-    def weight(self):
-        self._materialise()
-        return super().weight()
-
-    def all_ids(self):
-        self._materialise()
-        return super().all_ids()
-
-    def copy(self):
-        self._materialise()
-        return super().copy()
-
-    def replace(self, minquality=0):
-        self._materialise()
-        return super().replace(minquality)
-
-    def supports_block_quality(self):
-        return False
 
 
 def saturated(pooled: np.ndarray) -> np.ndarray:

@@ -9,14 +9,13 @@ evaluation, so every caller sees the matches and scores Whoosh would give.
 """
 from __future__ import annotations
 
-from array import array
-
+import numpy as np
 from whoosh import matching
 from whoosh import query as q
-from whoosh.matching.mcore import ListMatcher
 
 from index.engine.bm25f import FieldedTerm
 from index.engine.documents import InDocument
+from index.engine.lazylist import LazyListMatcher
 
 
 class ArrayPhrase(q.Phrase):
@@ -72,7 +71,7 @@ def array_phrases(query: q.Query, lengths) -> q.Query:
     return query.apply(lambda child: array_phrases(child, lengths))
 
 
-class PhraseMatcher(ListMatcher):
+class PhraseMatcher(LazyListMatcher):
     """SpanNear2 (ordered, mindist 1) over term matchers, evaluated as arrays the first time it is needed.
 
     index/engine/vectorized.py reads `ms`, `slop`, `ordered`, `mindist` and `boost` directly while `materialised` is
@@ -84,53 +83,10 @@ class PhraseMatcher(ListMatcher):
     boost = 1.0
 
     def __init__(self, ms, slop, reader, lengths):
-        super().__init__([], weights=array("d"))
+        super().__init__()
         self.ms, self.slop, self._reader, self._lengths = ms, slop, reader, lengths
-        self.materialised = False
 
-    def _materialise(self) -> None:
-        if not self.materialised:
-            from index.engine.vectorized import near  # vectorized imports this module's class
+    def _compute(self) -> tuple[np.ndarray, np.ndarray]:
+        from index.engine.vectorized import near  # vectorized imports this module's class
 
-            ids, scores = near(self, self._reader, self._lengths, None)
-            self._ids, self._weights, self._i = ids.tolist(), array("d", scores.tolist()), 0
-            self.materialised = True
-
-    def is_active(self):
-        self._materialise()
-        return super().is_active()
-
-    def id(self):
-        self._materialise()
-        return super().id()
-
-    def next(self):
-        self._materialise()
-        return super().next()
-
-    def skip_to(self, id):
-        self._materialise()
-        return super().skip_to(id)
-
-    def score(self):
-        self._materialise()
-        return super().score()
-
-    def weight(self):
-        self._materialise()
-        return super().weight()
-
-    def all_ids(self):
-        self._materialise()
-        return super().all_ids()
-
-    def copy(self):
-        self._materialise()
-        return super().copy()
-
-    def replace(self, minquality=0):
-        self._materialise()
-        return super().replace(minquality)
-
-    def supports_block_quality(self):
-        return False
+        return near(self, self._reader, self._lengths, None)
