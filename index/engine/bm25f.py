@@ -23,9 +23,9 @@ from math import log
 
 import numpy as np
 from whoosh import query as q
-from whoosh.matching import MultiMatcher, NullMatcher
+from whoosh.matching import NullMatcher
 
-from index.engine.documents import DOCUMENT_FIELDS, holders, segment_records
+from index.engine.documents import DOCUMENT_FIELDS, holders, per_segment, segment_records
 from index.engine.lazylist import LazyListMatcher
 
 B = 0.75  # length normalisation, as Whoosh's BM25F default (every field alike)
@@ -85,12 +85,8 @@ class FieldedTerm(q.Query):
         return sum(ixreader.doc_frequency(name, text) for name, text in self.terms())
 
     def matcher(self, searcher, context=None):
-        if not searcher.is_atomic():  # as Whoosh's own term matchers do on a multi-segment searcher
-            subs = [(self.matcher(sub, context), offset) for sub, offset in searcher.subsearchers]
-            subs = [(m, offset) for m, offset in subs if m.is_active()]
-            if not subs:
-                return NullMatcher()
-            return MultiMatcher([m for m, _ in subs], [offset for _, offset in subs])
+        if not searcher.is_atomic():
+            return per_segment(self, searcher, context)
         reader = searcher.reader()
         if not any((name, text) in reader for text, _ in self.terms_weights for name in self.fieldnames
                    if name in searcher.schema):

@@ -49,6 +49,16 @@ class PassageBM25F(BM25F):
         return scorer
 
 
+def per_segment(query: q.Query, searcher, context=None):
+    """`query`'s matcher on a multi-segment searcher: each segment's own, at its offset, as Whoosh's term
+    matchers do (the nodes that compute a segment's matches as arrays take one segment at a time)."""
+    subs = [(query.matcher(sub, context), offset) for sub, offset in searcher.subsearchers]
+    subs = [(m, offset) for m, offset in subs if m.is_active()]
+    if not subs:
+        return NullMatcher()
+    return MultiMatcher([m for m, _ in subs], [offset for _, offset in subs])
+
+
 def holders(searcher, fieldname: str) -> int:
     """How many indexed entries (deleted ones included, as Whoosh's doc_count_all) can hold `fieldname`."""
     records = searcher.doc_frequency(KIND_FIELD, RECORD_KIND)
@@ -131,12 +141,8 @@ class InDocument(q.WrappingQuery):
     def matcher(self, searcher, context=None):
         from index.engine.vectorized import FieldLengths, evaluate  # vectorized imports this module's matcher
 
-        if not searcher.is_atomic():  # as Whoosh's own term matchers do on a multi-segment searcher
-            subs = [(self.matcher(sub, context), offset) for sub, offset in searcher.subsearchers]
-            subs = [(m, offset) for m, offset in subs if m.is_active()]
-            if not subs:
-                return NullMatcher()
-            return MultiMatcher([m for m, _ in subs], [offset for _, offset in subs])
+        if not searcher.is_atomic():
+            return per_segment(self, searcher, context)
         reader = searcher.reader()
         records, parents = segment_records(reader)
         if not len(records):
