@@ -263,7 +263,7 @@ def migrate(home: Path | None) -> None:
               help="按相关度或日期排序")
 @click.option("--all-passages", is_flag=True, help="列出全部匹配段落,不按文档合并")
 @click.option("--per-doc", type=int, default=None,
-              help="每篇文档最多显示几个段落(1 即每篇一条);默认 3,法规每篇 1 条并注明还有几条")
+              help="每篇文档最多显示几个段落(1 即每篇一条);默认 3,并注明还有几条")
 @click.option("--level", multiple=True, help="法规层级 national/provincial/city,可重复")
 @click.option("--issuer", multiple=True, help="制定机关 人大常委会/人民政府/部门/司法机关,可重复")
 @click.option("--in-force", is_flag=True, help="只看现行有效的法规")

@@ -46,7 +46,7 @@ def search(
     sort: Annotated[str, Query(description="relevance(相关度)或 date(日期,新的在前)")] = "relevance",
     collapse: Annotated[bool, Query(description="每篇文档只显示最相关的段落;false 时列出全部匹配段落")] = True,
     per_doc: Annotated[int | None, Query(
-        description="每篇文档最多显示几个段落(1 即每篇一条;默认 3,法规 1 条并给出 more_in_document)")] = None,
+        description="每篇文档最多显示几个段落(1 即每篇一条;默认 3,其余以 more_in_document 计数)")] = None,
     level: Annotated[list[str] | None, Query(description="法规层级:national/provincial/city")] = None,
     issuer: Annotated[list[str] | None, Query(description="制定机关:人大常委会/人民政府/部门/司法机关")] = None,
     in_force: Annotated[bool, Query(description="只看现行有效的法规(同名法规的旧版本除外)")] = False,
