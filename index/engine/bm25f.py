@@ -97,9 +97,11 @@ class FieldedTerm(q.Query):
 
     def scored(self, searcher, scale: float, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(passage docnums ascending, BM25F scores) in one segment; with `within` (sorted docnums), only those."""
+        from index.engine.vectorized import summed  # vectorized reads PooledMatcher
+
         parts = [pooled_frequencies(searcher, self.fieldnames, text, self.lengths, within)
                  for text, _ in self.terms_weights]
-        ids, pooled = _summed([(ids, weight * tf) for (ids, tf), (_, weight) in zip(parts, self.terms_weights)])
+        ids, pooled = summed([(ids, weight * tf) for (ids, tf), (_, weight) in zip(parts, self.terms_weights)])
         if within is not None and len(ids):
             keep = np.isin(ids, within, assume_unique=True)
             ids, pooled = ids[keep], pooled[keep]
@@ -184,7 +186,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np
                        ) -> tuple[np.ndarray, np.ndarray]:
     """(passage docnums ascending, Σ over fields of the length-normalised weighted frequency) in one segment.
     With `within`, a passage field's posting blocks holding none of those docnums are skipped unread."""
-    from index.engine.vectorized import FieldLengths, leaf_postings, unwrapped  # vectorized reads PooledMatcher
+    from index.engine.vectorized import FieldLengths, leaf_postings, summed, unwrapped  # vectorized reads PooledMatcher
 
     lengths = lengths or FieldLengths()
     reader, parent = searcher.reader(), searcher.get_parent()
@@ -206,20 +208,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np
         if name in DOCUMENT_FIELDS:  # a record's frequency counts for each of its passages
             ids, normalised = _inherited(reader, ids, normalised, within)
         parts.append((ids, normalised))
-    return _summed(parts)
-
-
-def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, values) pairs → every id once, ascending, with the sum of its values."""
-    parts = [(ids, values) for ids, values in parts if len(ids)]
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if len(parts) == 1:
-        return parts[0]
-    ids, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)
-    total = np.zeros(len(ids))
-    np.add.at(total, where, np.concatenate([values for _, values in parts]))
-    return ids, total
+    return summed(parts)
 
 
 def _inherited(reader, record_ids: np.ndarray, values: np.ndarray, within: np.ndarray | None

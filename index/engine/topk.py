@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from index.engine.bounds import WINDOW, window_bounds
 from index.engine.documents import passage_docnums
-from index.engine.vectorized import FieldLengths, evaluate
+from index.engine.vectorized import FieldLengths, evaluate, summed
 
 # Smaller indexes are evaluated in full. On a 41k-passage bench index the bounded path cost more CPU than it saved
 # (docs/query-performance.md: CPU p50 42-49 ms against 31-35 ms; block-max bounds of a multi-field BM25F query lie well
@@ -52,20 +52,6 @@ class Matches:
     @property
     def complete(self) -> bool:
         return self.sample is None
-
-
-def summed(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, more_scores: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """The matches of either query, each scored with the sum of its two scores (what an Or of them gives)."""
-    joined = np.concatenate([docnums, more_docnums])
-    order = np.argsort(joined, kind="stable")  # merges two ascending runs; np.unique hashes every id first
-    ordered = joined[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
-    where = np.empty(len(joined), dtype=np.int64)
-    where[order] = np.cumsum(first) - 1
-    union = ordered[first]
-    return union, np.bincount(where, weights=np.concatenate([scores, more_scores]), minlength=len(union))
 
 
 @dataclass
@@ -168,7 +154,7 @@ def _summed_queries(subsearcher, reader, queries, lengths: FieldLengths, context
         if within is not None:  # a node evaluated without `within` (stepped) returns every match: keep the asked
             wanted = np.isin(more_ids, within, assume_unique=True)
             more_ids, more_scores = more_ids[wanted], more_scores[wanted]
-        ids, scores = (more_ids, more_scores) if not len(ids) else summed(ids, scores, more_ids, more_scores)
+        ids, scores = summed([(ids, scores), (more_ids, more_scores)])
     return passage_docnums(reader, ids, scores)  # document records are never matches (index/engine/documents.py)
 
 

@@ -377,6 +377,25 @@ def sorted_union(parts: list[np.ndarray]) -> np.ndarray:
     return _distinct(np.sort(np.concatenate(parts), kind="stable"))
 
 
+def summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(ascending ids, scores) pairs → their union, ascending, each id with the sum of its scores in part order
+    (what an Or of the parts adds). A stable sort merges the runs, as in sorted_union."""
+    parts = [(ids, scores) for ids, scores in parts if len(ids)]
+    if not parts:
+        return EMPTY_IDS, EMPTY_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    joined = np.concatenate([ids for ids, _ in parts])
+    order = np.argsort(joined, kind="stable")
+    ordered = joined[order]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    where = np.empty(len(joined), dtype=np.int64)
+    where[order] = np.cumsum(first) - 1
+    union = ordered[first]
+    return union, np.bincount(where, weights=np.concatenate([scores for _, scores in parts]), minlength=len(union))
+
+
 def _distinct(ascending: np.ndarray) -> np.ndarray:
     """An ascending array without its repeats."""
     if len(ascending) < 2:

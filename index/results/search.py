@@ -15,7 +15,8 @@ from index.engine import nodes as q
 from index.engine.collect import scored_matches
 from index.engine.filtermask import is_broad
 from index.engine.plan import for_arrays
-from index.engine.topk import Matches, matches_within, summed, top_matches
+from index.engine.topk import Matches, matches_within, top_matches
+from index.engine.vectorized import summed
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
@@ -145,7 +146,7 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             for part in queries:
                 # Sorted by date Whoosh scored with the matcher kept current (its ScoreFacet asks for it); keep them.
                 more = scored_matches(searcher, part, live.lengths, needs_current=request.sort == "date")
-                docnums, scores = summed(docnums, scores, *more) if len(docnums) else more
+                docnums, scores = summed([(docnums, scores), more])
             if keep is not None:
                 kept = keep[docnums]
                 docnums, scores = docnums[kept], scores[kept]
@@ -273,7 +274,7 @@ def expanded(docnums: np.ndarray, scores: np.ndarray, more_docnums: np.ndarray, 
         if top >= floor:
             more_scores = more_scores.copy()
             more_scores[only] *= BELOW_FIRST_PASS * floor / top
-    return summed(docnums, scores, more_docnums, more_scores)
+    return summed([(docnums, scores), (more_docnums, more_scores)])
 
 
 def _expansion(library: Library, searcher, docnums: np.ndarray, scores: np.ndarray, highlights: list[str],
