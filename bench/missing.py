@@ -1,6 +1,8 @@
 """What a question's top 10 misses: each judged passage (grade ≥ 1) not in the top 10 of our passage ranking, our
 grouped page or FTS5, with its rank deeper in each list, so a recall gap can be told apart by cause (never found:
 vocabulary; found deep: outranked; in the passage list but not the page: grouping; more relevant keys than ten).
+Last, the ceiling of recall@10 as the eval defines it (found / all relevant keys R, so a question with R > 10
+cannot reach 1): the mean of min(R, 10) / R.
 
     python -m bench.missing tests/relevance/policy_samples --corpus ../shared/policy-samples --split dev
     python -m bench.missing tests/relevance --split dev --home /tmp/eval-home     # reuse an ingested library
@@ -54,6 +56,10 @@ def main(argv: list[str] | None = None) -> None:
                     continue
                 cells = " / ".join(f"{r}{'*' if r <= CUTOFF else ''}" if r else "-" for r in (p, g, f))
                 print(f"  [{relevant[key]}] {key}: {cells}")
+        sizes = [len(judgment.relevant) for judgment in judged.queries]
+        print(f"\nrecall@10 ceiling (mean min(R, {CUTOFF}) / R): "
+              f"{sum(min(size, CUTOFF) / size for size in sizes) / len(sizes):.3f}; "
+              f"questions with R > {CUTOFF}: {sum(size > CUTOFF for size in sizes)} of {len(sizes)}")
 
 
 if __name__ == "__main__":
