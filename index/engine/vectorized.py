@@ -125,18 +125,19 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
 def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
                  within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """CoordinationMatcher.score on arrays: the parts' scores added in part order where each matched, times
-    (parts matched / all parts) ** power, times the boost (the same floats, in the same order)."""
-    parts = [evaluate(part, reader, lengths, within) for part in matcher._parts]
-    parts = [(ids, scores) for ids, scores in parts if len(ids)]
+    (weight of the parts matched / of all parts) ** power, times the boost (the same floats, in the same order)."""
+    parts = [(*evaluate(part, reader, lengths, within), weight)
+             for part, weight in zip(matcher._parts, matcher._weights, strict=True)]
+    parts = [(ids, scores, weight) for ids, scores, weight in parts if len(ids)]
     if not parts:
         return EMPTY_IDS, EMPTY_SCORES
-    ids = parts[0][0] if len(parts) == 1 else sorted_union([ids for ids, _ in parts])
-    total, matched = np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int64)
-    for part_ids, part_scores in parts:
+    ids = parts[0][0] if len(parts) == 1 else sorted_union([ids for ids, _, _ in parts])
+    total, matched = np.zeros(len(ids)), np.zeros(len(ids))
+    for part_ids, part_scores, weight in parts:
         at = np.searchsorted(ids, part_ids)
         total[at] += part_scores
-        matched[at] += 1
-    factor = (matched / matcher._count) ** COORDINATION_POWER
+        matched[at] += weight
+    factor = (matched / matcher._total) ** COORDINATION_POWER
     return ids, matcher._boost * factor * total
 
 
