@@ -31,8 +31,14 @@ def redprop(*args: str, home: Path, timeout: float = 300) -> subprocess.Complete
 
 
 def start_ingest(folder: Path, home: Path) -> subprocess.Popen:
-    return subprocess.Popen([REDPROP, "ingest", str(folder), "--home", str(home), "--json"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    """`redprop ingest --json` in the background; its messages go to `process.log` (a file: a pipe nobody reads
+    fills up and stalls the ingest after a few hundred files)."""
+    log = home.parent / f"{home.name}-ingest.log"
+    with open(log, "w", encoding="utf-8") as output:
+        process = subprocess.Popen([REDPROP, "ingest", str(folder), "--home", str(home), "--json"], stdout=output,
+                                   stderr=subprocess.STDOUT)
+    process.log = log
+    return process
 
 
 def stored_files(home: Path) -> int:

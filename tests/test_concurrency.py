@@ -35,7 +35,7 @@ def test_searches_answer_during_an_ingest_and_see_whole_batches(tmp_path):
     while process.poll() is None:
         result = service.run_search(library, COMMON_WORD, size=PAGE)
         observed.append((result.total, len(result.hits)))
-    assert process.wait() == 0, process.stderr.read()
+    assert process.wait() == 0, process.log.read_text(encoding="utf-8")
     observed.append(((final := service.run_search(library, COMMON_WORD, size=PAGE)).total, len(final.hits)))
 
     assert len(observed) > 5
