@@ -48,3 +48,49 @@ def test_the_next_writer_clears_segments_an_interrupted_run_staged(library, tmp_
     assert report.by_status("ingested")
     assert not abandoned.folder.exists()
     assert doc_id not in library.index.indexed_doc_ids()
+
+
+def test_a_staged_segment_holds_what_whooshs_own_segment_writer_writes(tmp_path):
+    """The staging writer feeds postings to the codec term by term, not through Whoosh's posting pool: the
+    segment must read back the same, term for term, posting for posting, field lengths and stored fields."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import SegmentWriter
+
+    from index.engine.codec import RedpropCodec
+    from index.engine.schema import build_schema
+
+    passages = []
+    for number, text in enumerate(["业委会换届\n社区党委指导业委会完成换届选举,业委会委员9名。\n",
+                                   "物业服务站\n小区设立红色物业服务站,党员轮流值守,业委会监督。\n"]):
+        passages += _prepared(tmp_path, f"{number}.txt", text)[1]
+    staged = write_segment(tmp_path / "index", passages)
+
+    folder = tmp_path / "whoosh"
+    folder.mkdir()
+    writer = SegmentWriter(FileStorage(str(folder)).create_index(build_schema()), _lk=False, codec=RedpropCodec())
+    for fields in passages:
+        writer.add_document(**fields)
+    segment = writer._finalize_segment()
+    writer._finish()
+
+    def contents(storage_folder, seg):
+        reader = SegmentReader(FileStorage(str(storage_folder)), build_schema(), seg)
+        postings = {}
+        for field, text in reader.all_terms():
+            info = reader.term_info(field, text)
+            matcher, found = reader.postings(field, text), [(info.weight(), info.doc_frequency(), info.min_length(),
+                                                               info.max_length(), info.max_weight())]
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[(field, text)] = found
+        documents = [(reader.stored_fields(number), [reader.doc_field_length(number, name)
+                                                     for name in sorted(reader.schema.names())])
+                     for number in range(reader.doc_count_all())]
+        reader.close()
+        return postings, documents
+
+    ours, theirs = contents(staged.folder, staged.segment), contents(folder, segment)
+    assert ours == theirs
+    assert ("body", "业委会".encode()) in ours[0]
