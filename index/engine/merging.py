@@ -15,6 +15,8 @@ import math
 
 from whoosh.reading import SegmentReader
 
+from index.engine.segment_merge import merge_segments
+
 MERGE_FACTOR = 6
 BASE_PASSAGES = 500  # about one batch's segment; smaller segments all count as tier 0
 # At the end of an ingest run, segments smaller than this are merged into one: every segment a search opens costs
@@ -42,10 +44,12 @@ def tiered_merge(writer, segments: list) -> list:
 
 
 def _merge(writer, segments: list, chosen: set[int]) -> list:
-    for position in sorted(chosen):
-        reader = SegmentReader(writer.storage, writer.schema, segments[position])
-        writer.add_reader(reader)
-        reader.close()
+    merged = [segments[position] for position in sorted(chosen)]
+    if merged and not merge_segments(writer, merged):  # the writer holds documents of its own: Whoosh's merge
+        for segment in merged:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
     return [segment for position, segment in enumerate(segments) if position not in chosen]
 
 

@@ -1,0 +1,179 @@
+"""Merging index segments term by term, their postings read and written as arrays.
+
+Whoosh merges a segment (`SegmentWriter.add_reader`) by reading every posting back as a Python tuple, adding it
+to the writer's pool, sorting the pool and writing it posting by posting: at 10k documents this was most of the
+ingest writer's CPU (merges grow as n log n with the corpus, index/engine/merging.py). A merge only appends whole
+segments in order, though, so each term's postings are already in document order within each segment: here a
+term's postings are read from each segment as arrays (whole posting blocks, or the few postings a term record
+keeps inline), their document numbers shifted (or mapped past deleted documents), concatenated, and handed to
+the codec's postings writer a block at a time. The blocks are cut and encoded by Whoosh's own writer, so the
+segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them posting by posting).
+
+Stored fields, field lengths and columns are still copied by Whoosh (`write_per_doc`): one step per document,
+not per posting.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from array import array
+
+import numpy as np
+from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
+
+from index.engine.codec import length_bytes
+from index.engine.vectorized import posting_blocks
+
+
+class _Source:
+    """One segment being merged: its reader, and where its live documents land in the new segment."""
+
+    def __init__(self, reader: SegmentReader, base: int, docmap: dict[int, int] | None):
+        self.reader = reader
+        self.terms = reader._terms
+        if docmap is None:  # no deletions: documents keep their order, shifted by `base`
+            self.new_ids = base + np.arange(reader.doc_count_all(), dtype=np.int64)
+        else:
+            self.new_ids = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+            self.new_ids[np.fromiter(docmap.keys(), dtype=np.int64)] = np.fromiter(docmap.values(), dtype=np.int64)
+        self.new_id_list = self.new_ids.tolist()
+        self._lengths: dict[str, bytes] = {}
+        self._length_arrays: dict[str, np.ndarray] = {}
+
+    def length_bytes(self, fieldname: str) -> bytes:
+        """The field's length byte per document of this segment (0: none)."""
+        if fieldname not in self._lengths:
+            found = length_bytes(self.reader._perdoc, fieldname) or b""
+            count = self.reader.doc_count_all()
+            self._lengths[fieldname] = found[:count].ljust(count, b"\0")
+        return self._lengths[fieldname]
+
+    def length_array(self, fieldname: str) -> np.ndarray:
+        if fieldname not in self._length_arrays:
+            self._length_arrays[fieldname] = np.frombuffer(self.length_bytes(fieldname), dtype=np.uint8)
+        return self._length_arrays[fieldname]
+
+    def postings(self, terminfo, format_) -> tuple[np.ndarray, np.ndarray, list]:
+        """(ids in this segment, weights, values) of one term."""
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                    list(values) if values else [None] * len(ids))
+        matcher = self.terms._codec.postings_reader(self.terms._postfile, terminfo, format_)
+        return posting_blocks(matcher, values=True)
+
+
+def merge_segments(writer, segments: list) -> bool:
+    """Append `segments` (in order) to the writer's new segment: documents, then postings term by term.
+
+    False, with nothing done, where the fast path does not apply: the writer holds documents of its own (only
+    merge-only commits, as ingest's adopt and compact are, take it), or a segment's terms are not ordered by field
+    name (Whoosh numbers a segment's fields in the order it writes them, which is sorted)."""
+    if writer._added or writer.docnum:
+        return False
+    readers = [SegmentReader(writer.storage, writer.schema, segment) for segment in segments]
+    try:
+        if not all(_fields_in_order(reader) for reader in readers):
+            return False
+        sources = []
+        for reader in readers:
+            fieldnames = set(writer.schema.names()) | {name for name in reader.indexed_field_names()
+                                                       if name in writer.schema}
+            base = writer.docnum
+            sources.append(_Source(reader, base, writer.write_per_doc(fieldnames, reader)))
+        writer._added = True
+        _write_postings(writer, sources)
+        return True
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _fields_in_order(reader: SegmentReader) -> bool:
+    fieldmap = reader._terms._fieldmap
+    return sorted(fieldmap) == sorted(fieldmap, key=fieldmap.get)
+
+
+def _terms(sources: list[_Source]):
+    """((fieldname, btext), [(source, terminfo), ...]) over the union of the segments' terms, in order."""
+    def stream(position: int):  # (key, position) is unique, so the heap never compares term records
+        return ((key, position, terminfo) for key, terminfo in sources[position].terms.items())
+
+    streams = [stream(position) for position in range(len(sources))]
+    for key, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+        yield key, [(sources[position], terminfo) for _, position, terminfo in group]
+
+
+def _write_postings(writer, sources: list[_Source]) -> None:
+    schema, fieldwriter = writer.schema, writer.fieldwriter
+    current = None
+    for (fieldname, btext), found in _terms(sources):
+        if fieldname not in schema:
+            continue
+        if all(terminfo.is_inlined() for _, terminfo in found):  # most terms: a few postings (names, numbers)
+            postings = _inline_postings(found, fieldname)
+        else:
+            postings = _block_postings(found, fieldname, schema[fieldname].format)
+        if not postings[0]:  # every posting was of a deleted document
+            continue
+        if fieldname != current:
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current = fieldname
+        fieldwriter.start_term(btext)
+        _add_postings(fieldwriter._postwriter, *postings)
+        fieldwriter.finish_term()
+    if current is not None:
+        fieldwriter.finish_field()
+
+
+def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, list]:
+    """(new ids, weights, values, length bytes) of a term whose records keep their postings inline, as lists:
+    for a handful of postings, arrays cost more than they save."""
+    ids, weights, values, lengths = [], [], [], []
+    for source, terminfo in found:
+        old_ids, old_weights, old_values = terminfo.inlined_postings()
+        new_ids, length_bytes = source.new_id_list, source.length_bytes(fieldname)
+        for position, old in enumerate(old_ids):
+            if (new := new_ids[old]) >= 0:
+                ids.append(new)
+                weights.append(old_weights[position])
+                values.append(old_values[position] if old_values else None)
+                lengths.append(length_bytes[old])
+    return ids, weights, values, lengths
+
+
+def _block_postings(found: list, fieldname: str, format_) -> tuple[list, list, list, list]:
+    """The same for a term with posting blocks: mapped as arrays, handed on as lists."""
+    ids, weights, values, lengths = [], [], [], []
+    for source, terminfo in found:
+        old_ids, old_weights, old_values = source.postings(terminfo, format_)
+        new_ids = source.new_ids[old_ids]
+        live = new_ids >= 0
+        everything = live.all()
+        ids.append(new_ids if everything else new_ids[live])
+        weights.append(old_weights if everything else old_weights[live])
+        values.extend(old_values if everything else itertools.compress(old_values, live))
+        lengths.append(source.length_array(fieldname)[old_ids if everything else old_ids[live]])
+    return (np.concatenate(ids).tolist(), np.concatenate(weights).tolist(), values,
+            np.concatenate(lengths).tolist())
+
+
+def _add_postings(postwriter, ids: list, weights: list, values: list, lengths: list) -> None:
+    """What `add_posting` called once per posting would buffer, a block at a time: every full block is written,
+    the last one is left for `finish_postings` (which may keep a short list inline in the term record)."""
+    limit = postwriter._blocklimit
+    for start in range(0, len(ids), limit):
+        if start:
+            postwriter._write_block()
+        stop = start + limit
+        present = [length for length in lengths[start:stop] if length]
+        block_weights = weights[start:stop]
+        postwriter._ids = array("I", ids[start:stop])
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [value for value in values[start:stop] if value]
+        postwriter._maxweight = max(0, max(block_weights))
+        postwriter._minlength = byte_to_length(min(present)) if present else None
+        postwriter._maxlength = byte_to_length(max(present)) if present else 0
