@@ -21,7 +21,6 @@ from pathlib import Path
 
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
-from whoosh.system import emptybytes
 from whoosh.writing import SegmentWriter
 
 from index.engine.codec import RedpropCodec
@@ -56,64 +55,16 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
         # An empty table of contents in the folder: what a SegmentWriter reads the schema from.
         index = FileStorage(str(folder)).create_index(build_schema())
         writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
-        postings = writer.pool = _TermPostings()
         try:
             for fields in passages:
                 writer.add_document(**fields)
-            # flushed and assembled as MpWriter's sub-writers do (`_finalize_segment`), the postings fed per term
-            writer.perdocwriter.close()
-            postings.write(writer.fieldwriter, writer.schema, writer.per_document_reader())
-            writer._close_segment()
-            writer._assemble_segment()
-            segment = writer.get_segment()
+            segment = writer._finalize_segment()  # flushed and assembled, as MpWriter's sub-writers do
         finally:
             writer._finish()  # removes its temporary files; there is no lock to release
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return StagedSegment(folder, segment)
-
-
-class _TermPostings:
-    """Stands in for the SegmentWriter's posting pool: postings grouped by field and term as documents are added,
-    then fed to the codec's field writer term by term (`write`). Whoosh's pool sizes every posting for a spill
-    to disk that a batch's segment never needs, sorts all their tuples, and its flush checks the order of each
-    one again. A term's postings arrive in document order, and a document gives a term once per field, so the
-    order is the pool's: field, term, document."""
-
-    def __init__(self):
-        self.fields: dict[str, dict[bytes, list[tuple[int, float, bytes | None]]]] = {}
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        fieldname, btext, docnum, weight, value = item
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = {}
-        postings = terms.get(btext)
-        if postings is None:
-            terms[btext] = [(docnum, weight, value)]
-        else:
-            postings.append((docnum, weight, value))
-
-    def write(self, fieldwriter, schema, lengths) -> None:
-        """What Whoosh's FieldWriter.add_postings does with the pool's sorted postings (each with its document's
-        field length), then closes the writers."""
-        start_term, add, finish_term = fieldwriter.start_term, fieldwriter.add, fieldwriter.finish_term
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            for btext in sorted(terms):
-                start_term(btext)
-                for docnum, weight, value in terms[btext]:
-                    add(docnum, weight, emptybytes if value is None else value,
-                        lengths.doc_field_length(docnum, fieldname))
-                finish_term()
-            fieldwriter.finish_field()
-        fieldwriter.close()
-        lengths.close()
-
-    def cleanup(self) -> None:
-        self.fields.clear()
 
 
 def move_into(staged: StagedSegment, index_dir: Path) -> None:
