@@ -48,4 +48,3 @@ def test_the_next_writer_clears_segments_an_interrupted_run_staged(library, tmp_
     assert report.by_status("ingested")
     assert not abandoned.folder.exists()
     assert doc_id not in library.index.indexed_doc_ids()
-
