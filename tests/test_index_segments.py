@@ -25,16 +25,17 @@ def test_a_full_tier_is_merged_and_larger_segments_are_left_alone():
 
 
 def test_merged_segments_land_one_tier_up_whatever_the_batch_size():
-    for batch in (300, 450, 480, 520, 900, 4000):
+    for share in (0.6, 0.9, 0.96, 1.04, 1.8, 8):  # a batch's passages, as a share of a tier-0 segment's
+        batch = int(share * BASE_PASSAGES)
         assert tier(batch * MERGE_FACTOR) == tier(batch) + 1
         assert tier(batch * MERGE_FACTOR**2) == tier(batch) + 2
 
 
-@pytest.mark.parametrize("batch", [400, 480, 2000])
-def test_merge_work_grows_slowly_with_the_number_of_commits(batch):
+@pytest.mark.parametrize("share", [0.8, 0.96, 4])
+def test_merge_work_grows_slowly_with_the_number_of_commits(share):
     """Simulate many batch commits: every passage is rewritten only a few times (log of the corpus size), and
     the number of segments a search reads stays small."""
-    segments, rewritten = [], 0
+    batch, segments, rewritten = int(share * BASE_PASSAGES), [], 0
     for _ in range(500):
         chosen = segments_to_merge(segments)
         merged = sum(segments[i] for i in chosen)

@@ -17,8 +17,10 @@ from whoosh.reading import SegmentReader
 
 from index.engine.segment_merge import merge_segments
 
-MERGE_FACTOR = 6
-BASE_PASSAGES = 500  # about one batch's segment; smaller segments all count as tier 0
+# Each passage is rewritten about log(N / BASE_PASSAGES, MERGE_FACTOR) times over a corpus of N passages, and each
+# merge pays per term per segment it reads: larger first segments and a larger factor mean fewer, larger merges.
+MERGE_FACTOR = 10
+BASE_PASSAGES = 2000  # about one batch's segment (index/write/pipeline.py BATCH_FILES); smaller ones are tier 0
 # At the end of an ingest run, segments smaller than this are merged into one: every segment a search opens costs
 # per-query work (term lookups, matchers, columns: 4 segments doubled p50 against 1 on the 1k bench index), and
 # the small ones are cheap to rewrite (at most MERGE_FACTOR - 1 of each of the two lowest tiers).

@@ -37,9 +37,9 @@ from ingest.guard import ParseGuard, ParseLimits, default_workers
 from ingest.parsers import PARSERS
 from ingest.text.names import shown, stored
 
-BATCH_FILES = 64
+BATCH_FILES = 256  # one index segment each: larger first segments mean fewer merge rounds (index/engine/merging.py)
 BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
-AHEAD_PER_WORKER = 64  # files prepared ahead: two batches, so workers stay busy while the writer commits one
+AHEAD_PER_WORKER = 256  # files prepared ahead: two batches, so workers stay busy while the writer commits one
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
