@@ -21,10 +21,10 @@ from index.results.search import SearchRequest, search
 from index.store.library import Library
 
 VARIANTS = {
-    "none": QueryOptions(prf=False, related=False),
-    "related": QueryOptions(prf=False),
-    "prf": QueryOptions(related=False),
-    "both": QueryOptions(),
+    "none": QueryOptions(related=False),
+    "related": QueryOptions(),  # as shipped: feedback is off by default
+    "prf": QueryOptions(prf=True, related=False),
+    "both": QueryOptions(prf=True),
 }
 
 

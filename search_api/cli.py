@@ -372,8 +372,10 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 @click.option("--unit", type=click.Choice(["passage", "document", "grouped"]), default=None,
               help="按段落排名、每篇文档一条,或按页面所示(grouped:同篇相近段落缩进显示,每段都计)(默认全评)")
 @click.option("--ablate", multiple=True, metavar="NAME",
-              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、prf、related"
-                   "(semantic:语义向量未随产品发布,见 docs/semantic.md)")
+              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、related"
+                   "(semantic:语义向量未随产品发布,见 docs/semantic.md;prf 默认关闭,见 --enable)")
+@click.option("--enable", multiple=True, metavar="NAME",
+              help="开启一项默认关闭的检索方法再评一次(可重复):prf(伪相关反馈)")
 @click.option("--baseline", multiple=True, type=click.Choice(["fts5", "bigram"]),
               help="同时评测对照排序:fts5(SQLite FTS5 BM25,jieba 分词)、bigram(字二元组 BM25)")
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -385,7 +387,7 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
               default=Path("tests/devset"), show_default=True, help="--extraction 的标注集目录")
 @JSON_OPTION
 def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | None, ablate: tuple[str, ...],
-          baseline: tuple[str, ...], home: Path | None, per_query: bool, extraction: bool, devset: Path,
+          enable: tuple[str, ...], baseline: tuple[str, ...], home: Path | None, per_query: bool, extraction: bool, devset: Path,
           as_json: bool) -> None:
     """评测检索质量:分级 nDCG@10、MRR、recall@10,按段落和按文档,分"法规条款问题"与其他问题;
     加 --extraction 则评测信息提取的准确率与召回率。"""
@@ -409,7 +411,7 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
     if judgments is None:
         judgments = Path("tests/relevance") / (corpus.resolve().name.replace("-", "_") if corpus else "")
     try:
-        options_for(ablate)
+        options_for(ablate, enable)
         judged = load_judgments(judgments).select(split)
     except JudgmentError as error:
         raise click.ClickException(str(error)) from None
@@ -421,7 +423,8 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
         if report.failed:
             raise click.ClickException("评测文档导入失败:" + "; ".join(o.error or o.path for o in report.failed))
         try:
-            reports = evaluate_runs(library, judged, units=units, ablate=ablate, baselines=baseline)
+            reports = evaluate_runs(library, judged, units=units, ablate=ablate, baselines=baseline,
+                                    enable=enable)
         except JudgmentError as error:
             raise click.ClickException(str(error)) from None
     if as_json:

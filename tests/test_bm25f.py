@@ -40,7 +40,7 @@ def library(tmp_path_factory):
 
 def ranked(library, question, **options):
     request = SearchRequest(question, filters=Filters(on_topic_only=False), collapse=False,
-                            options=QueryOptions(prf=False, related=False, **options))
+                            options=QueryOptions(related=False, **options))
     return search(library, request).hits
 
 

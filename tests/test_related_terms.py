@@ -101,10 +101,10 @@ def test_the_expansion_never_outranks_a_passage_holding_the_users_words(library)
                                 options=options)
         return [hit.text for hit in search(library, request).hits]
 
-    found = hits(QueryOptions(prf=False))
+    found = hits(QueryOptions())
     by_related = [text for text in found if "考核物业公司的履职" in text]
     assert by_related, "the passage that answers in the corpus's words is found through 履职"
-    assert by_related[0] not in hits(QueryOptions(prf=False, related=False))
+    assert by_related[0] not in hits(QueryOptions(related=False))
     holding = [position for position, text in enumerate(found) if any(word in text for word in USER_WORDS)]
     assert max(holding) < found.index(by_related[0])
 

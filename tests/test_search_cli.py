@@ -37,10 +37,11 @@ def test_eval_scores_ours_the_ablations_and_the_fts5_peer(tmp_path):
     judgments.write_text(
         'documents = ["docs"]\n[[query]]\nq = "业委会"\nrelevant = ["由业主大会选举产生"]\n'
         '[[query]]\nq = "物业公司收费"\ngrades = { "公示收费标准" = 2, "选举产生" = 0 }\n', encoding="utf-8")
-    result = run("eval", "--judgments", judgments, "--ablate", "synonyms", "--baseline", "fts5", "--json")
+    result = run("eval", "--judgments", judgments, "--ablate", "synonyms", "--enable", "prf", "--baseline", "fts5",
+                 "--json")
     assert result.exit_code == 0, result.output
     reports = {(report["name"], report["unit"]): report for report in json.loads(result.output)}
-    assert set(reports) == {(name, unit) for name in ("ours", "ours -synonyms", "fts5")
+    assert set(reports) == {(name, unit) for name in ("ours", "ours -synonyms", "ours +prf", "fts5")
                             for unit in ("passage", "document", "grouped")}
     assert reports["ours", "passage"]["ndcg@10"] == 1.0
     assert reports["ours -synonyms", "passage"]["per_query"]["业委会"]["recall"] == 0.0
@@ -50,6 +51,12 @@ def test_eval_scores_ours_the_ablations_and_the_fts5_peer(tmp_path):
 def test_eval_refuses_an_ablation_it_cannot_switch_off(tmp_path):
     unknown = run("eval", "--ablate", "magic")
     assert unknown.exit_code == 1 and "magic" in unknown.output and "synonyms" in unknown.output
+
+
+def test_eval_says_that_feedback_ships_off_and_how_to_measure_it():
+    result = run("eval", "--ablate", "prf")
+    assert result.exit_code == 1 and "--enable prf" in result.output
+    assert run("eval", "--enable", "magic").exit_code == 1
 
 
 def test_eval_says_that_no_semantic_signal_ships():

@@ -132,3 +132,22 @@ def test_cli_per_doc_groups_and_rejects_bad_values(library):
     assert "本文档另有 2 处匹配" in run().output
     bad = run("--per-doc", "0")
     assert bad.exit_code == 2 and "per_doc" in bad.output
+
+
+def test_a_clause_among_the_ten_best_is_not_hidden_under_a_best_that_repeats_the_question(tmp_path):
+    """The best clause says every word of the question again and again; the regulation's other answering clause
+    scores far below it, yet above the other documents' passing mentions: it is shown under its best."""
+    documents = [
+        document("rule", "某市住宅装修管理规定", [
+            "第八条 装修禁止行为:装修不得拆改承重墙;装修不得占用公共部位;装修禁止夜间施工。",
+            ("第九条 业主在住宅室内进行改造,不得有下列行为:(一)变动建筑主体和承重结构;"
+             "(二)将没有防水要求的房间改为卫生间;(三)扩大承重墙上原有的门窗尺寸;(四)其他禁止行为。"),
+        ], doc_type=DocType.POLICY),
+        *[document(f"news-{i}", f"社区简报{i}", [f"第{i}期:居民反映楼上装修噪音,社区上门协调,物业加强巡查,居民满意。"])
+          for i in range(4)],
+    ]
+    library = build_library(Library(tmp_path), documents)
+    hits = search(library, SearchRequest("装修禁止行为", size=10)).hits
+    rule = [hit for hit in hits if hit.doc_id == "rule"]
+    assert [hit.ordinal for hit in rule] == [0, 1] and rule[1].grouped_under == rule[0].passage_id
+    assert rule[1].score < 0.6 * rule[0].score  # far below its best: shown because it is among the ten best

@@ -150,11 +150,11 @@ def test_every_word_ranks_before_most_words_and_a_rare_word_does_not_empty_the_l
     assert len(hits(judged_library, "业主委员会任期钅钅", collapse=False)) >= 5  # an unknown word empties nothing
 
 
-def test_feedback_finds_passages_in_the_corpus_words_and_can_be_switched_off(judged_library):
+def test_feedback_finds_passages_in_the_corpus_words_and_can_be_switched_on(judged_library):
     question = "业委会任期几年"
-    with_feedback = hits(judged_library, question, collapse=False, size=100, options=QueryOptions(related=False))
-    without = hits(judged_library, question, collapse=False, size=100,
-                   options=QueryOptions(prf=False, related=False))
+    with_feedback = hits(judged_library, question, collapse=False, size=100,
+                         options=QueryOptions(prf=True, related=False))
+    without = hits(judged_library, question, collapse=False, size=100, options=QueryOptions(related=False))
     assert len(with_feedback) > len(without)  # expansion words bring passages without the typed words
     # The typed words still decide the top: expansion may reorder passages they score alike, never lift one from
     # far below (the typed words alone score this question's best three within 6%).

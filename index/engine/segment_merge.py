@@ -61,7 +61,7 @@ class _Source:
             return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
                     list(values) if values else [None] * len(ids))
         matcher = self.terms._codec.postings_reader(self.terms._postfile, terminfo, format_)
-        return posting_blocks(matcher, values=True)
+        return posting_blocks(matcher, values=True, cached=False)
 
 
 def merge_segments(writer, segments: list) -> bool:

@@ -20,6 +20,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
+from index.engine.blockcache import CACHE, decode
 from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
@@ -124,18 +125,19 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
 def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
                  within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """CoordinationMatcher.score on arrays: the parts' scores added in part order where each matched, times
-    (parts matched / all parts) ** power, times the boost (the same floats, in the same order)."""
-    parts = [evaluate(part, reader, lengths, within) for part in matcher._parts]
-    parts = [(ids, scores) for ids, scores in parts if len(ids)]
+    (weight of the parts matched / of all parts) ** power, times the boost (the same floats, in the same order)."""
+    parts = [(*evaluate(part, reader, lengths, within), weight)
+             for part, weight in zip(matcher._parts, matcher._weights, strict=True)]
+    parts = [(ids, scores, weight) for ids, scores, weight in parts if len(ids)]
     if not parts:
         return EMPTY_IDS, EMPTY_SCORES
-    ids = parts[0][0] if len(parts) == 1 else sorted_union([ids for ids, _ in parts])
-    total, matched = np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int64)
-    for part_ids, part_scores in parts:
+    ids = parts[0][0] if len(parts) == 1 else sorted_union([ids for ids, _, _ in parts])
+    total, matched = np.zeros(len(ids)), np.zeros(len(ids))
+    for part_ids, part_scores, weight in parts:
         at = np.searchsorted(ids, part_ids)
         total[at] += part_scores
-        matched[at] += 1
-    factor = (matched / matcher._count) ** COORDINATION_POWER
+        matched[at] += weight
+    factor = (matched / matcher._total) ** COORDINATION_POWER
     return ids, matcher._boost * factor * total
 
 
@@ -209,10 +211,12 @@ def leaf_postings(matcher, values: bool, within: np.ndarray | None = None) -> tu
     return ids, weights, raw
 
 
-def posting_blocks(matcher: W3LeafMatcher, values: bool,
-            within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | None = None,
+                   cached: bool = True) -> tuple[np.ndarray, np.ndarray, list]:
     """(ids, weights, raw posting values or []) from the matcher's current posting to its end; with `within`,
-    blocks holding none of those ids are skipped unread (a block's header gives its highest id)."""
+    blocks holding none of those ids are skipped unread (a block's header gives its highest id). Decoded blocks
+    come from the process's block cache (index/engine/blockcache.py) unless `cached` is False (merges, which
+    read each block once)."""
     id_blocks, weight_blocks, value_blocks = [], [], []
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
     lowest = 0  # no id below this is left in the current block
@@ -226,14 +230,13 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool,
                 matcher._next_block()
                 continue
         lowest = matcher._maxid + 1
-        if matcher._ids is None and not matcher._byteids:  # Whoosh's delta_decode, as one cumulative sum
-            if matcher._data is None:
-                matcher._read_data()
-            matcher._ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
-        elif matcher._ids is None:
+        if matcher._byteids:  # a vector's postings (ids are terms): not what searches read
             matcher._read_ids()
-        id_blocks.append(np.asarray(matcher._ids[start:], dtype=np.int64))
-        weight_blocks.append(_weights(matcher)[start:])
+            ids, weights = np.asarray(matcher._ids, dtype=np.int64), _weights(matcher)
+        else:
+            ids, weights, matcher._data = CACHE.block(matcher) if cached else decode(matcher)
+        id_blocks.append(ids[start:])
+        weight_blocks.append(weights[start:])
         if values:
             if matcher._values is None:
                 matcher._read_values()
@@ -246,14 +249,10 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool,
 
 
 def _weights(matcher: W3LeafMatcher) -> np.ndarray:
-    """The block's weights as W3LeafMatcher._read_weights gives them (float32), without its per-posting loop
-    when the block stores one weight for all (None: 1.0)."""
     if matcher._data is None:
         matcher._read_data()
-    weights = matcher._data[1]
-    if weights is None or isinstance(weights, float):
-        return np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
-    return np.asarray(weights, dtype=np.float64)
+    return np.asarray(matcher._data[1] if matcher._data[1] is not None else [1.0] * matcher._blocklength,
+                      dtype=np.float64)
 
 
 def _bm25(matcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:

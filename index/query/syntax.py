@@ -79,9 +79,10 @@ class QueryOptions:
     grams: bool = True
     relaxed: bool = False  # every word optional (more words matched rank higher): the retry when nothing matches all
     coordination: bool = True  # words optional, scaled by the share matched (index/engine/coordination.py)
-    # Pseudo-relevance feedback (index/results/feedback.py): the one method that raises passage recall on both dev
-    # halves (with related terms on), at some cost in nDCG and MRR and 1.5-2x a question's latency (docs/search.md).
-    prf: bool = True
+    # Pseudo-relevance feedback (index/results/feedback.py): off by default since BM25F pooling and idf-weighted
+    # coordination: on, it lowers nDCG@10, MRR and recall@10 on both dev halves, at 1.5-2x a question's latency
+    # (docs/search.md). `redprop eval --enable prf` measures it.
+    prf: bool = False
     related: bool = True  # related terms learned from the corpus, added below the user's words (index/results/)
 
 

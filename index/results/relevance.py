@@ -26,19 +26,26 @@ CUTOFF = 10
 SPLITS = ("dev", "test")
 UNITS = ("passage", "document", "grouped")  # every passage / one per document / the page as shown
 CLAUSE_CATEGORY = "clause"  # questions about what regulations say; everything else is "other"
-# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship (issue 14): it is named here so that
-# asking for it says so instead of silently measuring nothing.
+# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship and prf ships switched off
+# (issue 14): they are named here so that asking for them says so instead of silently measuring nothing.
 ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
     "coord": lambda options: replace(options, coordination=False),
     "grams": lambda options: replace(options, grams=False),
-    "prf": lambda options: replace(options, prf=False),
     "related": lambda options: replace(options, related=False),
+    "prf": None,
     "semantic": None,
+}
+# Parts that ship switched off, which `--enable NAME` switches on to measure what they would add.
+ENABLES: dict[str, Callable[[QueryOptions], QueryOptions]] = {
+    "prf": lambda options: replace(options, prf=True),
 }
 
 # Measured and left out: switching one off would score the same ranking twice, so asking for it says why.
-NOT_SHIPPED = {"semantic": "检索不含语义向量信号:离线句向量模型经测评未达发布标准(见 docs/semantic.md、bench/semantic.py)"}
+NOT_SHIPPED = {
+    "semantic": "检索不含语义向量信号:离线句向量模型经测评未达发布标准(见 docs/semantic.md、bench/semantic.py)",
+    "prf": "伪相关反馈默认关闭(在两个 dev 半集上关闭更好,见 docs/search.md);用 --enable prf 评测开启后的效果",
+}
 
 
 class JudgmentError(ValueError):
@@ -234,7 +241,7 @@ def score_ranking(texts: list[str], relevant: list[str], cutoff: int = CUTOFF) -
     return score_passages([str(i) for i in range(min(cutoff, len(texts)))], judgment, keys)
 
 
-def options_for(ablate: list[str] | tuple[str, ...]) -> QueryOptions:
+def options_for(ablate: list[str] | tuple[str, ...] = (), enable: list[str] | tuple[str, ...] = ()) -> QueryOptions:
     options = QueryOptions()
     for name in ablate:
         if name not in ABLATIONS:
@@ -243,6 +250,10 @@ def options_for(ablate: list[str] | tuple[str, ...]) -> QueryOptions:
         if switch is None:
             raise JudgmentError(f"消融项 {name!r} 无可关闭。{NOT_SHIPPED[name]}")
         options = switch(options)
+    for name in enable:
+        if name not in ENABLES:
+            raise JudgmentError(f"未知的开启项 {name!r},可选:{', '.join(ENABLES)}")
+        options = ENABLES[name](options)
     return options
 
 
@@ -276,10 +287,12 @@ def evaluate(rank: Callable[[str, str, int], list[str]], judged: JudgedSet, keys
     return report
 
 
-def evaluate_runs(library: Library, judged: JudgedSet, *, units=UNITS, ablate=(), baselines=()) -> list[Report]:
-    """Ours with everything on, ours with each named part off, and each peer; for every unit asked."""
+def evaluate_runs(library: Library, judged: JudgedSet, *, units=UNITS, ablate=(), baselines=(), enable=()
+                  ) -> list[Report]:
+    """Ours as shipped, ours with each named part off (ablate) or on (enable), and each peer; for every unit asked."""
     keys = passage_keys(library, judged)
     runs: list[tuple[str, Callable]] = [("ours", our_ranking(library, QueryOptions()))]
     runs += [(f"ours -{name}", our_ranking(library, options_for([name]))) for name in ablate]
+    runs += [(f"ours +{name}", our_ranking(library, options_for(enable=[name]))) for name in enable]
     runs += [(name, peer_ranking(PeerIndex(library, name))) for name in baselines]
     return [evaluate(rank, judged, keys, name, unit) for unit in units for name, rank in runs]

@@ -1,0 +1,78 @@
+"""Decoded posting blocks of the terms searches keep reading, kept within a memory budget.
+
+Whoosh stores a posting block as a zlib-compressed pickle of three tuples (ids, weights, positions); reading
+one back means decompressing and unpickling it, and a query reads every block of each of its words. Questions
+in this domain share their common words (物业, 小区, 社区, 业主), whose posting lists are the longest, so profiling
+the API at 10k documents found half of a search's CPU in decoding the same blocks again. Here a decoded block
+is kept, keyed by its place in its segment's postings file, least recently used first out once the budget is
+spent. Segment files never change once written, so an entry cannot go stale; an entry whose file was closed
+(its segment merged away) is never asked for again and ages out.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+
+BUDGET_BYTES = 96 * 2**20  # per process: a few hundred thousand postings of the most asked-for words
+_ENTRY_OVERHEAD = 200  # bytes of the entry's tuples, arrays and key beside their contents
+
+
+class BlockCache:
+    def __init__(self, budget_bytes: int = BUDGET_BYTES):
+        self.budget = budget_bytes
+        self.size = 0
+        self._entries: OrderedDict[tuple[int, int], tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def block(self, matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """(ids, weights as float64, Whoosh's decoded data tuple) of a W3LeafMatcher's current block."""
+        key = (id(matcher._postfile), matcher._dataoffset)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0]() is matcher._postfile:  # not another file at a reused address
+                self._entries.move_to_end(key)
+                return entry[1], entry[2], entry[3]
+        ids, weights, data = decode(matcher)
+        entry = (weakref.ref(matcher._postfile), ids, weights, data)
+        with self._lock:
+            stale = self._entries.pop(key, None)  # another file's block (or a racing reader's copy)
+            if stale is not None:
+                self.size -= _size(stale)
+            self._entries[key] = entry
+            self.size += _size(entry)
+            while self.size > self.budget and self._entries:
+                self.size -= _size(self._entries.popitem(last=False)[1])
+        return ids, weights, data
+
+
+def decode(matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """The current block, decoded: ids as Whoosh's delta_decode gives them (one cumulative sum), weights as
+    W3LeafMatcher._read_weights gives them (float32, widened), and the data tuple for the values."""
+    if matcher._data is None:
+        matcher._read_data()
+    data = matcher._data
+    ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+    weights = data[1]
+    if weights is None or isinstance(weights, float):  # one weight for the whole block (None: 1.0)
+        weights = np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
+    else:
+        weights = np.asarray(weights, dtype=np.float64)
+    ids.flags.writeable = weights.flags.writeable = False  # shared by every later reader of the block
+    return ids, weights, data
+
+
+def _size(entry: tuple) -> int:
+    _, ids, weights, data = entry
+    return _ENTRY_OVERHEAD + ids.nbytes + weights.nbytes + _values_bytes(data[2])
+
+
+def _values_bytes(values) -> int:
+    if isinstance(values, tuple):
+        return 40 * len(values) + sum(map(len, values))
+    return len(values) if isinstance(values, bytes) else 0
+
+
+CACHE = BlockCache()

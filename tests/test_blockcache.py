@@ -1,0 +1,58 @@
+"""The decoded-block cache (index/engine/blockcache.py): what it gives is what decoding gives, it stays within its
+budget, and a block of another file at the same address is not mistaken for a cached one."""
+from __future__ import annotations
+
+import numpy as np
+
+from index.engine.blockcache import BlockCache, decode
+
+
+def body_matchers(index, word: str = "物业"):
+    with index.searcher() as searcher:
+        for sub, _ in searcher.leaf_searchers():
+            reader = sub.reader()
+            yield reader._terms.matcher("body", word.encode(), reader.schema["body"].format)
+
+
+def blocks_of(matcher):
+    while matcher.is_active():
+        yield matcher
+        matcher._next_block()
+
+
+def test_a_cached_block_equals_a_decoded_one(big_index):
+    cache = BlockCache()
+    for matcher in body_matchers(big_index):
+        for block in blocks_of(matcher):
+            ids, weights, data = cache.block(block)
+            again = cache.block(block)  # the second time from the cache
+            assert again[0] is ids and again[2] is data
+            block._data = None
+            fresh_ids, fresh_weights, fresh_data = decode(block)
+            assert np.array_equal(ids, fresh_ids) and np.array_equal(weights, fresh_weights)
+            assert data == fresh_data
+            assert not ids.flags.writeable
+
+
+def test_the_cache_stays_within_its_budget_and_keeps_the_latest(big_index):
+    cache = BlockCache(budget_bytes=20_000)
+    seen = []
+    for matcher in body_matchers(big_index):
+        for block in blocks_of(matcher):
+            cache.block(block)
+            seen.append((id(block._postfile), block._dataoffset))
+            assert cache.size <= cache.budget
+    assert len(seen) > len(cache._entries) > 0
+    assert list(cache._entries)[-1] == seen[-1]
+
+
+def test_a_closed_files_entry_is_not_served_for_a_new_file(big_index):
+    cache = BlockCache()
+    matcher = next(body_matchers(big_index))
+    ids, _, _ = cache.block(matcher)
+    key = (id(matcher._postfile), matcher._dataoffset)
+    _, *rest = cache._entries[key]
+    cache._entries[key] = (lambda: None, *rest)  # as if that file were gone and its address reused
+    matcher._data = None
+    assert cache.block(matcher)[0] is not ids
+    assert cache._entries[key][0]() is matcher._postfile  # the new file's block replaced it
