@@ -55,7 +55,7 @@ COMPANY_MAX_WORDS = 5
 MAX_CHILD_NAME_CHARS = 8
 CLAUSE_BREAKING_TAGS = ("v", "p", "c", "u", "d", "r", "m", "x", "w")
 # What jieba's POS tagger segments as one run (jieba.posseg.re_han_internal): runs are cut independently.
-RUN_CACHE_SIZE = 8192  # runs (a few dozen characters each) whose candidates are kept: several documents' worth
+RUN_CACHE_SIZE = 32768  # runs (a few dozen characters each) whose candidates are kept: several files' worth
 SEGMENTER_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._]+")
 # Text around a mention kept as its evidence.
 EVIDENCE_CHARS = 12
@@ -146,8 +146,7 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
     folded = fold(text)
     found: list[_Candidate] = []
     for run in SEGMENTER_RUN.finditer(folded):
-        if _holds_a_name(run.group()):
-            found += _run_candidates(run.group(), run.start())
+        found += _run_candidates(run.group(), run.start())
     return tuple(found)
 
 
@@ -169,13 +168,15 @@ def _run_candidates(run: str, offset: int) -> list[_Candidate]:
     return [replace(c, start=offset + c.start, end=offset + c.end) if offset else c for c in _candidates_in_run(run)]
 
 
-# A run is POS-tagged once per worker however often it is read: a document's metadata, each of its passages (in
-# case extraction) and the whole text they are read against (find_mentions' context) hold the same runs, and
-# tagging is most of what finding places costs. Runs are cut independently, so a run's candidates never depend
-# on the text around it.
+# A run is read once per worker however often it is seen: a document's metadata, each of its passages (in case
+# extraction) and the whole text they are read against (find_mentions' context) hold the same runs, and tagging
+# is most of what finding places costs. Runs are cut independently, so a run's candidates never depend on the
+# text around it.
 @lru_cache(maxsize=RUN_CACHE_SIZE)
 def _candidates_in_run(run: str) -> tuple[_Candidate, ...]:
     """Candidates of one run, at offsets into the run."""
+    if not _holds_a_name(run):
+        return ()
     words = pos_cut(run)
     offsets = [0]
     for word, _ in words:

@@ -63,3 +63,15 @@ def test_pos_cut_tags_with_the_domain_dictionary():
     assert "".join(word for word, _ in pairs) == "推行红色物业,成立业委会"  # folded, nothing lost
     assert ("红色物业", "n") in pairs
     assert ("业委会", "n") in pairs
+
+
+def test_pos_cut_tags_a_text_as_jieba_tags_it_whole():
+    """pos_cut tags block by block (a block tagged for places is not tagged again for cases): the tags must be
+    what jieba's tagger gives the whole text, across scripts, digits, spaces and punctuation."""
+    from ingest.text.fold import fold
+    from ingest.text.segmenter import pos_cut, pos_tagger
+
+    text = "2023年，青河市东盛街道 双安社区推行“红色物业”：物业费由1.5元降到1.2元，APP报修率达98.5%。\n王某某说好"
+    whole = [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text))]
+    assert pos_cut(text) == whole
+    assert pos_cut(text[9:30]) == [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text[9:30]))]

@@ -173,8 +173,9 @@ class PlaceBook:
         self.nodes: dict[str, PlaceNode] = {}
         self.case_places: set[str] | None = None
         self.counts: dict[str, int] = {}
-        self.home = home_city("\n".join(texts)) or self._most_named_city(texts)
         self.context = "\n".join(texts)
+        mentions = find_mentions(self.context)  # read once for the home city and the city named most
+        self.home = home_city(self.context, mentions=mentions) or self._most_named_city(mentions)
         self.passages = [self._read(text) for text in texts]
         self._alias_names()
         for text, places in zip(texts, self.passages):
@@ -208,10 +209,10 @@ class PlaceBook:
             if code == division.code:
                 break
 
-    def _most_named_city(self, texts: list[str]) -> Division | None:
+    def _most_named_city(self, mentions: list[PlaceMention]) -> Division | None:
         counts: dict[str, Division] = {}
         tally: dict[str, int] = {}
-        for mention in find_mentions("\n".join(texts)):
+        for mention in mentions:
             if mention.division.level == "city":
                 counts[mention.division.code] = mention.division
                 tally[mention.division.code] = tally.get(mention.division.code, 0) + 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.text.fold import fold
-from ingest.text.segmenter import pos_tagger, segmenter
+from ingest.text.segmenter import pos_cut, pos_tagger, segmenter
 
 # A space between two CJK characters (or a CJK character and a digit) is an OCR artefact, not a word break.
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d%“”\"])[ \u3000]+(?=[\u4e00-\u9fff\d“”\"])")
@@ -73,9 +73,9 @@ def tag(text: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=4096)  # the extractors tag the same sentences and windows again (about one call in four)
 def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     pairs, start = [], 0
-    for pair in pos_tagger().cut(fold(text)):
-        pairs.append((text[start : start + len(pair.word)], pair.flag))
-        start += len(pair.word)
+    for word, flag in pos_cut(text):
+        pairs.append((text[start : start + len(word)], flag))
+        start += len(word)
     return tuple(pairs)
 
 

@@ -6,10 +6,12 @@ same characters of the original text that we keep for display.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+FOLD_CACHE_SIZE = 256
 MAX_REMEMBERED_CHARS = 100_000  # a file of every code point must not make each worker hold a million entries
 
 
@@ -48,6 +50,8 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := _T2S.convert(ch)) == 1 else ch for ch in text)
 
 
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(text: str) -> str:
-    """The form every index and query string goes through."""
+    """The form every index and query string goes through. Remembered for the last few texts: ingest folds the
+    same passage for its index fields, its places and its cases, and a document for its metadata and signature."""
     return to_simplified(fold_width(text))

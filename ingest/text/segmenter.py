@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,8 +40,12 @@ MAX_SEGMENT_CHARS = 2000
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
 _pos_tagger: jieba.posseg.POSTokenizer | None = None
+_pos_blocks: re.Pattern | None = None  # how jieba's tagger splits a text into blocks it cuts independently
 # Synonym-table forms are names of things (institutions, funds, roles); jieba would tag an unknown one "x".
 SYNONYM_WORD_TAG = "n"
+# POS-tagged blocks kept per process (a block is a few dozen characters): one file's documents and their cases
+# tag the same blocks again (places, local names, figures, practices), so several files' worth.
+POS_BLOCK_CACHE_SIZE = 32768
 
 
 def segmenter() -> jieba.Tokenizer:
@@ -135,20 +141,35 @@ def _user_words() -> list[tuple[str, int | None, str | None]]:
 
 def pos_tagger() -> jieba.posseg.POSTokenizer:
     """jieba's POS tagger over the one segmenter, so tagged words are the words the index holds."""
-    global _pos_tagger
+    global _pos_tagger, _pos_blocks
     if _pos_tagger is None:
         tokenizer = segmenter()
         with _lock:
             if _pos_tagger is None:
                 import jieba.posseg  # only place, practice and figure extraction tag words; a query only cuts
 
+                _pos_blocks = jieba.posseg.re_han_internal
                 _pos_tagger = jieba.posseg.POSTokenizer(tokenizer)
     return _pos_tagger
 
 
 def pos_cut(text: str) -> list[tuple[str, str]]:
-    """(word, POS flag) pairs of folded `text`, in order; the words concatenate back to the folded text."""
-    return [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text))]
+    """(word, POS flag) pairs of folded `text`, in order; the words concatenate back to the folded text.
+
+    jieba's tagger cuts each block (a run of word characters, or what lies between two runs) on its own, so a
+    text's tags are its blocks' tags in order: each block is tagged once per process, whichever text asks (the
+    document's places, then the same sentences and windows in case extraction), and the result is the same."""
+    pos_tagger()
+    pairs: list[tuple[str, str]] = []
+    for block in _pos_blocks.split(fold(text)):
+        if block:
+            pairs += _pos_cut_block(block)
+    return pairs
+
+
+@lru_cache(maxsize=POS_BLOCK_CACHE_SIZE)
+def _pos_cut_block(block: str) -> tuple[tuple[str, str], ...]:
+    return tuple((pair.word, pair.flag) for pair in pos_tagger().cut(block))
 
 
 def is_word_char(ch: str) -> bool:
