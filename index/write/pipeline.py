@@ -8,7 +8,7 @@ passage id, so nothing is duplicated.
 
 Each file is prepared (parsed, analysed into postings, its cases extracted: index/write/prepare.py) in a worker
 process with time and memory limits (guard.py), one worker per core, several files ahead of the writer; this
-process links reposts, hands the batch's postings to a worker that writes them as an index segment
+process links reposts, hands the batch's postings to one more worker that only writes index segments
 (index/engine/staging.py), adopts that segment and writes the store, so ingest uses every core while the batch
 order stays the files' order.
 """
@@ -193,6 +193,9 @@ class _Preparer:
         self.limits = limits
         self.workers = workers
         self.guard: ParseGuard | None = None
+        # Segments are written by a worker of their own: in the parse workers' queue a batch's segment waited
+        # behind every file submitted ahead, and the parse workers then sat idle while this process merged.
+        self.segment_writer: ParseGuard | None = None
         self.ahead = 0 if limits is None else AHEAD_PER_WORKER * workers
 
     def submit(self, path: Path, data: bytes, source: str | None, url: str | None = None):
@@ -208,15 +211,18 @@ class _Preparer:
         return self.guard.result(submitted, path)
 
     def write_segment(self, index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
-        """The documents' passages (with their group ids) as a staged segment, written in a worker (inline
-        without them)."""
-        if self.guard is None:
+        """The documents' passages (with their group ids) as a staged segment, written by the segment worker
+        (inline without workers)."""
+        if self.limits is None:
             return write_prepared_segment(index_dir, documents)
-        return self.guard.call(write_prepared_segment, index_dir, documents).result()
+        if self.segment_writer is None:
+            self.segment_writer = ParseGuard(self.limits, 1, preload=[PREPARE_MODULE])
+        return self.segment_writer.call(write_prepared_segment, index_dir, documents).result()
 
     def close(self) -> None:
-        if self.guard is not None:
-            self.guard.close()
+        for guard in (self.guard, self.segment_writer):
+            if guard is not None:
+                guard.close()
 
 
 @dataclass
