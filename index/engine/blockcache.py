@@ -2,8 +2,9 @@
 
 Whoosh stores a posting block as a zlib-compressed pickle of three tuples (ids, weights, positions); reading
 one back means decompressing and unpickling it, and a query reads every block of each of its words. Questions
-in this domain share their common words (物业, 小区, 社区, 业主), whose posting lists are the longest, so profiling
-the API at 10k documents found half of a search's CPU in decoding the same blocks again. Here a decoded block
+in this domain share their common words (物业, 小区, 社区, 业主), whose posting lists are the longest, so searches
+spent much of their CPU decoding the same blocks again (docs/query-performance.md measures what keeping them
+saves on questions that never repeat). Here a decoded block
 is kept, keyed by its place in its segment's postings file, least recently used first out once the budget is
 spent. Segment files never change once written, so an entry cannot go stale; an entry whose file was closed
 (its segment merged away) is never asked for again and ages out.
@@ -36,37 +37,40 @@ class BlockCache:
                 self._entries.move_to_end(key)
                 return entry[1], entry[2], entry[3]
         ids, weights, data = decode(matcher)
-        entry = (weakref.ref(matcher._postfile), ids, weights, data)
+        size = _ENTRY_OVERHEAD + ids.nbytes + weights.nbytes + _values_bytes(data[2])
+        entry = (weakref.ref(matcher._postfile), ids, weights, data, size)
         with self._lock:
             stale = self._entries.pop(key, None)  # another file's block (or a racing reader's copy)
             if stale is not None:
-                self.size -= _size(stale)
+                self.size -= stale[-1]
             self._entries[key] = entry
-            self.size += _size(entry)
+            self.size += size
             while self.size > self.budget and self._entries:
-                self.size -= _size(self._entries.popitem(last=False)[1])
+                self.size -= self._entries.popitem(last=False)[1][-1]
         return ids, weights, data
 
 
 def decode(matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
     """The current block, decoded: ids as Whoosh's delta_decode gives them (one cumulative sum), weights as
-    W3LeafMatcher._read_weights gives them (float32, widened), and the data tuple for the values."""
+    `block_weights` gives them, and the data tuple for the values."""
     if matcher._data is None:
         matcher._read_data()
     data = matcher._data
     ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
-    weights = data[1]
-    if weights is None or isinstance(weights, float):  # one weight for the whole block (None: 1.0)
-        weights = np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
-    else:
-        weights = np.asarray(weights, dtype=np.float64)
+    weights = block_weights(matcher)
     ids.flags.writeable = weights.flags.writeable = False  # shared by every later reader of the block
     return ids, weights, data
 
 
-def _size(entry: tuple) -> int:
-    _, ids, weights, data = entry
-    return _ENTRY_OVERHEAD + ids.nbytes + weights.nbytes + _values_bytes(data[2])
+def block_weights(matcher) -> np.ndarray:
+    """The current block's weights as W3LeafMatcher._read_weights gives them (float32, widened), without its
+    per-posting loop when the block stores one weight for all (None: 1.0)."""
+    if matcher._data is None:
+        matcher._read_data()
+    weights = matcher._data[1]
+    if weights is None or isinstance(weights, float):
+        return np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float32).astype(np.float64)
+    return np.asarray(weights, dtype=np.float64)
 
 
 def _values_bytes(values) -> int:

@@ -74,8 +74,13 @@ class CoordinationMatcher(Matcher):
         return min(part.id() for part in active)
 
     def _current(self) -> list[Matcher]:
+        return [part for part, _ in self._matched()]
+
+    def _matched(self) -> list[tuple[Matcher, float]]:
+        """The parts on the current document, with their weights."""
         current = self.id()
-        return [part for part in self._active() if part.id() == current]
+        return [(part, weight) for part, weight in zip(self._parts, self._weights, strict=True)
+                if part.is_active() and part.id() == current]
 
     def next(self):
         moved = False
@@ -126,8 +131,6 @@ class CoordinationMatcher(Matcher):
         return sum(part.weight() for part in self._current())
 
     def score(self):
-        current = self.id()
-        matched = [(part, weight) for part, weight in zip(self._parts, self._weights, strict=True)
-                   if part.is_active() and part.id() == current]
+        matched = self._matched()
         factor = (sum(weight for _, weight in matched) / self._total) ** COORDINATION_POWER
         return self._boost * factor * sum(part.score() for part, _ in matched)

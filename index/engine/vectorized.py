@@ -20,7 +20,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
-from index.engine.blockcache import CACHE, decode
+from index.engine.blockcache import CACHE, block_weights, decode
 from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
@@ -232,7 +232,7 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
         lowest = matcher._maxid + 1
         if matcher._byteids:  # a vector's postings (ids are terms): not what searches read
             matcher._read_ids()
-            ids, weights = np.asarray(matcher._ids, dtype=np.int64), _weights(matcher)
+            ids, weights = np.asarray(matcher._ids, dtype=np.int64), block_weights(matcher)
         else:
             ids, weights, matcher._data = CACHE.block(matcher) if cached else decode(matcher)
         id_blocks.append(ids[start:])
@@ -246,13 +246,6 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
     if not id_blocks:
         return EMPTY_IDS, EMPTY_SCORES, []
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
-
-
-def _weights(matcher: W3LeafMatcher) -> np.ndarray:
-    if matcher._data is None:
-        matcher._read_data()
-    return np.asarray(matcher._data[1] if matcher._data[1] is not None else [1.0] * matcher._blocklength,
-                      dtype=np.float64)
 
 
 def _bm25(matcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
