@@ -47,8 +47,8 @@ class StatisticsSearcher(Searcher):
 
 class FairLock:
     """A lock taken in the order it was asked for. `threading.Lock` lets the thread that releases it take it
-    straight back while others wait; with eight connections on two API workers some searches waited over a
-    second behind others that arrived later (bench: p99 several times the slowest query)."""
+    straight back while others wait, so with more connections than API workers a search can wait behind any
+    number of later ones; in queue order a search waits at most for those that arrived before it."""
 
     def __init__(self):
         self._guard = threading.Lock()
