@@ -24,6 +24,7 @@ from index.engine.blockcache import CACHE, block_weights, decode
 from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
+from index.engine.deferred import AND, AND_NOT, REQUIRE, WHOOSH_KINDS, DeferredMatcher
 from index.engine.documents import InheritedMatcher
 from index.engine.phrases import PhraseMatcher
 from index.engine.postings import CompactPositions, decode_positions_many
@@ -95,31 +96,41 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         return ids[keep], scores[keep] * matcher.boost
     if kind is binary.UnionMatcher:
         return _union(evaluate(matcher.a, reader, lengths, within), evaluate(matcher.b, reader, lengths, within))
-    if kind is binary.IntersectionMatcher:
-        a = evaluate(matcher.a, reader, lengths, within)
-        return _intersect(a, evaluate(matcher.b, reader, lengths, _narrower(a[0], within)))
-    if kind is binary.AndMaybeMatcher:  # the optional part only matters where the required part matched
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
-        b_ids, b_scores = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
-        _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-        scores = a_scores.copy()
-        scores[ia] = a_scores[ia] + b_scores[ib]
-        return a_ids, scores
+    if kind is DeferredMatcher and matcher.materialised:  # a caller we do not vectorise has used it
+        return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
+                np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
+    if kind is DeferredMatcher:  # index/engine/deferred.py
+        return _combined(matcher.kind, matcher.a, matcher.b, reader, lengths, within)
+    if kind in WHOOSH_KINDS:
+        return _combined(WHOOSH_KINDS[kind], matcher.a, matcher.b, reader, lengths, within)
     if kind is CoordinationMatcher:
         return _coordinated(matcher, reader, lengths, within)
     if kind is wrappers.InverseMatcher and matcher.missing == reader.is_deleted:  # a NOT inside an And
         return _inverse(matcher, reader, lengths, within)
-    if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
-        b_ids, _ = evaluate(matcher.b, reader, lengths, within)
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
+    return _stepped(matcher)
+
+
+def _combined(kind: str, a, b, reader, lengths: FieldLengths, within: np.ndarray | None):
+    """Two sides combined as Whoosh's binary matcher of that kind combines them, the side that narrows read first
+    and the other only within its matches."""
+    if kind == AND:  # a Whoosh tree's second side is the one estimated smaller; a sum is the same either way
+        b_result = evaluate(b, reader, lengths, within)
+        return _intersect(evaluate(a, reader, lengths, _narrower(b_result[0], within)), b_result)
+    if kind == REQUIRE:  # the filter first: it is usually the narrower side
+        b_ids, _ = evaluate(b, reader, lengths, within)
+        a_ids, a_scores = evaluate(a, reader, lengths, _narrower(b_ids, within))
         keep = np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
-    if kind is binary.AndNotMatcher:
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
-        b_ids, _ = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
+    a_ids, a_scores = evaluate(a, reader, lengths, within)
+    b_ids, b_scores = evaluate(b, reader, lengths, _narrower(a_ids, within))
+    if kind == AND_NOT:
         keep = ~np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
-    return _stepped(matcher)
+    # AND_MAYBE: the optional part only matters where the required part matched
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    scores = a_scores.copy()
+    scores[ia] = a_scores[ia] + b_scores[ib]
+    return a_ids, scores
 
 
 def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
