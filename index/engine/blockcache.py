@@ -23,7 +23,7 @@ _ENTRY_OVERHEAD = 200  # bytes of the entry's tuples, arrays and key beside thei
 
 
 class FileCache:
-    """Values derived from immutable segment files, keyed by (file, offset), least recently used out past the
+    """Values derived from immutable segment files, keyed by (file, offset: any hashable place in it), least recently used out past the
     budget. The file is held weakly: an entry whose file was closed is never served for another file opened at
     the same address."""
 
@@ -33,14 +33,21 @@ class FileCache:
         self._entries: OrderedDict[tuple[int, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, file, offset: int, make: Callable[[], tuple[object, int]]):
+    def peek(self, file, offset):
+        """The value kept for (file, offset), or None."""
+        with self._lock:
+            entry = self._entries.get((id(file), offset))
+            if entry is None or entry[0]() is not file:
+                return None
+            self._entries.move_to_end((id(file), offset))
+            return entry[1]
+
+    def get(self, file, offset, make: Callable[[], tuple[object, int]]):
         """The value kept for (file, offset), or `make()`'s (value, its size in bytes), kept."""
         key = (id(file), offset)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0]() is file:
-                self._entries.move_to_end(key)
-                return entry[1]
+        known = self.peek(file, offset)
+        if known is not None:
+            return known
         value, size = make()
         entry = (weakref.ref(file), value, _ENTRY_OVERHEAD + size)
         with self._lock:

@@ -11,6 +11,8 @@ preloaded unions of small indexes) are stepped as before, and their arrays combi
 """
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import binary, wrappers
@@ -20,7 +22,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
-from index.engine.blockcache import CACHE, block_weights, decode
+from index.engine.blockcache import CACHE, FileCache, block_weights, decode
 from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
@@ -29,6 +31,8 @@ from index.engine.documents import InheritedMatcher
 from index.engine.phrases import PhraseMatcher
 from index.engine.postings import CompactPositions, decode_positions_many
 
+# Each segment's matches of the phrases evaluated over it (`near`): an id array a phrase, most of them short.
+PHRASE_MATCHES = FileCache(16 * 2**20)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
@@ -299,7 +303,45 @@ class _Near:
 
 
 def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
+    """A phrase / near query: ids having every term (scored as its intersection tree), then positions.
+
+    Which passages of a segment hold the phrase never changes (only deletions are added, and they are dropped
+    again), so once a phrase has been evaluated over a segment (or within a set of its ids, the set named by its
+    digest) its matches are kept (PHRASE_MATCHES); a later evaluation reads the terms' postings only in blocks holding a match, without positions. Component phrases
+    (index/query/syntax.py: 红色 … 物业 apart) have every passage of the compound as a candidate, since the
+    compound's parts are indexed at its position, and match few of them."""
+    key = (matcher.slop, matcher.ordered, matcher.mindist, tuple(unwrapped(m)[0]._term for m in matcher.ms))
+    known = PHRASE_MATCHES.peek(reader, key)  # the whole segment's
+    if known is None and within is not None:  # e.g. a title phrase, asked within the segment's document records
+        key += (hashlib.blake2b(within.tobytes(), digest_size=16).digest(),)
+        known = PHRASE_MATCHES.peek(reader, key)
+    if known is not None:
+        return _near_known(matcher, reader, lengths, known if within is None else _narrower(known, within))
+    ids, scores = _near(matcher, reader, lengths, within)
+    kept = ids.copy()
+    kept.flags.writeable = False
+    PHRASE_MATCHES.get(reader, key, lambda: (kept, kept.nbytes))
+    return ids, scores * matcher.boost
+
+
+def _near_known(matcher, reader, lengths: FieldLengths, matches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The phrase's scores at its known matches: the terms' postings read as `_near` reads them, within these."""
+    if not len(matches):
+        return EMPTY_IDS, EMPTY_SCORES
+    leaves = []
+    for wrapped in matcher.ms:
+        leaf, _ = unwrapped(wrapped)  # deleted passages: dropped below, with the matches no longer live
+        ids, tf, _ = leaf_postings(leaf, values=False, within=matches)
+        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf)))
+    ids, scores = make_binary_tree(_intersect, leaves)
+    keep = np.isin(ids, matches, assume_unique=True)
+    if reader.has_deletions():
+        keep &= ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+    return ids[keep], scores[keep] * matcher.boost
+
+
+def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, unboosted scores) of a phrase's matches, positions checked."""
     leaves = []
     for wrapped in matcher.ms:
         leaf, deleted = unwrapped(wrapped)
@@ -329,7 +371,7 @@ def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> t
             ms = [_Positions(decode(values[row[k]]))
                   for (_, _, values, _), row, decode in zip(leaves, rows, decoders, strict=True)]
             keep[k] = bool(get_spans(_Near(matcher, ms)))
-    return ids[keep], scores[keep] * matcher.boost
+    return ids[keep], scores[keep]
 
 
 POSITION_STRIDE = 1 << 32  # (candidate, position) packed as candidate * stride + position: positions stay below it
