@@ -37,7 +37,9 @@ class RedpropCodec(W3Codec):
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if not terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            matcher = super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            matcher.first_block = matcher._dataoffset  # where it starts: a reader of whole terms checks it is there
+            return matcher
         ids, weights, values = terminfo.inlined_postings()
         return _InlineMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
 
