@@ -18,8 +18,17 @@ from __future__ import annotations
 
 import pickle
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3Codec,
+    W3PerDocReader,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -45,6 +54,46 @@ class RedpropCodec(W3Codec):
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
+
+    def terms_reader(self, storage, segment):
+        reader = super().terms_reader(storage, segment)
+        reader.__class__ = _TermsReader
+        reader.known = {}
+        return reader
+
+
+class _TermsReader(W3TermsReader):
+    """W3's term table, each term's place in it remembered: a query asks a segment whether it has a term and for
+    the term's record several times while its matchers are built (membership, document frequency for the
+    weighted tree, statistics, postings), and each ask hashed and probed the on-disk table in Python. A segment's
+    terms never change."""
+
+    KNOWN_LIMIT = 100_000  # terms remembered per segment; forgotten all at once past it
+
+    def _place(self, fieldname, tbytes):
+        key = (fieldname, tbytes)
+        place = self.known.get(key, False)
+        if place is False:
+            if len(self.known) >= self.KNOWN_LIMIT:
+                self.known = {}
+            place = next(iter(self._tindex.ranges_for_key(self._keycoder(fieldname, tbytes))), None)
+            self.known[key] = place
+        return place
+
+    def __contains__(self, term):
+        return self._place(*term) is not None
+
+    def _range_for_key(self, fieldname, tbytes):
+        place = self._place(fieldname, tbytes)
+        if place is None:
+            raise KeyError((fieldname, tbytes))
+        return place
+
+    def term_info(self, fieldname, tbytes):
+        place = self._place(fieldname, tbytes)
+        if place is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return W3TermInfo.from_bytes(self._dbfile.get(*place))
 
 
 class _InlineMatcher(ListMatcher):
