@@ -13,6 +13,9 @@ is what BytesIO reads.
 """
 from __future__ import annotations
 
+import pickle
+from io import BytesIO
+
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 
@@ -57,6 +60,8 @@ class _Cursor:
 class PartFile(BufferFile):
     """Whoosh's BufferFile over a part of a memory-mapped segment, without the copy."""
 
+    PICKLE_CHUNK = 1024  # bytes copied to read a pickle from; a posting block's header takes about 40
+
     def __init__(self, buf, name=None, onclose=None):
         self._buf = buf
         self._name = name
@@ -64,6 +69,22 @@ class PartFile(BufferFile):
         self.onclose = onclose
         self.is_real = False
         self.is_closed = False
+
+    def read_pickle(self):
+        """pickle.load over a small copied chunk: over the cursor, it asked read() for each opcode's bytes."""
+        start, view = self.file.tell(), self.file._view
+        size = min(self.PICKLE_CHUNK, len(view) - start)
+        while True:
+            chunk = BytesIO(view[start:start + size])
+            try:
+                value = pickle.load(chunk)
+            except (EOFError, pickle.UnpicklingError):
+                if start + size >= len(view):
+                    raise
+                size = len(view) - start  # a pickle longer than the chunk: the rest of the part
+                continue
+            self.file.seek(start + chunk.tell())
+            return value
 
 
 def use_in_place_reads() -> None:
