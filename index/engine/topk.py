@@ -29,19 +29,15 @@ from index.engine.bounds import WINDOW, exactly_bounded, window_bounds
 from index.engine.documents import passage_docnums
 from index.engine.vectorized import FieldLengths, evaluate, summed
 
-# Smaller indexes are evaluated in full: skipping cost more CPU than it saved on the 10k bench index (80k passages:
-# 物业 47 against 23 ms), and saved it on the 100k one (640k passages: 83 against 197 ms). Queries of several parts
-# and filtered ones are evaluated in full at any size (bounds.exactly_bounded).
+# When skipping pays (_worth_bounding; docs/query-performance.md has the measurements): on an index of at least
+# BOUNDED_FROM_PASSAGES passages (it cost more than it saved on the 10k bench index, 80k passages, and saved it on the
+# 100k one, 794k); for one word in at least BOUNDED_WORD_SHARE of the passages (a shorter list is read faster than
+# the windows are walked); unfiltered or under a broad filter keeping at least BOUNDED_KEEP_SHARE of them.
 BOUNDED_FROM_PASSAGES = 256 * WINDOW
-# A broad filter that keeps fewer passages than this share makes the word cheaper in full: on the 100k bench index
-# 物业 type:policy (15% of passages) took 101 ms bounded against 72 ms in full; on-topic (most passages) kept the gain.
+BOUNDED_WORD_SHARE = 0.1
 BOUNDED_KEEP_SHARE = 0.5
 SAMPLE_EVERY = 8  # one window in 8 is evaluated in full for the estimates (12.5% of the index)
 SEED_WINDOWS = 4  # the highest-bound windows evaluated with the sample, so the threshold starts high
-# A word in fewer than this share of the passages is evaluated in full: the passes over windows cost more than
-# reading its list (on the 100k bench index: 歌声, 8k passages, 31 ms bounded against 9 ms in full; 认为, 34k,
-# 30 against 22 ms; 社区, 161k, 48 against 67 ms).
-BOUNDED_WORD_SHARE = 0.1
 EXACT_BELOW_MATCHES = 10_000  # when the sample predicts fewer matching passages, all are found and counted exactly
 
 
