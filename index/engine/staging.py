@@ -21,10 +21,12 @@ from pathlib import Path
 
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.engine.codec import RedpropCodec
 from index.engine.schema import build_schema
+from index.engine.term_writer import write_terms
 
 STAGING_DIR = "staging"
 
@@ -56,15 +58,64 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
         index = FileStorage(str(folder)).create_index(build_schema())
         writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
         try:
-            for fields in passages:
-                writer.add_document(**fields)
-            segment = writer._finalize_segment()  # flushed and assembled, as MpWriter's sub-writers do
+            _add_passages(writer, passages)
+            segment = writer._finalize_segment()  # closed and assembled, as MpWriter's sub-writers do
         finally:
             writer._finish()  # removes its temporary files; there is no lock to release
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return StagedSegment(folder, segment)
+
+
+def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
+    """What `add_document` per passage and the flush would write, with the postings filed term by term.
+
+    Whoosh's writer pools every posting as a tuple, sorts the pool and files it posting by posting: most of a
+    segment's writing time, for postings the parse workers had already computed (index/engine/postings.py).
+    Here each passage's stored fields, field lengths and column values go to the per-document writer as
+    `add_document` sends them, its postings are grouped by (field, term) as they come, and each term's postings
+    are filed in one step (index/engine/term_writer.py). tests/test_staged_segment_write.py compares the two
+    segments."""
+    schema, perdoc = writer.schema, writer.perdocwriter
+    postings: dict[tuple[str, bytes], tuple[list, list, list]] = {}  # (field, term) → ids, weights, values
+    length_bytes: dict[str, bytearray] = {}  # scorable field → its length byte per passage (0: none)
+    for docnum, fields in enumerate(passages):
+        perdoc.start_doc(docnum)
+        for fieldname in sorted(fields):
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                for btext, frequency, weight, vbytes in field.index(value):
+                    found = postings.get((fieldname, btext))
+                    if found is None:
+                        found = postings[fieldname, btext] = ([], [], [])
+                    found[0].append(docnum)
+                    found[1].append(weight)
+                    found[2].append(vbytes)
+                    length += frequency
+                if not field.scorable:
+                    length = 0
+            perdoc.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+            if length:
+                length_bytes.setdefault(fieldname, bytearray(len(passages)))[docnum] = length_to_byte(length)
+        perdoc.finish_doc()
+    writer.docnum = len(passages)
+    writer._added = True
+    write_terms(writer.fieldwriter, schema, _sorted_terms(postings, length_bytes, len(passages)))
+
+
+def _sorted_terms(postings: dict, length_bytes: dict[str, bytearray], count: int):
+    """The grouped postings in the order a segment lists its terms, each posting with its length byte."""
+    none = bytes(count)
+    for (fieldname, btext), (ids, weights, values) in sorted(postings.items()):
+        lengths = length_bytes.get(fieldname, none)
+        yield fieldname, btext, (ids, weights, values, [lengths[docnum] for docnum in ids])
 
 
 def move_into(staged: StagedSegment, index_dir: Path) -> None:
