@@ -6,7 +6,7 @@ ingest writer's CPU (merges grow as n log n with the corpus, index/engine/mergin
 segments in order, though, so each term's postings are already in document order within each segment: here a
 term's postings are read from each segment as arrays (whole posting blocks, or the few postings a term record
 keeps inline), their document numbers shifted (or mapped past deleted documents), concatenated, and handed to
-the codec's postings writer a block at a time (index/engine/term_writer.py). The blocks are cut and encoded by
+the codec's postings writer a block at a time (index/engine/codec.py `write_terms`). The blocks are cut and encoded by
 Whoosh's own writer, so the segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them
 posting by posting).
 
@@ -21,8 +21,7 @@ import itertools
 import numpy as np
 from whoosh.reading import SegmentReader
 
-from index.engine.codec import length_bytes
-from index.engine.term_writer import write_terms
+from index.engine.codec import length_bytes, write_terms
 from index.engine.vectorized import posting_blocks
 
 

@@ -24,9 +24,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.engine.codec import RedpropCodec
+from index.engine.codec import RedpropCodec, write_terms
 from index.engine.schema import build_schema
-from index.engine.term_writer import write_terms
 
 STAGING_DIR = "staging"
 
@@ -75,7 +74,7 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
     segment's writing time, for postings the parse workers had already computed (index/engine/postings.py).
     Here each passage's stored fields, field lengths and column values go to the per-document writer as
     `add_document` sends them, its postings are grouped by (field, term) as they come, and each term's postings
-    are filed in one step (index/engine/term_writer.py). tests/test_staged_segment_write.py compares the two
+    are filed in one step (index/engine/codec.py `write_terms`). tests/test_staged_segment_write.py compares the two
     segments."""
     schema, perdoc = writer.schema, writer.perdocwriter
     postings: dict[tuple[str, bytes], tuple[list, list, list]] = {}  # (field, term) → ids, weights, values
