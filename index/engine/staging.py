@@ -73,12 +73,13 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
 def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
     """What `add_document` per passage and the flush would write, with the postings filed term by term.
 
-    Whoosh's writer pools every posting as a tuple, sorts the pool and files it posting by posting: most of a
-    segment's writing time, for postings the parse workers had already computed (index/engine/postings.py).
-    Here each passage's stored fields, field lengths and column values go to the per-document writer as
-    `add_document` sends them, its postings are grouped by (field, term) as they come, and each term's postings
-    are filed in one step (index/engine/codec.py `write_terms`). tests/test_staged_segment_write.py compares the two
-    segments."""
+    Whoosh's writer pools every posting as a tuple, sorts the pool and hands the postings over one by one, each
+    term then going through its postings writer, for postings the parse workers had already computed
+    (index/engine/postings.py). Here each passage's stored fields, field lengths and column values go to the
+    per-document writer as `add_document` sends them, its postings are grouped by (field, term) as they come,
+    and each term is filed in one step (index/engine/codec.py `write_terms`), most of them (a few postings,
+    kept inline) as a term record built at once. What remains is mostly Whoosh's per-term work (the term
+    table, block encoding). tests/test_staged_segment_write.py compares the two segments byte for byte."""
     schema, perdoc = writer.schema, writer.perdocwriter
     postings: dict[tuple[str, bytes], tuple[list, list, list]] = {}  # (field, term) → ids, weights, values
     length_bytes: dict[str, bytearray] = {}  # scorable field → its length byte per passage (0: none)
