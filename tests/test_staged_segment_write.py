@@ -42,9 +42,13 @@ def generated_batch() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
+def passages() -> list[dict]:
+    return generated_batch()
+
+
+@pytest.fixture(scope="module")
+def written(passages, tmp_path_factory):
     """The batch written both ways: {"whoosh": (storage, segment), "ours": (storage, segment)}."""
-    passages = generated_batch()
     theirs = tmp_path_factory.mktemp("whoosh")
     staged = write_segment(tmp_path_factory.mktemp("ours"), passages)
     return {"whoosh": (FileStorage(str(theirs)), whooshs_segment(theirs, passages)),
@@ -60,11 +64,10 @@ def readers(written):
         reader.close()
 
 
-def test_the_batch_covers_every_kind_of_field():
-    schema = build_schema()
-    used = {name for fields in generated_batch() for name, value in fields.items() if value is not None}
-    assert used == set(schema.names())
-    assert any(not hasattr(fields["body"], "postings") for fields in generated_batch() if "body" in fields)
+def test_the_batch_covers_every_kind_of_field(passages):
+    used = {name for fields in passages for name, value in fields.items() if value is not None}
+    assert used == set(build_schema().names())
+    assert any(not hasattr(fields["body"], "postings") for fields in passages if "body" in fields)
 
 
 def test_same_terms_postings_and_term_statistics(readers):
