@@ -95,7 +95,8 @@ def write_terms(fieldwriter: _FieldWriter, schema, terms: Iterable[tuple[str, by
 class _FieldWriter(W3FieldWriter):
     def add_term(self, btext: bytes, ids: list, weights: list, values: list, lengths: list) -> None:
         """A term with all its postings: start_term, add per posting and finish_term in one step."""
-        if len(ids) < self._codec._inlinelimit:  # what finish_postings would keep inline: one record, no block
+        codec = self._codec
+        if len(ids) < codec._inlinelimit and len(ids) <= codec._blocklimit:  # what finish_postings keeps inline
             self._tindex.add(pack_ushort(self._fieldid) + btext, _inline_record(ids, weights, values, lengths))
             return
         self.start_term(btext)
