@@ -67,7 +67,7 @@ def time_queries(run, queries, profiler=None) -> dict:
     the timed rounds only."""
     for query in queries:  # warm-up: caches, dictionaries, facet arrays
         run(query)
-    samples, cpu, by_kind = [], [], {}
+    samples, cpu, by_kind, cpu_by_query = [], [], {}, {}
     for _ in range(QUERY_REPEATS):
         for query in queries:
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -80,11 +80,14 @@ def time_queries(run, queries, profiler=None) -> dict:
             cpu.append((time.process_time() - cpu_started) * 1000)  # steadier than wall time on a shared machine
             samples.append(elapsed)
             by_kind.setdefault(query.kind, []).append(elapsed)
+            cpu_by_query.setdefault(f"{query.text} [{query.sort}]", []).append(cpu[-1])
     return {
         "query_p50_ms": percentile(samples, 0.50), "query_p95_ms": percentile(samples, 0.95),
         "query_p99_ms": percentile(samples, 0.99),
         "query_cpu_p50_ms": percentile(cpu, 0.50), "query_cpu_p99_ms": percentile(cpu, 0.99),
         "query_p50_ms_by_kind": {kind: percentile(values, 0.50) for kind, values in by_kind.items()},
+        "query_cpu_p50_ms_by_query": dict(sorted(((text, round(percentile(values, 0.50), 1))  # slowest first
+                                                  for text, values in cpu_by_query.items()), key=lambda item: -item[1])),
     }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,33 +22,56 @@ BUDGET_BYTES = 96 * 2**20  # per process: a few hundred thousand postings of the
 _ENTRY_OVERHEAD = 200  # bytes of the entry's tuples, arrays and key beside their contents
 
 
-class BlockCache:
-    def __init__(self, budget_bytes: int = BUDGET_BYTES):
+class FileCache:
+    """Values derived from immutable segment files, keyed by (file, offset: any hashable place in it), least recently used out past the
+    budget. The file is held weakly: an entry whose file was closed is never served for another file opened at
+    the same address."""
+
+    def __init__(self, budget_bytes: int):
         self.budget = budget_bytes
         self.size = 0
         self._entries: OrderedDict[tuple[int, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
 
-    def block(self, matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
-        """(ids, weights as float64, Whoosh's decoded data tuple) of a W3LeafMatcher's current block."""
-        key = (id(matcher._postfile), matcher._dataoffset)
+    def peek(self, file, offset):
+        """The value kept for (file, offset), or None."""
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0]() is matcher._postfile:  # not another file at a reused address
-                self._entries.move_to_end(key)
-                return entry[1], entry[2], entry[3]
-        ids, weights, data = decode(matcher)
-        size = _ENTRY_OVERHEAD + ids.nbytes + weights.nbytes + _values_bytes(data[2])
-        entry = (weakref.ref(matcher._postfile), ids, weights, data, size)
+            entry = self._entries.get((id(file), offset))
+            if entry is None or entry[0]() is not file:
+                return None
+            self._entries.move_to_end((id(file), offset))
+            return entry[1]
+
+    def get(self, file, offset, make: Callable[[], tuple[object, int]]):
+        """The value kept for (file, offset), or `make()`'s (value, its size in bytes), kept."""
+        key = (id(file), offset)
+        known = self.peek(file, offset)
+        if known is not None:
+            return known
+        value, size = make()
+        entry = (weakref.ref(file), value, _ENTRY_OVERHEAD + size)
         with self._lock:
-            stale = self._entries.pop(key, None)  # another file's block (or a racing reader's copy)
+            stale = self._entries.pop(key, None)  # another file's value (or a racing reader's copy)
             if stale is not None:
                 self.size -= stale[-1]
             self._entries[key] = entry
-            self.size += size
+            self.size += entry[-1]
             while self.size > self.budget and self._entries:
                 self.size -= self._entries.popitem(last=False)[1][-1]
-        return ids, weights, data
+        return value
+
+
+class BlockCache(FileCache):
+    def __init__(self, budget_bytes: int = BUDGET_BYTES):
+        super().__init__(budget_bytes)
+
+    def block(self, matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """(ids, weights as float64, Whoosh's decoded data tuple) of a W3LeafMatcher's current block."""
+        def make():
+            ids, weights, data = decode(matcher)
+            return (ids, weights, data), ids.nbytes + weights.nbytes + _values_bytes(data[2])
+
+        return self.get(matcher._postfile, matcher._dataoffset, make)
 
 
 def decode(matcher) -> tuple[np.ndarray, np.ndarray, tuple]:

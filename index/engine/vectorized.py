@@ -11,6 +11,8 @@ preloaded unions of small indexes) are stepped as before, and their arrays combi
 """
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import binary, wrappers
@@ -20,14 +22,17 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
-from index.engine.blockcache import CACHE, block_weights, decode
+from index.engine.blockcache import CACHE, FileCache, block_weights, decode
 from index.engine.bm25f import PooledMatcher
 from index.engine.codec import length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
+from index.engine.deferred import AND, AND_NOT, REQUIRE, WHOOSH_KINDS, DeferredMatcher
 from index.engine.documents import InheritedMatcher
 from index.engine.phrases import PhraseMatcher
 from index.engine.postings import CompactPositions, decode_positions_many
 
+# Each segment's matches of the phrases evaluated over it (`near`): an id array a phrase, most of them short.
+PHRASE_MATCHES = FileCache(16 * 2**20)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
@@ -95,31 +100,41 @@ def evaluate(matcher, reader, lengths: FieldLengths, within: np.ndarray | None =
         return ids[keep], scores[keep] * matcher.boost
     if kind is binary.UnionMatcher:
         return _union(evaluate(matcher.a, reader, lengths, within), evaluate(matcher.b, reader, lengths, within))
-    if kind is binary.IntersectionMatcher:
-        a = evaluate(matcher.a, reader, lengths, within)
-        return _intersect(a, evaluate(matcher.b, reader, lengths, _narrower(a[0], within)))
-    if kind is binary.AndMaybeMatcher:  # the optional part only matters where the required part matched
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
-        b_ids, b_scores = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
-        _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-        scores = a_scores.copy()
-        scores[ia] = a_scores[ia] + b_scores[ib]
-        return a_ids, scores
+    if kind is DeferredMatcher and matcher.materialised:  # a caller we do not vectorise has used it
+        return (np.asarray(matcher._ids[matcher._i:], dtype=np.int64),
+                np.asarray(matcher._weights[matcher._i:], dtype=np.float64))
+    if kind is DeferredMatcher:  # index/engine/deferred.py
+        return _combined(matcher.kind, matcher.a, matcher.b, reader, lengths, within)
+    if kind in WHOOSH_KINDS:
+        return _combined(WHOOSH_KINDS[kind], matcher.a, matcher.b, reader, lengths, within)
     if kind is CoordinationMatcher:
         return _coordinated(matcher, reader, lengths, within)
     if kind is wrappers.InverseMatcher and matcher.missing == reader.is_deleted:  # a NOT inside an And
         return _inverse(matcher, reader, lengths, within)
-    if kind is wrappers.RequireMatcher:  # the filter first: it is usually the narrower side
-        b_ids, _ = evaluate(matcher.b, reader, lengths, within)
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, _narrower(b_ids, within))
+    return _stepped(matcher)
+
+
+def _combined(kind: str, a, b, reader, lengths: FieldLengths, within: np.ndarray | None):
+    """Two sides combined as Whoosh's binary matcher of that kind combines them, the side that narrows read first
+    and the other only within its matches."""
+    if kind == AND:  # a Whoosh tree's second side is the one estimated smaller; a sum is the same either way
+        b_result = evaluate(b, reader, lengths, within)
+        return _intersect(evaluate(a, reader, lengths, _narrower(b_result[0], within)), b_result)
+    if kind == REQUIRE:  # the filter first: it is usually the narrower side
+        b_ids, _ = evaluate(b, reader, lengths, within)
+        a_ids, a_scores = evaluate(a, reader, lengths, _narrower(b_ids, within))
         keep = np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
-    if kind is binary.AndNotMatcher:
-        a_ids, a_scores = evaluate(matcher.a, reader, lengths, within)
-        b_ids, _ = evaluate(matcher.b, reader, lengths, _narrower(a_ids, within))
+    a_ids, a_scores = evaluate(a, reader, lengths, within)
+    b_ids, b_scores = evaluate(b, reader, lengths, _narrower(a_ids, within))
+    if kind == AND_NOT:
         keep = ~np.isin(a_ids, b_ids, assume_unique=True)
         return a_ids[keep], a_scores[keep]
-    return _stepped(matcher)
+    # AND_MAYBE: the optional part only matters where the required part matched
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    scores = a_scores.copy()
+    scores[ia] = a_scores[ia] + b_scores[ib]
+    return a_ids, scores
 
 
 def _coordinated(matcher: CoordinationMatcher, reader, lengths: FieldLengths,
@@ -288,7 +303,45 @@ class _Near:
 
 
 def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """A phrase / near query: ids having every term (scored as its intersection tree), then positions."""
+    """A phrase / near query: ids having every term (scored as its intersection tree), then positions.
+
+    Which passages of a segment hold the phrase never changes (only deletions are added, and they are dropped
+    again), so once a phrase has been evaluated over a segment (or within a set of its ids, the set named by its
+    digest) its matches are kept (PHRASE_MATCHES); a later evaluation reads the terms' postings only in blocks holding a match, without positions. Component phrases
+    (index/query/syntax.py: 红色 … 物业 apart) have every passage of the compound as a candidate, since the
+    compound's parts are indexed at its position, and match few of them."""
+    key = (matcher.slop, matcher.ordered, matcher.mindist, tuple(unwrapped(m)[0]._term for m in matcher.ms))
+    known = PHRASE_MATCHES.peek(reader, key)  # the whole segment's
+    if known is None and within is not None:  # e.g. a title phrase, asked within the segment's document records
+        key += (hashlib.blake2b(within.tobytes(), digest_size=16).digest(),)
+        known = PHRASE_MATCHES.peek(reader, key)
+    if known is not None:
+        return _near_known(matcher, reader, lengths, known if within is None else _narrower(known, within))
+    ids, scores = _near(matcher, reader, lengths, within)
+    kept = ids.copy()
+    kept.flags.writeable = False
+    PHRASE_MATCHES.get(reader, key, lambda: (kept, kept.nbytes))
+    return ids, scores * matcher.boost
+
+
+def _near_known(matcher, reader, lengths: FieldLengths, matches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The phrase's scores at its known matches: the terms' postings read as `_near` reads them, within these."""
+    if not len(matches):
+        return EMPTY_IDS, EMPTY_SCORES
+    leaves = []
+    for wrapped in matcher.ms:
+        leaf, _ = unwrapped(wrapped)  # deleted passages: dropped below, with the matches no longer live
+        ids, tf, _ = leaf_postings(leaf, values=False, within=matches)
+        leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf)))
+    ids, scores = make_binary_tree(_intersect, leaves)
+    keep = np.isin(ids, matches, assume_unique=True)
+    if reader.has_deletions():
+        keep &= ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+    return ids[keep], scores[keep] * matcher.boost
+
+
+def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, unboosted scores) of a phrase's matches, positions checked."""
     leaves = []
     for wrapped in matcher.ms:
         leaf, deleted = unwrapped(wrapped)
@@ -318,7 +371,7 @@ def near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> t
             ms = [_Positions(decode(values[row[k]]))
                   for (_, _, values, _), row, decode in zip(leaves, rows, decoders, strict=True)]
             keep[k] = bool(get_spans(_Near(matcher, ms)))
-    return ids[keep], scores[keep] * matcher.boost
+    return ids[keep], scores[keep]
 
 
 POSITION_STRIDE = 1 << 32  # (candidate, position) packed as candidate * stride + position: positions stay below it
