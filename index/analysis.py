@@ -30,7 +30,7 @@ MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expa
 
 class Term(NamedTuple):
     """A NamedTuple, not a frozen dataclass: one is made per token and sub-word of every passage indexed, and a
-    frozen dataclass sets each field through object.__setattr__ (2.5 times the cost)."""
+    frozen dataclass sets each field through object.__setattr__, more than twice a tuple's making."""
 
     text: str
     pos: int
