@@ -56,3 +56,30 @@ def test_a_closed_files_entry_is_not_served_for_a_new_file(big_index):
     matcher._data = None
     assert cache.block(matcher)[0] is not ids
     assert cache._entries[key][0]() is matcher._postfile  # the new file's block replaced it
+
+
+def test_a_whole_term_read_again_is_the_same_and_a_partly_read_one_is_not_kept(big_index, monkeypatch):
+    from index.engine import vectorized
+    from index.engine.blockcache import FileCache
+
+    monkeypatch.setattr(vectorized, "TERM_POSTINGS", FileCache(2**20))
+    with big_index.searcher() as searcher:
+        reader = searcher.leaf_searchers()[0][0].reader()
+
+        def body(word):
+            return vectorized.unwrapped(reader.postings("body", word))[0]
+
+        advanced = body("小区")
+        advanced._next_block()  # as an enclosing intersection may leave it
+        rest = vectorized.posting_blocks(advanced, values=False)
+        assert not vectorized.TERM_POSTINGS._entries
+        first = vectorized.posting_blocks(body("物业"), values=False)
+        assert len(vectorized.TERM_POSTINGS._entries) == 1
+        whole = vectorized.posting_blocks(body("小区"), values=False)
+        assert whole[0][-len(rest[0]):].tolist() == rest[0].tolist()
+        again = vectorized.posting_blocks(body("物业"), values=False)
+        wanted = first[0][::3].copy()
+        part = vectorized.posting_blocks(body("物业"), values=False, within=wanted)
+    assert np.shares_memory(again[0], first[0]) and again[0].tolist() == first[0].tolist()  # from the cache
+    assert again[1].tolist() == first[1].tolist()
+    assert part[0].tolist() == wanted.tolist() and part[1].tolist() == first[1][::3].tolist()

@@ -89,6 +89,12 @@ def test_a_common_word_gets_an_estimated_total_and_an_exact_one_on_request(big_l
     assert [hit.passage_id for hit in bounded.hits] == [hit.passage_id for hit in exact.hits]
 
 
+def test_a_question_of_several_parts_is_counted_exactly_on_a_large_index(big_library, small_windows):
+    """Its bound sums its parts' maxima, which lie in different passages: skipping did not pay (bounds.py)."""
+    result = search(big_library, SearchRequest("红色物业 小区"))
+    assert result.hits and not result.total_is_estimate and not result.facets_are_estimates
+
+
 def test_a_small_index_is_counted_exactly(big_library):
     """Below BOUNDED_FROM_PASSAGES every match is evaluated: nothing is estimated."""
     result = search(big_library, SearchRequest("物业"))

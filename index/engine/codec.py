@@ -34,9 +34,11 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3PostingsWriter,
     W3TermInfo,
+    W3TermsReader,
     _lenfield,
 )
 from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -57,12 +59,54 @@ class RedpropCodec(W3Codec):
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if not terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            matcher = super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            matcher.first_block = matcher._dataoffset  # where it starts: a reader of whole terms checks it is there
+            return matcher
         ids, weights, values = terminfo.inlined_postings()
         return _InlineMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)
+
+    def terms_reader(self, storage, segment):
+        reader = super().terms_reader(storage, segment)
+        reader.__class__ = _TermsReader
+        reader.known = {}
+        return reader
+
+
+class _TermsReader(W3TermsReader):
+    """W3's term table, each term's place in it remembered: a query asks a segment whether it has a term and for
+    the term's record several times while its matchers are built (membership, document frequency for the
+    weighted tree, statistics, postings), and each ask hashed and probed the on-disk table in Python. A segment's
+    terms never change."""
+
+    KNOWN_LIMIT = 100_000  # terms remembered per segment; forgotten all at once past it
+
+    def _place(self, fieldname, tbytes):
+        key = (fieldname, tbytes)
+        place = self.known.get(key, False)
+        if place is False:
+            if len(self.known) >= self.KNOWN_LIMIT:
+                self.known = {}
+            place = next(iter(self._tindex.ranges_for_key(self._keycoder(fieldname, tbytes))), None)
+            self.known[key] = place
+        return place
+
+    def __contains__(self, term):
+        return self._place(*term) is not None
+
+    def _range_for_key(self, fieldname, tbytes):
+        place = self._place(fieldname, tbytes)
+        if place is None:
+            raise KeyError((fieldname, tbytes))
+        return place
+
+    def term_info(self, fieldname, tbytes):
+        place = self._place(fieldname, tbytes)
+        if place is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return W3TermInfo.from_bytes(self._dbfile.get(*place))
 
 
 class _InlineMatcher(ListMatcher):

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from index.engine.vectorized import posting_blocks, unwrapped
+from index.engine.vectorized import posting_blocks
 
 VALUE_FIELDS = ("year", "doc_type", "source")  # single-valued, read from postings
 PLACES = "places"
@@ -63,17 +62,22 @@ def _column(reader, name: str) -> list:
 
 
 def _postings(reader, name: str) -> tuple[list[str], list[np.ndarray]]:
-    """Each term of the field with its docnums (read a block at a time; deleted passages may be included:
-    they never match, so their values are never looked up)."""
-    terms = list(reader.field_terms(name))
-    return terms, [_docnums(reader.postings(name, term)) for term in terms]
-
-
-def _docnums(matcher) -> np.ndarray:
-    leaf, _ = unwrapped(matcher)
-    if type(leaf) is W3LeafMatcher:
-        return posting_blocks(leaf, values=False)[0]
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    """Each term of the field with its docnums (deleted passages may be included: they never match, so their
+    values are never looked up). The term table is walked in order with each term's record, rather than asked
+    for every term by key; a record keeping its postings inline gives them without a matcher, and a long list is
+    read a block at a time, bypassing the query caches (the source field has a value per document)."""
+    terms, postings = [], []
+    table, from_bytes, field_format = reader._terms, reader.schema[name].from_bytes, reader.schema[name].format
+    for (fieldname, btext), info in table.items_from(name, b""):
+        if fieldname != name:
+            break
+        terms.append(from_bytes(btext))
+        if info.is_inlined():
+            postings.append(np.asarray(info.inlined_postings()[0], dtype=np.int64))
+        else:
+            matcher = table._codec.postings_reader(table._postfile, info, field_format)
+            postings.append(posting_blocks(matcher, values=False, cached=False)[0])
+    return terms, postings
 
 
 def _single(reader, name: str, size: int) -> Labels:

@@ -20,8 +20,11 @@ from index.engine.documents import PassageBM25F, is_record, passage_count
 from index.engine.live import LiveSearcher
 from index.engine.merging import compact, small_segments, tiered_merge
 from index.engine.schema import build_schema, document_fields
+from index.engine.segment_files import use_in_place_reads
 from index.engine.staging import StagedSegment, clear_staging, discard, move_into
 from ingest.models import Document
+
+use_in_place_reads()  # segment files are read where they are mapped, not copied into each process
 
 WRITER_TIMEOUT_SECONDS = 60.0
 

@@ -12,8 +12,9 @@ windows (index/engine/bounds.py bounds every window's scores from posting block 
 
 Every match scoring at least the threshold is therefore found with its exact score, and the top k of what is
 returned is the exhaustive top k (tests/test_topk.py). Matches below the threshold are partly missing: the caller
-estimates the total and facets from the sample (`Matches.sample`). Small indexes, and queries the sample says
-match few passages, are evaluated in full and exactly.
+estimates the total and facets from the sample (`Matches.sample`). Small indexes, filtered queries and queries
+of several parts (bounds.exactly_bounded), and queries the sample says match few passages, are evaluated in full
+and exactly.
 """
 from __future__ import annotations
 
@@ -24,18 +25,23 @@ import numpy as np
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from index.engine.bounds import WINDOW, window_bounds
+from index.engine.bounds import WINDOW, exactly_bounded, window_bounds
 from index.engine.documents import passage_docnums
 from index.engine.vectorized import FieldLengths, evaluate, summed
 
-# Smaller indexes are evaluated in full. On a 41k-passage bench index the bounded path cost more CPU than it saved
-# (docs/query-performance.md: CPU p50 42-49 ms against 31-35 ms; block-max bounds of a multi-field BM25F query lie well
-# above the best score in a window, so few windows fall below the threshold, and each pass rebuilds the matchers);
-# the exhaustive path grows linearly with the matches, so the bounded one is kept for indexes several times that
-# size (not yet measured).
+# Smaller indexes are evaluated in full: skipping cost more CPU than it saved on the 10k bench index (80k passages:
+# 物业 47 against 23 ms), and saved it on the 100k one (640k passages: 83 against 197 ms). Queries of several parts
+# and filtered ones are evaluated in full at any size (bounds.exactly_bounded).
 BOUNDED_FROM_PASSAGES = 256 * WINDOW
+# A broad filter that keeps fewer passages than this share makes the word cheaper in full: on the 100k bench index
+# 物业 type:policy (15% of passages) took 101 ms bounded against 72 ms in full; on-topic (most passages) kept the gain.
+BOUNDED_KEEP_SHARE = 0.5
 SAMPLE_EVERY = 8  # one window in 8 is evaluated in full for the estimates (12.5% of the index)
 SEED_WINDOWS = 4  # the highest-bound windows evaluated with the sample, so the threshold starts high
+# A word in fewer than this share of the passages is evaluated in full: the passes over windows cost more than
+# reading its list (on the 100k bench index: 歌声, 8k passages, 31 ms bounded against 9 ms in full; 认为, 34k,
+# 30 against 22 ms; 社区, 161k, 48 against 67 ms).
+BOUNDED_WORD_SHARE = 0.1
 EXACT_BELOW_MATCHES = 10_000  # when the sample predicts fewer matching passages, all are found and counted exactly
 
 
@@ -67,7 +73,7 @@ def top_matches(searcher: Searcher, queries: Sequence[q.Query], lengths: FieldLe
                 bounded_from: int | None = None) -> Matches:
     """Every match of the sum of `queries` scoring at least `threshold(docnums, scores)` of a first sample of
     matches, plus the sample's matches. `keep`: a bitset of the docnums the caller keeps (a broad filter)."""
-    if searcher.doc_count_all() < (BOUNDED_FROM_PASSAGES if bounded_from is None else bounded_from):
+    if not _worth_bounding(searcher, queries, keep, BOUNDED_FROM_PASSAGES if bounded_from is None else bounded_from):
         docnums, scores = _evaluate(searcher, queries, lengths, None, keep)
         return Matches(docnums, scores)
     context = searcher.context(needs_current=False)
@@ -104,6 +110,16 @@ def top_matches(searcher: Searcher, queries: Sequence[q.Query], lengths: FieldLe
     if everything:
         return Matches(docnums, scores)
     return Matches(docnums, scores, _window_of(segments, docnums, sampled), min(1.0, share))
+
+
+def _worth_bounding(searcher: Searcher, queries: Sequence[q.Query], keep: np.ndarray | None, smallest: int) -> bool:
+    """Whether skipping windows can cost less than evaluating every match (the figures are the constants')."""
+    passages = searcher.doc_count_all()
+    if passages < smallest or not all(exactly_bounded(query) for query in queries):
+        return False
+    if keep is not None and np.count_nonzero(keep) < BOUNDED_KEEP_SHARE * len(keep):
+        return False
+    return sum(query.estimate_size(searcher.reader()) for query in queries) >= BOUNDED_WORD_SHARE * passages
 
 
 def matches_within(searcher: Searcher, queries: Sequence[q.Query], lengths: FieldLengths, docnums: np.ndarray,

@@ -33,6 +33,8 @@ from index.engine.postings import CompactPositions, decode_positions_many
 
 # Each segment's matches of the phrases evaluated over it (`near`): an id array a phrase, most of them short.
 PHRASE_MATCHES = FileCache(16 * 2**20)
+# Whole terms' decoded ids and weights (posting_blocks): 16 bytes a posting; the domain's common words first.
+TERM_POSTINGS = FileCache(64 * 2**20)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
@@ -231,7 +233,36 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
     """(ids, weights, raw posting values or []) from the matcher's current posting to its end; with `within`,
     blocks holding none of those ids are skipped unread (a block's header gives its highest id). Decoded blocks
     come from the process's block cache (index/engine/blockcache.py) unless `cached` is False (merges, which
-    read each block once)."""
+    read each block once). A whole term's ids and weights are kept too (TERM_POSTINGS): a term read again from its
+    start, without values, is two arrays, not a header to parse and a cache look-up per block."""
+    at_first_block = getattr(matcher, "first_block", None) == matcher._dataoffset  # index/engine/codec.py sets it
+    if cached and not values and not matcher._byteids and at_first_block:
+        skipped = matcher._i  # deleted documents a FilterMatcher stepped over, or an intersection's skip
+        known = TERM_POSTINGS.peek(matcher._postfile, matcher._startoffset)
+        if known is None and within is None:
+            matcher._i = 0
+            ids, weights, _ = _blocks(matcher, False, None, True)
+            ids.flags.writeable = weights.flags.writeable = False
+            known = TERM_POSTINGS.get(matcher._postfile, matcher._startoffset,
+                                      lambda: ((ids, weights), ids.nbytes + weights.nbytes))
+        if known is not None:
+            matcher._atend = True  # consumed, as below
+            return (*_within(known[0][skipped:], known[1][skipped:], within), [])
+    return _blocks(matcher, values, within, cached)
+
+
+def _within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of `within`'s ids (all of them with None)."""
+    if within is None or not len(ids):
+        return ids, weights
+    at = np.minimum(np.searchsorted(ids, within), len(ids) - 1)
+    found = at[ids[at] == within]
+    return ids[found], weights[found]
+
+
+def _blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | None, cached: bool
+            ) -> tuple[np.ndarray, np.ndarray, list]:
+    """posting_blocks' reading, block by block."""
     id_blocks, weight_blocks, value_blocks = [], [], []
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
     lowest = 0  # no id below this is left in the current block

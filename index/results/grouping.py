@@ -55,7 +55,7 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     ranked_docs = docnums[order]
     groups = columns.groups.codes[ranked_docs]
     # Each match's rank within its group (0: the group's best) and the position in `order` of that best.
-    by_group = np.lexsort((np.arange(len(order)), groups))
+    by_group = np.argsort(groups, kind="stable")  # by group, each group's matches in `order`'s order
     sorted_groups = groups[by_group]
     starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
     run_lengths = np.diff(np.r_[starts, len(order)])

