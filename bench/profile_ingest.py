@@ -3,8 +3,9 @@
 On the first N files of a generated corpus (bench/out/corpus-N-seedS): raw `jieba.cut` on the same text (the
 baseline), then each stage a file goes through (parse and structure, analysis into fields, postings, case
 extraction, near-duplicate signature) and writing the postings into a fresh Whoosh index in two commits, with
-our codec and with Whoosh's default W3 codec, and merging such segments into one. Prints JSON: seconds per stage and as a multiple of jieba's,
-postings per passage, microseconds per posting written. Figures in the issue-8 note come from here.
+our codec and with Whoosh's default W3 codec, as the staged segments ingest's workers write, and merging such
+segments into one. Prints JSON: seconds per stage and as a multiple of jieba's, postings per passage,
+microseconds per posting written. Figures in the issue-8 note come from here.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from index.engine.codec import RedpropCodec
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
 from index.engine.search_index import SearchIndex
+from index.engine.staging import discard, write_segment
 from index.write.prepare import prepare_file, read_file
 from ingest.cases.build import extract_cases
 from ingest.dedup import signature
@@ -47,6 +49,18 @@ def write_seconds(passages: list[dict], codec) -> float:
                 writer.add_document(**fields)
             writer.commit()
         return time.process_time() - started
+
+
+def staged_write_seconds(passages: list[dict]) -> float:
+    """CPU seconds to write the passages as staged segments of MERGE_CHUNK passages each (index/engine/staging.py),
+    what ingest's segment-writer worker does per batch."""
+    with tempfile.TemporaryDirectory(prefix="redprop-profile-") as folder:
+        started = time.process_time()
+        staged = [write_segment(Path(folder), passages[start : start + MERGE_CHUNK])
+                  for start in range(0, len(passages), MERGE_CHUNK)]
+        seconds = time.process_time() - started
+        discard(staged)
+        return seconds
 
 
 def merge_seconds(passages: list[dict]) -> float:
@@ -82,6 +96,7 @@ def profile(paths: list[Path]) -> dict:
     timed(seconds, "signature", lambda: [signature(d) for d in documents])
     seconds["whoosh_write_our_codec"] = write_seconds(passages, RedpropCodec())
     seconds["whoosh_write_w3_codec"] = write_seconds(passages, W3Codec())
+    seconds["staged_segment_write"] = staged_write_seconds(passages)
     seconds["whoosh_merge"] = merge_seconds(passages)
     postings = sum(len(value.postings) for f in passages for value in f.values() if hasattr(value, "postings"))
     baseline = seconds["raw_jieba_cut"]

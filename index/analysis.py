@@ -17,8 +17,8 @@ the index are in index/engine/tokenizers.py. No Whoosh here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ingest.text.fold import fold
 from ingest.text.segmenter import is_word_char, segmenter, tokens
@@ -28,8 +28,10 @@ STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
+    """A NamedTuple, not a frozen dataclass: one is made per token and sub-word of every passage indexed, and a
+    frozen dataclass sets each field through object.__setattr__, more than twice a tuple's making."""
+
     text: str
     pos: int
     start: int
@@ -62,7 +64,7 @@ def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     terms: list[Term] = []
     pos = 0
     for word, start, end in cut:
-        if not any(is_word_char(ch) for ch in word):
+        if not any(map(is_word_char, word)):
             if not word.isspace():
                 pos += 1  # punctuation breaks phrases
             continue
@@ -130,7 +132,7 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     characters), each with the words either side, so a name is found whichever way a neighbour took its
     edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
     freq = segmenter().FREQ
-    unsure = [any(is_cjk(ch) for ch in word) and (len(word) == 1 or not freq.get(word)) for word, _, _ in cut]
+    unsure = [bool(CJK_CHAR.search(word)) and (len(word) == 1 or not freq.get(word)) for word, _, _ in cut]
     covered = bytearray(len(source))
     for i, (word, _, _) in enumerate(cut):
         if not unsure[i]:
@@ -140,12 +142,13 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
         for _, start, end in cut[max(i - 1, 0) : i + 2]:
             covered[start:end] = b"\x01" * (end - start)
     terms: list[Term] = []
-    for index, ch in enumerate(source):
-        if not covered[index] or not is_word_char(ch):
-            continue
-        pair = index + 1 < len(source) and covered[index + 1] and is_word_char(source[index + 1])
-        end = index + 2 if pair else index + 1
-        terms.append(Term(source[index:end], index, index, end, True))
+    index = covered.find(1)  # most of a passage is not covered: jump from one covered character to the next
+    while index >= 0:
+        if is_word_char(source[index]):
+            pair = index + 1 < len(source) and covered[index + 1] and is_word_char(source[index + 1])
+            end = index + 2 if pair else index + 1
+            terms.append(Term(source[index:end], index, index, end, True))
+        index = covered.find(1, index + 1)
     return terms
 
 
@@ -155,6 +158,9 @@ def gram_phrases(text: str) -> list[list[str]]:
     source = fold(text)
     return [[run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
             for run in re.findall(r"[^\W_]+", source)]
+
+
+CJK_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")  # the ranges of `is_cjk`
 
 
 def is_cjk(ch: str) -> bool:

@@ -9,7 +9,14 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
   the column is read once per segment and field (one byte per passage), which also serves BM25 at search.
 - a term record with inlined postings pickled them with protocol 2, which spells each bytes value as a call to
   `_codecs.encode` (50 bytes for 3 bytes of positions) and each weight as an 8-byte float: `_CompactTermInfo`
-  pickles with protocol 4 and writes whole-number weights as ints (Whoosh's reader unpickles either).
+  pickles with protocol 4 and writes whole-number weights as ints (Whoosh's reader unpickles either);
+- every posting went through the writer's pool as a Python tuple, was sorted, and was handed on one by one
+  (`FieldWriter.add_postings`, a field-length lookup and type checks each). Where a term's postings are at hand
+  together (a merge reads them from the segments, index/engine/segment_merge.py; a worker has them from the
+  parse workers, index/engine/staging.py), `write_terms` files each term in one step: its postings a block at
+  a time into Whoosh's own postings writer, which cuts, encodes and sums up the blocks; or, for a term with
+  fewer postings than the inline limit (most terms), its term record built at once, the bytes
+  `_PostingsWriter` would write.
 Files stay in the W3 format; each segment records its codec, so readers and merges use this class too.
 Inlined postings are read with Whoosh's ListMatcher, which gives "" (text) for a term without values where
 the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
@@ -17,10 +24,13 @@ the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
 from __future__ import annotations
 
 import pickle
+from array import array
+from collections.abc import Iterable
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     W3Codec,
+    W3FieldWriter,
     W3PerDocReader,
     W3PostingsWriter,
     W3TermInfo,
@@ -29,7 +39,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import emptybytes
+from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
@@ -39,6 +49,9 @@ _LENGTHS = [byte_to_length(value) if value else None for value in range(256)]
 class RedpropCodec(W3Codec):
     def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = INLINE_POSTINGS):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
@@ -101,7 +114,57 @@ class _InlineMatcher(ListMatcher):
         return super().value() if self._values else emptybytes
 
 
+# One term's postings in document order: (ids, weights, values, the field's length byte per posting). An empty
+# value (b"" or None) is not stored, as `add_posting` does not store it; a length byte of 0 is no length.
+TermPostings = tuple[list, list, list, list]
+
+
+def write_terms(fieldwriter: _FieldWriter, schema, terms: Iterable[tuple[str, bytes, TermPostings]]) -> None:
+    """File `terms`, ordered by (field name, term bytes), each with all its postings; a term whose postings are
+    empty (every one of a deleted document) is left out."""
+    current = None
+    for fieldname, btext, postings in terms:
+        if not postings[0]:
+            continue
+        if fieldname != current:
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current = fieldname
+        fieldwriter.add_term(btext, *postings)
+    if current is not None:
+        fieldwriter.finish_field()
+
+
+class _FieldWriter(W3FieldWriter):
+    def add_term(self, btext: bytes, ids: list, weights: list, values: list, lengths: list) -> None:
+        """A term with all its postings: start_term, add per posting and finish_term in one step."""
+        codec = self._codec
+        if len(ids) < codec._inlinelimit and len(ids) <= codec._blocklimit:  # what finish_postings keeps inline
+            self._tindex.add(pack_ushort(self._fieldid) + btext, _inline_record(ids, weights, values, lengths))
+            return
+        self.start_term(btext)
+        self._postwriter.add_postings(ids, weights, values, lengths)
+        self.finish_term()
+
+
 class _PostingsWriter(W3PostingsWriter):
+    def add_postings(self, ids: list, weights: list, values: list, lengths: list) -> None:
+        """What `add_posting` called once per posting would buffer, a block at a time: every full block is
+        written, the last one is left for `finish_postings`."""
+        for start in range(0, len(ids), self._blocklimit):
+            if start:
+                self._write_block()
+            stop = start + self._blocklimit
+            present = [length for length in lengths[start:stop] if length]
+            block_weights = weights[start:stop]
+            self._ids = array("I", ids[start:stop])
+            self._weights = array("f", block_weights)
+            self._values = [value for value in values[start:stop] if value]
+            self._maxweight = max(0, max(block_weights))
+            self._minlength = byte_to_length(min(present)) if present else None
+            self._maxlength = byte_to_length(max(present)) if present else 0
+
     def finish_postings(self):
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
@@ -116,12 +179,27 @@ class _CompactTermInfo(W3TermInfo):
     """A term record with inlined postings, pickled compactly (read back by W3TermInfo.from_bytes)."""
 
     def to_bytes(self):
-        header = self._struct.pack(
-            1, self._weight, self._df, 0 if self._minlength is None else length_to_byte(self._minlength),
+        return _compact_record(
+            self._weight, self._df, 0 if self._minlength is None else length_to_byte(self._minlength),
             length_to_byte(self._maxlength), self._maxweight,
             0xFFFFFFFF if self._minid is None else self._minid, 0xFFFFFFFF if self._maxid is None else self._maxid,
-        )
-        return header + pickle.dumps(self._inlined, 4)
+            self._inlined)
+
+
+def _compact_record(weight, df, minlength_byte, maxlength_byte, maxweight, minid, maxid, inlined) -> bytes:
+    return W3TermInfo._struct.pack(1, weight, df, minlength_byte, maxlength_byte, maxweight, minid, maxid) + \
+        pickle.dumps(inlined, 4)
+
+
+def _inline_record(ids: list, weights: list, values: list, lengths: list) -> bytes:
+    """The record `_PostingsWriter` gives a term whose postings are all kept inline: the statistics its one
+    block adds to a fresh W3TermInfo, the weights as the block's 32-bit floats (`array("f")`)."""
+    stored = array("f", weights)
+    present = [length for length in lengths if length]
+    return _compact_record(
+        sum(stored), len(ids), min(present) if present else 0, max(present) if present else 0,
+        max(0, max(weights)), ids[0], ids[-1],
+        (tuple(ids), tuple(int(w) if w.is_integer() else w for w in stored), tuple(v for v in values if v)))
 
 
 class _PerDocReader(W3PerDocReader):

@@ -6,8 +6,9 @@ ingest writer's CPU (merges grow as n log n with the corpus, index/engine/mergin
 segments in order, though, so each term's postings are already in document order within each segment: here a
 term's postings are read from each segment as arrays (whole posting blocks, or the few postings a term record
 keeps inline), their document numbers shifted (or mapped past deleted documents), concatenated, and handed to
-the codec's postings writer a block at a time. The blocks are cut and encoded by Whoosh's own writer, so the
-segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them posting by posting).
+the codec's postings writer a block at a time (index/engine/codec.py `write_terms`). The blocks are cut and encoded by
+Whoosh's own writer, so the segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them
+posting by posting).
 
 Stored fields, field lengths and columns are still copied by Whoosh (`write_per_doc`): one step per document,
 not per posting.
@@ -16,13 +17,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from array import array
 
 import numpy as np
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
 
-from index.engine.codec import length_bytes
+from index.engine.codec import length_bytes, write_terms
 from index.engine.vectorized import posting_blocks
 
 
@@ -106,27 +105,15 @@ def _terms(sources: list[_Source]):
 
 
 def _write_postings(writer, sources: list[_Source]) -> None:
-    schema, fieldwriter = writer.schema, writer.fieldwriter
-    current = None
-    for (fieldname, btext), found in _terms(sources):
-        if fieldname not in schema:
-            continue
-        if all(terminfo.is_inlined() for _, terminfo in found):  # most terms: a few postings (names, numbers)
-            postings = _inline_postings(found, fieldname)
-        else:
-            postings = _block_postings(found, fieldname, schema[fieldname].format)
-        if not postings[0]:  # every posting was of a deleted document
-            continue
-        if fieldname != current:
-            if current is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            current = fieldname
-        fieldwriter.start_term(btext)
-        _add_postings(fieldwriter._postwriter, *postings)
-        fieldwriter.finish_term()
-    if current is not None:
-        fieldwriter.finish_field()
+    schema = writer.schema
+    write_terms(writer.fieldwriter, schema, ((fieldname, btext, _term_postings(found, fieldname, schema))
+                                             for (fieldname, btext), found in _terms(sources) if fieldname in schema))
+
+
+def _term_postings(found: list, fieldname: str, schema):
+    if all(terminfo.is_inlined() for _, terminfo in found):  # most terms: a few postings (names, numbers)
+        return _inline_postings(found, fieldname)
+    return _block_postings(found, fieldname, schema[fieldname].format)
 
 
 def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, list]:
@@ -159,21 +146,3 @@ def _block_postings(found: list, fieldname: str, format_) -> tuple[list, list, l
         lengths.append(source.length_array(fieldname)[old_ids if everything else old_ids[live]])
     return (np.concatenate(ids).tolist(), np.concatenate(weights).tolist(), values,
             np.concatenate(lengths).tolist())
-
-
-def _add_postings(postwriter, ids: list, weights: list, values: list, lengths: list) -> None:
-    """What `add_posting` called once per posting would buffer, a block at a time: every full block is written,
-    the last one is left for `finish_postings` (which may keep a short list inline in the term record)."""
-    limit = postwriter._blocklimit
-    for start in range(0, len(ids), limit):
-        if start:
-            postwriter._write_block()
-        stop = start + limit
-        present = [length for length in lengths[start:stop] if length]
-        block_weights = weights[start:stop]
-        postwriter._ids = array("I", ids[start:stop])
-        postwriter._weights = array("f", block_weights)
-        postwriter._values = [value for value in values[start:stop] if value]
-        postwriter._maxweight = max(0, max(block_weights))
-        postwriter._minlength = byte_to_length(min(present)) if present else None
-        postwriter._maxlength = byte_to_length(max(present)) if present else 0

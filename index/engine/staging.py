@@ -13,17 +13,20 @@ by Whoosh's clean-up at the next commit), and the store never recorded the batch
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.engine.codec import RedpropCodec
+from index.engine.codec import RedpropCodec, write_terms
 from index.engine.schema import build_schema
 
 STAGING_DIR = "staging"
@@ -56,15 +59,80 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
         index = FileStorage(str(folder)).create_index(build_schema())
         writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
         try:
-            for fields in passages:
-                writer.add_document(**fields)
-            segment = writer._finalize_segment()  # flushed and assembled, as MpWriter's sub-writers do
+            with _collector_paused():
+                _add_passages(writer, passages)
+            segment = writer._finalize_segment()  # closed and assembled, as MpWriter's sub-writers do
         finally:
             writer._finish()  # removes its temporary files; there is no lock to release
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return StagedSegment(folder, segment)
+
+
+def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
+    """What `add_document` per passage and the flush would write, with the postings filed term by term.
+
+    Whoosh's writer pools every posting as a tuple, sorts the pool and hands the postings over one by one, each
+    term then going through its postings writer, for postings the parse workers had already computed
+    (index/engine/postings.py). Here each passage's stored fields, field lengths and column values go to the
+    per-document writer as `add_document` sends them, its postings are grouped by (field, term) as they come,
+    and each term is filed in one step (index/engine/codec.py `write_terms`), most of them (a few postings,
+    kept inline) as a term record built at once. What remains is mostly Whoosh's per-term work (the term
+    table, block encoding). tests/test_staged_segment_write.py compares the two segments byte for byte."""
+    schema, perdoc = writer.schema, writer.perdocwriter
+    postings: dict[tuple[str, bytes], tuple[list, list, list]] = {}  # (field, term) → ids, weights, values
+    length_bytes: dict[str, bytearray] = {}  # scorable field → its length byte per passage (0: none)
+    for docnum, fields in enumerate(passages):
+        perdoc.start_doc(docnum)
+        for fieldname in sorted(fields):
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                for btext, frequency, weight, vbytes in field.index(value):
+                    found = postings.get((fieldname, btext))
+                    if found is None:
+                        found = postings[fieldname, btext] = ([], [], [])
+                    found[0].append(docnum)
+                    found[1].append(weight)
+                    found[2].append(vbytes)
+                    length += frequency
+                if not field.scorable:
+                    length = 0
+            perdoc.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+            if length:
+                length_bytes.setdefault(fieldname, bytearray(len(passages)))[docnum] = length_to_byte(length)
+        perdoc.finish_doc()
+    writer.docnum = len(passages)
+    writer._added = True
+    write_terms(writer.fieldwriter, schema, _sorted_terms(postings, length_bytes, len(passages)))
+
+
+@contextmanager
+def _collector_paused():
+    """Grouping a batch's postings makes three lists per term (tens of thousands), none of them in a reference
+    cycle; with the collector on, those allocations kept it walking the heap around them (the unpickled batch),
+    which cost as much as the grouping saved. Everything made here is freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sorted_terms(postings: dict, length_bytes: dict[str, bytearray], count: int):
+    """The grouped postings in the order a segment lists its terms, each posting with its length byte."""
+    none = bytes(count)
+    for (fieldname, btext), (ids, weights, values) in sorted(postings.items()):
+        lengths = length_bytes.get(fieldname, none)
+        yield fieldname, btext, (ids, weights, values, [lengths[docnum] for docnum in ids])
 
 
 def move_into(staged: StagedSegment, index_dir: Path) -> None:

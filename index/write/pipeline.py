@@ -213,11 +213,12 @@ class _Preparer:
     def write_segment(self, index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
         """The documents' passages (with their group ids) as a staged segment, written by the segment worker
         (inline without workers)."""
+        packed = [(item.packed_passages, group_id) for item, group_id in documents]
         if self.limits is None:
-            return write_prepared_segment(index_dir, documents)
+            return write_prepared_segment(index_dir, packed)
         if self.segment_writer is None:
             self.segment_writer = ParseGuard(self.limits, 1, preload=[PREPARE_MODULE])
-        return self.segment_writer.call(write_prepared_segment, index_dir, documents).result()
+        return self.segment_writer.call(write_prepared_segment, index_dir, packed).result()
 
     def close(self) -> None:
         for guard in (self.guard, self.segment_writer):

@@ -3,9 +3,10 @@
 Parse and structure the file, analyse every passage into index postings, extract the cases, compute the
 near-duplicate signature. The writer (the one process holding the library's write lock) then only links
 reposts, files postings into the index and rows into the store. A document's passages travel pickled once, as
-bytes: the writer never reads them, it passes them on to the worker that writes the batch's segment
-(`write_prepared_segment`), so they are not unpickled and pickled again in the one process every batch waits on. Cases are extracted as if the document were
-no repost; the writer drops them when linking finds it is one (a repost's cases are its original's).
+bytes: the writer never reads them, it passes the bytes alone (not the document around them) on to the worker
+that writes the batch's segment (`write_prepared_segment`), so they are not unpickled and pickled again in the
+one process every batch waits on. Cases are extracted as if the document were no repost; the writer drops them
+when linking finds it is one (a repost's cases are its original's).
 """
 from __future__ import annotations
 
@@ -36,9 +37,14 @@ class PreparedDocument:
     signature: Signature | None  # None: too short to compare
 
     def passages(self, group_id: str | None = None) -> list[dict]:
-        """The passages' index fields, with the group linking decided (a repost collapses into its original)."""
-        passages = pickle.loads(self.packed_passages)
-        return passages if group_id is None else [fields | {"group_id": group_id} for fields in passages]
+        return unpack_passages(self.packed_passages, group_id)
+
+
+def unpack_passages(packed: bytes, group_id: str | None = None) -> list[dict]:
+    """A document's passages' index fields, with the group linking decided (a repost collapses into its
+    original)."""
+    passages = pickle.loads(packed)
+    return passages if group_id is None else [fields | {"group_id": group_id} for fields in passages]
 
 
 @dataclass
@@ -86,7 +92,8 @@ def prepare_document(document: Document) -> PreparedDocument:
     return PreparedDocument(document, passages, cases, signature(document))
 
 
-def write_prepared_segment(index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
-    """The documents' passages, each with its group id, as one staged segment (index/engine/staging.py); runs in a
-    worker, where the packed passages are unpickled."""
-    return write_segment(index_dir, [fields for item, group_id in documents for fields in item.passages(group_id)])
+def write_prepared_segment(index_dir: Path, documents: list[tuple[bytes, str]]) -> StagedSegment:
+    """The documents' packed passages (`PreparedDocument.packed_passages`), each document's with its group id,
+    as one staged segment (index/engine/staging.py); runs in a worker, where the passages are unpickled."""
+    return write_segment(index_dir, [fields for packed, group_id in documents
+                                     for fields in unpack_passages(packed, group_id)])

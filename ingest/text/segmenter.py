@@ -172,8 +172,9 @@ def _pos_cut_block(block: str) -> tuple[tuple[str, str], ...]:
     return tuple((pair.word, pair.flag) for pair in pos_tagger().cut(block))
 
 
-def is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+# A letter, digit or CJK character. The method itself, not a function calling it: analysis asks this of every
+# character it indexes, and `map(is_word_char, word)` then runs at C speed.
+is_word_char = str.isalnum
 
 
 def tokens(source: str) -> Iterator[tuple[str, int, int]]:
