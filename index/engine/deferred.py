@@ -52,36 +52,33 @@ class DeferredAnd(q.And):
         return self._tree_matcher(subs, intersection, searcher, context, lambda sub: 0 - sub.estimate_size(reader))
 
 
-class DeferredRequire(q.Require):
+class _DeferredBinary:
+    """A binary query (Require, AndNot, AndMaybe) whose matcher is a DeferredMatcher of its `kind`; the b side is
+    matched in a boolean context where Whoosh's own query does so (a filter, an exclusion)."""
+
+    kind: str
+    boolean_b: bool
+
     def __init__(self, a, b, lengths=None):
         super().__init__(a, b)
         self.lengths = lengths
 
     def matcher(self, searcher, context=None):
-        scored = self.a.matcher(searcher, context)
-        required = self.b.matcher(searcher, searcher.boolean_context())
-        return DeferredMatcher(REQUIRE, scored, required, searcher.reader(), self.lengths)
+        a = self.a.matcher(searcher, context)
+        b = self.b.matcher(searcher, searcher.boolean_context() if self.boolean_b else context)
+        return DeferredMatcher(self.kind, a, b, searcher.reader(), self.lengths)
 
 
-class DeferredAndNot(q.AndNot):
-    def __init__(self, a, b, lengths=None):
-        super().__init__(a, b)
-        self.lengths = lengths
-
-    def matcher(self, searcher, context=None):
-        scored = self.a.matcher(searcher, context)
-        excluded = self.b.matcher(searcher, searcher.boolean_context())
-        return DeferredMatcher(AND_NOT, scored, excluded, searcher.reader(), self.lengths)
+class DeferredRequire(_DeferredBinary, q.Require):
+    kind, boolean_b = REQUIRE, True
 
 
-class DeferredAndMaybe(q.AndMaybe):
-    def __init__(self, a, b, lengths=None):
-        super().__init__(a, b)
-        self.lengths = lengths
+class DeferredAndNot(_DeferredBinary, q.AndNot):
+    kind, boolean_b = AND_NOT, True
 
-    def matcher(self, searcher, context=None):
-        return DeferredMatcher(AND_MAYBE, self.a.matcher(searcher, context), self.b.matcher(searcher, context),
-                               searcher.reader(), self.lengths)
+
+class DeferredAndMaybe(_DeferredBinary, q.AndMaybe):
+    kind, boolean_b = AND_MAYBE, False
 
 
 _BINARY = {q.Require: DeferredRequire, q.AndNot: DeferredAndNot, q.AndMaybe: DeferredAndMaybe}
