@@ -10,11 +10,12 @@ import time
 from urllib.parse import quote
 
 
-async def _connection(host: str, port: int, paths: list[str], start: int, deadline: float, stats: dict) -> None:
+async def _connection(host: str, port: int, paths: list[str], start: int, deadline: float, stats: dict,
+                      requests: int | None) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     index = start
     try:
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and (requests is None or index - start < requests):
             path = paths[index % len(paths)]
             index += 1
             sent = time.perf_counter()
@@ -33,11 +34,13 @@ async def _connection(host: str, port: int, paths: list[str], start: int, deadli
         writer.close()
 
 
-async def _run(host: str, port: int, paths: list[str], connections: int, seconds: float) -> dict:
+async def _run(host: str, port: int, paths: list[str], connections: int, seconds: float,
+               requests: int | None) -> dict:
     stats = {"ok": 0, "errors": 0, "latencies": []}
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_connection(host, port, paths, i * 7, deadline, stats) for i in range(connections)))
+    await asyncio.gather(*(_connection(host, port, paths, i * 7, deadline, stats, requests)
+                           for i in range(connections)))
     stats["seconds"] = time.perf_counter() - started
     return stats
 
@@ -46,5 +49,7 @@ def search_paths(texts: list[str]) -> list[str]:
     return [f"/api/search?q={quote(text)}" for text in texts]
 
 
-def run_load(host: str, port: int, paths: list[str], connections: int = 8, seconds: float = 10.0) -> dict:
-    return asyncio.run(_run(host, port, paths, connections, seconds))
+def run_load(host: str, port: int, paths: list[str], connections: int = 8, seconds: float = 10.0,
+             requests: int | None = None) -> dict:
+    """`connections` connections sending `paths` in turn for `seconds` (or until each has sent `requests`)."""
+    return asyncio.run(_run(host, port, paths, connections, seconds, requests))

@@ -784,14 +784,32 @@ def collections_export(collection_id, fmt, output, home) -> None:
 @HOME_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(home: Path | None, host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="服务进程数(各自监听同一端口,由系统分配连接)")
+def serve(home: Path | None, host: str, port: int, workers: int) -> None:
     """启动网页与 HTTP API 服务。"""
+    from functools import partial
+
     from search_api.app import create_app
     from search_api.logging import setup_logging
     from search_api.server import serve as serve_app
+    from search_api.server import serve_workers
 
     setup_logging(settings().log_level or "INFO")
-    serve_app(create_app(settings().model_copy(update={"home": home})), host, port)
+    configured = settings().model_copy(update={"home": home})
+    if workers == 1:
+        serve_app(create_app(configured), host, port)
+    else:
+        serve_workers(partial(_logged_app, configured), host, port, workers)
+
+
+def _logged_app(configured):
+    """A worker process's app, with the parent's logging set up again (spawned processes start bare)."""
+    from search_api.app import create_app
+    from search_api.logging import setup_logging
+
+    setup_logging(configured.log_level or "INFO")
+    return create_app(configured)
 
 
 @main.command()

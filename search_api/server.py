@@ -7,7 +7,11 @@ before the application sees them.
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
+import signal
+import socket
+from collections.abc import Callable
 from urllib.parse import quote_from_bytes
 
 import h11._events
@@ -44,3 +48,36 @@ def serve(app, host: str, port: int) -> None:
 
     allow_utf8_query_strings()
     uvicorn.run(app, host=host, port=port, http="h11", access_log=False)  # RequestLog logs each request
+
+
+def serve_workers(make_app: Callable[[], object], host: str, port: int, workers: int) -> None:
+    """`workers` processes, each listening on its own socket bound to the same port (SO_REUSEPORT), so the kernel
+    spreads new connections over them. uvicorn's --workers shares one listening socket, and asyncio accepts every
+    pending connection on one wake-up: the bench's 8 connections all went to one of two workers
+    (`bench.run`'s `api_process_cpu_seconds`). `make_app` is called in each worker (it must pickle)."""
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_worker, args=(make_app, host, port), daemon=True) for _ in range(workers)]
+    for process in processes:
+        process.start()
+
+    def stop(signum, frame):
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.join()
+
+
+def _worker(make_app: Callable[[], object], host: str, port: int) -> None:
+    import uvicorn
+
+    allow_utf8_query_strings()
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(make_app(), http="h11", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
