@@ -4,7 +4,7 @@ vocabulary; found deep: outranked; in the passage list but not the page: groupin
 Last, the ceiling of recall@10 as the eval defines it (found / all relevant keys R, so a question with R > 10
 cannot reach 1): the mean of min(R, 10) / R.
 
-    python -m bench.missing tests/relevance/policy_samples --corpus ../shared/policy-samples --split dev
+    python -m bench.missing bench/relevance/policy_samples --corpus ../shared/policy-samples --split dev
     python -m bench.missing tests/relevance --split dev --home /tmp/eval-home     # reuse an ingested library
 """
 from __future__ import annotations

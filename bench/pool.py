@@ -6,7 +6,7 @@ printed in document order (not by rank, and without saying which run found a pas
 each passage's judgment key and its current grade, so a judge reads passages, not rankings.
 
     python -m bench.pool tests/relevance --split test                  # every test question
-    python -m bench.pool tests/relevance/policy_samples --corpus ../shared/policy-samples -q "业委会委员任期"
+    python -m bench.pool bench/relevance/policy_samples --corpus ../shared/policy-samples -q "业委会委员任期"
 """
 from __future__ import annotations
 

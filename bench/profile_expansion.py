@@ -2,7 +2,7 @@
 to the same questions searched without any expansion, in the same run (rounds alternate between the variants).
 
 HOME is a data folder holding the judged corpus (e.g. the one `redprop eval --home DIR` leaves), JUDGMENTS a judged
-set whose questions are searched (tests/relevance/policy_samples). Feedback's per-passage word cache is emptied
+set whose questions are searched (bench/relevance/policy_samples). Feedback's per-passage word cache is emptied
 before each round, as a new question finds it.
 """
 from __future__ import annotations

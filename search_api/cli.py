@@ -364,7 +364,7 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 @main.command(name="eval")
 @click.option("--judgments", type=click.Path(exists=True, path_type=Path), default=None,
               help="评测标注:含 dev.toml/test.toml 的目录或单个文件(默认 tests/relevance,"
-                   "或 --corpus 目录名对应的 tests/relevance/<目录名>)")
+                   "或 --corpus 目录名对应的 bench/relevance/<目录名>)")
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="评测用文档目录(代替标注文件中的 documents),如 ../shared/policy-samples")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
@@ -409,7 +409,8 @@ def eval_(judgments: Path | None, corpus: Path | None, split: str, unit: str | N
     from index.write.pipeline import ingest_paths
 
     if judgments is None:
-        judgments = Path("tests/relevance") / (corpus.resolve().name.replace("-", "_") if corpus else "")
+        # a corpus outside the repo has its judgments under bench/ (make test never reads them), the fixtures' here
+        judgments = (Path("bench/relevance") / corpus.resolve().name.replace("-", "_")) if corpus else Path("tests/relevance")
     try:
         options_for(ablate, enable)
         judged = load_judgments(judgments).select(split)
