@@ -23,14 +23,14 @@ _ENTRY_OVERHEAD = 200  # bytes of the entry's tuples, arrays and key beside thei
 
 
 class FileCache:
-    """Values derived from immutable segment files, keyed by (file, offset: any hashable place in it), least recently used out past the
-    budget. The file is held weakly: an entry whose file was closed is never served for another file opened at
-    the same address."""
+    """Values derived from immutable segment files, keyed by (file, any hashable place in it), least recently used
+    out past the budget. The file is held weakly: an entry whose file was closed is never served for another file
+    opened at the same address."""
 
     def __init__(self, budget_bytes: int):
         self.budget = budget_bytes
         self.size = 0
-        self._entries: OrderedDict[tuple[int, int], tuple] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, object], tuple] = OrderedDict()
         self._lock = threading.Lock()
 
     def peek(self, file, offset):
