@@ -4,7 +4,9 @@
 figure on its own, repeated, with the baseline measured in between (the machine is shared, so each round's
 ratio is to the jieba run just before it). Each round: raw single-process `jieba.cut` on the corpus's text
 (as bench/fts.py does), then `redprop ingest` into a fresh data folder. Also prints where the ingest's CPU
-went: the writer (the `redprop` process) and the worker processes (REDPROP_INGEST_WORKERS, default one per core).
+went: the writer (the `redprop` process) and the worker processes (REDPROP_INGEST_WORKERS, default one per core),
+and the peak memory (PSS) of the whole tree and of each process (the parse workers start first, the segment
+writer when the first batch commits).
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ def ingest_figures(folder, home) -> dict:
     """`make bench`'s ingest measurement, with the CPU split into the writer's and the workers'."""
     figures = measure_ingest(folder, home)
     return {"ingest_seconds": figures["ingest_seconds"], "writer_cpu_seconds": figures["writer_cpu_seconds"],
-            "workers_cpu_seconds": figures["ingest_cpu_seconds"] - figures["writer_cpu_seconds"]}
+            "workers_cpu_seconds": figures["ingest_cpu_seconds"] - figures["writer_cpu_seconds"],
+            "peak_pss_mb": round(figures["ingest_peak_pss_bytes"] / 2**20, 1), "processes": figures["ingest_processes"]}
 
 
 def main() -> None:

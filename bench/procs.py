@@ -29,16 +29,42 @@ def tree_pids(pid: int) -> list[int]:
 def tree_pss(pid: int) -> int:
     """Proportional set size of the tree: pages shared between its processes (forked workers, mmapped index
     segments mapped by several searchers) are counted once, not once per mapping as RSS would."""
-    total = 0
+    return sum(sizes["Pss"] for sizes in pss_by_pid(pid).values())
+
+
+def pss_by_pid(pid: int) -> dict[int, dict[str, int]]:
+    """Each process of the tree's proportional set size (bytes): "Pss", and its parts "Pss_Anon" (the heap:
+    what the process holds) and "Pss_File" (pages of mapped files it has touched, e.g. Whoosh's segments, which
+    the kernel can drop and read again)."""
+    sizes = {}
     for member in tree_pids(pid):
         try:
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        fields = {}
+        for line in rollup:
+            name, _, value = line.partition(":")
+            if name in ("Pss", "Pss_Anon", "Pss_File"):
+                fields[name] = int(value.split()[0]) * 1024
+        if "Pss" in fields:
+            sizes[member] = fields
+    return sizes
+
+
+def process_role(pid: int, root: int) -> str:
+    """What a process of an ingest tree is: "main" (the measured process), "forkserver" (multiprocessing's),
+    or "worker" (started by the forkserver: parse workers, then the segment writer, in the order first seen)."""
+    if pid == root:
+        return "main"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return "?"
+    if b"resource_tracker" in command:
+        return "resource_tracker"
+    return "forkserver" if parent == root and b"forkserver" in command else "worker"
 
 
 def cpu_ticks(pid: int) -> int:
@@ -55,6 +81,8 @@ class PeakMemory:
     def __init__(self, process: subprocess.Popen):
         self.process = process
         self.peak = 0
+        self.peaks: dict[int, dict[str, int]] = {}  # pid → its own peak Pss, Pss_Anon, Pss_File (bytes)
+        self.roles: dict[int, str] = {}  # pid → process_role
         self._ticks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -69,8 +97,15 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set() and self.process.poll() is None:
-            self.peak = max(self.peak, tree_pss(self.process.pid))
-            for pid in tree_pids(self.process.pid):
+            sizes = pss_by_pid(self.process.pid)
+            self.peak = max(self.peak, sum(fields["Pss"] for fields in sizes.values()))
+            for pid, fields in sizes.items():
+                peaks = self.peaks.setdefault(pid, {})
+                for name, size in fields.items():
+                    peaks[name] = max(peaks.get(name, 0), size)
+                if pid not in self.roles:
+                    self.roles[pid] = process_role(pid, self.process.pid)
+            for pid in sizes:
                 try:
                     self._ticks[pid] = cpu_ticks(pid)
                 except (OSError, IndexError, ValueError):
@@ -84,6 +119,13 @@ class PeakMemory:
     def cpu_seconds_of(self, pid: int) -> float:
         """The last CPU reading of one process of the tree (e.g. the measured process itself)."""
         return self._ticks.get(pid, 0) / os.sysconf("SC_CLK_TCK")
+
+    def by_process(self) -> list[dict]:
+        """Per process, in the order first seen: its role, its own peak PSS (MB; each part's own peak, so the parts
+        need not add up to the whole) and CPU seconds."""
+        return [{"pid": pid, "role": self.roles.get(pid, "?"),
+                 **{f"peak_{name.lower()}_mb": round(size / 2**20, 1) for name, size in peaks.items()},
+                 "cpu_seconds": round(self.cpu_seconds_of(pid), 1)} for pid, peaks in self.peaks.items()]
 
 
 def folder_bytes(folder: Path) -> int:

@@ -110,6 +110,7 @@ def measure_ingest(folder: Path, home: Path) -> dict:
     return {"ingest_seconds": seconds, "ingest_cpu_seconds": memory.cpu_seconds, "ingest_peak_pss_bytes": memory.peak,
             "ingest_failed_files": len(failed),
             "writer_cpu_seconds": memory.cpu_seconds_of(process.pid),  # the `redprop` process; the rest is workers
+            "ingest_processes": memory.by_process(),  # which process held the peak memory
             "index_bytes": folder_bytes(home / "index"), "store_bytes": folder_bytes(home) - folder_bytes(home / "index")}
 
 
