@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 from scipy import sparse
 
+from index.engine.cooccurrence import term_matrix
+from index.engine.search_index import SearchIndex
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions
 from index.results.explain import explain
@@ -18,6 +20,7 @@ from index.store.migrations import LATEST, MIGRATIONS
 from index.store.related_terms import related_terms
 from index.write import related_terms as learning
 from index.write.pipeline import ingest_paths
+from index.write.prepare import read_file
 from search_api import writes
 from search_api.cli import main
 
@@ -163,3 +166,33 @@ def test_pairs_counted_in_small_blocks_equal_a_direct_count(monkeypatch):
         found = {(i, j): (t, s) for i, j, t, s in zip(a.tolist(), b.tolist(), together.tolist(), support.tolist(),
                                                       strict=True)}
         assert found == expected
+        # learn() keeps only the pairs it wants (strong ones) while counting: the same counts for those, in order
+        a, b, together, support = learning._pairs(matrix, groups, lambda a, b, together: (a + b + together) % 2 == 0)
+        kept = list(zip(a.tolist(), b.tolist(), strict=True))
+        assert kept == sorted(pair for pair, (t, _) in expected.items() if (sum(pair) + t) % 2 == 0)
+        assert all(expected[pair] == (t, s) for pair, t, s in zip(kept, together.tolist(), support.tolist(), strict=True))
+
+
+def test_term_matrix_reads_every_segment_without_deleted_passages(tmp_path):
+    """The matrix is read segment by segment as arrays: each word's column must be the live passages Whoosh's own
+    reader finds for it, across segments, none of them deleted."""
+    paths = write_reports(tmp_path / "docs", REPORTS)
+    documents = [document for path in paths for document in read_file(path, path.read_bytes())[0]]
+    index = SearchIndex(tmp_path / "index")
+    for document in documents:  # a commit each: one segment each
+        index.update([document])
+    index.update([], [documents[1].doc_id])  # its passages stay in their segment, marked deleted
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) == len(documents) and reader.has_deletions()
+        matrix = term_matrix(searcher, learning.worth_relating, 1, 10**6)
+        expected = {}
+        for term, _ in reader.iter_field("body"):
+            word = term.decode("utf-8")
+            live = list(reader.postings("body", term).all_ids())
+            if live and learning.worth_relating(word):
+                expected[word] = live
+        assert matrix.words == sorted(expected, key=lambda word: word.encode("utf-8"))
+        assert {word: matrix.passages[:, column].nonzero()[0].tolist()
+                for column, word in enumerate(matrix.words)} == expected
+        assert matrix.total == reader.doc_count()

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from index.engine.vectorized import leaf_postings, posting_blocks
 
 FIELD = "body"
 
@@ -25,26 +28,57 @@ class TermMatrix:
 
 
 def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_passages: int) -> TermMatrix:
-    """The words of `body` that `wanted` accepts and that between `min_passages` and `max_passages` passages hold."""
+    """The words of `body` that `wanted` accepts and that between `min_passages` and `max_passages` passages hold.
+
+    Read segment by segment, each word's passages as arrays a posting block at a time (index/engine/vectorized.py),
+    straight into the matrix's columns. Whoosh's own reader of several segments looks every term up in every
+    segment, and its matcher steps posting by posting: most of what learning cost, in the one process an ingest
+    waits on at its end; and a (docnum, column) pair per entry took five times the matrix's memory."""
     reader = searcher.reader()
+    leaves = list(reader.leaf_readers())
+    frequencies: dict[bytes, int] = {}  # passages holding the term, deleted ones included, as Whoosh counts
+    for leaf, _ in leaves:
+        for term, info in leaf.iter_field(FIELD):
+            frequencies[term] = frequencies.get(term, 0) + info.doc_frequency()
+    chosen = {term: [] for term in sorted(frequencies)  # Whoosh's term order: by bytes
+              if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))}
+    del frequencies
+    for leaf, offset in leaves:
+        deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64) if leaf.has_deletions() else None
+        for term, info in leaf.iter_field(FIELD):
+            if term in chosen:
+                ids = _docnums(leaf, info)
+                if deleted is not None and len(ids):
+                    ids = ids[~np.isin(ids, deleted)]
+                chosen[term].append((ids + offset).astype(np.int32))
     words: list[str] = []
-    rows: list[np.ndarray] = []
-    for term, info in reader.iter_field(FIELD):
-        if not min_passages <= info.doc_frequency() <= max_passages:
-            continue
-        word = term.decode("utf-8") if isinstance(term, bytes) else term
-        if not wanted(word):
-            continue
-        ids = np.fromiter(reader.postings(FIELD, term).all_ids(), dtype=np.int64)
+    columns: list[np.ndarray] = []  # per word, the docnums of its passages, ascending
+    for term, parts in chosen.items():
+        ids = np.concatenate(parts)
         if len(ids) >= min_passages:  # deletions may have taken some
-            words.append(word)
-            rows.append(ids)
+            words.append(_word(term))
+            columns.append(ids)
+    del chosen
     size = reader.doc_count_all()
-    columns = np.repeat(np.arange(len(words), dtype=np.int32), [len(ids) for ids in rows])
-    docnums = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    matrix = sparse.csr_matrix((np.ones(len(docnums), dtype=np.int32), (docnums, columns)),
-                               shape=(size, len(words)))
-    return TermMatrix(words, matrix, _groups(reader, size), reader.doc_count())
+    indptr = np.zeros(len(columns) + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in columns], out=indptr[1:])
+    docnums = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    del columns
+    by_word = sparse.csc_matrix((np.ones(len(docnums), dtype=np.int32), docnums, indptr), shape=(size, len(words)))
+    return TermMatrix(words, by_word.tocsr(), _groups(reader, size), reader.doc_count())
+
+
+def _word(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _docnums(leaf, info) -> np.ndarray:
+    """One segment's docnums of a term (its record `info`), deleted passages included, ascending."""
+    terms = leaf._terms  # the segment's term table (index/engine/codec.py): a matcher from the record in hand
+    matcher = terms._codec.postings_reader(terms._postfile, info, leaf.schema[FIELD].format)
+    if type(matcher) is W3LeafMatcher:  # read once: not worth a place in the query-time block cache
+        return posting_blocks(matcher, values=False, cached=False)[0]
+    return leaf_postings(matcher, values=False)[0]
 
 
 def _groups(reader, size: int) -> np.ndarray:

@@ -12,7 +12,7 @@ wording, not the corpus's.
 Recomputed, not maintained incrementally: every new passage changes p(a) and p(b) of every pair, so stored pair
 counts would have to be kept for all pairs (quadratic); reading the index's postings back as a sparse matrix and
 multiplying it costs little next to segmenting the text (bench/: `make bench`, `python -m bench.profile_related`),
-in bounded memory (_pairs), and is skipped when the index generation is the one the table was learned from.
+in bounded memory (_pairs: only the strong pairs are kept), and is skipped when the index generation is the one the table was learned from.
 Writers call refresh() at the end of ingest, reindex and delete; the table is index/store/related_terms.py.
 
 Learning reads the whole index, so an ingest adding one file to a large index would pay for all of it: ingest
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 import numpy as np
 from scipy import sparse
@@ -56,17 +57,19 @@ def learn(matrix: TermMatrix) -> list[Related]:
     if not matrix.words or matrix.total == 0:
         return []
     counts = np.asarray(matrix.passages.sum(axis=0), dtype=np.float64).ravel()  # passages holding each word
-    a, b, together, support = _pairs(matrix.passages, matrix.groups)
-    keep = support >= MIN_DOCUMENTS
-    a, b, together, support = a[keep], b[keep], together[keep].astype(np.float64), support[keep]
     total = float(matrix.total)
-    joint = together / total
-    npmi = np.log(joint / ((counts[a] / total) * (counts[b] / total))) / -np.log(joint)
-    strong = npmi >= MIN_NPMI
+
+    def npmi(a: np.ndarray, b: np.ndarray, together: np.ndarray) -> np.ndarray:
+        joint = together.astype(np.float64) / total
+        return np.log(joint / ((counts[a] / total) * (counts[b] / total))) / -np.log(joint)
+
+    a, b, together, support = _pairs(matrix.passages, matrix.groups, lambda *pair: npmi(*pair) >= MIN_NPMI)
+    keep = support >= MIN_DOCUMENTS
+    a, b, support = a[keep], b[keep], support[keep]
+    scores = npmi(a, b, together[keep])
     words = matrix.words
     found: dict[str, list[Related]] = {}
-    for i, j, score, seen in zip(a[strong].tolist(), b[strong].tolist(), npmi[strong].tolist(),
-                                 support[strong].tolist(), strict=True):
+    for i, j, score, seen in zip(a.tolist(), b.tolist(), scores.tolist(), support.tolist(), strict=True):
         if words[i] in words[j] or words[j] in words[i]:
             continue  # a compound and its own parts (物业服务企业, 服务企业) always co-occur
         found.setdefault(words[i], []).append(Related(words[i], words[j], score, seen))
@@ -94,22 +97,27 @@ def _whole_words(relations: list[Related]) -> list[Related]:
     return kept
 
 
-def _pairs(x: sparse.csr_matrix, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Word pairs (a < b) sharing a passage in MIN_DOCUMENTS passages or more: (a, b, passages holding both,
-    document groups in which they do).
+def _pairs(x: sparse.csr_matrix, groups: np.ndarray,
+           wanted: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Word pairs (a < b) sharing a passage in MIN_DOCUMENTS passages or more, and that `wanted(a, b, passages
+    holding both)` accepts (a mask; all when None): (a, b, passages holding both, document groups in which they
+    do), in ascending (a, b) order.
 
     Memory stays flat as the corpus grows: most pairs of a large corpus share one passage only, so the pairs are
     first counted per passage in blocks of words and thinned to those that could reach MIN_DOCUMENTS groups
-    (a group holds a pair only where a passage does), and only those are then counted per group."""
+    (a group holds a pair only where a passage does) and that `wanted` accepts, and only those are then counted
+    per group. `learn` wants the strong associations alone: at 10k documents 2.5% of the pairs in three passages
+    or more, and keeping all of them (tens of millions at 100k) was most of ingest's peak memory."""
     size = x.shape[1]
-    keys, together = _shared_passages(x)
+    keys, together = _shared_passages(x, wanted)
     support = _group_support(x, groups, keys)
     return keys // size, keys % size, together, support
 
 
-def _shared_passages(x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """(pair keys a * words + b, ascending; passages holding both) of the pairs in MIN_DOCUMENTS passages or more:
-    xᵀx a block of words at a time, each block's product at most PRODUCT_ENTRIES entries."""
+def _shared_passages(x: sparse.csr_matrix, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+    """(pair keys a * words + b, ascending; passages holding both) of the pairs in MIN_DOCUMENTS passages or more
+    that `wanted` accepts: xᵀx a block of words at a time, each block's product at most PRODUCT_ENTRIES entries."""
     size = x.shape[1]
     row_sizes = np.diff(x.indptr).astype(np.int64)
     work = np.asarray(x.T @ row_sizes).ravel()  # entries word a's row of xᵀx can have, at most
@@ -119,13 +127,17 @@ def _shared_passages(x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         product = (columns[:, start:stop].T @ x).tocoo()
         a = product.row.astype(np.int64) + start
         keep = (product.col > a) & (product.data >= MIN_DOCUMENTS)
-        keys.append(a[keep] * size + product.col[keep])
-        counts.append(product.data[keep])
+        a, b, together = a[keep], product.col[keep].astype(np.int64), product.data[keep].astype(np.int64)
+        if wanted is not None:
+            chosen = wanted(a, b, together)
+            a, b, together = a[chosen], b[chosen], together[chosen]
+        block_keys = a * size + b
+        order = np.argsort(block_keys, kind="stable")  # blocks follow a, so each block sorted is all sorted
+        keys.append(block_keys[order])
+        counts.append(together[order])
     if not keys:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    keys, counts = np.concatenate(keys), np.concatenate(counts).astype(np.int64)
-    order = np.argsort(keys, kind="stable")
-    return keys[order], counts[order]
+    return np.concatenate(keys), np.concatenate(counts)
 
 
 def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
