@@ -126,3 +126,18 @@ def test_an_unwritable_temp_folder_cuts_from_memory(tmp_path, monkeypatch):
     monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path / "missing"))
     words = dictionary.open_dictionary("f", lambda: Dictionary({"物": 0, "物业": 120}, 120, {}))
     assert words.frequencies == {"物": 0, "物业": 120}
+
+
+def test_remembered_unknown_runs_tag_as_jieba_does():
+    """The tagger keeps the HMM's tags of each unknown run (names and the like): tagging the fixtures' sentences
+    twice, so the second pass is all remembered, gives jieba's own tagger's pairs every time."""
+    import jieba.posseg
+
+    tagger = segmenter.pos_tagger()
+    plain = jieba.posseg.POSTokenizer(segmenter.segmenter())
+    plain.word_tag_tab = tagger.word_tag_tab  # the user dictionary's tags went to the first tagger made
+    strings = varied_strings()[:1500]
+    expected = [[(pair.word, pair.flag) for pair in plain.cut(text)] for text in strings]
+    for _ in range(2):
+        assert [[(pair.word, pair.flag) for pair in tagger.cut(text)] for text in strings] == expected
+    assert tagger.unknown_runs  # the fixtures hold names jieba does not know
