@@ -68,16 +68,37 @@ def learn(matrix: TermMatrix) -> list[Related]:
     a, b, support = a[keep], b[keep], support[keep]
     scores = npmi(a, b, together[keep])
     words = matrix.words
-    found: dict[str, list[Related]] = {}
-    for i, j, score, seen in zip(a.tolist(), b.tolist(), scores.tolist(), support.tolist(), strict=True):
-        if words[i] in words[j] or words[j] in words[i]:
-            continue  # a compound and its own parts (物业服务企业, 服务企业) always co-occur
-        found.setdefault(words[i], []).append(Related(words[i], words[j], score, seen))
-        found.setdefault(words[j], []).append(Related(words[j], words[i], score, seen))
+    apart = np.fromiter((words[i] not in words[j] and words[j] not in words[i] for i, j in zip(a.tolist(), b.tolist())),
+                        dtype=bool, count=len(a))  # a compound and its own parts (物业服务企业, 服务企业) always co-occur
     kept = []
-    for relations in found.values():
-        kept += _whole_words(sorted(relations, key=lambda r: (-r.score, r.related)))
+    for word, related, score, seen in _by_word(words, a[apart], b[apart], scores[apart], support[apart]):
+        kept += _whole_words([Related(words[word], words[other], value, documents)
+                              for other, value, documents in zip(related, score, seen, strict=True)])
     return kept
+
+
+def _by_word(words: list[str], a: np.ndarray, b: np.ndarray, scores: np.ndarray, support: np.ndarray):
+    """Each word's relations in both directions, as (word, related words, scores, supports), the relations
+    strongest first (ties by the related word), the words in the order the pairs (ascending) first name them.
+
+    Sorted as arrays and made into Related objects one word at a time: the pairs of a 100k corpus as objects,
+    all at once, took gigabytes (index/write/related_terms.py is learned at the end of every large ingest)."""
+    word = np.column_stack([a, b]).ravel()  # pair k gives word a its relation to b, then b its relation to a
+    other = np.column_stack([b, a]).ravel()
+    score, seen = np.repeat(scores, 2), np.repeat(support, 2)
+    firsts = np.unique(word, return_index=True)[1]
+    appearance = np.empty(len(words), dtype=np.int64)
+    appearance[word[np.sort(firsts)]] = np.arange(len(firsts))
+    text_order = np.empty(len(words), dtype=np.int64)
+    text_order[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+    order = np.lexsort((text_order[other], -score, appearance[word]))
+    word, other, score, seen = word[order], other[order], score[order], seen[order]
+    if not len(word):
+        return
+    starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(word)], strict=True):
+        yield (int(word[start]), other[start:stop].tolist(), score[start:stop].tolist(),
+               seen[start:stop].tolist())
 
 
 def _whole_words(relations: list[Related]) -> list[Related]:
