@@ -23,6 +23,7 @@ from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.grouping import Grouped, grouped
+from index.results.neighbours import with_neighbours
 from index.results.ranking import ranked
 from index.results.related import related_expansion
 from index.results.snippets import snippet
@@ -114,15 +115,17 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     # Feedback for questions only: a keyword query says what it wants, and every result should show its words.
     feedback = options.prf and parsed.question and not parsed.excludes
     related = options.related and parsed.question and not parsed.excludes
-    return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related),
-            repr(query))
+    return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related,
+                      options.neighbours), repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
-              highlights: list[str], feedback: bool = False, related: bool = False) -> SearchResult:
+              highlights: list[str], feedback: bool = False, related: bool = False, beside: bool = False
+              ) -> SearchResult:
     """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
     the query expanded by the words of its best first-pass passages (index/results/feedback.py); `related`: by
-    the related terms of its words learned from the corpus (index/results/related.py)."""
+    the related terms of its words learned from the corpus (index/results/related.py); `beside`: a
+    regulation's matching clauses beside its best ones raised (index/results/neighbours.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort,
@@ -176,8 +179,10 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             found = with_whole_groups(found, matches_within(
                 searcher, queries, live.lengths, page_groups(columns, found, stop), keep))
         docnums, scores = found.docnums, found.scores
-        order = ranked(columns, docnums, scores, request.sort, collapse=False)
         by_score = request.sort == "relevance" and not isinstance(query, q.Every)
+        if beside and by_score:
+            scores = with_neighbours(columns, docnums, scores)
+        order = ranked(columns, docnums, scores, request.sort, collapse=False)
         entries = _entries(columns, docnums, scores, order, request, by_score)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
         shown = len(entries.positions)
