@@ -30,7 +30,8 @@ def with_neighbours(columns, docnums: np.ndarray, scores: np.ndarray) -> np.ndar
     if REGULATION_TYPE not in types.labels:
         return scores
     regulation = types.labels.index(REGULATION_TYPE)
-    sources = np.argsort(-scores, kind="stable")[:NEIGHBOUR_SOURCES]
+    sources = (np.argpartition(-scores, NEIGHBOUR_SOURCES)[:NEIGHBOUR_SOURCES] if len(scores) > NEIGHBOUR_SOURCES
+               else np.arange(len(scores)))  # the best, in no order: each passes its share on alone
     sources = sources[types.codes[docnums[sources]] == regulation]
     raised = scores.copy()
     groups = columns.groups.codes
