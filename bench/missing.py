@@ -36,9 +36,10 @@ DEPTH = 200  # how deep a missing passage is looked for
 # - crowded: ranked 11–30 while the top 10 holds CROWD or more passages of one other document;
 # - ranked-11-30: ranked 11–30, holding the question's words or some of them;
 # - vocabulary-partial: it lacks some of the question's words and ranks below 30 or is not found;
-# - deep: the rest (below 30 with every word).
+# - deep: the rest (below 30 with every word);
+# and, never a main kind: beside-shown, right before or after a passage of the top 10 in the same document.
 KINDS = ("shown-elsewhere", "defining-outranked", "context", "vocabulary-none", "crowded", "ranked-11-30",
-         "vocabulary-partial", "deep")
+         "vocabulary-partial", "deep", "beside-shown")
 NEAR = 30  # ranks CUTOFF+1..NEAR: found, just not shown
 CROWD = 4
 LEAD_CHARS = 80  # a defining lead (下列条件…：) stands in the clause's opening
@@ -49,7 +50,7 @@ def rank_of(key: str, ranked: list[str], keys) -> int | None:
 
 
 def kinds_of(rank: int | None, grade: int, text: str, context: str, words: list[str], crowded: bool,
-             hidden_by_grouping: bool) -> list[str]:
+             hidden_by_grouping: bool, beside_shown: bool = False) -> list[str]:
     """The kinds of miss that fit a relevant passage missing from a top 10 (`rank`: in the passage list; `text`
     and `context`, its chapter and section titles, folded)."""
     def holds(word: str, where: str) -> bool:
@@ -67,7 +68,7 @@ def kinds_of(rank: int | None, grade: int, text: str, context: str, words: list[
         "ranked-11-30": near,
         "vocabulary-partial": bool(missing) and below and not near,
     }
-    return [kind for kind, fit in fits.items() if fit] or ["deep"]
+    return ([kind for kind, fit in fits.items() if fit] or ["deep"]) + (["beside-shown"] if beside_shown else [])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,9 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         options = options_for(args.ablate) if args.ablate else QueryOptions()
         ours = our_ranking(library, options)
         fts5 = peer_ranking(PeerIndex(library, "fts5"))
-        passages = {pid: (doc, fold(" ".join(filter(None, [chapter, heading]))), fold(text))
-                    for pid, doc, chapter, heading, text in library.store.db.execute(
-                        "SELECT passage_id, doc_id, chapter, heading, text FROM passages")}
+        passages = {pid: (doc, fold(" ".join(filter(None, [chapter, heading]))), fold(text), ordinal)
+                    for pid, doc, chapter, heading, text, ordinal in library.store.db.execute(
+                        "SELECT passage_id, doc_id, chapter, heading, text, ordinal FROM passages")}
         passage_of = {key: pid for pid, held in keys.keys.items() for key in held}
         tally = {unit: (Counter(), Counter()) for unit in ("passage", "grouped")}
         print("rank in: ours passage list / ours grouped page / fts5 passage list ('-': not within "
@@ -104,19 +105,22 @@ def main(argv: list[str] | None = None) -> None:
                      if len(word) > 1]
             crowding = {unit: {doc for doc, count in Counter(passages[pid][0] for pid in ranked[:CUTOFF]).items()
                                if count >= CROWD} for unit, ranked in zip(("passage", "grouped"), lists, strict=False)}
+            beside = {unit: {(passages[pid][0], passages[pid][3] + step) for pid in ranked[:CUTOFF] for step in (-1, 1)}
+                      for unit, ranked in zip(("passage", "grouped"), lists, strict=False)}
             print(f"\n## {judgment.q}  R={len(relevant)}  in top {CUTOFF}: passage {found[0]}, grouped {found[1]}, "
                   f"fts5 {found[2]}")
             for key, (p, g, f) in sorted(ranks.items(), key=lambda item: item[1][0] or 10 ** 6):
                 if p is not None and p <= CUTOFF and g is not None and g <= CUTOFF:
                     continue
                 cells = " / ".join(f"{r}{'*' if r <= CUTOFF else ''}" if r else "-" for r in (p, g, f))
-                doc, context, text = passages[passage_of[key]]
+                doc, context, text, ordinal = passages[passage_of[key]]
                 described = []
                 for unit, rank in (("passage", p), ("grouped", g)):
                     if rank is not None and rank <= CUTOFF:
                         continue
                     kinds = kinds_of(p, relevant[key], text, context, words, bool(crowding[unit] - {doc}),
-                                     unit == "grouped" and p is not None and p <= CUTOFF)
+                                     unit == "grouped" and p is not None and p <= CUTOFF,
+                                     (doc, ordinal) in beside[unit])
                     tally[unit][0][next(kind for kind in KINDS if kind in kinds)] += 1
                     tally[unit][1].update(kinds)
                     described.append(f"{unit}: {', '.join(kinds)}")
