@@ -7,6 +7,7 @@ import pytest
 
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions
+from index.results.relevance import options_for
 from index.results.search import SearchRequest, search
 from index.store.library import Library
 from index.write.pipeline import ingest_paths
@@ -69,3 +70,8 @@ def test_switched_off_the_passing_mention_ranks_first(library):
 def test_a_clause_matching_nothing_is_not_lifted(library):
     """第四条 sits beside 第五条 but holds no word of the question: it stays out of the results."""
     assert "第四条" not in clause_order(library, "紧急情况维修资金")
+
+
+def test_the_evaluation_can_switch_it_off():
+    """`redprop eval --ablate neighbours` measures the ranking without it."""
+    assert options_for(["neighbours"]) == QueryOptions(neighbours=False)
