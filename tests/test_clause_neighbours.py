@@ -1,5 +1,6 @@
-"""A regulation's clause that continues a well-matching clause beside it, in its own words, ranks above a clause
-elsewhere that holds as many of the question's words in passing (index/results/neighbours.py).
+"""Asked a question, a regulation's clause that continues a well-matching clause beside it, in its own words, ranks
+above a clause elsewhere that holds as many of the question's words in passing (index/results/neighbours.py);
+keyword queries are left alone.
 
 The regulation is invented (青石市) and ingested from Markdown, so clause order in the index is the parser's.
 """
@@ -55,21 +56,28 @@ def clause_order(library, question, options: QueryOptions | None = None):
 
 
 def test_the_clause_continuing_the_best_one_outranks_a_passing_mention(library):
-    order = clause_order(library, "紧急情况维修资金")
+    order = clause_order(library, "紧急情况下怎么使用维修资金")
     assert order[0] == "第五条"
     assert order.index("第六条") < order.index("第九条")
 
 
 def test_switched_off_the_passing_mention_ranks_first(library):
     """The fixture's premise: without the neighbour's share, the shorter passing mention wins."""
-    order = clause_order(library, "紧急情况维修资金", QueryOptions(neighbours=False))
+    order = clause_order(library, "紧急情况下怎么使用维修资金", QueryOptions(neighbours=False))
     assert order[0] == "第五条"
+    assert order.index("第九条") < order.index("第六条")
+
+
+def test_a_keyword_query_is_left_alone(library):
+    """Two words are no question: every result shows them, ranked by what it holds (as with neighbours off)."""
+    order = clause_order(library, "紧急情况维修资金")
+    assert order == clause_order(library, "紧急情况维修资金", QueryOptions(neighbours=False))
     assert order.index("第九条") < order.index("第六条")
 
 
 def test_a_clause_matching_nothing_is_not_lifted(library):
     """第四条 sits beside 第五条 but holds no word of the question: it stays out of the results."""
-    assert "第四条" not in clause_order(library, "紧急情况维修资金")
+    assert "第四条" not in clause_order(library, "紧急情况下怎么使用维修资金")
 
 
 def test_the_evaluation_can_switch_it_off():

@@ -84,7 +84,7 @@ class QueryOptions:
     # (docs/search.md). `redprop eval --enable prf` measures it.
     prf: bool = False
     related: bool = True  # related terms learned from the corpus, added below the user's words (index/results/)
-    neighbours: bool = True  # a regulation's clauses beside a good match gain a share of its score (index/results/)
+    neighbours: bool = True  # a question: a regulation's clauses beside a good match gain a share of its score
 
 
 @dataclass

@@ -5,7 +5,9 @@ preceded by the clauses that continue it (the conditions, then the procedure; th
 in the regulation's own words rather than the user's. Those clauses hold few or none of the question's words and
 rank 11th–30th. Each of the best matches therefore passes NEIGHBOUR_SHARE of its score to the clause right before
 and right after it in the same regulation, when that clause matches the query too (a clause matching nothing is
-not lifted into the list: its neighbour's topic alone is too weak a sign).
+not lifted into the list: its neighbour's topic alone is too weak a sign). Only questions (search.py, as for
+related terms): a keyword query says what it wants, and its passages rank by what they hold — 业委会 typed before
+业主委员会, its synonym, which a strong neighbour's share could otherwise reverse.
 
 Clauses are neighbours in the index as in the text: a document's passages are written in order right after its
 record (index/engine/documents.py), so the clauses either side of docnum d are d - 1 and d + 1 when they belong to

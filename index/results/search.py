@@ -112,11 +112,13 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     query = parsed.query
     if query is None and parsed.filters.narrows():
         query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
-    # Feedback for questions only: a keyword query says what it wants, and every result should show its words.
+    # Feedback, related terms and neighbouring clauses for questions only: a keyword query says what it wants, and
+    # every result should show its words, ranked by what it holds.
     feedback = options.prf and parsed.question and not parsed.excludes
     related = options.related and parsed.question and not parsed.excludes
+    beside = options.neighbours and parsed.question
     return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related,
-                      options.neighbours), repr(query))
+                      beside), repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
