@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-NEIGHBOUR_SHARE = 0.15  # of a clause's score given to each matching clause beside it (dev: 0.1, 0.15, 0.2, 0.3)
+NEIGHBOUR_SHARE = 0.15  # of a clause's score given to each matching clause beside it (dev: 0.1, 0.15, 0.2, 0.25)
 NEIGHBOUR_SOURCES = 100  # the best matches that pass a share on: a page's worth and its runners-up
 REGULATION_TYPE = "policy"  # doc_type of regulations; news paragraphs next to each other are not clauses
 
