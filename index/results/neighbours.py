@@ -11,8 +11,8 @@ related terms): a keyword query says what it wants, and its passages rank by wha
 
 Clauses are neighbours in the index as in the text: a document's passages are written in order right after its
 record (index/engine/documents.py), so the clauses either side of docnum d are d - 1 and d + 1 when they belong to
-the same document. Measured on the dev halves (error analysis: most relevant clauses missing from the top ten were
-ranked 11–30 beside a clause that was in it): docs/search.md.
+the same document. Measured on the dev halves (error analysis: most relevant clauses missing from the top ten ranked
+11–30, and a quarter of the misses stood right beside a clause that was in it): docs/search.md.
 """
 from __future__ import annotations
 
