@@ -47,8 +47,10 @@ class Grouped:
 
 
 def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray,
-            per_doc: int | None) -> Grouped:
-    """`order`: every match, best first. `per_doc`: at most this many passages per document (None: DEFAULT_PER_DOC)."""
+            per_doc: int | None, flat_score: float | None = None) -> Grouped:
+    """`order`: every match, best first (or every match of some groups: see `grouped_page`). `per_doc`: at most this
+    many passages per document (None: DEFAULT_PER_DOC). `flat_score`: the FLAT_TOP-th best score of all the matches
+    (None: read from `order`, which then holds them all)."""
     if not len(order):
         empty = np.zeros(0, dtype=np.int64)
         return Grouped(empty, empty, empty)
@@ -69,8 +71,9 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     # Passages of a repost duplicate the original's: only the canonical document's passages are grouped.
     same_document = columns.canonical[ranked_docs] & columns.canonical[ranked_docs[first]]
     ranked_scores = scores[order]
-    among_flat_top = ranked_scores >= ranked_scores[min(FLAT_TOP, len(order)) - 1]
-    close = (ranked_scores >= CLOSE_SCORE_RATIO * best_scores) | among_flat_top
+    if flat_score is None:
+        flat_score = ranked_scores[min(FLAT_TOP, len(order)) - 1]
+    close = (ranked_scores >= CLOSE_SCORE_RATIO * best_scores) | (ranked_scores >= flat_score)
     shown = (rank == 0) | ((rank < limit) & same_document & close)
     kept = np.flatnonzero(shown)
     kept = kept[np.lexsort((rank[kept], first[kept]))]  # groups in order of their best, members by rank
@@ -81,3 +84,44 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     leaders = np.where(is_best, -1, order[first[kept]])
     return Grouped(order[kept], leaders, more)
 
+
+
+def grouped_page(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, per_doc: int | None,
+                 stop: int) -> tuple[Grouped, int]:
+    """The first `stop` entries of `grouped` over the matches in relevance order (score, then docnum), and how many
+    entries it lists in all, without ordering every match: a common word's page sorted 160k matches twice (by
+    score, then by group) for ten entries. The page's entries come from the `stop` groups with the best bests, so
+    only their matches are ordered; the count needs, per group, only the passages close enough to its best to be
+    shown, and every passage ranked above one of them is close too."""
+    if len(docnums) <= stop * MAX_PER_DOC:
+        order = _relevance_order(docnums, scores, np.arange(len(docnums)))
+        entries = grouped(columns, docnums, scores, order, per_doc)
+        return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
+    groups = columns.groups.codes[docnums]
+    best = np.full(len(columns.groups.labels), -np.inf)
+    np.maximum.at(best, groups, scores)
+    bests = best[np.isfinite(best)]
+    flat = min(FLAT_TOP, len(scores))
+    flat_score = np.partition(scores, -flat)[-flat]
+    # The page: every match of the groups whose best reaches the stop-th best group's (ties: all of them).
+    threshold = np.partition(bests, -stop)[-stop] if len(bests) > stop else -np.inf
+    page = _relevance_order(docnums, scores, np.flatnonzero(best[groups] >= threshold))
+    entries = grouped(columns, docnums, scores, page, per_doc, flat_score)
+    # The count: a group's best, and its further passages that are close, of its document and among its per_doc best.
+    best_of_match = best[groups]
+    candidates = np.flatnonzero((scores >= CLOSE_SCORE_RATIO * best_of_match) | (scores >= flat_score)
+                                | (scores == best_of_match))
+    by_group = candidates[np.lexsort([docnums[candidates], -scores[candidates], groups[candidates]])]
+    sorted_groups = groups[by_group]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(by_group)]))
+    rank = np.arange(len(by_group)) - first
+    limit = DEFAULT_PER_DOC if per_doc is None else per_doc
+    same_document = columns.canonical[docnums[by_group]] & columns.canonical[docnums[by_group[first]]]
+    total = int(np.count_nonzero((rank == 0) | ((rank < limit) & same_document)))
+    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), total
+
+
+def _relevance_order(docnums: np.ndarray, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`positions` best first: by score, ties by docnum (as index/results/ranking.py orders by relevance)."""
+    return positions[np.lexsort([docnums[positions], -scores[positions]])]
