@@ -85,7 +85,6 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     return Grouped(order[kept], leaders, more)
 
 
-
 def grouped_page(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, per_doc: int | None,
                  stop: int) -> tuple[Grouped, int]:
     """The first `stop` entries of `grouped` over the matches in relevance order (score, then docnum), and how many
@@ -109,19 +108,42 @@ def grouped_page(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarr
     entries = grouped(columns, docnums, scores, page, per_doc, flat_score)
     # The count: a group's best, and its further passages that are close, of its document and among its per_doc best.
     best_of_match = best[groups]
-    candidates = np.flatnonzero((scores >= CLOSE_SCORE_RATIO * best_of_match) | (scores >= flat_score)
-                                | (scores == best_of_match))
-    by_group = candidates[np.lexsort([docnums[candidates], -scores[candidates], groups[candidates]])]
-    sorted_groups = groups[by_group]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    first = np.repeat(starts, np.diff(np.r_[starts, len(by_group)]))
-    rank = np.arange(len(by_group)) - first
-    limit = DEFAULT_PER_DOC if per_doc is None else per_doc
-    same_document = columns.canonical[docnums[by_group]] & columns.canonical[docnums[by_group[first]]]
-    total = int(np.count_nonzero((rank == 0) | ((rank < limit) & same_document)))
+    close = (scores >= CLOSE_SCORE_RATIO * best_of_match) | (scores >= flat_score) | (scores == best_of_match)
+    total = _entries_count(columns, docnums[close], scores[close], groups[close],
+                           DEFAULT_PER_DOC if per_doc is None else per_doc)
     return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), total
 
 
 def _relevance_order(docnums: np.ndarray, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """`positions` best first: by score, ties by docnum (as index/results/ranking.py orders by relevance)."""
     return positions[np.lexsort([docnums[positions], -scores[positions]])]
+
+
+def _entries_count(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, groups: np.ndarray,
+                   limit: int) -> int:
+    """How many of these passages (each group's close ones) `grouped` shows: each group's best, and those of its
+    next `limit - 1` in relevance order that belong to the best's document. Taken rank by rank, each rank one
+    pass over what is left (a per-group maximum): sorting them all by group cost 24 ms for 100k passages."""
+    top = np.empty(len(columns.groups.labels))
+    lowest = np.empty(len(columns.groups.labels), dtype=np.int64)
+    best_docnum = np.empty(len(columns.groups.labels), dtype=np.int64)
+    count = 0
+    for rank in range(limit):
+        if not len(docnums):
+            break
+        top.fill(-np.inf)
+        np.maximum.at(top, groups, scores)
+        at_top = np.flatnonzero(scores == top[groups])
+        lowest.fill(np.iinfo(np.int64).max)
+        np.minimum.at(lowest, groups[at_top], docnums[at_top])  # ties: the lower docnum ranks first
+        chosen = at_top[docnums[at_top] == lowest[groups[at_top]]]
+        if rank == 0:
+            best_docnum[groups[chosen]] = docnums[chosen]
+            count += len(chosen)
+        else:
+            count += int(np.count_nonzero(columns.canonical[docnums[chosen]]
+                                          & columns.canonical[best_docnum[groups[chosen]]]))
+        left = np.ones(len(docnums), dtype=bool)
+        left[chosen] = False
+        docnums, scores, groups = docnums[left], scores[left], groups[left]
+    return count
