@@ -24,7 +24,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.engine.blockcache import CACHE, FileCache, block_weights, decode
 from index.engine.bm25f import PooledMatcher
-from index.engine.codec import length_bytes
+from index.engine.codec import BLOCK_POSTINGS, length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
 from index.engine.deferred import AND, AND_NOT, REQUIRE, WHOOSH_KINDS, DeferredMatcher
 from index.engine.documents import InheritedMatcher
@@ -239,7 +239,7 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
     if cached and not values and not matcher._byteids and at_first_block:
         skipped = matcher._i  # deleted documents a FilterMatcher stepped over, or an intersection's skip
         known = TERM_POSTINGS.peek(matcher._postfile, matcher._startoffset)
-        if known is None and within is None:
+        if known is None and (within is None or _reads_every_block(matcher, within)):
             matcher._i = 0
             ids, weights, _ = _blocks(matcher, False, None, True)
             ids.flags.writeable = weights.flags.writeable = False
@@ -249,6 +249,12 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
             matcher._atend = True  # consumed, as below
             return (*_within(known[0][skipped:], known[1][skipped:], within), [])
     return _blocks(matcher, values, within, cached)
+
+
+def _reads_every_block(matcher: W3LeafMatcher, within: np.ndarray) -> bool:
+    """Whether `within` wants about a posting a block: then reading within it walks every block's header anyway
+    (a phrase's known matches of two common words), and the whole term, read once and kept, costs no more."""
+    return len(within) * BLOCK_POSTINGS >= getattr(matcher, "postings_count", np.inf)
 
 
 def _within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
-from index.results.grouping import Grouped, grouped
+from index.results.grouping import Grouped, grouped, grouped_page
 from index.results.neighbours import with_neighbours
 from index.results.ranking import ranked
 from index.results.related import related_expansion
@@ -184,15 +184,13 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         by_score = request.sort == "relevance" and not isinstance(query, q.Every)
         if beside and by_score:
             scores = with_neighbours(columns, docnums, scores)
-        order = ranked(columns, docnums, scores, request.sort, collapse=False)
-        entries = _entries(columns, docnums, scores, order, request, by_score)
+        entries, shown = _entries(columns, docnums, scores, request, by_score, stop)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
-        shown = len(entries.positions)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index
             sample = found.sample
             facets, total, shown, omitted = estimated(columns, docnums[sample], scores[sample], request, by_score,
                                              found.sample_share, total, shown)
-        start, stop = (page - 1) * size, page * size
+        start = (page - 1) * size
         window = []  # (passage_id, group_id, score, passage_id shown under or None, more in its document)
         for position, leader, more in zip(entries.positions[start:stop], entries.leaders[start:stop],
                                           entries.more[start:stop], strict=True):
@@ -215,12 +213,17 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                         facets_omitted=omitted)
 
 
-def _entries(columns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray, request: SearchRequest,
-             by_score: bool) -> Grouped:
-    if request.collapse:
-        # Grouping is by closeness of score: by date, or with filters alone (every score equal), one each.
-        return grouped(columns, docnums, scores, order, request.per_doc if by_score else 1)
-    return Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+def _entries(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
+             stop: int) -> tuple[Grouped, int]:
+    """The first `stop` entries in display order, and how many entries there are in all."""
+    if request.collapse and by_score:
+        return grouped_page(columns, docnums, scores, request.per_doc, stop)
+    order = ranked(columns, docnums, scores, request.sort, collapse=False)
+    if request.collapse:  # grouping is by closeness of score: by date, or with filters alone, one each
+        entries = grouped(columns, docnums, scores, order, 1)
+    else:
+        entries = Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
 
 
 def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
@@ -229,8 +232,7 @@ def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchR
     """Facets, total and entries counted over the sampled windows' matches, scaled by the share of the index
     they hold; never below what was found. (The facets' omitted values are the sample's.)"""
     facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
-    order = ranked(columns, docnums, scores, request.sort, collapse=False)
-    entries = len(_entries(columns, docnums, scores, order, request, by_score).positions)
+    _, entries = _entries(columns, docnums, scores, request, by_score, 1)
     scaled = {name: {value: max(1, round(count / share)) for value, count in counts.items()}
               for name, counts in facets.items()}
     return scaled, max(found_total, round(total / share)), max(found_entries, round(entries / share)), omitted
