@@ -108,3 +108,33 @@ def test_a_term_asked_within_many_of_its_ids_is_read_whole_once(big_index, monke
         dense = every_id[::2].copy()
         assert set(dense) <= set(vectorized.posting_blocks(body("物业"), values=False, within=dense)[0])
         assert len(vectorized.TERM_POSTINGS._entries) == 1
+
+
+def test_a_walked_terms_directory_finds_the_same_blocks_within_ids(big_index, monkeypatch):
+    """After one walk over a term, reading it within some ids goes straight to their blocks (no header walk) and
+    gives what walking gives: the postings of every block holding one of them, values included, none skipped."""
+    from index.engine import vectorized
+    from index.engine.blockcache import FileCache
+
+    monkeypatch.setattr(vectorized, "TERM_POSTINGS", FileCache(0))  # never kept: every read is block by block
+    monkeypatch.setattr(vectorized, "BLOCK_DIRECTORIES", FileCache(2**20))
+    with big_index.searcher() as searcher:
+        reader = searcher.leaf_searchers()[0][0].reader()
+
+        def body(word):
+            return vectorized.unwrapped(reader.postings("body", word))[0]
+
+        every = vectorized.posting_blocks(body("物业"), values=True)
+        walked_blocks = len(vectorized.BLOCK_DIRECTORIES.peek(body("物业")._postfile, body("物业")._startoffset)[0])
+        assert walked_blocks > 1
+        for within in (every[0][-1:], every[0][:2], every[0][::50], np.array([every[0][-1] + 1])):
+            matcher = body("物业")
+            direct = vectorized.posting_blocks(matcher, values=True, within=within.copy())
+            assert not matcher.is_active()
+            monkeypatch.setattr(vectorized, "BLOCK_DIRECTORIES", FileCache(0))
+            walking = vectorized.posting_blocks(body("物业"), values=True, within=within.copy())
+            monkeypatch.setattr(vectorized, "BLOCK_DIRECTORIES", FileCache(2**20))
+            vectorized.posting_blocks(body("物业"), values=False)  # walk again: the directory is back
+            assert direct[0].tolist() == walking[0].tolist() and direct[1].tolist() == walking[1].tolist()
+            assert direct[2] == walking[2]
+            assert set(within.tolist()) & set(every[0].tolist()) <= set(direct[0].tolist())
