@@ -182,3 +182,19 @@ def test_a_page_of_groups_equals_grouping_every_match(seed, per_doc, stop):
     assert page.positions.tolist() == full.positions[:stop].tolist()
     assert page.leaders.tolist() == full.leaders[:stop].tolist()
     assert page.more.tolist() == full.more[:stop].tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("k", [1, 10, 30])
+def test_the_page_groups_of_a_bounded_page_are_those_of_ranking_every_match(seed, k):
+    """page_groups (a bounded page's groups, evaluated whole) orders only the matches that can be a page group's
+    best, and names the groups ranking all matches names, ties broken by docnum as there."""
+    from index.engine.topk import Matches
+    from index.results.ranking import ranked
+    from index.results.search import page_groups
+
+    columns, docnums, scores = generated_matches(seed, matches=3000, groups=400 if seed % 2 else 2500)
+    found = Matches(docnums, scores)
+    order = ranked(columns, docnums, scores, "relevance", collapse=True)[:k]
+    expected = np.flatnonzero(np.isin(columns.groups.codes, columns.groups.codes[docnums[order]]))
+    assert page_groups(columns, found, k).tolist() == expected.tolist()

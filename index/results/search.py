@@ -260,9 +260,16 @@ def groups_threshold(columns, k: int):
 def page_groups(columns, found: Matches, k: int) -> np.ndarray:
     """Every docnum of the k best groups among the matches: their passages are all evaluated, so the passages
     grouped under a document's best and its count of further passages are exact."""
-    order = ranked(columns, found.docnums, found.scores, "relevance", collapse=True)[:k]
-    wanted = columns.groups.codes[found.docnums[order]]
-    return np.flatnonzero(np.isin(columns.groups.codes, wanted))
+    groups = columns.groups.codes[found.docnums]
+    best = np.full(len(columns.groups.labels), -np.inf)
+    np.maximum.at(best, groups, found.scores)
+    bests = best[np.isfinite(best)]
+    # Only passages reaching the k-th best group's best can be a page group's best: order those alone.
+    near = np.flatnonzero(found.scores >= (np.partition(bests, -k)[-k] if len(bests) > k else -np.inf))
+    order = ranked(columns, found.docnums[near], found.scores[near], "relevance", collapse=True)[:k]
+    wanted = np.zeros(len(columns.groups.labels), dtype=bool)
+    wanted[groups[near[order]]] = True
+    return np.flatnonzero(wanted[columns.groups.codes])
 
 
 def with_whole_groups(found: Matches, more: tuple[np.ndarray, np.ndarray]) -> Matches:
