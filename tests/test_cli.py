@@ -64,3 +64,15 @@ def test_help_and_search_load_only_what_they_use(tmp_path):
     assert {"jieba", "whoosh"} <= searched
     assert searched.isdisjoint({"jieba.posseg", "fastapi", "uvicorn", "index.write.pipeline"})
     assert searched.isdisjoint({"pkg_resources", "limits"})  # jieba finds its files without setuptools; default rates
+
+
+def test_the_web_app_loads_no_scientific_stack_until_a_comparison_needs_it():
+    """Every `redprop serve` (and each of its workers) imports the whole app before it answers: scipy, which only
+    the regulation diff and clause lineage use, cost about a second of that (datasketch's LSH imports it too)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, search_api.app; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
+    assert "search_api.routes.pages" in loaded
+    assert loaded.isdisjoint({"scipy", "datasketch"})

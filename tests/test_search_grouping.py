@@ -1,11 +1,13 @@
 """Grouped results: a document's close further passages are shown under its best one, each its own entry."""
 import json
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from search_fixtures import build_library, document
 
-from index.results.grouping import DEFAULT_PER_DOC
+from index.results.grouping import DEFAULT_PER_DOC, grouped, grouped_page
 from index.results.search import SearchRequest, search
 from index.store.library import Library
 from ingest.models import DocType
@@ -151,3 +153,48 @@ def test_a_clause_among_the_ten_best_is_not_hidden_under_a_best_that_repeats_the
     rule = [hit for hit in hits if hit.doc_id == "rule"]
     assert [hit.ordinal for hit in rule] == [0, 1] and rule[1].grouped_under == rule[0].passage_id
     assert rule[1].score < 0.6 * rule[0].score  # far below its best: shown because it is among the ten best
+
+
+def generated_matches(seed: int, matches: int, groups: int):
+    """Matches over `groups` groups, some of them reposts (not canonical), scores with many ties."""
+    from index.engine.columns import Labels
+
+    rng = np.random.default_rng(seed)
+    size = matches * 2
+    codes = rng.integers(0, groups, size).astype(np.int32)
+    columns = SimpleNamespace(groups=Labels(codes, [f"g{i}" for i in range(groups)]),
+                              canonical=rng.random(size) < 0.8)
+    docnums = np.sort(rng.choice(size, matches, replace=False)).astype(np.int64)
+    scores = np.round(rng.gamma(2.0, 1.0, matches), 1)  # rounded: ties within and across groups
+    return columns, docnums, scores
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("per_doc", [None, 1, 2, 5])
+@pytest.mark.parametrize("stop", [10, 30])
+def test_a_page_of_groups_equals_grouping_every_match(seed, per_doc, stop):
+    """The page and the count of entries come out as grouping all matches gives them, without sorting them all."""
+    columns, docnums, scores = generated_matches(seed, matches=3000, groups=400 if seed % 2 else 2500)
+    order = np.argsort(-scores, kind="stable")
+    full = grouped(columns, docnums, scores, order, per_doc)
+    page, total = grouped_page(columns, docnums, scores, per_doc, stop)
+    assert total == len(full.positions)
+    assert page.positions.tolist() == full.positions[:stop].tolist()
+    assert page.leaders.tolist() == full.leaders[:stop].tolist()
+    assert page.more.tolist() == full.more[:stop].tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("k", [1, 10, 30])
+def test_the_page_groups_of_a_bounded_page_are_those_of_ranking_every_match(seed, k):
+    """page_groups (a bounded page's groups, evaluated whole) orders only the matches that can be a page group's
+    best, and names the groups ranking all matches names, ties broken by docnum as there."""
+    from index.engine.topk import Matches
+    from index.results.ranking import ranked
+    from index.results.search import page_groups
+
+    columns, docnums, scores = generated_matches(seed, matches=3000, groups=400 if seed % 2 else 2500)
+    found = Matches(docnums, scores)
+    order = ranked(columns, docnums, scores, "relevance", collapse=True)[:k]
+    expected = np.flatnonzero(np.isin(columns.groups.codes, columns.groups.codes[docnums[order]]))
+    assert page_groups(columns, found, k).tolist() == expected.tolist()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from index.compare.regulations import clause_body, load_regulations
 from index.store.library import Library
@@ -110,6 +109,8 @@ def align(old: list[dict], new: list[dict]) -> list[tuple[int, int, float]]:
         grams_old = [bigrams(old[i]["body"]) for i in rest_old]
         grams_new = [bigrams(new[j]["body"]) for j in rest_new]
         similarity = np.array([[dice(a, b) for b in grams_new] for a in grams_old])
+        from scipy.optimize import linear_sum_assignment  # here: scipy costs every server's start-up a second
+
         rows, cols = linear_sum_assignment(-similarity)
         pairs += [(rest_old[r], rest_new[c], float(similarity[r, c]))
                   for r, c in zip(rows, cols, strict=True) if similarity[r, c] >= MIN_PAIRED]

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from datasketch import MinHash, MinHashLSH
-
 from index.compare.regulations import RegulationRow, clause_body, load_regulations
 from index.store.library import Library
 from ingest.text.fold import fold
@@ -82,10 +80,13 @@ class LineageIndex:
     """Every long enough clause of every regulation, hashed once; ask it for one clause's reuse elsewhere."""
 
     def __init__(self, regulations: list[RegulationRow], clauses: list[ClauseText]):
+        # Imported here: datasketch's LSH imports scipy, a second or more of every server's start-up otherwise.
+        from datasketch import MinHash, MinHashLSH
+
         self.regulations = {row.doc_id: row for row in regulations}
         self.clauses = {clause.passage_id: clause for clause in clauses}
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self.hashes: dict[str, MinHash] = {}
+        self.hashes: dict[str, object] = {}  # passage_id → its MinHash
         for clause in clauses:
             minhash = MinHash(num_perm=NUM_PERM, seed=1)
             minhash.update_batch(list(shingles(clause.text)))

@@ -25,6 +25,7 @@ import numpy as np
 from whoosh import query as q
 from whoosh.matching import NullMatcher
 
+from index.engine.blockcache import FileCache
 from index.engine.documents import DOCUMENT_FIELDS, holders, per_segment, segment_records
 from index.engine.lazylist import LazyListMatcher
 
@@ -36,6 +37,9 @@ K1 = 1.2  # saturation of the pooled frequency
 # Counted as one occurrence (1/3 of its boost), it did best on both dev halves (title 1/3, 1/2, 1: fixtures nDCG@10
 # 0.848 / 0.842 / 0.836, policy samples 0.640 / 0.637 / 0.633).
 POOLED_FIELD_WEIGHTS = {"title": 1 / 3, "heading": 1, "lead": 2}
+# A segment's pooled frequencies of the words evaluated over it in full (pooled_frequencies), per index generation
+# (the fields' average lengths are the whole index's): 16 bytes a passage; the domain's common words first.
+POOLED = FileCache(48 * 2**20)
 # A defining lead is one sentence, and most passages have none: its average length over all passages says nothing
 # about how long a lead is, so its frequency is not length-normalised.
 FIELD_B = {"lead": 0.0}
@@ -185,7 +189,24 @@ def word_idf(searcher, fieldnames, text: str) -> float:
 def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
     """(passage docnums ascending, Σ over fields of the length-normalised weighted frequency) in one segment.
-    With `within`, a passage field's posting blocks holding none of those docnums are skipped unread."""
+    With `within`, a passage field's posting blocks holding none of those docnums are skipped unread, unless the
+    word's whole list is kept (POOLED), which is then narrowed (callers keep only `within`'s ids)."""
+    from index.engine.vectorized import _within  # vectorized reads PooledMatcher
+
+    reader = searcher.reader()
+    key = (tuple(fieldnames), text, searcher.get_parent().reader().generation())
+    known = POOLED.peek(reader, key)
+    if known is None and within is None:
+        ids, pooled = _pooled_frequencies(searcher, fieldnames, text, lengths, None)
+        ids.flags.writeable = pooled.flags.writeable = False
+        known = POOLED.get(reader, key, lambda: ((ids, pooled), ids.nbytes + pooled.nbytes))
+    if known is not None:
+        return _within(*known, within)
+    return _pooled_frequencies(searcher, fieldnames, text, lengths, within)
+
+
+def _pooled_frequencies(searcher, fieldnames, text: str, lengths, within: np.ndarray | None
+                        ) -> tuple[np.ndarray, np.ndarray]:
     from index.engine.vectorized import FieldLengths, leaf_postings, summed, unwrapped  # vectorized reads PooledMatcher
 
     lengths = lengths or FieldLengths()

@@ -43,11 +43,12 @@ from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
+BLOCK_POSTINGS = 128  # postings per block (Whoosh's default blocklimit)
 _LENGTHS = [byte_to_length(value) if value else None for value in range(256)]
 
 
 class RedpropCodec(W3Codec):
-    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = INLINE_POSTINGS):
+    def __init__(self, blocklimit: int = BLOCK_POSTINGS, compression: int = 3, inlinelimit: int = INLINE_POSTINGS):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage, segment):
@@ -61,6 +62,7 @@ class RedpropCodec(W3Codec):
         if not terminfo.is_inlined():
             matcher = super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
             matcher.first_block = matcher._dataoffset  # where it starts: a reader of whole terms checks it is there
+            matcher.postings_count = terminfo.doc_frequency()  # how many postings the term has in the segment
             return matcher
         ids, weights, values = terminfo.inlined_postings()
         return _InlineMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)

@@ -70,11 +70,16 @@ def holders(searcher, fieldname: str) -> int:
     return everything - records
 
 
-_parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+_parents: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def segment_records(reader) -> tuple[np.ndarray, np.ndarray]:
     """(record docnums ascending, parent per docnum: the record before it, -1 for none) of one segment."""
+    return _segment_tables(reader)[:2]
+
+
+def _segment_tables(reader) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """segment_records' two arrays and whether each docnum is a record."""
     segment = reader.segment() if hasattr(reader, "segment") else None
     key = segment.segment_id() if segment is not None else None
     cached = _parents.get(key) if key is not None else None
@@ -89,19 +94,21 @@ def segment_records(reader) -> tuple[np.ndarray, np.ndarray]:
     marks[records] = records
     parents = np.maximum.accumulate(marks) if size else marks
     parents[records] = -1  # a record is no passage of itself
+    is_record = np.zeros(size, dtype=bool)
+    is_record[records] = True
     if key is not None:
         if len(_parents) >= _CACHE_SEGMENTS:
             _parents.pop(next(iter(_parents)))
-        _parents[key] = (records, parents)
-    return records, parents
+        _parents[key] = (records, parents, is_record)
+    return records, parents, is_record
 
 
 def passage_docnums(reader, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The matches without document records (a query for everything, or NOT, would list them)."""
-    records, _ = segment_records(reader)
+    records, _, is_record = _segment_tables(reader)
     if not len(records) or not len(ids):
         return ids, scores
-    keep = ~np.isin(ids, records, assume_unique=True)
+    keep = ~is_record[ids]
     return ids[keep], scores[keep]
 
 
@@ -151,7 +158,9 @@ class InDocument(q.WrappingQuery):
         record_ids, record_scores = evaluate(found, reader, self.lengths or FieldLengths(), records)
         if not len(record_ids):
             return NullMatcher()
-        passages = np.flatnonzero(np.isin(parents, record_ids, assume_unique=False))
+        matched = np.zeros(len(parents) + 1, dtype=bool)  # by record docnum; the last stays False for parent -1
+        matched[record_ids] = True
+        passages = np.flatnonzero(matched[parents])
         if reader.has_deletions() and len(passages):
             deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
             passages = passages[~np.isin(passages, deleted)]

@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from whoosh.searching import Searcher
 
-from index.engine.columns import SearcherColumns, SegmentColumns, segment_columns
+from index.engine.column_files import reader_columns
+from index.engine.columns import SearcherColumns, SegmentColumns
 from index.engine.documents import PassageBM25F
 from index.engine.filtermask import FilterMasks
 from index.engine.vectorized import FieldLengths
@@ -128,7 +129,7 @@ class LiveSearcher:
             segments = {}
             for leaf in leaves:
                 key = leaf.segment().segment_id()
-                segments[key] = self._segments.get(key) or segment_columns(leaf)
+                segments[key] = self._segments.get(key) or reader_columns(leaf)
             self._segments = segments  # forget merged-away segments
             self.lengths.keep(set(segments))
             self._columns = SearcherColumns([segments[leaf.segment().segment_id()] for leaf in leaves])

@@ -16,6 +16,7 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from index.engine import IndexFormatError
 from index.engine.codec import RedpropCodec
+from index.engine.column_files import ColumnsWriter
 from index.engine.documents import PassageBM25F, is_record, passage_count
 from index.engine.live import LiveSearcher
 from index.engine.merging import compact, small_segments, tiered_merge
@@ -75,8 +76,9 @@ class SearchIndex:
         return any(self.directory.glob(f"_{whoosh_index._DEF_INDEX_NAME}_*.toc"))
 
     def open_writer(self) -> IndexWriter:
-        """A Whoosh writer with our codec (index/engine/codec.py); the caller commits or cancels it."""
-        return self._writable().writer(timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
+        """A Whoosh writer with our codec (index/engine/codec.py) that saves each new segment's column arrays
+        (index/engine/column_files.py); the caller commits or cancels it."""
+        return ColumnsWriter(self._writable(), timeout=WRITER_TIMEOUT_SECONDS, codec=RedpropCodec())
 
     @contextmanager
     def writer(self) -> Iterator[IndexWriter]:

@@ -27,6 +27,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.engine.codec import RedpropCodec, write_terms
+from index.engine.column_files import save_columns
 from index.engine.schema import build_schema
 
 STAGING_DIR = "staging"
@@ -64,6 +65,7 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
             segment = writer._finalize_segment()  # closed and assembled, as MpWriter's sub-writers do
         finally:
             writer._finish()  # removes its temporary files; there is no lock to release
+        save_columns(index.storage, segment, index.schema)  # moves with the segment (index/engine/column_files.py)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -24,7 +24,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.engine.blockcache import CACHE, FileCache, block_weights, decode
 from index.engine.bm25f import PooledMatcher
-from index.engine.codec import length_bytes
+from index.engine.codec import BLOCK_POSTINGS, length_bytes
 from index.engine.coordination import COORDINATION_POWER, CoordinationMatcher
 from index.engine.deferred import AND, AND_NOT, REQUIRE, WHOOSH_KINDS, DeferredMatcher
 from index.engine.documents import InheritedMatcher
@@ -35,6 +35,8 @@ from index.engine.postings import CompactPositions, decode_positions_many
 PHRASE_MATCHES = FileCache(16 * 2**20)
 # Whole terms' decoded ids and weights (posting_blocks): 16 bytes a posting; the domain's common words first.
 TERM_POSTINGS = FileCache(64 * 2**20)
+# Terms' block directories (_blocks): each block's header place and highest id, 16 bytes a block of 128 postings.
+BLOCK_DIRECTORIES = FileCache(8 * 2**20)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 BYTE_LENGTHS = np.array([byte_to_length(b) if b else np.nan for b in range(256)], dtype=np.float64)
@@ -239,7 +241,7 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
     if cached and not values and not matcher._byteids and at_first_block:
         skipped = matcher._i  # deleted documents a FilterMatcher stepped over, or an intersection's skip
         known = TERM_POSTINGS.peek(matcher._postfile, matcher._startoffset)
-        if known is None and within is None:
+        if known is None and (within is None or _reads_every_block(matcher, within)):
             matcher._i = 0
             ids, weights, _ = _blocks(matcher, False, None, True)
             ids.flags.writeable = weights.flags.writeable = False
@@ -249,6 +251,12 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
             matcher._atend = True  # consumed, as below
             return (*_within(known[0][skipped:], known[1][skipped:], within), [])
     return _blocks(matcher, values, within, cached)
+
+
+def _reads_every_block(matcher: W3LeafMatcher, within: np.ndarray) -> bool:
+    """Whether `within` wants about a posting a block: then reading within it walks every block's header anyway
+    (a phrase's known matches of two common words), and the whole term, read once and kept, costs no more."""
+    return len(within) * BLOCK_POSTINGS >= getattr(matcher, "postings_count", np.inf)
 
 
 def _within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -262,36 +270,80 @@ def _within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> 
 
 def _blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | None, cached: bool
             ) -> tuple[np.ndarray, np.ndarray, list]:
-    """posting_blocks' reading, block by block."""
+    """posting_blocks' reading, block by block. Finding the blocks that hold `within`'s ids means reading every
+    block's header (each gives the next one's place), so a term read from its start leaves its block directory
+    (BLOCK_DIRECTORIES), and a later read within ids goes straight to their blocks."""
+    at_first_block = (cached and not matcher._byteids
+                      and getattr(matcher, "first_block", None) == matcher._dataoffset)
+    key = (matcher._postfile, matcher._startoffset)
+    if within is not None and at_first_block:
+        directory = BLOCK_DIRECTORIES.peek(*key)
+        if directory is not None:
+            return _directory_blocks(matcher, values, within, directory)
     id_blocks, weight_blocks, value_blocks = [], [], []
+    walked = [] if at_first_block else None  # (header place, highest id) of each block, from the first
+    position = matcher._baseoffset
     start = matcher._i  # an enclosing intersection may have advanced it: what it skipped cannot match
     lowest = 0  # no id below this is left in the current block
     while matcher.is_active():
+        if walked is not None:
+            walked.append((position, matcher._maxid))
+        position = matcher._nextoffset
         if within is not None:
             wanted = np.searchsorted(within, lowest)
             if wanted == len(within):
+                walked = None  # not walked to the end
                 break
             if within[wanted] > matcher._maxid:
                 lowest, start = matcher._maxid + 1, 0
                 matcher._next_block()
                 continue
         lowest = matcher._maxid + 1
-        if matcher._byteids:  # a vector's postings (ids are terms): not what searches read
-            matcher._read_ids()
-            ids, weights = np.asarray(matcher._ids, dtype=np.int64), block_weights(matcher)
-        else:
-            ids, weights, matcher._data = CACHE.block(matcher) if cached else decode(matcher)
-        id_blocks.append(ids[start:])
-        weight_blocks.append(weights[start:])
-        if values:
-            if matcher._values is None:
-                matcher._read_values()
-            value_blocks.extend(matcher._values[start:])
+        ids, weights = _block(matcher, cached, values, start, value_blocks)
+        id_blocks.append(ids)
+        weight_blocks.append(weights)
         start = 0
         matcher._next_block()
+    if walked:
+        directory = np.array(walked, dtype=np.int64).T
+        BLOCK_DIRECTORIES.get(*key, lambda: ((directory[0], directory[1]), directory.nbytes))
     if not id_blocks:
         return EMPTY_IDS, EMPTY_SCORES, []
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
+
+
+def _directory_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray,
+                      directory: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, list]:
+    """The blocks holding `within`'s ids, found in the term's block directory: the blocks `_blocks` reads."""
+    positions, highest = directory
+    wanted = np.unique(np.searchsorted(highest, within))
+    id_blocks, weight_blocks, value_blocks = [], [], []
+    start = matcher._i  # the first block's postings an enclosing intersection stepped over
+    for block in wanted[wanted < len(highest)].tolist():
+        if block:
+            matcher._goto(int(positions[block]))
+        ids, weights = _block(matcher, True, values, start if block == 0 else 0, value_blocks)
+        id_blocks.append(ids)
+        weight_blocks.append(weights)
+    matcher._atend = True  # consumed, as after a walk
+    if not id_blocks:
+        return EMPTY_IDS, EMPTY_SCORES, []
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), value_blocks
+
+
+def _block(matcher: W3LeafMatcher, cached: bool, values: bool, start: int, value_blocks: list
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The current block's ids and weights from posting `start` on; its raw values appended to `value_blocks`."""
+    if matcher._byteids:  # a vector's postings (ids are terms): not what searches read
+        matcher._read_ids()
+        ids, weights = np.asarray(matcher._ids, dtype=np.int64), block_weights(matcher)
+    else:
+        ids, weights, matcher._data = CACHE.block(matcher) if cached else decode(matcher)
+    if values:
+        if matcher._values is None:
+            matcher._read_values()
+        value_blocks.extend(matcher._values[start:])
+    return ids[start:], weights[start:]
 
 
 def _bm25(matcher, reader, lengths: FieldLengths, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:

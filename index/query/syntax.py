@@ -84,6 +84,9 @@ class QueryOptions:
     # (docs/search.md). `redprop eval --enable prf` measures it.
     prf: bool = False
     related: bool = True  # related terms learned from the corpus, added below the user's words (index/results/)
+    # Neighbouring clauses (index/results/neighbours.py): off by default: better on both dev halves, slightly worse
+    # on the real regulations' test half (docs/search.md). `redprop eval --enable neighbours` measures it.
+    neighbours: bool = False
 
 
 @dataclass

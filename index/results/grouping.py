@@ -47,8 +47,10 @@ class Grouped:
 
 
 def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray,
-            per_doc: int | None) -> Grouped:
-    """`order`: every match, best first. `per_doc`: at most this many passages per document (None: DEFAULT_PER_DOC)."""
+            per_doc: int | None, flat_score: float | None = None) -> Grouped:
+    """`order`: every match, best first (or every match of some groups: see `grouped_page`). `per_doc`: at most this
+    many passages per document (None: DEFAULT_PER_DOC). `flat_score`: the FLAT_TOP-th best score of all the matches
+    (None: read from `order`, which then holds them all)."""
     if not len(order):
         empty = np.zeros(0, dtype=np.int64)
         return Grouped(empty, empty, empty)
@@ -69,8 +71,9 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     # Passages of a repost duplicate the original's: only the canonical document's passages are grouped.
     same_document = columns.canonical[ranked_docs] & columns.canonical[ranked_docs[first]]
     ranked_scores = scores[order]
-    among_flat_top = ranked_scores >= ranked_scores[min(FLAT_TOP, len(order)) - 1]
-    close = (ranked_scores >= CLOSE_SCORE_RATIO * best_scores) | among_flat_top
+    if flat_score is None:
+        flat_score = ranked_scores[min(FLAT_TOP, len(order)) - 1]
+    close = (ranked_scores >= CLOSE_SCORE_RATIO * best_scores) | (ranked_scores >= flat_score)
     shown = (rank == 0) | ((rank < limit) & same_document & close)
     kept = np.flatnonzero(shown)
     kept = kept[np.lexsort((rank[kept], first[kept]))]  # groups in order of their best, members by rank
@@ -81,3 +84,66 @@ def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, o
     leaders = np.where(is_best, -1, order[first[kept]])
     return Grouped(order[kept], leaders, more)
 
+
+def grouped_page(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, per_doc: int | None,
+                 stop: int) -> tuple[Grouped, int]:
+    """The first `stop` entries of `grouped` over the matches in relevance order (score, then docnum), and how many
+    entries it lists in all, without ordering every match: a common word's page sorted 160k matches twice (by
+    score, then by group) for ten entries. The page's entries come from the `stop` groups with the best bests, so
+    only their matches are ordered; the count needs, per group, only the passages close enough to its best to be
+    shown, and every passage ranked above one of them is close too."""
+    if len(docnums) <= stop * MAX_PER_DOC:
+        order = _relevance_order(docnums, scores, np.arange(len(docnums)))
+        entries = grouped(columns, docnums, scores, order, per_doc)
+        return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
+    groups = columns.groups.codes[docnums]
+    best = np.full(len(columns.groups.labels), -np.inf)
+    np.maximum.at(best, groups, scores)
+    bests = best[np.isfinite(best)]
+    flat = min(FLAT_TOP, len(scores))
+    flat_score = np.partition(scores, -flat)[-flat]
+    # The page: every match of the groups whose best reaches the stop-th best group's (ties: all of them).
+    threshold = np.partition(bests, -stop)[-stop] if len(bests) > stop else -np.inf
+    page = _relevance_order(docnums, scores, np.flatnonzero(best[groups] >= threshold))
+    entries = grouped(columns, docnums, scores, page, per_doc, flat_score)
+    # The count: a group's best, and its further passages that are close, of its document and among its per_doc best.
+    best_of_match = best[groups]
+    close = (scores >= CLOSE_SCORE_RATIO * best_of_match) | (scores >= flat_score) | (scores == best_of_match)
+    total = _entries_count(columns, docnums[close], scores[close], groups[close],
+                           DEFAULT_PER_DOC if per_doc is None else per_doc)
+    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), total
+
+
+def _relevance_order(docnums: np.ndarray, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`positions` best first: by score, ties by docnum (as index/results/ranking.py orders by relevance)."""
+    return positions[np.lexsort([docnums[positions], -scores[positions]])]
+
+
+def _entries_count(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, groups: np.ndarray,
+                   limit: int) -> int:
+    """How many of these passages (each group's close ones) `grouped` shows: each group's best, and those of its
+    next `limit - 1` in relevance order that belong to the best's document. Taken rank by rank, each rank one
+    pass over what is left (a per-group maximum): sorting them all by group cost 24 ms for 100k passages."""
+    top = np.empty(len(columns.groups.labels))
+    lowest = np.empty(len(columns.groups.labels), dtype=np.int64)
+    best_docnum = np.empty(len(columns.groups.labels), dtype=np.int64)
+    count = 0
+    for rank in range(limit):
+        if not len(docnums):
+            break
+        top.fill(-np.inf)
+        np.maximum.at(top, groups, scores)
+        at_top = np.flatnonzero(scores == top[groups])
+        lowest.fill(np.iinfo(np.int64).max)
+        np.minimum.at(lowest, groups[at_top], docnums[at_top])  # ties: the lower docnum ranks first
+        chosen = at_top[docnums[at_top] == lowest[groups[at_top]]]
+        if rank == 0:
+            best_docnum[groups[chosen]] = docnums[chosen]
+            count += len(chosen)
+        else:
+            count += int(np.count_nonzero(columns.canonical[docnums[chosen]]
+                                          & columns.canonical[best_docnum[groups[chosen]]]))
+        left = np.ones(len(docnums), dtype=bool)
+        left[chosen] = False
+        docnums, scores, groups = docnums[left], scores[left], groups[left]
+    return count

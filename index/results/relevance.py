@@ -26,7 +26,7 @@ CUTOFF = 10
 SPLITS = ("dev", "test")
 UNITS = ("passage", "document", "grouped")  # every passage / one per document / the page as shown
 CLAUSE_CATEGORY = "clause"  # questions about what regulations say; everything else is "other"
-# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship and prf ships switched off
+# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship; prf and neighbours ship switched off
 # (issue 14): they are named here so that asking for them says so instead of silently measuring nothing.
 ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
@@ -34,17 +34,21 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "grams": lambda options: replace(options, grams=False),
     "related": lambda options: replace(options, related=False),
     "prf": None,
+    "neighbours": None,
     "semantic": None,
 }
 # Parts that ship switched off, which `--enable NAME` switches on to measure what they would add.
 ENABLES: dict[str, Callable[[QueryOptions], QueryOptions]] = {
     "prf": lambda options: replace(options, prf=True),
+    "neighbours": lambda options: replace(options, neighbours=True),
 }
 
 # Measured and left out: switching one off would score the same ranking twice, so asking for it says why.
 NOT_SHIPPED = {
     "semantic": "检索不含语义向量信号:离线句向量模型经测评未达发布标准(见 docs/semantic.md、bench/semantic.py)",
     "prf": "伪相关反馈默认关闭(在两个 dev 半集上关闭更好,见 docs/search.md);用 --enable prf 评测开启后的效果",
+    "neighbours": "相邻条款默认关闭(dev 半集上更好,真实法规 test 半集略降,见 docs/search.md);"
+                  "用 --enable neighbours 评测开启后的效果",
 }
 
 

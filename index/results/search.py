@@ -22,7 +22,8 @@ from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
-from index.results.grouping import Grouped, grouped
+from index.results.grouping import Grouped, grouped, grouped_page
+from index.results.neighbours import with_neighbours
 from index.results.ranking import ranked
 from index.results.related import related_expansion
 from index.results.snippets import snippet
@@ -111,18 +112,22 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     query = parsed.query
     if query is None and parsed.filters.narrows():
         query = q.Every()  # filters alone (place:湖州 type:policy) list everything that fits
-    # Feedback for questions only: a keyword query says what it wants, and every result should show its words.
+    # Feedback, related terms and neighbouring clauses for questions only: a keyword query says what it wants, and
+    # every result should show its words, ranked by what it holds.
     feedback = options.prf and parsed.question and not parsed.excludes
     related = options.related and parsed.question and not parsed.excludes
-    return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related),
-            repr(query))
+    beside = options.neighbours and parsed.question
+    return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related,
+                      beside), repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
-              highlights: list[str], feedback: bool = False, related: bool = False) -> SearchResult:
+              highlights: list[str], feedback: bool = False, related: bool = False, beside: bool = False
+              ) -> SearchResult:
     """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
     the query expanded by the words of its best first-pass passages (index/results/feedback.py); `related`: by
-    the related terms of its words learned from the corpus (index/results/related.py)."""
+    the related terms of its words learned from the corpus (index/results/related.py); `beside`: a
+    regulation's matching clauses beside its best ones raised (index/results/neighbours.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort,
@@ -176,16 +181,16 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             found = with_whole_groups(found, matches_within(
                 searcher, queries, live.lengths, page_groups(columns, found, stop), keep))
         docnums, scores = found.docnums, found.scores
-        order = ranked(columns, docnums, scores, request.sort, collapse=False)
         by_score = request.sort == "relevance" and not isinstance(query, q.Every)
-        entries = _entries(columns, docnums, scores, order, request, by_score)
+        if beside and by_score:
+            scores = with_neighbours(columns, docnums, scores)
+        entries, shown = _entries(columns, docnums, scores, request, by_score, stop)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
-        shown = len(entries.positions)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index
             sample = found.sample
             facets, total, shown, omitted = estimated(columns, docnums[sample], scores[sample], request, by_score,
                                              found.sample_share, total, shown)
-        start, stop = (page - 1) * size, page * size
+        start = (page - 1) * size
         window = []  # (passage_id, group_id, score, passage_id shown under or None, more in its document)
         for position, leader, more in zip(entries.positions[start:stop], entries.leaders[start:stop],
                                           entries.more[start:stop], strict=True):
@@ -208,12 +213,17 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
                         facets_omitted=omitted)
 
 
-def _entries(columns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray, request: SearchRequest,
-             by_score: bool) -> Grouped:
-    if request.collapse:
-        # Grouping is by closeness of score: by date, or with filters alone (every score equal), one each.
-        return grouped(columns, docnums, scores, order, request.per_doc if by_score else 1)
-    return Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+def _entries(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
+             stop: int) -> tuple[Grouped, int]:
+    """The first `stop` entries in display order, and how many entries there are in all."""
+    if request.collapse and by_score:
+        return grouped_page(columns, docnums, scores, request.per_doc, stop)
+    order = ranked(columns, docnums, scores, request.sort, collapse=False)
+    if request.collapse:  # grouping is by closeness of score: by date, or with filters alone, one each
+        entries = grouped(columns, docnums, scores, order, 1)
+    else:
+        entries = Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
+    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
 
 
 def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
@@ -222,8 +232,7 @@ def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchR
     """Facets, total and entries counted over the sampled windows' matches, scaled by the share of the index
     they hold; never below what was found. (The facets' omitted values are the sample's.)"""
     facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
-    order = ranked(columns, docnums, scores, request.sort, collapse=False)
-    entries = len(_entries(columns, docnums, scores, order, request, by_score).positions)
+    _, entries = _entries(columns, docnums, scores, request, by_score, 1)
     scaled = {name: {value: max(1, round(count / share)) for value, count in counts.items()}
               for name, counts in facets.items()}
     return scaled, max(found_total, round(total / share)), max(found_entries, round(entries / share)), omitted
@@ -251,9 +260,16 @@ def groups_threshold(columns, k: int):
 def page_groups(columns, found: Matches, k: int) -> np.ndarray:
     """Every docnum of the k best groups among the matches: their passages are all evaluated, so the passages
     grouped under a document's best and its count of further passages are exact."""
-    order = ranked(columns, found.docnums, found.scores, "relevance", collapse=True)[:k]
-    wanted = columns.groups.codes[found.docnums[order]]
-    return np.flatnonzero(np.isin(columns.groups.codes, wanted))
+    groups = columns.groups.codes[found.docnums]
+    best = np.full(len(columns.groups.labels), -np.inf)
+    np.maximum.at(best, groups, found.scores)
+    bests = best[np.isfinite(best)]
+    # Only passages reaching the k-th best group's best can be a page group's best: order those alone.
+    near = np.flatnonzero(found.scores >= (np.partition(bests, -k)[-k] if len(bests) > k else -np.inf))
+    order = ranked(columns, found.docnums[near], found.scores[near], "relevance", collapse=True)[:k]
+    wanted = np.zeros(len(columns.groups.labels), dtype=bool)
+    wanted[groups[near[order]]] = True
+    return np.flatnonzero(wanted[columns.groups.codes])
 
 
 def with_whole_groups(found: Matches, more: tuple[np.ndarray, np.ndarray]) -> Matches:
