@@ -791,21 +791,18 @@ def serve(home: Path | None, host: str, port: int, workers: int) -> None:
     """启动网页与 HTTP API 服务。"""
     from functools import partial
 
-    from search_api.app import create_app
-    from search_api.logging import setup_logging
     from search_api.server import serve as serve_app
     from search_api.server import serve_workers
 
-    setup_logging(settings().log_level or "INFO")
     configured = settings().model_copy(update={"home": home})
     if workers == 1:
-        serve_app(create_app(configured), host, port)
+        serve_app(_logged_app(configured), host, port)
     else:
         serve_workers(partial(_logged_app, configured), host, port, workers)
 
 
 def _logged_app(configured):
-    """A worker process's app, with the parent's logging set up again (spawned processes start bare)."""
+    """The app, with logging set up first: in this process, or in a spawned worker, which starts bare."""
     from search_api.app import create_app
     from search_api.logging import setup_logging
 

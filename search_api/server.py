@@ -23,6 +23,7 @@ LENIENT_REQUEST_LINE = re.compile(
     rb"(?P<method>[-!#$%&'*+.^_`|~0-9a-zA-Z]+) (?P<target>" + LENIENT_TARGET + rb") HTTP/(?P<http_version>[0-9]\.[0-9])"
 )
 QUERY_SAFE = "&=+%;/?:@,$!'()*~[]|^`{}\"<>#\\"
+UVICORN_OPTIONS = {"http": "h11", "access_log": False}  # h11: the parser widened below; RequestLog logs requests
 
 
 def allow_utf8_query_strings() -> None:
@@ -47,7 +48,7 @@ def serve(app, host: str, port: int) -> None:
     import uvicorn
 
     allow_utf8_query_strings()
-    uvicorn.run(app, host=host, port=port, http="h11", access_log=False)  # RequestLog logs each request
+    uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
 
 
 def serve_workers(make_app: Callable[[], object], host: str, port: int, workers: int) -> None:
@@ -79,5 +80,5 @@ def _worker(make_app: Callable[[], object], host: str, port: int) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(make_app(), http="h11", access_log=False)
+    config = uvicorn.Config(make_app(), **UVICORN_OPTIONS)
     uvicorn.Server(config).run(sockets=[sock])

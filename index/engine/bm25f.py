@@ -191,7 +191,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np
     """(passage docnums ascending, Σ over fields of the length-normalised weighted frequency) in one segment.
     With `within`, a passage field's posting blocks holding none of those docnums are skipped unread, unless the
     word's whole list is kept (POOLED), which is then narrowed (callers keep only `within`'s ids)."""
-    from index.engine.vectorized import _within  # vectorized reads PooledMatcher
+    from index.engine.vectorized import postings_within  # vectorized reads PooledMatcher
 
     reader = searcher.reader()
     key = (tuple(fieldnames), text, searcher.get_parent().reader().generation())
@@ -201,7 +201,7 @@ def pooled_frequencies(searcher, fieldnames, text: str, lengths=None, within: np
         ids.flags.writeable = pooled.flags.writeable = False
         known = POOLED.get(reader, key, lambda: ((ids, pooled), ids.nbytes + pooled.nbytes))
     if known is not None:
-        return _within(*known, within)
+        return postings_within(*known, within)
     return _pooled_frequencies(searcher, fieldnames, text, lengths, within)
 
 

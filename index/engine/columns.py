@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.engine.vectorized import posting_blocks
+from index.engine.vectorized import record_postings
 
 VALUE_FIELDS = ("year", "doc_type", "source")  # single-valued, read from postings
 PLACES = "places"
@@ -72,11 +72,7 @@ def _postings(reader, name: str) -> tuple[list[str], list[np.ndarray]]:
         if fieldname != name:
             break
         terms.append(from_bytes(btext))
-        if info.is_inlined():
-            postings.append(np.asarray(info.inlined_postings()[0], dtype=np.int64))
-        else:
-            matcher = table._codec.postings_reader(table._postfile, info, field_format)
-            postings.append(posting_blocks(matcher, values=False, cached=False)[0])
+        postings.append(record_postings(table, info, field_format, values=False)[0])
     return terms, postings
 
 

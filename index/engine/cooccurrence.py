@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from index.engine.vectorized import leaf_postings, posting_blocks
+from index.engine.vectorized import record_postings
 
 FIELD = "body"
 
@@ -74,11 +73,7 @@ def _word(term: bytes | str) -> str:
 
 def _docnums(leaf, info) -> np.ndarray:
     """One segment's docnums of a term (its record `info`), deleted passages included, ascending."""
-    terms = leaf._terms  # the segment's term table (index/engine/codec.py): a matcher from the record in hand
-    matcher = terms._codec.postings_reader(terms._postfile, info, leaf.schema[FIELD].format)
-    if type(matcher) is W3LeafMatcher:  # read once: not worth a place in the query-time block cache
-        return posting_blocks(matcher, values=False, cached=False)[0]
-    return leaf_postings(matcher, values=False)[0]
+    return record_postings(leaf._terms, info, leaf.schema[FIELD].format, values=False)[0]
 
 
 def _groups(reader, size: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 from whoosh.reading import SegmentReader
 
 from index.engine.codec import length_bytes, write_terms
-from index.engine.vectorized import posting_blocks
+from index.engine.vectorized import record_postings
 
 
 class _Source:
@@ -55,12 +55,7 @@ class _Source:
 
     def postings(self, terminfo, format_) -> tuple[np.ndarray, np.ndarray, list]:
         """(ids in this segment, weights, values) of one term."""
-        if terminfo.is_inlined():
-            ids, weights, values = terminfo.inlined_postings()
-            return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
-                    list(values) if values else [None] * len(ids))
-        matcher = self.terms._codec.postings_reader(self.terms._postfile, terminfo, format_)
-        return posting_blocks(matcher, values=True, cached=False)
+        return record_postings(self.terms, terminfo, format_, values=True)
 
 
 def merge_segments(writer, segments: list) -> bool:

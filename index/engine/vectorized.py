@@ -249,8 +249,21 @@ def posting_blocks(matcher: W3LeafMatcher, values: bool, within: np.ndarray | No
                                       lambda: ((ids, weights), ids.nbytes + weights.nbytes))
         if known is not None:
             matcher._atend = True  # consumed, as below
-            return (*_within(known[0][skipped:], known[1][skipped:], within), [])
+            return (*postings_within(known[0][skipped:], known[1][skipped:], within), [])
     return _blocks(matcher, values, within, cached)
+
+
+def record_postings(terms, terminfo, field_format, values: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    """(ids, weights, raw values or []) of one term of a segment, from its record in the segment's term table
+    (`terms`, index/engine/codec.py), read once and past the query caches: for whole-segment scans (merges, the
+    column arrays, the co-occurrence matrix). A record keeping its postings inline gives them without a matcher;
+    an inline value left empty is None, as Whoosh's reader gives it."""
+    if terminfo.is_inlined():
+        ids, weights, raw = terminfo.inlined_postings()
+        return (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                (list(raw) if raw else [None] * len(ids)) if values else [])
+    matcher = terms._codec.postings_reader(terms._postfile, terminfo, field_format)
+    return posting_blocks(matcher, values=values, cached=False)
 
 
 def _reads_every_block(matcher: W3LeafMatcher, within: np.ndarray) -> bool:
@@ -259,7 +272,7 @@ def _reads_every_block(matcher: W3LeafMatcher, within: np.ndarray) -> bool:
     return len(within) * BLOCK_POSTINGS >= getattr(matcher, "postings_count", np.inf)
 
 
-def _within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def postings_within(ids: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The postings of `within`'s ids (all of them with None)."""
     if within is None or not len(ids):
         return ids, weights

@@ -45,6 +45,10 @@ class Grouped:
     leaders: np.ndarray
     more: np.ndarray
 
+    def first(self, stop: int) -> Grouped:
+        """The first `stop` entries."""
+        return Grouped(self.positions[:stop], self.leaders[:stop], self.more[:stop])
+
 
 def grouped(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarray, order: np.ndarray,
             per_doc: int | None, flat_score: float | None = None) -> Grouped:
@@ -95,23 +99,32 @@ def grouped_page(columns: SearcherColumns, docnums: np.ndarray, scores: np.ndarr
     if len(docnums) <= stop * MAX_PER_DOC:
         order = _relevance_order(docnums, scores, np.arange(len(docnums)))
         entries = grouped(columns, docnums, scores, order, per_doc)
-        return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
+        return entries.first(stop), len(entries.positions)
     groups = columns.groups.codes[docnums]
-    best = np.full(len(columns.groups.labels), -np.inf)
-    np.maximum.at(best, groups, scores)
-    bests = best[np.isfinite(best)]
-    flat = min(FLAT_TOP, len(scores))
-    flat_score = np.partition(scores, -flat)[-flat]
+    best = group_bests(columns, groups, scores)
+    flat_score = kth_highest(scores, FLAT_TOP)  # there are more matches than that here
     # The page: every match of the groups whose best reaches the stop-th best group's (ties: all of them).
-    threshold = np.partition(bests, -stop)[-stop] if len(bests) > stop else -np.inf
-    page = _relevance_order(docnums, scores, np.flatnonzero(best[groups] >= threshold))
+    page = _relevance_order(docnums, scores, np.flatnonzero(best[groups] >= kth_highest(best, stop)))
     entries = grouped(columns, docnums, scores, page, per_doc, flat_score)
     # The count: a group's best, and its further passages that are close, of its document and among its per_doc best.
     best_of_match = best[groups]
     close = (scores >= CLOSE_SCORE_RATIO * best_of_match) | (scores >= flat_score) | (scores == best_of_match)
     total = _entries_count(columns, docnums[close], scores[close], groups[close],
                            DEFAULT_PER_DOC if per_doc is None else per_doc)
-    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), total
+    return entries.first(stop), total
+
+
+def group_bests(columns: SearcherColumns, groups: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each group's best score among matches of these `groups` (group codes) and `scores`; -inf where none."""
+    best = np.full(len(columns.groups.labels), -np.inf)
+    np.maximum.at(best, groups, scores)
+    return best
+
+
+def kth_highest(values: np.ndarray, k: int) -> float:
+    """The k-th highest of `values`, -inf ones not counted (-inf with fewer than k)."""
+    found = values[np.isfinite(values)]
+    return float(np.partition(found, -k)[-k]) if len(found) >= k else -np.inf
 
 
 def _relevance_order(docnums: np.ndarray, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from index.query.syntax import QueryOptions, parse_query, weighted_words
 from index.results.context import group_members, neighbours
 from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
-from index.results.grouping import Grouped, grouped, grouped_page
+from index.results.grouping import Grouped, group_bests, grouped, grouped_page, kth_highest
 from index.results.neighbours import with_neighbours
 from index.results.ranking import ranked
 from index.results.related import related_expansion
@@ -223,7 +223,7 @@ def _entries(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRe
         entries = grouped(columns, docnums, scores, order, 1)
     else:
         entries = Grouped(order, np.full(len(order), -1), np.zeros(len(order), dtype=np.int64))
-    return Grouped(entries.positions[:stop], entries.leaders[:stop], entries.more[:stop]), len(entries.positions)
+    return entries.first(stop), len(entries.positions)
 
 
 def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchRequest, by_score: bool,
@@ -241,7 +241,7 @@ def estimated(columns, docnums: np.ndarray, scores: np.ndarray, request: SearchR
 def passages_threshold(k: int):
     """The score the k-th best passage reaches (-inf with fewer): no passage below it can be among the k best."""
     def threshold(docnums: np.ndarray, scores: np.ndarray) -> float:
-        return float(np.partition(scores, -k)[-k]) if len(scores) >= k else -np.inf
+        return kth_highest(scores, k)
     return threshold
 
 
@@ -249,11 +249,7 @@ def groups_threshold(columns, k: int):
     """The best score of the k-th best group (document with its reposts): the first k groups of a page all
     have a passage at least this good."""
     def threshold(docnums: np.ndarray, scores: np.ndarray) -> float:
-        groups = columns.groups.codes[docnums]
-        best = np.full(len(columns.groups.labels), -np.inf)
-        np.maximum.at(best, groups, scores)
-        best = best[np.isfinite(best)]
-        return float(np.partition(best, -k)[-k]) if len(best) >= k else -np.inf
+        return kth_highest(group_bests(columns, columns.groups.codes[docnums], scores), k)
     return threshold
 
 
@@ -261,11 +257,9 @@ def page_groups(columns, found: Matches, k: int) -> np.ndarray:
     """Every docnum of the k best groups among the matches: their passages are all evaluated, so the passages
     grouped under a document's best and its count of further passages are exact."""
     groups = columns.groups.codes[found.docnums]
-    best = np.full(len(columns.groups.labels), -np.inf)
-    np.maximum.at(best, groups, found.scores)
-    bests = best[np.isfinite(best)]
+    best = group_bests(columns, groups, found.scores)
     # Only passages reaching the k-th best group's best can be a page group's best: order those alone.
-    near = np.flatnonzero(found.scores >= (np.partition(bests, -k)[-k] if len(bests) > k else -np.inf))
+    near = np.flatnonzero(found.scores >= kth_highest(best, k))
     order = ranked(columns, found.docnums[near], found.scores[near], "relevance", collapse=True)[:k]
     wanted = np.zeros(len(columns.groups.labels), dtype=bool)
     wanted[groups[near[order]]] = True
