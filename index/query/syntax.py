@@ -87,6 +87,8 @@ class QueryOptions:
     # Neighbouring clauses (index/results/neighbours.py): off by default: better on both dev halves, slightly worse
     # on the real regulations' test half (docs/search.md). `redprop eval --enable neighbours` measures it.
     neighbours: bool = False
+    # A clause whose opening sentence names the question's words raised (index/results/openings.py).
+    openings: bool = True
 
 
 @dataclass
