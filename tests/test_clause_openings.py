@@ -6,7 +6,7 @@ The regulation is invented (白沙市) and ingested from Markdown.
 import pytest
 
 from index.query.filters import Filters
-from index.query.syntax import QueryOptions
+from index.query.syntax import QueryOptions, parse_query
 from index.results.openings import opening, opening_share, question_forms
 from index.results.relevance import options_for
 from index.results.search import SearchRequest, search
@@ -70,10 +70,15 @@ def test_the_opening_is_the_first_sentence_without_the_label(text, expected):
     assert opening(text) == expected
 
 
+def test_the_words_are_those_searched_for():
+    """Filters, quoted phrases and exclusions are not the question's words."""
+    parsed = parse_query('业委会任期怎么规定 place:湖州 -物业 "业主大会"')
+    assert parsed.words == ["业委会", "任期", "规定"]
+
+
 def test_the_share_counts_synonyms_and_weighs_words():
-    forms = question_forms("业委会任期怎么规定")
-    words = [group[0] for group in forms]
-    assert words == ["业委会", "任期", "规定"]
+    forms = question_forms(["业委会", "任期", "规定", "用"])
+    assert [group[0] for group in forms] == ["业委会", "任期", "规定"]  # a one-character word is no sign
     assert "业主委员会" in forms[0]  # its standard form counts as the word
     assert opening_share("业主委员会每届任期五年", forms, [2.0, 1.0, 1.0]) == pytest.approx(0.75)
 

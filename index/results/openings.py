@@ -14,7 +14,6 @@ import re
 
 import numpy as np
 
-from index.analysis import query_words
 from index.engine.bm25f import word_idf
 from index.query.syntax import WORD_FIELDS, is_weak
 from index.results.neighbours import REGULATION_TYPE
@@ -43,10 +42,9 @@ def opening(text: str) -> str:
     return body[: end.start()] if end else body
 
 
-def question_forms(question: str) -> list[tuple[str, ...]]:
-    """The question's words worth looking for (no stop words, no one-character words), each with its synonyms."""
-    words = [word for word in dict.fromkeys(query_words(question)) if not is_weak(word)]
-    return [(word, *synonyms_of(word)) for word in words]
+def question_forms(words: list[str]) -> list[tuple[str, ...]]:
+    """The question's words worth looking for (no one-character words), each with its synonyms."""
+    return [(word, *synonyms_of(word)) for word in dict.fromkeys(words) if not is_weak(word)]
 
 
 def opening_share(head: str, forms: list[tuple[str, ...]], weights: list[float]) -> float:
@@ -56,10 +54,12 @@ def opening_share(head: str, forms: list[tuple[str, ...]], weights: list[float])
     return found / total if total else 0.0
 
 
-def with_openings(searcher, store, columns, docnums: np.ndarray, scores: np.ndarray, question: str) -> np.ndarray:
+def with_openings(searcher, store, columns, docnums: np.ndarray, scores: np.ndarray, words: list[str]
+                  ) -> np.ndarray:
     """`scores` with each of the OPENING_SOURCES best matching clauses raised by its opening's share of the
-    question's words (OPENING_SHARE at most); other passages (news paragraphs) are left as they are."""
-    forms = question_forms(question)
+    question's `words` (ParsedQuery.words; OPENING_SHARE at most); other passages (news paragraphs) are left as
+    they are."""
+    forms = question_forms(words)
     types = columns.values["doc_type"]
     if not forms or not len(scores) or REGULATION_TYPE not in types.labels:
         return scores
