@@ -1,17 +1,21 @@
 """Segments merged term by term as arrays (index/engine/segment_merge.py) give the segment Whoosh's own merge
 writes: the same terms, postings, term statistics, posting blocks, stored fields, lengths and columns. Checked on
-the generated index (tests/generated_index.py): terms spanning many blocks, deletions in every segment."""
+the generated index (tests/generated_index.py): terms spanning many blocks, deletions in every segment; and on the
+same documents with nothing deleted, where a term of one segment keeping its postings inline is moved as its
+record (index/engine/codec.py `shifted_record`) rather than read and rebuilt."""
 from __future__ import annotations
 
+import random
 import shutil
 
 import pytest
-from generated_index import BLOCK_LIMIT, SEGMENTS
+from generated_index import BLOCK_LIMIT, SEGMENTS, generated_documents, write_segment
 from segment_compare import assert_same_documents, assert_same_terms
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from index.engine.codec import RedpropCodec
+from index.engine.search_index import SearchIndex
 from index.engine.segment_merge import merge_segments
 
 
@@ -29,35 +33,50 @@ def ours(writer, segments):
 
 
 @pytest.fixture(scope="module")
-def merged(big_library, tmp_path_factory):
-    """The generated index merged into one segment both ways: {"whoosh": reader, "ours": reader}."""
+def undeleted_index(tmp_path_factory) -> SearchIndex:
+    """The generated documents in SEGMENTS segments with nothing deleted."""
+    index = SearchIndex(tmp_path_factory.mktemp("undeleted"))
+    rng = random.Random(18)
+    for segment in range(SEGMENTS):
+        write_segment(index, generated_documents(rng, segment), [])
+    return index
+
+
+@pytest.fixture(scope="module", params=["with deletions", "without deletions"])
+def merged(request, tmp_path_factory):
+    """An index merged into one segment both ways: {"whoosh": reader, "ours": reader}, and its live passages."""
+    source = request.getfixturevalue("big_library").index if request.param == "with deletions" else \
+        request.getfixturevalue("undeleted_index")
+    with source.searcher() as searcher:
+        live = searcher.doc_count()
     readers = {}
     for name, policy in (("whoosh", whooshs_merge), ("ours", ours)):
         folder = tmp_path_factory.mktemp(name)
-        shutil.copytree(big_library.index.directory, folder, dirs_exist_ok=True)
+        shutil.copytree(source.directory, folder, dirs_exist_ok=True)
         index = whoosh_index.open_dir(str(folder))
         assert len(index._segments()) == SEGMENTS
         index.writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT)).commit(mergetype=policy)
         readers[name] = whoosh_index.open_dir(str(folder)).reader()
-    yield readers
+    yield readers, live
     for reader in readers.values():
         reader.close()
 
 
-def test_the_merge_yields_one_segment_without_the_deleted_documents(merged, big_index):
-    with big_index.searcher() as searcher:
-        live = searcher.doc_count()
-    for reader in merged.values():
+def test_the_merge_yields_one_segment_without_the_deleted_documents(merged):
+    readers, live = merged
+    for reader in readers.values():
         assert reader.doc_count_all() == reader.doc_count() == live
 
 
 def test_same_terms_postings_and_term_statistics(merged):
-    multi_block, _ = assert_same_terms(merged["whoosh"], merged["ours"])
-    assert multi_block >= 10  # the comparison did cover terms of many blocks
+    readers, _ = merged
+    multi_block, inlined = assert_same_terms(readers["whoosh"], readers["ours"])
+    assert multi_block >= 10 and inlined >= 100  # the comparison did cover terms of many blocks, and inline ones
 
 
 def test_same_stored_fields_lengths_and_columns(merged):
-    assert_same_documents(merged["whoosh"], merged["ours"])
+    readers, _ = merged
+    assert_same_documents(readers["whoosh"], readers["ours"])
 
 
 def test_a_writer_with_documents_of_its_own_keeps_whooshs_merge(big_index, tmp_path):

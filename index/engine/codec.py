@@ -24,11 +24,15 @@ the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
 from __future__ import annotations
 
 import pickle
+import struct
+import zlib
 from array import array
 from collections.abc import Iterable
+from hashlib import md5
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3FieldWriter,
     W3PerDocReader,
@@ -37,6 +41,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
     _lenfield,
 )
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import emptybytes, pack_ushort
@@ -45,6 +50,12 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
 BLOCK_POSTINGS = 128  # postings per block (Whoosh's default blocklimit)
 _LENGTHS = [byte_to_length(value) if value else None for value in range(256)]
+# A posting block is a pickle of a few KB at most: zlib.compress sets up a 32 KB window (and a 64 KB hash at memory
+# level 8) for each one; a 4 KB window and memory level 4 give the same size for such blocks at about half the CPU.
+# Readers are unchanged: zlib.decompress reads the window size from the stream's header.
+BLOCK_WINDOW_BITS = 12
+BLOCK_MEMORY_LEVEL = 4
+_ROW_LENGTHS = struct.Struct("!ii")  # a term table row's key and value lengths (whoosh.filedb.filetables)
 
 
 class RedpropCodec(W3Codec):
@@ -121,33 +132,110 @@ class _InlineMatcher(ListMatcher):
 TermPostings = tuple[list, list, list, list]
 
 
-def write_terms(fieldwriter: _FieldWriter, schema, terms: Iterable[tuple[str, bytes, TermPostings]]) -> None:
-    """File `terms`, ordered by (field name, term bytes), each with all its postings; a term whose postings are
-    empty (every one of a deleted document) is left out."""
+def write_terms(fieldwriter: _FieldWriter, schema, terms: Iterable[tuple[str, bytes, TermPostings | bytes]]) -> None:
+    """File `terms`, ordered by (field name, term bytes), each with all its postings, or with its finished term
+    record (bytes: an inline record a merge moved, `shifted_record`); a term whose postings are empty (every one
+    of a deleted document) is left out."""
     current = None
     for fieldname, btext, postings in terms:
-        if not postings[0]:
+        if not isinstance(postings, bytes) and not postings[0]:
             continue
         if fieldname != current:
             if current is not None:
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             current = fieldname
-        fieldwriter.add_term(btext, *postings)
+        if isinstance(postings, bytes):
+            fieldwriter.add_record(btext, postings)
+        else:
+            fieldwriter.add_term(btext, *postings)
     if current is not None:
         fieldwriter.finish_field()
 
 
+# A term record starts with W3TermInfo's header ("!BfIBBfII"): a flag (1: postings inline), total weight, document
+# frequency, shortest and longest field length bytes, highest weight, then the first and last document number.
+RECORD_HEADER = W3TermInfo._struct.size
+_FIRST_ID_AT = RECORD_HEADER - 8
+_ID_PAIR = struct.Struct("!II")
+
+
+def is_inline_record(record: bytes) -> bool:
+    return record[0] == 1
+
+
+def inline_postings(record: bytes) -> tuple[tuple, tuple, tuple]:
+    """(ids, weights, non-empty values) kept in an inline term record, read without a W3TermInfo."""
+    return pickle.loads(record[RECORD_HEADER:])
+
+
+def shifted_record(record: bytes, shift: int) -> bytes:
+    """An inline term record whose documents all moved `shift` places up (a merged segment without deletions):
+    its statistics stand, its ids move. What `_inline_record` builds from the moved postings."""
+    if not shift:
+        return record
+    ids, weights, values = inline_postings(record)
+    first, last = _ID_PAIR.unpack_from(record, _FIRST_ID_AT)
+    return (record[:_FIRST_ID_AT] + _ID_PAIR.pack(first + shift, last + shift)
+            + pickle.dumps((tuple(i + shift for i in ids), weights, values), 4))
+
+
 class _FieldWriter(W3FieldWriter):
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._tindex.__class__ = _TermTable
+        self._tindex.start_buffering()
+        self._key_prefix = b""
+
+    def start_field(self, fieldname, fieldobj):
+        super().start_field(fieldname, fieldobj)
+        self._key_prefix = pack_ushort(self._fieldid)
+
+    def add_record(self, btext: bytes, record: bytes) -> None:
+        self._tindex.add(self._key_prefix + btext, record)
+
     def add_term(self, btext: bytes, ids: list, weights: list, values: list, lengths: list) -> None:
         """A term with all its postings: start_term, add per posting and finish_term in one step."""
-        codec = self._codec
-        if len(ids) < codec._inlinelimit and len(ids) <= codec._blocklimit:  # what finish_postings keeps inline
-            self._tindex.add(pack_ushort(self._fieldid) + btext, _inline_record(ids, weights, values, lengths))
+        if len(ids) < self._codec._inlinelimit and len(ids) <= self._codec._blocklimit:  # finish_postings' test
+            self._tindex.add(self._key_prefix + btext, _inline_record(ids, weights, values, lengths))
             return
         self.start_term(btext)
         self._postwriter.add_postings(ids, weights, values, lengths)
         self.finish_term()
+
+
+class _TermTable(OrderedHashWriter):
+    """W3's term table, its rows written a few thousand at a time: Whoosh's `add` made four file calls and a
+    hexadecimal md5 per term, for most terms (those kept inline) the largest cost of filing them. The same
+    bytes: each row's place is counted instead of asked, its hash is the md5's low 32 bits as Whoosh takes them
+    (tests/test_codec_write.py)."""
+
+    FLUSH_ROWS = 4096
+
+    def start_buffering(self) -> None:
+        self._rows: list[bytes] = []
+        self._position = self.dbfile.tell()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        position = self._position
+        self._rows += (_ROW_LENGTHS.pack(len(key), len(value)), key, value)
+        self._position += _ROW_LENGTHS.size + len(key) + len(value)
+        self.index.append(position)
+        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        self.buckets[hashed & 255].append((hashed, position))
+        self.lastkey = key
+        if len(self._rows) >= 3 * self.FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.dbfile.write(b"".join(self._rows))
+        self._rows = []
+
+    def close(self):
+        self._flush()
+        return super().close()
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -166,6 +254,25 @@ class _PostingsWriter(W3PostingsWriter):
             self._maxweight = max(0, max(block_weights))
             self._minlength = byte_to_length(min(present)) if present else None
             self._maxlength = byte_to_length(max(present)) if present else 0
+
+    def _write_block(self, last=False):
+        """Whoosh's `_write_block`, the block compressed with a small window (BLOCK_WINDOW_BITS) and written in
+        one call."""
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        if self._compression:
+            compressor = zlib.compressobj(self._compression, zlib.DEFLATED, BLOCK_WINDOW_BITS, BLOCK_MEMORY_LEVEL)
+            databytes = compressor.compress(databytes) + compressor.flush()
+        ids = self._ids
+        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
+                                  length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+        blocklength = len(infobytes) + len(databytes)
+        self._postfile.write_int(-blocklength if last else blocklength)  # the last block's length is negative
+        self._postfile.write(infobytes + databytes)
+        self._blockcount += 1
+        self._new_block()
 
     def finish_postings(self):
         if self.written() or len(self) >= self._inlinelimit:
@@ -195,13 +302,17 @@ def _compact_record(weight, df, minlength_byte, maxlength_byte, maxweight, minid
 
 def _inline_record(ids: list, weights: list, values: list, lengths: list) -> bytes:
     """The record `_PostingsWriter` gives a term whose postings are all kept inline: the statistics its one
-    block adds to a fresh W3TermInfo, the weights as the block's 32-bit floats (`array("f")`)."""
-    stored = array("f", weights)
-    present = [length for length in lengths if length]
+    block adds to a fresh W3TermInfo, the weights as the block's 32-bit floats (`array("f")`). Built with
+    C-level helpers (map, filter): this runs once per term of most segments written or merged."""
+    stored = array("f", weights).tolist()
+    if all(map(float.is_integer, stored)):  # term frequencies: almost always
+        kept_weights = tuple(map(int, stored))
+    else:
+        kept_weights = tuple(int(w) if w.is_integer() else w for w in stored)
+    present = lengths if 0 not in lengths else [length for length in lengths if length]
     return _compact_record(
         sum(stored), len(ids), min(present) if present else 0, max(present) if present else 0,
-        max(0, max(weights)), ids[0], ids[-1],
-        (tuple(ids), tuple(int(w) if w.is_integer() else w for w in stored), tuple(v for v in values if v)))
+        max(0, max(weights)), ids[0], ids[-1], (tuple(ids), kept_weights, tuple(filter(None, values))))
 
 
 class _PerDocReader(W3PerDocReader):

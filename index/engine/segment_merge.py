@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import struct
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.reading import SegmentReader
 
-from index.engine.codec import length_bytes, write_terms
+from index.engine.codec import inline_postings, is_inline_record, length_bytes, shifted_record, write_terms
 from index.engine.vectorized import record_postings
 
 
@@ -31,6 +33,7 @@ class _Source:
     def __init__(self, reader: SegmentReader, base: int, docmap: dict[int, int] | None):
         self.reader = reader
         self.terms = reader._terms
+        self.shift = base if docmap is None else None  # every document moves up by this much (no deletions)
         if docmap is None:  # no deletions: documents keep their order, shifted by `base`
             self.new_ids = base + np.arange(reader.doc_count_all(), dtype=np.int64)
         else:
@@ -90,13 +93,45 @@ def _fields_in_order(reader: SegmentReader) -> bool:
 
 
 def _terms(sources: list[_Source]):
-    """((fieldname, btext), [(source, terminfo), ...]) over the union of the segments' terms, in order."""
+    """((fieldname, btext), [(source, term record bytes), ...]) over the union of the segments' terms, in order.
+    The records stay bytes: most are inline ones that move unread (`_term_postings`)."""
     def stream(position: int):  # (key, position) is unique, so the heap never compares term records
-        return ((key, position, terminfo) for key, terminfo in sources[position].terms.items())
+        names = sources[position].terms._fieldunmap
+        return (((names[key[0] << 8 | key[1]], key[2:]), position, record)
+                for key, record in _rows(sources[position].terms._tindex))
 
     streams = [stream(position) for position in range(len(sources))]
     for key, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
-        yield key, [(sources[position], terminfo) for _, position, terminfo in group]
+        yield key, [(sources[position], record) for _, position, record in group]
+
+
+_ROW_LENGTHS = struct.Struct("!ii")  # a term table row: key and value lengths, then the key and the value
+ROWS_CHUNK = 1 << 20  # bytes of a term table read at once
+
+
+def _rows(table):
+    """(key, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader), in
+    order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term."""
+    dbfile, position, end = table.dbfile, table.startofdata, table.endofdata
+    unpack, header = _ROW_LENGTHS.unpack_from, _ROW_LENGTHS.size
+    size = ROWS_CHUNK
+    while position < end:
+        chunk = dbfile.get(position, min(size, end - position))
+        offset, length = 0, len(chunk)
+        while offset + header <= length:
+            keylength, valuelength = unpack(chunk, offset)
+            key_at = offset + header
+            value_at = key_at + keylength
+            stop = value_at + valuelength
+            if stop > length:
+                break
+            yield chunk[key_at:value_at], chunk[value_at:stop]
+            offset = stop
+        if not offset:
+            if length >= end - position:
+                raise ValueError(f"term table ends inside a row at {position}")
+            size *= 2  # a row longer than the chunk
+        position += offset
 
 
 def _write_postings(writer, sources: list[_Source]) -> None:
@@ -106,17 +141,22 @@ def _write_postings(writer, sources: list[_Source]) -> None:
 
 
 def _term_postings(found: list, fieldname: str, schema):
-    if all(terminfo.is_inlined() for _, terminfo in found):  # most terms: a few postings (names, numbers)
+    """A term's postings in the merged segment; for a term of one segment without deletions whose record keeps
+    its postings inline (most terms: names, numbers, rare bigrams), the record itself, its ids moved."""
+    if all(is_inline_record(record) for _, record in found):
+        if len(found) == 1 and (source := found[0][0]).shift is not None:
+            return shifted_record(found[0][1], source.shift)
         return _inline_postings(found, fieldname)
-    return _block_postings(found, fieldname, schema[fieldname].format)
+    return _block_postings([(source, W3TermInfo.from_bytes(record)) for source, record in found], fieldname,
+                           schema[fieldname].format)
 
 
 def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, list]:
     """(new ids, weights, values, length bytes) of a term whose records keep their postings inline, as lists:
     for a handful of postings, arrays cost more than they save."""
     ids, weights, values, lengths = [], [], [], []
-    for source, terminfo in found:
-        old_ids, old_weights, old_values = terminfo.inlined_postings()
+    for source, record in found:
+        old_ids, old_weights, old_values = inline_postings(record)
         new_ids, length_bytes = source.new_id_list, source.length_bytes(fieldname)
         for position, old in enumerate(old_ids):
             if (new := new_ids[old]) >= 0:

@@ -1,0 +1,50 @@
+"""The codec's term table (index/engine/codec.py `_TermTable`), written a batch of rows at a time, gives the bytes
+Whoosh's OrderedHashWriter writes, and Whoosh's reader finds every row by its key's hash."""
+from __future__ import annotations
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+from index.engine.codec import _TermTable
+
+
+def table_bytes(rows: list[tuple[bytes, bytes]], ours: bool) -> bytes:
+    storage = RamStorage()
+    writer = OrderedHashWriter(storage.create_file("terms"))
+    if ours:
+        writer.__class__ = _TermTable
+        writer.start_buffering()
+    for key, value in rows:
+        writer.add(key, value)
+    writer.close()
+    return storage.open_file("terms").read()
+
+
+@pytest.fixture
+def rows(monkeypatch) -> list[tuple[bytes, bytes]]:
+    monkeypatch.setattr(_TermTable, "FLUSH_ROWS", 7)  # several flushes, and rows left over for the close
+    keys = sorted({f"{field:02d}{word}".encode() for field in range(3) for word in ("物业", "业主", "a", "1" * 300)}
+                  | {bytes([n]) * 2 for n in range(1, 60)})
+    return [(key, key[::-1] * (n % 4)) for n, key in enumerate(keys)]
+
+
+def test_term_table_bytes_are_whooshs(rows):
+    assert table_bytes(rows, ours=True) == table_bytes(rows, ours=False)
+
+
+def test_every_row_is_found_by_whooshs_reader(rows):
+    storage = RamStorage()
+    with storage.create_file("t") as f:
+        f.write(table_bytes(rows, ours=True))
+    reader = OrderedHashReader.open(storage, "t")
+    assert [reader[key] for key, _ in rows] == [value for _, value in rows]
+
+
+def test_keys_out_of_order_are_refused(rows):
+    writer = OrderedHashWriter(RamStorage().create_file("terms"))
+    writer.__class__ = _TermTable
+    writer.start_buffering()
+    writer.add(b"b", b"")
+    with pytest.raises(ValueError):
+        writer.add(b"a", b"")
