@@ -1,4 +1,4 @@
-"""The Whoosh codec the index is written with: Whoosh's W3 format, minus two costs of its writer.
+"""The Whoosh codec the index is written with: Whoosh's W3 format, minus several costs of its writer.
 
 Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as most of the writer's time:
 - every term got a compressed postings block of its own, even a term seen in one passage (most terms: names,
@@ -17,6 +17,10 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
   a time into Whoosh's own postings writer, which cuts, encodes and sums up the blocks; or, for a term with
   fewer postings than the inline limit (most terms), its term record built at once, the bytes
   `_PostingsWriter` would write.
+- each posting block went through `zlib.compress`, which sets up a 32 KB window for a block of a few KB, and
+  each term table row through four file calls and a hexadecimal md5 (`_write_block`, `_TermTable`);
+- a merge read every term record back as a W3TermInfo and built it again: an inline record of one segment without
+  deletions now moves as bytes, its ids shifted (`shifted_record`, index/engine/segment_merge.py).
 Files stay in the W3 format; each segment records its codec, so readers and merges use this class too.
 Inlined postings are read with Whoosh's ListMatcher, which gives "" (text) for a term without values where
 the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
