@@ -55,6 +55,24 @@ def test_cuts_are_identical_both_ways(full, on_disk):
         assert from_disk.lcut_for_search(text) == from_memory.lcut_for_search(text), text
 
 
+def test_routes_are_jiebas_own(full):
+    """Our tokenizer's faster word graph and route give jieba's own cuts: plain (with and without the HMM), for
+    search, and POS-tagged, on the same dictionary."""
+    import jieba
+    import jieba.posseg
+
+    ours = segmenter.tokenizer_for(full)
+    own = jieba.Tokenizer()
+    own.FREQ, own.total, own.initialized = full.frequencies, full.total, True
+    own.user_word_tag_tab = dict(full.tags)
+    ours_tagger, own_tagger = jieba.posseg.POSTokenizer(ours), jieba.posseg.POSTokenizer(own)
+    for text in varied_strings():
+        assert list(ours.tokenize(text, HMM=True)) == list(own.tokenize(text, HMM=True)), text
+        assert ours.lcut(text, HMM=False) == own.lcut(text, HMM=False), text
+        assert ours.lcut_for_search(text) == own.lcut_for_search(text), text
+        assert [tuple(p) for p in ours_tagger.cut(text)] == [tuple(p) for p in own_tagger.cut(text)], text
+
+
 def test_lookups_answer_as_the_dict_does(tmp_path):
     counts = {"物": 0, "物业": 120, "物业费": 30, "业": 15}  # 物: a prefix that is no word
     dictionary.write(tmp_path / "d", Dictionary(counts, 165, {"物业费": "n"}))
