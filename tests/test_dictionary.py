@@ -55,22 +55,41 @@ def test_cuts_are_identical_both_ways(full, on_disk):
         assert from_disk.lcut_for_search(text) == from_memory.lcut_for_search(text), text
 
 
-def test_routes_are_jiebas_own(full):
-    """Our tokenizer's faster word graph and route give jieba's own cuts: plain (with and without the HMM), for
-    search, and POS-tagged, on the same dictionary."""
+def test_compiled_routes_cut_as_jieba_does(full):
+    """Bulk work's compiled word graph and route (C++, jieba-fast-dat) give jieba's own cuts: plain (with and
+    without the HMM), for search, and POS-tagged, on the same dictionary."""
     import jieba
     import jieba.posseg
 
-    ours = segmenter.tokenizer_for(full)
+    compiled = segmenter.tokenizer_for(full)
+    compiled.compile_routes()
     own = jieba.Tokenizer()
     own.FREQ, own.total, own.initialized = full.frequencies, full.total, True
     own.user_word_tag_tab = dict(full.tags)
-    ours_tagger, own_tagger = jieba.posseg.POSTokenizer(ours), jieba.posseg.POSTokenizer(own)
+    compiled_tagger, own_tagger = jieba.posseg.POSTokenizer(compiled), jieba.posseg.POSTokenizer(own)
     for text in varied_strings():
-        assert list(ours.tokenize(text, HMM=True)) == list(own.tokenize(text, HMM=True)), text
-        assert ours.lcut(text, HMM=False) == own.lcut(text, HMM=False), text
-        assert ours.lcut_for_search(text) == own.lcut_for_search(text), text
-        assert [tuple(p) for p in ours_tagger.cut(text)] == [tuple(p) for p in own_tagger.cut(text)], text
+        assert list(compiled.tokenize(text, HMM=True)) == list(own.tokenize(text, HMM=True)), text
+        assert compiled.lcut(text, HMM=False) == own.lcut(text, HMM=False), text
+        assert compiled.lcut_for_search(text) == own.lcut_for_search(text), text
+        assert [tuple(p) for p in compiled_tagger.cut(text)] == [tuple(p) for p in own_tagger.cut(text)], text
+
+
+def test_compiled_hmm_tags_unknown_runs_as_jieba_does():
+    """jieba-fast-dat's C++ search over jieba's POS model gives jieba's words and tags for every run it covers
+    (runs of the fixtures, names among them); a run it does not cover is left to jieba."""
+    import jieba.posseg
+
+    plain = jieba.posseg.POSTokenizer(segmenter.segmenter())
+    runs = sorted({run[start : start + size] for text in varied_strings()[:250]
+                   for run in re.findall("[\u4e00-\u9fff]+", text)
+                   for start in range(0, len(run), 7) for size in (2, 3, 5)})
+    covered = 0
+    for run in runs:
+        tags = segmenter._compiled_run_tags(run)
+        if tags is not None:
+            covered += 1
+            assert list(tags) == [(p.word, p.flag) for p in plain._POSTokenizer__cut(run)], run
+    assert covered > len(runs) // 2
 
 
 def test_lookups_answer_as_the_dict_does(tmp_path):
