@@ -113,7 +113,8 @@ def _route_tokenizer() -> type:
             self.compiled = compiled
 
         def _Tokenizer__cut_DAG(self, sentence):  # jieba's cut of one block (with its HMM), name-mangled
-            if self.compiled is None or jieba.finalseg.Force_Split_Words or not HAN_BLOCK.fullmatch(sentence):
+            if self.compiled is None or jieba.finalseg.Force_Split_Words or not HAN_BLOCK.fullmatch(sentence) \
+                    or not _compiled_plain_model().issuperset(sentence):
                 return super()._Tokenizer__cut_DAG(sentence)
             return iter(_fast_jieba()._cut_DAG_cpp(self.compiled, sentence, float(self.total)))
 
@@ -131,10 +132,13 @@ def _route_tokenizer() -> type:
 
 
 @lru_cache(maxsize=1)
-def _compiled_plain_model() -> None:
-    """jieba's HMM tables for unknown runs in the plain cut (finalseg) handed to jieba-fast-dat's C++ search."""
+def _compiled_plain_model() -> frozenset[str]:
+    """jieba's HMM tables for unknown runs in the plain cut (finalseg) handed to jieba-fast-dat's C++ search;
+    the characters the model knows (a block with another is cut by jieba's Python: with no emission at all,
+    the HMM's paths tie, and the two may break the tie differently)."""
     finalseg = _import_jieba().finalseg
     _fast_jieba().load_finalseg_hmm_model(finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
+    return frozenset().union(*finalseg.emit_P.values())
 
 
 def _fast_jieba():
@@ -251,18 +255,21 @@ def _compiled_run_tags(run: str) -> tuple[tuple[str, str], ...] | None:
     """The words and tags jieba's POS HMM gives an unknown run, from jieba-fast-dat's C++ Viterbi search; None
     when its words do not cover the run (the best path ends inside a word: jieba then tags the rest with that
     word's tag, which the C++ result does not give), and jieba's own search is used."""
-    _compiled_pos_model()
+    if not _compiled_pos_model().issuperset(run):
+        return None  # a character the model has no states for (鄠): jieba tries every state, the C++ search does not
     words = tuple((pair.word, pair.flag) for pair in _fast_jieba()._posseg_viterbi_cpp(run)[1])
     return words if sum(len(word) for word, _ in words) == len(run) else None
 
 
 @lru_cache(maxsize=1)
-def _compiled_pos_model() -> None:
-    """jieba's POS HMM tables handed to jieba-fast-dat's C++ Viterbi search (once per process)."""
+def _compiled_pos_model() -> frozenset[str]:
+    """jieba's POS HMM tables handed to jieba-fast-dat's C++ Viterbi search (once per process); the characters
+    the model knows."""
     import jieba.posseg
 
     _fast_jieba().load_hmm_model(jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P,
                                  jieba.posseg.char_state_tab_P)
+    return frozenset(jieba.posseg.char_state_tab_P)
 
 
 def pos_cut(text: str) -> list[tuple[str, str]]:
