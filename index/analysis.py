@@ -138,7 +138,8 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     characters), each with the words either side, so a name is found whichever way a neighbour took its
     edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
     freq = segmenter().FREQ
-    unsure = [bool(CJK_CHAR.search(word)) and (len(word) == 1 or not freq.get(word)) for word, _, _ in cut]
+    # Most words are known words of two or more characters: the dictionary answers before the pattern is tried.
+    unsure = [(len(word) == 1 or not freq.get(word)) and CJK_CHAR.search(word) is not None for word, _, _ in cut]
     covered = bytearray(len(source))
     for i, (word, _, _) in enumerate(cut):
         if not unsure[i]:
