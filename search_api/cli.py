@@ -372,7 +372,7 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
 @click.option("--unit", type=click.Choice(["passage", "document", "grouped"]), default=None,
               help="按段落排名、每篇文档一条,或按页面所示(grouped:同篇相近段落缩进显示,每段都计)(默认全评)")
 @click.option("--ablate", multiple=True, metavar="NAME",
-              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、related"
+              help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、related、openings(条款首句)"
                    "(semantic:语义向量未随产品发布,见 docs/semantic.md;prf、neighbours 默认关闭,见 --enable)")
 @click.option("--enable", multiple=True, metavar="NAME",
               help="开启一项默认关闭的检索方法再评一次(可重复):prf(伪相关反馈)、neighbours(相邻条款)")

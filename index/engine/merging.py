@@ -19,11 +19,13 @@ from index.engine.segment_merge import merge_segments
 
 # Each passage is rewritten about log(N / BASE_PASSAGES, MERGE_FACTOR) times over a corpus of N passages, and each
 # merge pays per term per segment it reads: larger first segments and a larger factor mean fewer, larger merges.
-MERGE_FACTOR = 10
+# A rewrite costs about what writing the passages cost in the first place, in the one writer process: with 10,
+# 100k documents (800k passages) were rewritten twice, with 30 once, for the same number of segments (13).
+MERGE_FACTOR = 30
 BASE_PASSAGES = 2000  # about one batch's segment (index/write/pipeline.py BATCH_FILES); smaller ones are tier 0
 # At the end of an ingest run, segments smaller than this are merged into one: every segment a search opens costs
 # per-query work (term lookups, matchers, columns: 4 segments doubled p50 against 1 on the 1k bench index), and
-# the small ones are cheap to rewrite (at most MERGE_FACTOR - 1 of each of the two lowest tiers).
+# the small ones are cheap to rewrite (at most MERGE_FACTOR - 1 segments of the lowest tier).
 COMPACT_BELOW_PASSAGES = 5_000
 
 

@@ -24,7 +24,7 @@ Words that stand close together in a passage, in the order typed (stop words inc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from index.analysis import analyze, components, gram_phrases, is_cjk, query_words
 from index.engine import nodes as q
@@ -87,6 +87,8 @@ class QueryOptions:
     # Neighbouring clauses (index/results/neighbours.py): off by default: better on both dev halves, slightly worse
     # on the real regulations' test half (docs/search.md). `redprop eval --enable neighbours` measures it.
     neighbours: bool = False
+    # A clause whose opening sentence names the question's words raised (index/results/openings.py).
+    openings: bool = True
 
 
 @dataclass
@@ -96,6 +98,7 @@ class ParsedQuery:
     highlights: list[str]
     excludes: bool = False  # has NOT parts: an expansion must not bring back what the user excluded
     question: bool = False  # a part of SHOULD_MATCH_FROM or more words: phrased by the user, worth expanding
+    words: list[str] = field(default_factory=list)  # the words searched for (no filters, phrases or exclusions)
 
 
 def weighted_words(words: list[tuple[str, float]]) -> q.Query:
@@ -262,6 +265,7 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
     options = options or QueryOptions()
     clauses: list[list[q.Query]] = [[]]  # OR of ANDs
     highlights: list[str] = []
+    words: list[str] = []
     negate = False
     question = False
     whole = len(_search_parts(text or "")) == 1
@@ -287,6 +291,8 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
                 continue
         built, marks = phrase_query(phrase, options) if phrase is not None else text_query(word, options, whole)
         question = question or (phrase is None and not negate and len(main_words(word)) >= SHOULD_MATCH_FROM)
+        if phrase is None and not negate:
+            words += query_words(word)
         if built is None:
             negate = False
             continue
@@ -303,7 +309,8 @@ def parse_query(text: str, filters: Filters | None = None, options: QueryOptions
         raise QuerySyntaxError("查询不能只有排除条件(NOT/-),请再给出要查找的词")
     ands = [combine(group, options) for group in groups]
     excludes = any(isinstance(part, q.Not) for group in groups for part in group)
-    return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights, excludes, question)
+    return ParsedQuery(ands[0] if len(ands) == 1 else q.Or(ands), filters, highlights, excludes, question,
+                       list(dict.fromkeys(words)))
 
 
 def _search_parts(text: str) -> list[str]:

@@ -33,6 +33,7 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "coord": lambda options: replace(options, coordination=False),
     "grams": lambda options: replace(options, grams=False),
     "related": lambda options: replace(options, related=False),
+    "openings": lambda options: replace(options, openings=False),
     "prf": None,
     "neighbours": None,
     "semantic": None,

@@ -24,6 +24,7 @@ from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.grouping import Grouped, group_bests, grouped, grouped_page, kth_highest
 from index.results.neighbours import with_neighbours
+from index.results.openings import with_openings
 from index.results.ranking import ranked
 from index.results.related import related_expansion
 from index.results.snippets import snippet
@@ -117,17 +118,19 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     feedback = options.prf and parsed.question and not parsed.excludes
     related = options.related and parsed.question and not parsed.excludes
     beside = options.neighbours and parsed.question
+    openings = parsed.words if options.openings and parsed.question else None
     return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related,
-                      beside), repr(query))
+                      beside, openings), repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
-              highlights: list[str], feedback: bool = False, related: bool = False, beside: bool = False
-              ) -> SearchResult:
+              highlights: list[str], feedback: bool = False, related: bool = False, beside: bool = False,
+              openings: list[str] | None = None) -> SearchResult:
     """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
     the query expanded by the words of its best first-pass passages (index/results/feedback.py); `related`: by
     the related terms of its words learned from the corpus (index/results/related.py); `beside`: a
-    regulation's matching clauses beside its best ones raised (index/results/neighbours.py)."""
+    regulation's matching clauses beside its best ones raised (index/results/neighbours.py); `openings`: the
+    question's words, clauses whose opening sentence names them raised (index/results/openings.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort,
@@ -184,6 +187,8 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
         by_score = request.sort == "relevance" and not isinstance(query, q.Every)
         if beside and by_score:
             scores = with_neighbours(columns, docnums, scores)
+        if openings and by_score:
+            scores = with_openings(searcher, library.store, columns, docnums, scores, openings)
         entries, shown = _entries(columns, docnums, scores, request, by_score, stop)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index

@@ -285,6 +285,16 @@ class Store:
                 }
         return found
 
+    def clause_texts(self, passage_ids: Iterable[str]) -> dict[str, str]:
+        """passage_id → text of those passages that are a regulation's clauses (条); others are left out."""
+        ids = list(passage_ids)
+        found: dict[str, str] = {}
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            found.update(self.db.execute(
+                f"SELECT passage_id, text FROM passages WHERE clause IS NOT NULL AND clause != '' "
+                f"AND passage_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
     def regulation_infos(self, doc_id: str | None = None) -> dict[str, dict]:
         """doc_id → stored regulation metadata (RegulationInfo.to_dict()) for the regulations that have it
         (or for `doc_id` alone)."""

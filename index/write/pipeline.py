@@ -39,7 +39,10 @@ from ingest.text.names import shown, stored
 
 BATCH_FILES = 256  # one index segment each: larger first segments mean fewer merge rounds (index/engine/merging.py)
 BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bounded whatever the files hold
-AHEAD_PER_WORKER = 256  # files prepared ahead: two batches, so workers stay busy while the writer commits one
+# Files prepared ahead, per worker. The workers must not wait while this process merges segments (a tier of
+# MERGE_FACTOR batches' segments, index/engine/merging.py: about 30 s of CPU at 60k passages): with two batches
+# ahead they ran out of work within seconds and idled through every merge. Eight batches cover one.
+AHEAD_PER_WORKER = 1024
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
