@@ -41,6 +41,7 @@ MIN_NPMI = 0.25  # weaker associations are mostly the corpus's topic, not the wo
 RELATED_PER_WORD = 20  # strongest associations kept per word (tuned on the dev halves: 10, 20)
 MIN_LENGTH = 2  # one-character words are too ambiguous to relate
 PRODUCT_ENTRIES = 10_000_000  # entries one sparse product may hold (about 150 MB): bounds memory at any corpus size
+TRIM_SHARE = 0.25  # xᵀx is symmetric: the words before a block are cut from the product once they hold this share
 RELEARN_SHARE = 0.1  # an amortized refresh waits until the passage count has moved this much since the last learning
 log = logging.getLogger("redprop.ingest")
 # Numbering and counts (第十八条, 八条, 七日, 之三): clause labels co-occur with everything near them.
@@ -132,7 +133,7 @@ def _pairs(x: sparse.csr_matrix, groups: np.ndarray,
     or more, and keeping all of them (tens of millions at 100k) was most of ingest's peak memory."""
     size = x.shape[1]
     keys, together = _shared_passages(x, wanted)
-    support = _group_support(x, groups, keys)
+    support = _group_support(x, groups, keys, together)
     return keys // size, keys % size, together, support
 
 
@@ -143,12 +144,17 @@ def _shared_passages(x: sparse.csr_matrix, wanted=None) -> tuple[np.ndarray, np.
     row_sizes = np.diff(x.indptr).astype(np.int64)
     work = np.asarray(x.T @ row_sizes).ravel()  # entries word a's row of xᵀx can have, at most
     columns = x.tocsc()
+    held = np.r_[0, np.cumsum(np.diff(columns.indptr))]  # entries of the words before each word
+    right, offset = x, 0  # the words from `offset` on: a pair's second word is never before its first
     keys, counts = [], []
     for start, stop in _blocks(work, PRODUCT_ENTRIES):
-        product = (columns[:, start:stop].T @ x).tocoo()
+        if held[start] - held[offset] > TRIM_SHARE * (held[-1] - held[offset]):
+            right, offset = columns[:, start:].tocsr(), start
+        product = (columns[:, start:stop].T @ right).tocoo()
         a = product.row.astype(np.int64) + start
-        keep = (product.col > a) & (product.data >= MIN_DOCUMENTS)
-        a, b, together = a[keep], product.col[keep].astype(np.int64), product.data[keep].astype(np.int64)
+        b = product.col.astype(np.int64) + offset
+        keep = (b > a) & (product.data >= MIN_DOCUMENTS)
+        a, b, together = a[keep], b[keep], product.data[keep].astype(np.int64)
         if wanted is not None:
             chosen = wanted(a, b, together)
             a, b, together = a[chosen], b[chosen], together[chosen]
@@ -161,33 +167,42 @@ def _shared_passages(x: sparse.csr_matrix, wanted=None) -> tuple[np.ndarray, np.
     return np.concatenate(keys), np.concatenate(counts)
 
 
-def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For each pair of `keys` (ascending), the document groups in which some passage holds both words.
+def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray, together: np.ndarray) -> np.ndarray:
+    """For each pair of `keys` (ascending; `together`: passages holding both), the document groups in which some
+    passage holds both words.
 
-    A chunk of groups at a time, in one product: each word of a group becomes its own column (group, word), so
-    the product pairs words of the same group only, and a pair holds one entry per group however many of the
-    group's passages hold it."""
+    Counted as what the groups take away: a pair in c passages of one group counts there once, not c times, so
+    support = together − Σ (c − 1) over the groups where c ≥ 2. Only words a group holds in two passages or more
+    (at 10k a sixth of the matrix's entries) can be such a pair, so only those are multiplied, a chunk of groups at
+    a time: each word of a group becomes its own column (group, word), so the product pairs words of the same group
+    only, and holds c for each of the group's pairs."""
     size = x.shape[1]
-    support = np.zeros(len(keys), dtype=np.int64)
+    excess = np.zeros(len(keys), dtype=np.int64)
     holding = np.flatnonzero(np.diff(x.indptr))  # passages with any word worth relating
     if not len(keys) or not len(holding):
-        return support
+        return together - excess
     order = holding[np.argsort(groups[holding], kind="stable")]
     row_sizes = np.diff(x.indptr)[order].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])  # each group's first passage in `order`
-    group_work = np.add.reduceat(row_sizes**2, starts)
+    group_work = np.add.reduceat(row_sizes**2, starts)  # the product's entries, at most
     for first, last in _blocks(group_work, PRODUCT_ENTRIES):
         rows = order[starts[first]:starts[last] if last < len(starts) else len(order)]
         chunk = x[rows]
         group_of_entry = np.repeat(np.cumsum(np.r_[True, np.diff(groups[rows]) != 0]), np.diff(chunk.indptr))
-        columns, entry_column = np.unique(group_of_entry * size + chunk.indices, return_inverse=True)
-        spread = sparse.csr_matrix((chunk.data, entry_column.ravel(), chunk.indptr), shape=(len(rows), len(columns)))
-        pairs = sparse.triu(spread.T @ spread, k=1).tocoo()
+        columns, entry_column, held = np.unique(group_of_entry * size + chunk.indices, return_inverse=True,
+                                                return_counts=True)
+        repeated = held[entry_column] >= 2  # the entry's word is in another passage of its group too
+        indptr = np.r_[0, np.cumsum(repeated)][chunk.indptr]
+        spread = sparse.csr_matrix((chunk.data[repeated], entry_column[repeated], indptr),
+                                   shape=(len(rows), len(columns)))
+        product = (spread.T @ spread).tocoo()
+        twice = (product.row < product.col) & (product.data >= 2)
         words = columns % size  # ascending within a group, so a column pair's words are in key order
-        found = np.sort(words[pairs.row] * size + words[pairs.col])  # sorted: look-ups stay in cache
+        found = words[product.row[twice]] * size + words[product.col[twice]]
         at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
-        support += np.bincount(at[keys[at] == found], minlength=len(keys))
-    return support
+        hit = keys[at] == found
+        excess += np.bincount(at[hit], weights=product.data[twice][hit] - 1, minlength=len(keys)).astype(np.int64)
+    return together - excess
 
 
 def _blocks(work: np.ndarray, budget: int):
