@@ -201,7 +201,7 @@ def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray, t
     starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])  # each group's first passage in `order`
     group_work = np.add.reduceat(row_sizes**2, starts)  # the product's entries, at most
 
-    def count(first: int, last: int) -> np.ndarray:
+    def count(first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         rows = order[starts[first]:starts[last] if last < len(starts) else len(order)]
         chunk = x[rows]
         group_of_entry = np.repeat(np.cumsum(np.r_[True, np.diff(groups[rows]) != 0]), np.diff(chunk.indptr))
@@ -217,12 +217,12 @@ def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray, t
         found = words[product.row[twice]] * size + words[product.col[twice]]
         at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
         hit = keys[at] == found
-        return np.bincount(at[hit], weights=product.data[twice][hit] - 1, minlength=len(keys)).astype(np.int64)
+        return at[hit], product.data[twice][hit].astype(np.int64) - 1  # (pair, c − 1) of each group with c ≥ 2
 
     chunks = (partial(count, first, last) for first, last in _blocks(group_work, PRODUCT_ENTRIES // threads))
-    for chunk_excess in _in_order(chunks, threads):
-        excess += chunk_excess
-    return together - excess
+    for at, repeats in _in_order(chunks, threads):
+        np.add.at(excess, at, repeats)  # not a bincount per chunk: an array of every pair each time
+    return np.subtract(together, excess, out=excess)
 
 
 def _in_order(tasks: Iterable[Callable[[], T]], threads: int) -> Iterator[T]:
