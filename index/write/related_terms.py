@@ -260,29 +260,30 @@ def refresh(library: Library, amortized: bool = False) -> bool:
     they were learned. A failure is logged, never raised: the documents are stored and searchable, and the next
     write learns again (the generation mark is only set on success)."""
     try:
-        return _learn(library, force=False, amortized=amortized)
+        return _learn(library, amortized)
     except Exception:  # a bug here must not fail an ingest whose documents are already stored
         log.exception("相关词学习失败:%s", library.home)
         return False
 
 
-def learn_again(library: Library) -> bool:
-    """Learn them even if the index has not changed (bench/profile_related.py, tuning); the caller holds the lock."""
-    return _learn(library, force=True)
-
-
-def _learn(library: Library, force: bool, amortized: bool = False) -> bool:
+def _learn(library: Library, amortized: bool) -> bool:
     if not library.index.exists():
         return False
     with library.index.searcher() as searcher:
         current = str(generation(searcher))
-        if not force and learned_from(library.store) == current:
+        if learned_from(library.store) == current:
             return False
         total = searcher.doc_count()
         before = learned_passages(library.store)
-        if amortized and not force and before and abs(total - before) < RELEARN_SHARE * before:
+        if amortized and before and abs(total - before) < RELEARN_SHARE * before:
             return False
-        most = max(MIN_DOCUMENTS, int(MAX_SHARE * total))  # a word in fewer passages than MIN_DOCUMENTS has no pair
-        matrix = term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
+        matrix = matrix_of(searcher)
     save(library.store, learn(matrix), current, total)
     return True
+
+
+def matrix_of(searcher) -> TermMatrix:
+    """What learning reads: the words worth relating, in MIN_DOCUMENTS passages (fewer have no pair) up to
+    MAX_SHARE of them."""
+    most = max(MIN_DOCUMENTS, int(MAX_SHARE * searcher.doc_count()))
+    return term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
