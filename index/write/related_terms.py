@@ -172,7 +172,8 @@ def _shared_passages(x: sparse.csr_matrix, wanted=None, threads: int = 1) -> tup
         right, offset = x, 0  # the words from `offset` on: a pair's second word is never before its first
         for start, stop in _blocks(work, PRODUCT_ENTRIES // threads):
             if held[start] - held[offset] > TRIM_SHARE * (held[-1] - held[offset]):
-                right, offset = columns[:, start:].tocsr(), start
+                right = None  # the old one freed before the new one is made: one at a time in memory
+                right, offset = x[:, start:], start
             yield partial(count, start, stop, right, offset)
 
     counted = list(_in_order(blocks(), threads))
