@@ -26,6 +26,7 @@ from ingest.text.wordlists import DATA_DIR, read_word_list
 
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
+SUBWORD_CACHE_SIZE = 65536  # words whose sub-words are remembered per process (a few hundred bytes each)
 
 
 class Term(NamedTuple):
@@ -60,7 +61,6 @@ def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[list[Term], 
 
 
 def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
-    freq = segmenter().FREQ
     terms: list[Term] = []
     pos = 0
     for word, start, end in cut:
@@ -71,13 +71,19 @@ def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
         word = word.strip()
         terms.append(Term(word, pos, start, end, True))
         if 2 < len(word) <= MAX_SUBWORD_SOURCE:
-            for size in range(len(word) - 1, 1, -1):
-                for offset in range(len(word) - size + 1):
-                    sub = word[offset : offset + size]
-                    if freq.get(sub):
-                        terms.append(Term(sub, pos, start + offset, start + offset + size, False))
+            for sub, offset in subwords(word):
+                terms.append(Term(sub, pos, start + offset, start + offset + len(sub), False))
         pos += 1
     return terms
+
+
+@lru_cache(maxsize=SUBWORD_CACHE_SIZE)
+def subwords(word: str) -> tuple[tuple[str, int], ...]:
+    """The dictionary words inside `word` (not itself), longest first, each with its offset in `word`. Remembered
+    per word: a passage repeats its words, and the same words recur across documents."""
+    freq = segmenter().FREQ
+    return tuple((word[offset : offset + size], offset) for size in range(len(word) - 1, 1, -1)
+                 for offset in range(len(word) - size + 1) if freq.get(word[offset : offset + size]))
 
 
 def query_words(text: str) -> list[str]:
@@ -132,7 +138,8 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     characters), each with the words either side, so a name is found whichever way a neighbour took its
     edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
     freq = segmenter().FREQ
-    unsure = [bool(CJK_CHAR.search(word)) and (len(word) == 1 or not freq.get(word)) for word, _, _ in cut]
+    # Most words are known words of two or more characters: the dictionary answers before the pattern is tried.
+    unsure = [(len(word) == 1 or not freq.get(word)) and CJK_CHAR.search(word) is not None for word, _, _ in cut]
     covered = bytearray(len(source))
     for i, (word, _, _) in enumerate(cut):
         if not unsure[i]:

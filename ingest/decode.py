@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from charset_normalizer import from_bytes
@@ -54,7 +54,12 @@ COMMON_SYMBOLS = set("。,、;:?!“”‘’()《》〈〉【】〔〕「」『
 @dataclass(frozen=True)
 class Decoding:
     text: str
-    score: float  # share of non-ASCII characters that are common; 1.0 for pure ASCII
+
+    @cached_property
+    def score(self) -> float:
+        """Share of non-ASCII characters that are common; 1.0 for pure ASCII. Only asked of a non-UTF-8 file's
+        candidate decodings, so valid UTF-8 (nearly every file) is not counted character by character."""
+        return common_ratio(self.text[:SAMPLE_CHARS])
 
 
 def normalize_encoding(name: str) -> str:
@@ -139,7 +144,7 @@ def _attempt(data: bytes, encoding: str) -> Decoding | None:
     if "\x00" in text:
         return None
     text = strip_controls(text)
-    return Decoding(text, common_ratio(text[:SAMPLE_CHARS]))
+    return Decoding(text)
 
 
 def _damaged_utf8(data: bytes) -> str | None:
@@ -163,6 +168,8 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 
 def _printable_ratio(text: str) -> float:
     if not text:
+        return 1.0
+    if "".join(text.split()).isprintable():  # every character but whitespace printable (the usual case), at C speed
         return 1.0
     good = sum(1 for ch in text if ch.isprintable() or ch.isspace())  # isprintable() rejects U+3000, U+00A0
     return good / len(text)

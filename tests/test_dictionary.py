@@ -35,7 +35,8 @@ def varied_strings() -> list[str]:
     for _ in range(SAMPLES):
         start = rng.randrange(len(text))
         windows.append(text[start : start + rng.choice([2, 3, 5, 8, 13, 40])])
-    odd = ["", " ", "业委会", "abc物业123号楼", "未登录的人名张三丰和李四光", "红色物业" * 50, "的的的的", "12.5%"]
+    odd = ["", " ", "业委会", "abc物业123号楼", "未登录的人名张三丰和李四光", "红色物业" * 50, "的的的的", "12.5%",
+           "在鄠邑区路社区"]  # 鄠: a character jieba's POS model has no states for
     return sentences + windows + odd
 
 
@@ -53,6 +54,43 @@ def test_cuts_are_identical_both_ways(full, on_disk):
         assert list(from_disk.tokenize(text, HMM=True)) == list(from_memory.tokenize(text, HMM=True)), text
         assert from_disk.lcut(text, HMM=False) == from_memory.lcut(text, HMM=False), text
         assert from_disk.lcut_for_search(text) == from_memory.lcut_for_search(text), text
+
+
+def test_compiled_routes_cut_as_jieba_does(full):
+    """Bulk work's compiled word graph and route (C++, jieba-fast-dat) give jieba's own cuts: plain (with and
+    without the HMM), for search, and POS-tagged, on the same dictionary."""
+    import jieba
+    import jieba.posseg
+
+    compiled = segmenter.tokenizer_for(full)
+    compiled.compile_routes()
+    own = jieba.Tokenizer()
+    own.FREQ, own.total, own.initialized = full.frequencies, full.total, True
+    own.user_word_tag_tab = dict(full.tags)
+    compiled_tagger, own_tagger = jieba.posseg.POSTokenizer(compiled), jieba.posseg.POSTokenizer(own)
+    for text in varied_strings():
+        assert list(compiled.tokenize(text, HMM=True)) == list(own.tokenize(text, HMM=True)), text
+        assert compiled.lcut(text, HMM=False) == own.lcut(text, HMM=False), text
+        assert compiled.lcut_for_search(text) == own.lcut_for_search(text), text
+        assert [tuple(p) for p in compiled_tagger.cut(text)] == [tuple(p) for p in own_tagger.cut(text)], text
+
+
+def test_compiled_hmm_tags_unknown_runs_as_jieba_does():
+    """jieba-fast-dat's C++ search over jieba's POS model gives jieba's words and tags for every run it covers
+    (runs of the fixtures, names among them); a run it does not cover is left to jieba."""
+    import jieba.posseg
+
+    plain = jieba.posseg.POSTokenizer(segmenter.segmenter())
+    runs = sorted({run[start : start + size] for text in varied_strings()[:250]
+                   for run in re.findall("[\u4e00-\u9fff]+", text)
+                   for start in range(0, len(run), 7) for size in (2, 3, 5)})
+    covered = 0
+    for run in runs:
+        tags = segmenter._compiled_run_tags(run)
+        if tags is not None:
+            covered += 1
+            assert list(tags) == [(p.word, p.flag) for p in plain._POSTokenizer__cut(run)], run
+    assert covered > len(runs) // 2
 
 
 def test_lookups_answer_as_the_dict_does(tmp_path):

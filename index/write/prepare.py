@@ -25,6 +25,7 @@ from ingest.errors import EmptyDocument, IngestError
 from ingest.models import Document
 from ingest.parsers import parse
 from ingest.structure import build_documents
+from ingest.text.segmenter import load_dictionary_into_memory
 
 log = logging.getLogger("redprop.ingest")
 
@@ -73,6 +74,7 @@ def _schema():
 def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | None = None) -> PreparedFile:
     """Raises IngestError naming the file when nothing in it can be indexed. `source`: the name users see;
     `url`: where a fetched file came from."""
+    load_dictionary_into_memory()  # bulk work from the first file on: the places read while parsing cut text too
     documents, problems = read_file(path, data)
     for document in documents:
         document.source = source or document.source

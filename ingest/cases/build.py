@@ -157,8 +157,11 @@ def extract_cases(document: Document) -> list[Case]:
     # captions, bylines and furniture are never evidence of a case.
     texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS and p.kind == PassageKind.TEXT
              else "" for p in document.passages]
-    body = [index for section in _sections(document) for index in _body(section, texts)
-            if topic_hits("".join(texts[i] for i in _body(section, texts))) >= MIN_SECTION_TOPIC_HITS]
+    body: list[int] = []
+    for section in _sections(document):
+        kept = _body(section, texts)
+        if topic_hits("".join(texts[i] for i in kept)) >= MIN_SECTION_TOPIC_HITS:
+            body += kept
     if not body or not _names_both_sides(texts[i] for i in body):
         return []
     kept = set(body)
@@ -357,12 +360,16 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
     in a street's or estate's case, clauses about the whole city ("今年我市推荐47个小区") go to the city's case."""
     places = book.passages[index]
     own = set(book.chain_keys(group.anchor))
+    sentence_end = sentence.start + len(sentence.text)  # the places named in the sentence, read once for its clauses
+    local_keys = [(m.start, book.canonical("L:" + m.name)) for m in places.locals
+                  if sentence.start <= m.start < sentence_end]
+    division_keys = [(m.start, f"D:{m.division.code}") for m in places.divisions
+                     if sentence.start <= m.start < sentence_end and mention_weight(text, m) == 1.0]
     kept, city, speaks = [], [], "here"
     for clause in CLAUSE.finditer(sentence.text):
         start, end = sentence.start + clause.start(), sentence.start + clause.end()
-        locals_ = {book.canonical("L:" + m.name) for m in places.locals if start <= m.start < end}
-        divisions = {f"D:{m.division.code}" for m in places.divisions
-                     if start <= m.start < end and mention_weight(text, m) == 1.0}
+        locals_ = {key for at, key in local_keys if start <= at < end}
+        divisions = {key for at, key in division_keys if start <= at < end}
         foreign = {key for key in divisions if key not in own and group.anchor not in book.chain_keys(key)}
         if any(book.anchor(key) == group.anchor for key in locals_):
             speaks = "here"
