@@ -2,6 +2,7 @@
 several documents, relearned when the corpus changes, shown by analyze, added below the user's words."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import numpy as np
@@ -148,8 +149,9 @@ def test_the_migration_adds_the_table_to_an_older_store(tmp_path):
 
 
 def test_pairs_counted_in_small_blocks_equal_a_direct_count(monkeypatch):
-    """Memory stays flat because pairs are counted a block of words and a chunk of groups at a time; the counts
-    must be those of counting every passage and every group directly, whatever the block size."""
+    """Memory stays flat because pairs are counted a block of words and a chunk of groups at a time, two blocks at
+    once in two threads; the counts must be those of counting every passage and every group directly, whatever the
+    block size and however many threads."""
     rng = np.random.default_rng(7)
     passages = rng.random((60, 12)) < 0.35
     groups = np.sort(rng.integers(0, 15, size=60))
@@ -160,14 +162,15 @@ def test_pairs_counted_in_small_blocks_equal_a_direct_count(monkeypatch):
             if both.sum() >= learning.MIN_DOCUMENTS:
                 expected[(a, b)] = (int(both.sum()), len(set(groups[both].tolist())))
     matrix = sparse.csr_matrix(passages.astype(np.int32))
-    for budget in (1, 50, 10**9):
+    for budget, threads in itertools.product((1, 50, 10**9), (1, 2)):
         monkeypatch.setattr(learning, "PRODUCT_ENTRIES", budget)
-        a, b, together, support = learning._pairs(matrix, groups)
+        a, b, together, support = learning._pairs(matrix, groups, threads=threads)
         found = {(i, j): (t, s) for i, j, t, s in zip(a.tolist(), b.tolist(), together.tolist(), support.tolist(),
                                                       strict=True)}
         assert found == expected
         # learn() keeps only the pairs it wants (strong ones) while counting: the same counts for those, in order
-        a, b, together, support = learning._pairs(matrix, groups, lambda a, b, together: (a + b + together) % 2 == 0)
+        a, b, together, support = learning._pairs(matrix, groups, lambda a, b, together: (a + b + together) % 2 == 0,
+                                                    threads)
         kept = list(zip(a.tolist(), b.tolist(), strict=True))
         assert kept == sorted(pair for pair, (t, _) in expected.items() if (sum(pair) + t) % 2 == 0)
         assert all(expected[pair] == (t, s) for pair, t, s in zip(kept, together.tolist(), support.tolist(), strict=True))

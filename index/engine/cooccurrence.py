@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from whoosh.codec.whoosh3 import W3TermInfo
 
 from index.engine.vectorized import record_postings
 
 FIELD = "body"
+_HEADER = W3TermInfo._struct  # a term record's fixed start: flags, weight, document frequency, …
 
 
 @dataclass
@@ -37,16 +39,16 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
     leaves = list(reader.leaf_readers())
     frequencies: dict[bytes, int] = {}  # passages holding the term, deleted ones included, as Whoosh counts
     for leaf, _ in leaves:
-        for term, info in leaf.iter_field(FIELD):
-            frequencies[term] = frequencies.get(term, 0) + info.doc_frequency()
+        for term, record in _records(leaf):
+            frequencies[term] = frequencies.get(term, 0) + _doc_frequency(record)
     chosen = {term: [] for term in sorted(frequencies)  # Whoosh's term order: by bytes
               if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))}
     del frequencies
     for leaf, offset in leaves:
         deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64) if leaf.has_deletions() else None
-        for term, info in leaf.iter_field(FIELD):
+        for term, record in _records(leaf):
             if term in chosen:
-                ids = _docnums(leaf, info)
+                ids = _docnums(leaf, W3TermInfo.from_bytes(record))
                 if deleted is not None and len(ids):
                     ids = ids[~np.isin(ids, deleted)]
                 chosen[term].append((ids + offset).astype(np.int32))
@@ -69,6 +71,22 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
 
 def _word(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _records(leaf):
+    """(term, its record's bytes) of every `body` term of one segment, in term order. Whoosh's own iteration decodes
+    each record, unpickling the postings kept inline (most terms): the records of the words not chosen are only
+    counted, and their document frequency is in the record's fixed header."""
+    terms = leaf._terms
+    prefix = terms._keycoder(FIELD, b"")
+    for key, record in terms._tindex.items_from(prefix):
+        if not key.startswith(prefix):
+            return
+        yield key[len(prefix):], record
+
+
+def _doc_frequency(record: bytes) -> int:
+    return _HEADER.unpack_from(record)[2]  # W3TermInfo.from_bytes's `_df`
 
 
 def _docnums(leaf, info) -> np.ndarray:

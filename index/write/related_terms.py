@@ -24,8 +24,13 @@ Deleting and reindexing always learn again.
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -41,8 +46,11 @@ MIN_NPMI = 0.25  # weaker associations are mostly the corpus's topic, not the wo
 RELATED_PER_WORD = 20  # strongest associations kept per word (tuned on the dev halves: 10, 20)
 MIN_LENGTH = 2  # one-character words are too ambiguous to relate
 PRODUCT_ENTRIES = 10_000_000  # entries one sparse product may hold (about 150 MB): bounds memory at any corpus size
+TRIM_SHARE = 0.25  # xᵀx is symmetric: the words before a block are cut from the product once they hold this share
+THREADS = min(2, os.cpu_count() or 1)  # products at once: learning ends an ingest, when the parse workers' cores idle
 RELEARN_SHARE = 0.1  # an amortized refresh waits until the passage count has moved this much since the last learning
 log = logging.getLogger("redprop.ingest")
+T = TypeVar("T")
 # Numbering and counts (第十八条, 八条, 七日, 之三): clause labels co-occur with everything near them.
 NUMBERING = re.compile("^[第之]?[〇零一二两三四五六七八九十百千万]+[条章节款项日年月个名人次]?$")
 
@@ -52,8 +60,9 @@ def worth_relating(word: str) -> bool:
     return len(word) >= MIN_LENGTH and all(map(is_cjk, word)) and word not in stopwords() and not NUMBERING.match(word)
 
 
-def learn(matrix: TermMatrix) -> list[Related]:
-    """The strongest associations of each word (both directions), strongest first."""
+def learn(matrix: TermMatrix, threads: int = THREADS) -> list[Related]:
+    """The strongest associations of each word (both directions), strongest first; the block products `threads` at
+    a time."""
     if not matrix.words or matrix.total == 0:
         return []
     counts = np.asarray(matrix.passages.sum(axis=0), dtype=np.float64).ravel()  # passages holding each word
@@ -63,7 +72,7 @@ def learn(matrix: TermMatrix) -> list[Related]:
         joint = together.astype(np.float64) / total
         return np.log(joint / ((counts[a] / total) * (counts[b] / total))) / -np.log(joint)
 
-    a, b, together, support = _pairs(matrix.passages, matrix.groups, lambda *pair: npmi(*pair) >= MIN_NPMI)
+    a, b, together, support = _pairs(matrix.passages, matrix.groups, lambda *pair: npmi(*pair) >= MIN_NPMI, threads)
     keep = support >= MIN_DOCUMENTS
     a, b, support = a[keep], b[keep], support[keep]
     scores = npmi(a, b, together[keep])
@@ -119,7 +128,7 @@ def _whole_words(relations: list[Related]) -> list[Related]:
 
 
 def _pairs(x: sparse.csr_matrix, groups: np.ndarray,
-           wanted: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+           wanted: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None, threads: int = 1,
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Word pairs (a < b) sharing a passage in MIN_DOCUMENTS passages or more, and that `wanted(a, b, passages
     holding both)` accepts (a mask; all when None): (a, b, passages holding both, document groups in which they
@@ -131,63 +140,107 @@ def _pairs(x: sparse.csr_matrix, groups: np.ndarray,
     per group. `learn` wants the strong associations alone: at 10k documents 2.5% of the pairs in three passages
     or more, and keeping all of them (tens of millions at 100k) was most of ingest's peak memory."""
     size = x.shape[1]
-    keys, together = _shared_passages(x, wanted)
-    support = _group_support(x, groups, keys)
+    keys, together = _shared_passages(x, wanted, threads)
+    support = _group_support(x, groups, keys, together, threads)
     return keys // size, keys % size, together, support
 
 
-def _shared_passages(x: sparse.csr_matrix, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+def _shared_passages(x: sparse.csr_matrix, wanted=None, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """(pair keys a * words + b, ascending; passages holding both) of the pairs in MIN_DOCUMENTS passages or more
-    that `wanted` accepts: xᵀx a block of words at a time, each block's product at most PRODUCT_ENTRIES entries."""
+    that `wanted` accepts: xᵀx a block of words at a time, `threads` blocks at once, the products together at most
+    PRODUCT_ENTRIES entries."""
     size = x.shape[1]
     row_sizes = np.diff(x.indptr).astype(np.int64)
     work = np.asarray(x.T @ row_sizes).ravel()  # entries word a's row of xᵀx can have, at most
     columns = x.tocsc()
-    keys, counts = [], []
-    for start, stop in _blocks(work, PRODUCT_ENTRIES):
-        product = (columns[:, start:stop].T @ x).tocoo()
+    held = np.r_[0, np.cumsum(np.diff(columns.indptr))]  # entries of the words before each word
+
+    def count(start: int, stop: int, right: sparse.csr_matrix, offset: int) -> tuple[np.ndarray, np.ndarray]:
+        product = (columns[:, start:stop].T @ right).tocoo()
         a = product.row.astype(np.int64) + start
-        keep = (product.col > a) & (product.data >= MIN_DOCUMENTS)
-        a, b, together = a[keep], product.col[keep].astype(np.int64), product.data[keep].astype(np.int64)
+        b = product.col.astype(np.int64) + offset
+        keep = (b > a) & (product.data >= MIN_DOCUMENTS)
+        a, b, together = a[keep], b[keep], product.data[keep].astype(np.int64)
         if wanted is not None:
             chosen = wanted(a, b, together)
             a, b, together = a[chosen], b[chosen], together[chosen]
         block_keys = a * size + b
         order = np.argsort(block_keys, kind="stable")  # blocks follow a, so each block sorted is all sorted
-        keys.append(block_keys[order])
-        counts.append(together[order])
-    if not keys:
+        return block_keys[order], together[order]
+
+    def blocks():
+        right, offset = x, 0  # the words from `offset` on: a pair's second word is never before its first
+        for start, stop in _blocks(work, PRODUCT_ENTRIES // threads):
+            if held[start] - held[offset] > TRIM_SHARE * (held[-1] - held[offset]):
+                right = None  # the old one freed before the new one is made: one at a time in memory
+                right, offset = x[:, start:], start
+            yield partial(count, start, stop, right, offset)
+
+    counted = list(_in_order(blocks(), threads))
+    if not counted:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(keys), np.concatenate(counts)
+    return np.concatenate([keys for keys, _ in counted]), np.concatenate([counts for _, counts in counted])
 
 
-def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For each pair of `keys` (ascending), the document groups in which some passage holds both words.
+def _group_support(x: sparse.csr_matrix, groups: np.ndarray, keys: np.ndarray, together: np.ndarray,
+                   threads: int = 1) -> np.ndarray:
+    """For each pair of `keys` (ascending; `together`: passages holding both), the document groups in which some
+    passage holds both words.
 
-    A chunk of groups at a time, in one product: each word of a group becomes its own column (group, word), so
-    the product pairs words of the same group only, and a pair holds one entry per group however many of the
-    group's passages hold it."""
+    Counted as what the groups take away: a pair in c passages of one group counts there once, not c times, so
+    support = together − Σ (c − 1) over the groups where c ≥ 2. Only words a group holds in two passages or more
+    (at 10k a sixth of the matrix's entries) can be such a pair, so only those are multiplied, a chunk of groups at
+    a time: each word of a group becomes its own column (group, word), so the product pairs words of the same group
+    only, and holds c for each of the group's pairs."""
     size = x.shape[1]
-    support = np.zeros(len(keys), dtype=np.int64)
+    excess = np.zeros(len(keys), dtype=np.int64)
     holding = np.flatnonzero(np.diff(x.indptr))  # passages with any word worth relating
     if not len(keys) or not len(holding):
-        return support
+        return together - excess
     order = holding[np.argsort(groups[holding], kind="stable")]
     row_sizes = np.diff(x.indptr)[order].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])  # each group's first passage in `order`
-    group_work = np.add.reduceat(row_sizes**2, starts)
-    for first, last in _blocks(group_work, PRODUCT_ENTRIES):
+    group_work = np.add.reduceat(row_sizes**2, starts)  # the product's entries, at most
+
+    def count(first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         rows = order[starts[first]:starts[last] if last < len(starts) else len(order)]
         chunk = x[rows]
         group_of_entry = np.repeat(np.cumsum(np.r_[True, np.diff(groups[rows]) != 0]), np.diff(chunk.indptr))
-        columns, entry_column = np.unique(group_of_entry * size + chunk.indices, return_inverse=True)
-        spread = sparse.csr_matrix((chunk.data, entry_column.ravel(), chunk.indptr), shape=(len(rows), len(columns)))
-        pairs = sparse.triu(spread.T @ spread, k=1).tocoo()
+        columns, entry_column, held = np.unique(group_of_entry * size + chunk.indices, return_inverse=True,
+                                                return_counts=True)
+        repeated = held[entry_column] >= 2  # the entry's word is in another passage of its group too
+        indptr = np.r_[0, np.cumsum(repeated)][chunk.indptr]
+        spread = sparse.csr_matrix((chunk.data[repeated], entry_column[repeated], indptr),
+                                   shape=(len(rows), len(columns)))
+        product = (spread.T @ spread).tocoo()
+        twice = (product.row < product.col) & (product.data >= 2)
         words = columns % size  # ascending within a group, so a column pair's words are in key order
-        found = np.sort(words[pairs.row] * size + words[pairs.col])  # sorted: look-ups stay in cache
+        found = words[product.row[twice]] * size + words[product.col[twice]]
         at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
-        support += np.bincount(at[keys[at] == found], minlength=len(keys))
-    return support
+        hit = keys[at] == found
+        return at[hit], product.data[twice][hit].astype(np.int64) - 1  # (pair, c − 1) of each group with c ≥ 2
+
+    chunks = (partial(count, first, last) for first, last in _blocks(group_work, PRODUCT_ENTRIES // threads))
+    for at, repeats in _in_order(chunks, threads):
+        np.add.at(excess, at, repeats)  # not a bincount per chunk: an array of every pair each time
+    return np.subtract(together, excess, out=excess)
+
+
+def _in_order(tasks: Iterable[Callable[[], T]], threads: int) -> Iterator[T]:
+    """The tasks' results in their order, `threads` tasks running at once. A task is taken from `tasks` only when
+    a thread is free for it, so no more than `threads` products are held at a time. Threads suffice: scipy's
+    sparse product, the bulk of a task, runs without the GIL."""
+    if threads == 1:
+        yield from (task() for task in tasks)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="related-terms") as pool:
+        pending: deque[Future[T]] = deque()
+        for task in tasks:
+            pending.append(pool.submit(task))
+            if len(pending) == threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _blocks(work: np.ndarray, budget: int):
@@ -208,29 +261,30 @@ def refresh(library: Library, amortized: bool = False) -> bool:
     they were learned. A failure is logged, never raised: the documents are stored and searchable, and the next
     write learns again (the generation mark is only set on success)."""
     try:
-        return _learn(library, force=False, amortized=amortized)
+        return _learn(library, amortized)
     except Exception:  # a bug here must not fail an ingest whose documents are already stored
         log.exception("相关词学习失败:%s", library.home)
         return False
 
 
-def learn_again(library: Library) -> bool:
-    """Learn them even if the index has not changed (bench/profile_related.py, tuning); the caller holds the lock."""
-    return _learn(library, force=True)
-
-
-def _learn(library: Library, force: bool, amortized: bool = False) -> bool:
+def _learn(library: Library, amortized: bool) -> bool:
     if not library.index.exists():
         return False
     with library.index.searcher() as searcher:
         current = str(generation(searcher))
-        if not force and learned_from(library.store) == current:
+        if learned_from(library.store) == current:
             return False
         total = searcher.doc_count()
         before = learned_passages(library.store)
-        if amortized and not force and before and abs(total - before) < RELEARN_SHARE * before:
+        if amortized and before and abs(total - before) < RELEARN_SHARE * before:
             return False
-        most = max(MIN_DOCUMENTS, int(MAX_SHARE * total))  # a word in fewer passages than MIN_DOCUMENTS has no pair
-        matrix = term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
+        matrix = matrix_of(searcher)
     save(library.store, learn(matrix), current, total)
     return True
+
+
+def matrix_of(searcher) -> TermMatrix:
+    """What learning reads: the words worth relating, in MIN_DOCUMENTS passages (fewer have no pair) up to
+    MAX_SHARE of them."""
+    most = max(MIN_DOCUMENTS, int(MAX_SHARE * searcher.doc_count()))
+    return term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
