@@ -3,6 +3,7 @@ since those fields come from ingestion stages other tests cover."""
 from __future__ import annotations
 
 from index.store.library import Library
+from index.write.pipeline import ingest_paths
 from ingest.models import DocType, Document, Passage, passage_id
 
 
@@ -46,3 +47,13 @@ NARROWING_DOCUMENTS = [
     document("changchun", "长春街头音乐会", ["长春街头音乐会现场临时维修舞台灯光。"],
              places=["吉林省", "长春市"], date="2024-09-21", on_topic=False),
 ]
+
+
+def library_with_file(tmp_path_factory, name: str, text: str) -> Library:
+    """A library that ingested one file `name` holding `text` (a Markdown regulation, say), as a user would."""
+    folder = tmp_path_factory.mktemp("files")
+    (folder / name).write_text(text, encoding="utf-8")
+    library = Library(tmp_path_factory.mktemp("home"))
+    report = ingest_paths([folder], library, workers=1)
+    assert not report.failed
+    return library

@@ -5,13 +5,12 @@ keyword queries are left alone. It ships switched off (docs/search.md): these te
 The regulation is invented (青石市) and ingested from Markdown, so clause order in the index is the parser's.
 """
 import pytest
+from search_fixtures import library_with_file
 
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions
 from index.results.relevance import options_for
 from index.results.search import SearchRequest, search
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
 
 # 第五条 answers 紧急情况 维修资金; 第六条 goes on with the same matter and names only 维修资金; 第九条 names
 # 维修资金 in passing, in fewer words (so plain BM25 puts it above 第六条).
@@ -41,12 +40,7 @@ QINGSHI = """# 青石市住宅维修办法
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("neighbours")
-    (folder / "青石市住宅维修办法.md").write_text(QINGSHI, encoding="utf-8")
-    library = Library(tmp_path_factory.mktemp("neighbours-home"))
-    report = ingest_paths([folder], library, workers=1)
-    assert not report.failed
-    return library
+    return library_with_file(tmp_path_factory, "青石市住宅维修办法.md", QINGSHI)
 
 
 ON = QueryOptions(neighbours=True)

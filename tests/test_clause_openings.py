@@ -4,14 +4,13 @@ that names them only later, in passing (index/results/openings.py); keyword quer
 The regulation is invented (白沙市) and ingested from Markdown.
 """
 import pytest
+from search_fixtures import library_with_file
 
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query
 from index.results.openings import opening, opening_share, question_forms
 from index.results.relevance import options_for
 from index.results.search import SearchRequest, search
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
 
 # 第三条 rules on the term of office and says so first; 第五条 is about a record and names the committee and its term
 # after its first sentence, in fewer words (so plain BM25F puts it first).
@@ -34,12 +33,7 @@ QUESTION = "业主委员会的任期是怎样的"
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("openings")
-    (folder / "白沙市业主自治办法.md").write_text(BAISHA, encoding="utf-8")
-    library = Library(tmp_path_factory.mktemp("openings-home"))
-    report = ingest_paths([folder], library, workers=1)
-    assert not report.failed
-    return library
+    return library_with_file(tmp_path_factory, "白沙市业主自治办法.md", BAISHA)
 
 
 def clause_order(library, question, options: QueryOptions):
