@@ -14,10 +14,10 @@ import numpy as np
 from scipy import sparse
 from whoosh.codec.whoosh3 import W3TermInfo
 
+from index.engine.codec import record_doc_frequency
 from index.engine.vectorized import record_postings
 
 FIELD = "body"
-_HEADER = W3TermInfo._struct  # a term record's fixed start: flags, weight, document frequency, …
 
 
 @dataclass
@@ -40,7 +40,7 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
     frequencies: dict[bytes, int] = {}  # passages holding the term, deleted ones included, as Whoosh counts
     for leaf, _ in leaves:
         for term, record in _records(leaf):
-            frequencies[term] = frequencies.get(term, 0) + _doc_frequency(record)
+            frequencies[term] = frequencies.get(term, 0) + record_doc_frequency(record)
     chosen = {term: [] for term in sorted(frequencies)  # Whoosh's term order: by bytes
               if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))}
     del frequencies
@@ -83,10 +83,6 @@ def _records(leaf):
         if not key.startswith(prefix):
             return
         yield key[len(prefix):], record
-
-
-def _doc_frequency(record: bytes) -> int:
-    return _HEADER.unpack_from(record)[2]  # W3TermInfo.from_bytes's `_df`
 
 
 def _docnums(leaf, info) -> np.ndarray:

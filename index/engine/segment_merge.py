@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import struct
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.reading import SegmentReader
 
-from index.engine.codec import inline_postings, is_inline_record, length_bytes, shifted_record, write_terms
+from index.engine.codec import (
+    inline_postings,
+    is_inline_record,
+    length_bytes,
+    shifted_record,
+    term_table_rows,
+    write_terms,
+)
 from index.engine.vectorized import record_postings
 
 
@@ -98,40 +104,11 @@ def _terms(sources: list[_Source]):
     def stream(position: int):  # (key, position) is unique, so the heap never compares term records
         names = sources[position].terms._fieldunmap
         return (((names[key[0] << 8 | key[1]], key[2:]), position, record)
-                for key, record in _rows(sources[position].terms._tindex))
+                for key, record in term_table_rows(sources[position].terms._tindex))
 
     streams = [stream(position) for position in range(len(sources))]
     for key, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
         yield key, [(sources[position], record) for _, position, record in group]
-
-
-_ROW_LENGTHS = struct.Struct("!ii")  # a term table row: key and value lengths, then the key and the value
-ROWS_CHUNK = 1 << 20  # bytes of a term table read at once
-
-
-def _rows(table):
-    """(key, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader), in
-    order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term."""
-    dbfile, position, end = table.dbfile, table.startofdata, table.endofdata
-    unpack, header = _ROW_LENGTHS.unpack_from, _ROW_LENGTHS.size
-    size = ROWS_CHUNK
-    while position < end:
-        chunk = dbfile.get(position, min(size, end - position))
-        offset, length = 0, len(chunk)
-        while offset + header <= length:
-            keylength, valuelength = unpack(chunk, offset)
-            key_at = offset + header
-            value_at = key_at + keylength
-            stop = value_at + valuelength
-            if stop > length:
-                break
-            yield chunk[key_at:value_at], chunk[value_at:stop]
-            offset = stop
-        if not offset:
-            if length >= end - position:
-                raise ValueError(f"term table ends inside a row at {position}")
-            size *= 2  # a row longer than the chunk
-        position += offset
 
 
 def _write_postings(writer, sources: list[_Source]) -> None:
