@@ -15,13 +15,13 @@ Steps, each explainable:
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field, replace
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
 from ingest.cases.places import COUNTY_MARKER, LOCAL_LEVELS, PlaceBook, mention_weight
-from ingest.cases.practices import find_practices
+from ingest.cases.practices import Practice, find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
 from ingest.models import DocType, Document, PassageKind, content_id
@@ -170,9 +170,11 @@ def extract_cases(document: Document) -> list[Case]:
                            for person in find_people(text, document.passages[i].passage_id)])
     # Every place named gets its passages first; a place that reports no practice or figure of its own then
     # hands its passages to the nearest enclosing place that does (a 社区 named only for a quote joins its 街道).
-    cases = _cases(document, _group(body, texts, book, roles, document), texts, book, roles)
-    book.case_places = {case.place_key for case in cases}
-    cases = _cases(document, _group(body, texts, book, roles, document), texts, book, roles)
+    # The first grouping only decides which places report something (and records places' parents as it goes);
+    # each passage's sentences, quotes and figures are read once for both.
+    readings = _Readings(document, texts, book, roles)
+    book.case_places = {draft.place_key for draft in _drafts(_group(body, texts, book, roles, document), readings)}
+    cases = [_case(draft, readings) for draft in _drafts(_group(body, texts, book, roles, document), readings)]
     for case in cases:
         if not _is_title(case.title):
             case.title = document.title if len(cases) == 1 and _is_title(document.title) else _default_title(case)
@@ -322,29 +324,83 @@ def _group(body: list[int], texts: list[str], book: PlaceBook, roles: dict, docu
     return list(groups.values())
 
 
-def _cases(document: Document, groups: list[Group], texts: list[str], book: PlaceBook, roles: dict) -> list[Case]:
-    cases = []
+class _Readings:
+    """What one document's passages say, read once for both of extract_cases' groupings: each passage's
+    sentences, quotes and the places its clauses name."""
+
+    def __init__(self, document: Document, texts: list[str], book: PlaceBook, roles: dict):
+        self.document, self.texts, self.book, self.roles = document, texts, book, roles
+        self._sentences: dict[int, list[Sentence]] = {}
+        self._quotes: dict[int, list[Quote]] = {}
+        self._clause_places: dict[int, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
+
+    def passage_id(self, index: int) -> str:
+        return self.document.passages[index].passage_id
+
+    def sentences(self, index: int) -> list[Sentence]:
+        if index not in self._sentences:
+            self._sentences[index] = sentences(self.texts[index], self.passage_id(index))
+        return self._sentences[index]
+
+    def quotes(self, index: int) -> list[Quote]:
+        """The passage's quotes, new objects each call (a case amends its own)."""
+        if index not in self._quotes:
+            self._quotes[index] = find_quotes(self.texts[index], self.passage_id(index), self.roles)
+        return [replace(quote) for quote in self._quotes[index]]
+
+    def clause_places(self, index: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """(offset, key) of the passage's local mentions, and of its division mentions that are not an
+        organisation's name (what `_own_clauses` tells a clause's place by)."""
+        if index not in self._clause_places:
+            places, text = self.book.passages[index], self.texts[index]
+            self._clause_places[index] = (
+                [(m.start, self.book.canonical("L:" + m.name)) for m in places.locals],
+                [(m.start, f"D:{m.division.code}") for m in places.divisions if mention_weight(text, m) == 1.0],
+            )
+        return self._clause_places[index]
+
+
+@dataclass
+class _Draft:
+    """A group that reports something, with what decided it: enough to know its place before the rest of the
+    case (people, themes) is read."""
+
+    group: Group
+    place_key: str
+    chain: list[str]
+    practices: OrderedDict[str, Practice]
+    metrics: list[Metric]
+    quotes: list[Quote]
+    card: tuple[str, list[str], list[str], dict]
+    case_text: str
+    extra: list[int]
+
+
+def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
+    drafts = []
     largest = max((len(group.indices) for group in groups), default=0)
     city_clauses: dict[Sentence, str] = {}
+    own_clauses: dict[tuple[int, int, str], tuple[str, str]] = {}  # each L group's sentences are split once
     for group in groups:
         if group.anchor.startswith("L:"):
             for index in group.indices:
-                for sentence in sentences(texts[index], document.passages[index].passage_id):
-                    city = _own_clauses(sentence, index, group, book, texts[index])[1]
+                for sentence in readings.sentences(index):
+                    own_clauses[index, sentence.start, group.anchor] = _own_clauses(sentence, index, group, readings)
+                    city = own_clauses[index, sentence.start, group.anchor][1]
                     if city:
                         city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
     for group in groups:
-        for_home = city_clauses if group.anchor == book.home_key() else {}
-        case = _case(document, group, texts, book, roles, for_home)
-        if case is None:
+        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
+        draft = _draft(group, readings, for_home, own_clauses)
+        if draft is None:
             continue
         # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
         lead_only = group.anchor.startswith("D:") and len(group.indices) == 1 < largest and not (
-            case.practices and case.metrics
+            draft.practices and draft.metrics
         )
         if not lead_only:
-            cases.append(case)
-    return cases
+            drafts.append(draft)
+    return drafts
 
 
 def _default_title(case: Case) -> str:
@@ -352,19 +408,18 @@ def _default_title(case: Case) -> str:
     return f"{case.place}:{practice}"
 
 
-def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, text: str) -> tuple[str, str]:
+def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readings) -> tuple[str, str]:
     """The clauses of a sentence that speak about this case's place, and those that speak about the whole city.
 
     A clause naming only places of elsewhere (another street's estate, another city), and the clauses after it
     until a place of this case is named again, are left out, so a figure is never attached to the wrong place;
     in a street's or estate's case, clauses about the whole city ("今年我市推荐47个小区") go to the city's case."""
-    places = book.passages[index]
+    book = readings.book
     own = set(book.chain_keys(group.anchor))
     sentence_end = sentence.start + len(sentence.text)  # the places named in the sentence, read once for its clauses
-    local_keys = [(m.start, book.canonical("L:" + m.name)) for m in places.locals
-                  if sentence.start <= m.start < sentence_end]
-    division_keys = [(m.start, f"D:{m.division.code}") for m in places.divisions
-                     if sentence.start <= m.start < sentence_end and mention_weight(text, m) == 1.0]
+    passage_locals, passage_divisions = readings.clause_places(index)
+    local_keys = [(at, key) for at, key in passage_locals if sentence.start <= at < sentence_end]
+    division_keys = [(at, key) for at, key in passage_divisions if sentence.start <= at < sentence_end]
     kept, city, speaks = [], [], "here"
     for clause in CLAUSE.finditer(sentence.text):
         start, end = sentence.start + clause.start(), sentence.start + clause.end()
@@ -382,11 +437,13 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, book: PlaceBook, 
     return "".join(kept), "".join(city)
 
 
-def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, roles: dict,
-          city_clauses: dict[Sentence, str]) -> Case | None:
-    """One group's case; `city_clauses` are city-wide clauses from street cases (for the home city's case)."""
-    by_index = {index: sentences(texts[index], document.passages[index].passage_id) for index in group.indices}
-    all_sentences = [s for index in group.indices for s in by_index[index]]
+def _draft(group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
+           own_clauses: dict[tuple[int, int, str], tuple[str, str]]) -> _Draft | None:
+    """One group's draft, or None when it is no case: a place named in passing (no practice, no figure, no one
+    from there telling what was done). `city_clauses` are city-wide clauses from street cases (for the home
+    city's case); `own_clauses` the sentences already split for this grouping."""
+    document, texts, book = readings.document, readings.texts, readings.book
+    all_sentences = [s for index in group.indices for s in readings.sentences(index)]
     case_text = "".join(texts[index] for index in group.indices)
     if topic_hits(case_text) < MIN_CASE_TOPIC_HITS:
         return None
@@ -396,8 +453,9 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     practices = find_practices(all_sentences)
     metric_sentences, full_sentence = list(city_clauses), {s.text: full for s, full in city_clauses.items()}
     for index in group.indices:
-        for sentence in by_index[index]:
-            own, _ = _own_clauses(sentence, index, group, book, texts[index])
+        for sentence in readings.sentences(index):
+            own = own_clauses.get((index, sentence.start, group.anchor))
+            own = (own or _own_clauses(sentence, index, group, readings))[0]
             if own:
                 metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
                 full_sentence[own] = sentence.text
@@ -407,32 +465,39 @@ def _case(document: Document, group: Group, texts: list[str], book: PlaceBook, r
     passage_ids = [document.passages[i].passage_id for i in group.indices]
     extra = [i for i, p in enumerate(document.passages)
              if p.passage_id not in passage_ids and any(m.passage_id == p.passage_id for m in metrics)]
-    quotes = _dedupe_quotes(
-        [q for index in group.indices for q in find_quotes(texts[index], document.passages[index].passage_id, roles)]
-        + group.speaker_quotes
-    )
-    background, measures, results, links = _card(all_sentences, metrics)
+    quotes = _dedupe_quotes([q for index in group.indices for q in readings.quotes(index)] + group.speaker_quotes)
+    card = _card(all_sentences, metrics)
+    measures = card[1]
     local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
     testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
     own_measures = group.anchor.startswith("L:") and measures and group.foci[group.anchor]
     if not practices and not metrics and not (testimony and measures) and not own_measures:
-        return None  # a place named in passing: no practice, no figure, no one from there telling what was done
-    for quote in quotes:
+        return None
+    return _Draft(group, place_key, chain, practices, metrics, quotes, card, case_text, extra)
+
+
+def _case(draft: _Draft, readings: _Readings) -> Case:
+    document, texts, roles, group = readings.document, readings.texts, readings.roles, draft.group
+    for quote in draft.quotes:
         quote.role = roles.get(quote.speaker, quote.role)
         quote.text = quote.text.strip("“”‘’ ")
     people = _people(group, texts, document, roles)
-    names = [practice.name for practice in practices.values()]
-    links["practices"] = [practice.passage_ids for practice in practices.values()]
+    names = [practice.name for practice in draft.practices.values()]
+    background, measures, results, links = draft.card
+    links["practices"] = [practice.passage_ids for practice in draft.practices.values()]
     return Case(
         case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
-        place=place, place_chain=chain, practices=names, themes=find_themes(case_text, names),
-        background=background, measures=measures, results=results, metrics=metrics, people=people, quotes=quotes,
-        doc_id=document.doc_id, title_of_source=document.title, source=document.source, date=document.date,
+        place=draft.chain[-1] if draft.chain else "", place_chain=draft.chain, practices=names,
+        themes=find_themes(draft.case_text, names),
+        background=background, measures=measures, results=results, metrics=draft.metrics, people=people,
+        quotes=draft.quotes, doc_id=document.doc_id, title_of_source=document.title, source=document.source,
+        date=document.date,
         evidence=[{"passage_id": document.passages[i].passage_id, "text": document.passages[i].text}
-                  for i in group.indices + extra],
+                  for i in group.indices + draft.extra],
         links=links, publisher=document.publisher, byline=document.byline, page=getattr(document, "page", None),
-        place_key=place_key, practice_kinds={practice.name: practice.kind for practice in practices.values()},
+        place_key=draft.place_key,
+        practice_kinds={practice.name: practice.kind for practice in draft.practices.values()},
     )
 
 

@@ -9,8 +9,10 @@ Chinese numerals are read with cn2an ("二十余个", "百分之九十").
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -164,7 +166,7 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
     """Every figure of the sentences, the first of each (indicator, value, unit) kept."""
     metrics: dict[tuple, Metric] = {}
     for sentence in sentences:
-        for metric in _in_sentence(sentence, place):
+        for metric in map(copy.copy, _in_sentence(sentence.text, sentence.passage_id, place)):  # callers amend them
             earlier = _earlier_state(metrics, metric, sentence.text)
             if earlier is not None:
                 metric.previous = earlier.value  # "原来只有80个车位…如今车位增加到210个": one change
@@ -186,8 +188,9 @@ def _number_text(metric: Metric) -> str:
     return str(_plain(metric.value))
 
 
-def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
-    text = sentence.text
+# A case's sentences are read for figures once per grouping of its document (extract_cases groups twice).
+@lru_cache(maxsize=4096)
+def _in_sentence(text: str, passage_id: str, place: str) -> tuple[Metric, ...]:
     found: list[Metric] = []
     taken: list[tuple[int, int]] = []
 
@@ -205,10 +208,10 @@ def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
         scope, first = _split_indicator(names[0])
         scope = scope or _scope(text, place)
         for name, value in zip([first] + names[1:], values):
-            found.append(Metric(name, float(value.rstrip("%")), "%", scope, text, sentence.passage_id))
+            found.append(Metric(name, float(value.rstrip("%")), "%", scope, text, passage_id))
         taken.append(match.span())
     for match in CHANGE.finditer(text):
-        metric = _change(text, match, sentence, place)
+        metric = _change(text, match, passage_id, place)
         if metric is not None:
             add(metric, match.span())
     for match in PERCENT.finditer(text):
@@ -217,16 +220,16 @@ def _in_sentence(sentence: Sentence, place: str) -> list[Metric]:
         if value is None or not indicator:
             continue
         approx = bool(APPROX_BEFORE.search(text[: match.start()]) or APPROX_AFTER.match(text[match.end() :]))
-        add(Metric(indicator, value, "%", scope or _scope(text, place), text, sentence.passage_id, approx=approx),
+        add(Metric(indicator, value, "%", scope or _scope(text, place), text, passage_id, approx=approx),
             (match.start(), match.end()))
     for match in COUNT.finditer(text):
-        metric = _count(text, match, sentence, place)
+        metric = _count(text, match, passage_id, place)
         if metric is not None:
             add(metric, match.span())
-    return found
+    return tuple(found)
 
 
-def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric | None:
+def _count(text: str, match: re.Match, passage_id: str, place: str) -> Metric | None:
     raw = match.group("value")
     value = to_number(raw)
     if value is None or NOT_FIGURE_BEFORE.search(text[: match.start()]) and not match.group("approx1"):
@@ -251,10 +254,10 @@ def _count(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric
         return None
     approx = bool(re.search(r"[余多]", match.group(0)) or match.group("approx1")
                   or APPROX_BEFORE.search(text[: match.start()]) or APPROX_AFTER.match(text[match.end() :]))
-    return Metric(indicator, value, match.group("unit"), scope, text, sentence.passage_id, approx=approx)
+    return Metric(indicator, value, match.group("unit"), scope, text, passage_id, approx=approx)
 
 
-def _change(text: str, match: re.Match, sentence: Sentence, place: str) -> Metric | None:
+def _change(text: str, match: re.Match, passage_id: str, place: str) -> Metric | None:
     """One figure for a change: the new value, the old one as `previous`, the noun phrase before 从/由 (or the
     counted thing after the new value) as indicator."""
     old, new = to_number(match.group("old")), to_number(match.group("new"))
@@ -268,4 +271,4 @@ def _change(text: str, match: re.Match, sentence: Sentence, place: str) -> Metri
     if len(indicator) < 2:
         return None
     approx = bool(match.group("new_approx")) or bool(APPROX_AFTER.match(text[match.end() :]))
-    return Metric(indicator, new, unit, _scope(text, place), text, sentence.passage_id, previous=old, approx=approx)
+    return Metric(indicator, new, unit, _scope(text, place), text, passage_id, previous=old, approx=approx)

@@ -117,7 +117,8 @@ def _kind(name: str, default: str = "mechanism") -> str:
     return heads()[head] if head else default
 
 
-def _quoted(sentence: str, counts: dict[str, int]) -> list[tuple[str, str]]:
+def _quoted(sentence: str) -> list[tuple[str, str, str | None]]:
+    """(name, kind, key) of the quoted names; a key when the name counts only if the case repeats it."""
     names = []
     for match in QUOTED.finditer(sentence):
         inner = match.group(1).strip()
@@ -127,14 +128,14 @@ def _quoted(sentence: str, counts: dict[str, int]) -> list[tuple[str, str]]:
         before, after = sentence[: match.start()], sentence[match.end():]
         head = _head_after_quote().match(after) if not COPULA.match(after) else None
         if SLOGAN.search(before) and SLOGAN_AFTER.match(after):
-            names.append((f"“{inner}”", "slogan"))
+            names.append((f"“{inner}”", "slogan", None))
         elif head:
-            names.append((f"“{inner}”{head.group(0)}", _kind(head.group(0))))
-        elif _head_of(key) or _is_formula(key) or _is_short_list(inner) or ESTABLISHING.search(before) \
-                or counts.get(key, 0) >= 2:
+            names.append((f"“{inner}”{head.group(0)}", _kind(head.group(0)), None))
+        else:
             if re.fullmatch(r"[\d.]+", key) and not _is_formula(key):
                 continue
-            names.append((f"“{inner}”", _kind(key)))
+            named = _head_of(key) or _is_formula(key) or _is_short_list(inner) or ESTABLISHING.search(before)
+            names.append((f"“{inner}”", _kind(key), None if named else key))
     return names
 
 
@@ -228,24 +229,33 @@ def _lists(sentence: str) -> list[tuple[str, str]]:
 
 def find_practices(sentences: list[Sentence]) -> OrderedDict[str, Practice]:
     """key → Practice, in order of first mention; the longest spelling of a key wins."""
+    readings = [_sentence_names(sentence.text) for sentence in sentences]
     counts: dict[str, int] = {}
-    for sentence in sentences:
-        for match in QUOTED.finditer(sentence.text):
-            key = practice_key(match.group(1))
+    for _, quoted_keys in readings:
+        for key in quoted_keys:
             counts[key] = counts.get(key, 0) + 1
     found: OrderedDict[str, Practice] = OrderedDict()
-    for sentence in sentences:
-        text = sentence.text
-        names = _quoted(text, counts) + [(f"《{m.group(1)}》", _kind(m.group(1))) for m in BOOK_TITLE.finditer(text)]
-        names += _formulas(text) + _bodies(text) + _mechanisms(text) + _lists(text)
-        for name, kind in names:
+    for sentence, (names, _) in zip(sentences, readings):
+        for name, kind, repeated in names:
+            if repeated is not None and counts.get(repeated, 0) < 2:
+                continue  # a quotation without a head or an establishing verb names a practice when repeated
             key = practice_key(name)
             if key in TOPIC_NAMES:
                 continue
-            practice = found.setdefault(key, Practice(name, kind, evidence=text))
+            practice = found.setdefault(key, Practice(name, kind, evidence=sentence.text))
             if sentence.passage_id not in practice.passage_ids:
                 practice.passage_ids.append(sentence.passage_id)
     return _merge_contained(found)
+
+
+# A case's sentences are read for practices once per grouping of its document (extract_cases groups twice).
+@lru_cache(maxsize=4096)
+def _sentence_names(text: str) -> tuple[tuple[tuple[str, str, str | None], ...], tuple[str, ...]]:
+    """A sentence's candidate names (name, kind, the key it must be repeated under or None), and the keys of its
+    quotations (what a case's repetitions are counted over)."""
+    names = _quoted(text) + [(f"《{m.group(1)}》", _kind(m.group(1)), None) for m in BOOK_TITLE.finditer(text)]
+    names += [(name, kind, None) for name, kind in _formulas(text) + _bodies(text) + _mechanisms(text) + _lists(text)]
+    return tuple(names), tuple(practice_key(match.group(1)) for match in QUOTED.finditer(text))
 
 
 def _merge_contained(found: OrderedDict[str, Practice]) -> OrderedDict[str, Practice]:
