@@ -420,6 +420,9 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readin
     passage_locals, passage_divisions = readings.clause_places(index)
     local_keys = [(at, key) for at, key in passage_locals if sentence.start <= at < sentence_end]
     division_keys = [(at, key) for at, key in passage_divisions if sentence.start <= at < sentence_end]
+    city_wide_case = group.anchor.startswith("L:") and CITY_WIDE.search(sentence.text)
+    if not local_keys and not division_keys and not city_wide_case:
+        return "".join(CLAUSE.findall(sentence.text)), ""  # most sentences name no place: every clause is here
     kept, city, speaks = [], [], "here"
     for clause in CLAUSE.finditer(sentence.text):
         start, end = sentence.start + clause.start(), sentence.start + clause.end()
@@ -430,7 +433,7 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readin
             speaks = "here"
         elif locals_ or foreign:
             speaks = "elsewhere"  # another street's estate, another city: until this case's place comes back
-        elif group.anchor.startswith("L:") and CITY_WIDE.search(clause.group(0)):
+        elif city_wide_case and CITY_WIDE.search(clause.group(0)):
             city.append(clause.group(0))  # "今年我市推荐47个小区": this clause is the city's, not the street's
             continue
         {"here": kept, "elsewhere": []}[speaks].append(clause.group(0))

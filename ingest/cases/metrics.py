@@ -177,7 +177,10 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
 
 def _earlier_state(metrics: dict[tuple, Metric], metric: Metric, text: str) -> Metric | None:
     """The figure a "增加到N" sentence changes: the case's last earlier figure of the same indicator and unit."""
-    if metric.previous is not None or not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(_number_text(metric))}", text):
+    number = _number_text(metric)
+    if metric.previous is not None or number not in text:  # the pattern is compiled per number: most never match
+        return None
+    if not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(number)}", text):
         return None
     same = [m for m in metrics.values() if m.indicator == metric.indicator and m.unit == metric.unit
             and m.value != metric.value and m.previous is None]

@@ -118,9 +118,11 @@ def find_people(text: str, passage_id: str, known: dict[str, str] | None = None)
             continue
         people.append(Person(name, role, passage_id, start, end))
     for name, role in (known or {}).items():
-        for match in re.finditer(re.escape(name), text):
-            if not any(p.start <= match.start() < p.end for p in people):
-                people.append(Person(name, role, passage_id, match.start(), match.end()))
+        start = text.find(name) if name else -1
+        while start >= 0:  # each mention of the name, left to right, none overlapping
+            if not any(p.start <= start < p.end for p in people):
+                people.append(Person(name, role, passage_id, start, start + len(name)))
+            start = text.find(name, start + len(name))
     return sorted(people, key=lambda p: p.start)
 
 

@@ -67,6 +67,12 @@ def generic_stems() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def generic_endings() -> tuple[str, ...]:
+    """The generic stems of two or more characters: a stem ending in one (幸福老旧小区) is no name either."""
+    return tuple(stem for stem in generic_stems() if len(stem) > 1)
+
+
 @dataclass(frozen=True)
 class LocalMention:
     name: str
@@ -134,7 +140,7 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
                 left = end
         window = text[left:start]
         stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
-        if len(stem) < 2 or stem in generic_stems() or any(stem.endswith(g) for g in generic_stems() if len(g) > 1):
+        if len(stem) < 2 or stem in generic_stems() or stem.endswith(generic_endings()):
             continue
         if stem.isdigit():
             continue
@@ -198,6 +204,8 @@ class PlaceBook:
         return places
 
     def _add_division(self, division: Division) -> None:
+        if division_key(division) in self.nodes:
+            return  # added with its province and city
         parent = None
         for code in (division.code[:2] + "0000", division.code[:4] + "00", division.code):
             name = Division(code, "").chain[-1:] if code != division.code else [division.name]
