@@ -97,7 +97,7 @@ NOISE_COMPANION_MAX_CHARS = 12
 OVERLAP_WINDOW = 60
 OVERLAP_MIN_CHARS = 8
 OVERLAP_MIN_RATIO = 0.85
-COMPARABLE = re.compile(rf"[{CJK}A-Za-z0-9]")
+COMPARABLE = re.compile(rf"[{CJK}A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -324,12 +324,8 @@ def _heading_space(match: re.Match, text: str) -> str:
 
 def _comparable(text: str) -> tuple[str, list[int]]:
     """Letters and digits only (quotes, punctuation and spaces differ between OCR copies), with their offsets."""
-    chars, offsets = [], []
-    for offset, char in enumerate(text):
-        if COMPARABLE.match(char):
-            chars.append(char)
-            offsets.append(offset)
-    return "".join(chars), offsets
+    runs = list(COMPARABLE.finditer(text))
+    return "".join(run.group() for run in runs), [offset for run in runs for offset in range(run.start(), run.end())]
 
 
 def overlap(previous: str, following: str) -> int:
