@@ -457,8 +457,8 @@ def _draft(group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
     metric_sentences, full_sentence = list(city_clauses), {s.text: full for s, full in city_clauses.items()}
     for index in group.indices:
         for sentence in readings.sentences(index):
-            own = own_clauses.get((index, sentence.start, group.anchor))
-            own = (own or _own_clauses(sentence, index, group, readings))[0]
+            split = own_clauses.get((index, sentence.start, group.anchor))
+            own = (split or _own_clauses(sentence, index, group, readings))[0]
             if own:
                 metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
                 full_sentence[own] = sentence.text
