@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from index.analysis import PreAnalyzed
 from index.engine.codec import RedpropCodec, write_terms
 from index.engine.column_files import save_columns
 from index.engine.schema import build_schema
@@ -87,6 +88,7 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
     schema, perdoc = writer.schema, writer.perdocwriter
     terms: dict[str, dict] = {}  # field → term → (ids, weights, values)
     length_bytes: dict[str, bytearray] = {}  # scorable field → its length byte per passage (0: none)
+    analysed: dict[tuple[str, str], list] = {}  # (field, plain value) → its word values: see _word_values
     for docnum, fields in enumerate(passages):
         perdoc.start_doc(docnum)
         for fieldname in sorted(fields):
@@ -99,7 +101,7 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
                 table = terms.get(fieldname)
                 if table is None:
                     table = terms[fieldname] = {}
-                for text, frequency, weight, vbytes in _word_values(field, value):
+                for text, frequency, weight, vbytes in _word_values(field, fieldname, value, analysed):
                     found = table.get(text)
                     if found is None:
                         table[text] = ([docnum], [weight], [vbytes])
@@ -121,9 +123,24 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
     write_terms(writer.fieldwriter, schema, _sorted_terms(terms, length_bytes, len(passages)))
 
 
-def _word_values(field, value):
-    """(term, frequency, weight, encoded value) per distinct term of a field value: `FieldType.index` without
-    encoding each term (a term is text here), or a field type's own `index` (its terms bytes)."""
+def _word_values(field, fieldname: str, value, analysed: dict):
+    """(term, frequency, weight, encoded value) per distinct term of a field value.
+
+    A text value carries its postings (index/engine/postings.py). A plain value (an id, a type, a year, the
+    places) is analysed once per batch and remembered in `analysed`: every passage of a document repeats its
+    document's."""
+    if isinstance(value, (PreAnalyzed, list)):  # postings at hand; or a value that cannot be a key
+        return _analyse(field, value)
+    key = (fieldname, value)
+    found = analysed.get(key)
+    if found is None:
+        found = analysed[key] = list(_analyse(field, value))
+    return found
+
+
+def _analyse(field, value):
+    """`FieldType.index` without encoding each term (a term is text here), or a field type's own `index` (its
+    terms bytes)."""
     if type(field).index is not FieldType.index:
         return field.index(value)
     if not isinstance(value, (str, list, tuple)):
