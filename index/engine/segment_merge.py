@@ -138,6 +138,12 @@ def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, lis
     for source, record in found:
         old_ids, old_weights, old_values = inline_postings(record)
         new_ids, length_bytes = source.new_id_list, source.length_bytes(fieldname)
+        if source.shift is not None:  # no deletions: every posting stays, its id moved
+            ids.extend(map(new_ids.__getitem__, old_ids))
+            weights.extend(old_weights)
+            values.extend(old_values or itertools.repeat(None, len(old_ids)))
+            lengths.extend(map(length_bytes.__getitem__, old_ids))
+            continue
         for position, old in enumerate(old_ids):
             if (new := new_ids[old]) >= 0:
                 ids.append(new)
