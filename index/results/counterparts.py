@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from ingest.text.fold import fold
 COUNTERPART_SHARE = 0.3  # of a source's score × similarity, averaged over sources (dev: 0.15, 0.2, 0.3, 0.5)
 COUNTERPART_SOURCES = 10  # the best clauses whose counterparts gain (dev: 1, 3, 5, 10, 20)
 COUNTERPART_CANDIDATES = 30  # the best matching clauses that may gain (dev: 30, 60 and 100 the same)
+# Clauses whose words are remembered per process: the same clauses answer many questions of one domain, and
+# segmenting them is the step's cost (a few KB each).
+WORDS_CACHE_SIZE = 8192
 
 
 def clause_body(text: str) -> str:
@@ -39,12 +43,18 @@ def clause_body(text: str) -> str:
     return match.group("body") if match else folded
 
 
-def word_vector(text: str, idf) -> dict[str, float]:
-    """tf × idf of a clause's words (stop words and one-character words left out), unit length."""
+@lru_cache(maxsize=WORDS_CACHE_SIZE)
+def clause_words(text: str) -> tuple[tuple[str, int], ...]:
+    """A clause's words and their counts (stop words and one-character words left out)."""
     stop = stopwords()
     counts = Counter(term.text for term in analyze(clause_body(text), folded=True)
                      if term.main and len(term.text) > 1 and term.text not in stop)
-    return unit({word: count * idf(word) for word, count in counts.items()})
+    return tuple(counts.items())
+
+
+def word_vector(text: str, idf) -> dict[str, float]:
+    """tf × idf of a clause's words, unit length."""
+    return unit({word: count * idf(word) for word, count in clause_words(text)})
 
 
 def unit(vector: dict[str, float]) -> dict[str, float]:
