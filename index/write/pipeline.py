@@ -46,6 +46,10 @@ BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bou
 # ahead they ran out of work within seconds and idled through every merge. Eight batches cover one.
 AHEAD_PER_WORKER = 1024
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
+# The parse workers run at a lower CPU priority than this process and the segment worker. Those two are the
+# serial part of ingest (every batch passes through them in order); at equal priority, on two cores shared by
+# four processes, they got half a core each, fell behind, and the parse workers ran out of files ahead.
+PARSE_NICENESS = 5
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
 log = logging.getLogger("redprop.ingest")
@@ -225,7 +229,7 @@ class _Preparer:
         if self.limits is None:
             return _Done(path, data, source, url)
         if self.guard is None:
-            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE])
+            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE], niceness=PARSE_NICENESS)
         return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:
