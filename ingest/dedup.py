@@ -6,7 +6,7 @@ hashing); a candidate whose estimated Jaccard similarity reaches the threshold m
 it: `canonical_id` = the earlier document (or that one's own canonical document).
 
 The scheme (SCHEME, computed in numpy for all shingles of a text at once; datasketch hashed each shingle with
-SHA-1 in Python, nine tenths of the signature's CPU):
+SHA-1 in a Python loop, most of the signature's CPU):
 - a shingle = SHINGLE_CHARS consecutive code points c0…c4 → a 32-bit id, ((K0 + Σ Kj·cj) mod 2^64) >> 32;
 - permutation i of NUM_PERM: id → ((Ai·id + Bi) mod 2^64) >> 32; the signature keeps each permutation's
   minimum over the text's shingles (32-bit values, stored little-endian);
