@@ -130,8 +130,9 @@ class SearchIndex:
             discard(staged)
             raise
         try:
-            for doc_id in replaced_doc_ids:
-                writer.delete_by_term("doc_id", doc_id)
+            with writer.searcher() as searcher:  # one for all: Whoosh otherwise opens a searcher per deletion
+                for doc_id in replaced_doc_ids:
+                    writer.delete_by_term("doc_id", doc_id, searcher=searcher)
             for item in staged:
                 move_into(item, self.directory)  # unlisted until the commit; any later commit cleans them up
         except BaseException:

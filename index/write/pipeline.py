@@ -303,17 +303,22 @@ def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sour
     At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
     """
     in_flight: deque = deque()
+    in_flight_bytes = 0  # kept as files come and go: summed afresh per file, it cost O(ahead) each time
     for path in paths:
-        in_flight.append(_submit(path, library, preparer, sources.get(str(path)), urls.get(str(path)),
-                                 file_key(path) in reparse))
-        while len(in_flight) > preparer.ahead or _bytes(in_flight) > AHEAD_BYTES:
-            yield _collect(in_flight.popleft(), preparer)
+        submitted = _submit(path, library, preparer, sources.get(str(path)), urls.get(str(path)),
+                            file_key(path) in reparse)
+        in_flight.append(submitted)
+        in_flight_bytes += _size(submitted)
+        while len(in_flight) > preparer.ahead or in_flight_bytes > AHEAD_BYTES:
+            oldest = in_flight.popleft()
+            in_flight_bytes -= _size(oldest)
+            yield _collect(oldest, preparer)
     while in_flight:
         yield _collect(in_flight.popleft(), preparer)
 
 
-def _bytes(in_flight: deque) -> int:
-    return sum(item.size for item in in_flight if isinstance(item, _InFlight))
+def _size(submitted: FileOutcome | _InFlight) -> int:
+    return submitted.size if isinstance(submitted, _InFlight) else 0
 
 
 def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None,
