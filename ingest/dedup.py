@@ -20,7 +20,7 @@ signatures (index/store/migrations.py), since signatures of two schemes do not c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,11 +122,14 @@ def signature(document: Document) -> Signature | None:
 
 
 def link_near_duplicates(documents: list[Document], store, exclude: set[str] = frozenset(),
-                         signatures: Mapping[str, Signature | None] | None = None) -> list[Signature]:
-    """Set `canonical_id` on each document that repeats an earlier one (stored, or earlier in this list).
+                         signatures: Mapping[str, Signature | None] | None = None,
+                         earlier: Sequence[tuple[Signature, Document]] = ()) -> list[Signature]:
+    """Set `canonical_id` on each document that repeats an earlier one (stored, given in `earlier`, or earlier
+    in this list).
 
     `exclude`: documents about to be removed (a file's old version), which must not become canonical.
     `signatures`: already computed (by ingest's workers), by doc_id; computed here otherwise.
+    `earlier`: documents linked but not stored yet (ingest's previous batch, still being committed).
     Returns the signatures to save once the documents are stored.
     """
     batch: list[tuple[Signature, Document]] = []
@@ -138,8 +141,9 @@ def link_near_duplicates(documents: list[Document], store, exclude: set[str] = f
         best: tuple[float, str] | None = None
         stored = store.similar_signatures(own.bands)
         own_bands = set(own.bands)
-        earlier = [(s.doc_id, d.canonical_id, s.values) for s, d in batch if own_bands.intersection(s.bands)]
-        for doc_id, canonical_id, values in [(d, c, values_from_bytes(b)) for d, c, b in stored] + earlier:
+        unstored = [(s.doc_id, d.canonical_id, s.values) for s, d in (*earlier, *batch)
+                    if own_bands.intersection(s.bands)]
+        for doc_id, canonical_id, values in [(d, c, values_from_bytes(b)) for d, c, b in stored] + unstored:
             if doc_id == document.doc_id or doc_id in exclude:
                 continue
             similarity = own.similarity(values)

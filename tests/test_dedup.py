@@ -48,6 +48,22 @@ def test_two_copies_in_one_batch_link_to_the_first(library, tmp_path):
     assert library.store.get_document(second).canonical_id == first
 
 
+def test_a_copy_in_the_next_batch_links_before_the_first_batch_is_stored(library, tmp_path, monkeypatch):
+    """Ingest links a batch's reposts while the previous batch is still being committed (its segment written
+    by one worker as the writer stores the batch before): a copy of a document in that batch still links."""
+    from index.write import pipeline
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(STORY.replace("白沙区", "白沙县"), encoding="utf-8")
+    (tmp_path / "c.txt").write_text(STORY.replace("海源社区", "海滨社区"), encoding="utf-8")
+    report = ingest_paths([tmp_path], library)
+    first, second, third = (outcome.doc_ids[0] for outcome in report.outcomes)
+    assert library.store.get_document(first).canonical_id is None
+    assert library.store.get_document(second).canonical_id == first
+    assert library.store.get_document(third).canonical_id == first
+    assert library.index.indexed_doc_ids() >= {first, second, third}  # every batch adopted, the last one too
+
+
 def test_changed_file_does_not_point_at_its_own_old_version(library, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(STORY, encoding="utf-8")

@@ -33,7 +33,7 @@ from index.store.visibility import finish_interrupted, hide_unstored, mark_clean
 from index.write import related_terms
 from index.write.prepare import PreparedDocument, PreparedFile, prepare_file, write_prepared_segment
 from ingest.datafiles import Effect
-from ingest.dedup import link_near_duplicates
+from ingest.dedup import Signature, link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
 from ingest.parsers import PARSERS
@@ -46,6 +46,10 @@ BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bou
 # ahead they ran out of work within seconds and idled through every merge. Eight batches cover one.
 AHEAD_PER_WORKER = 1024
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
+# The parse workers run at a lower CPU priority than this process and the segment worker. Those two are the
+# serial part of ingest (every batch passes through them in order); at equal priority, on two cores shared by
+# four processes, they got half a core each, fell behind, and the parse workers ran out of files ahead.
+PARSE_NICENESS = 5
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
 log = logging.getLogger("redprop.ingest")
@@ -165,6 +169,7 @@ def ingest_paths(
             reparse, sources = _stale_parses(library, report, dict(sources or {}))
             batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]] = []
             batch_chars = 0
+            writing: _Writing | None = None  # the batch whose segment the segment worker is writing
             files = _once([*iter_files(Path(p) for p in paths), *(Path(key) for key in sorted(reparse))])
             for outcome, pending in _prepared(files, library, preparer, sources, urls or {}, reparse):
                 if pending is None:
@@ -173,9 +178,11 @@ def ingest_paths(
                 batch.append((outcome, *pending))
                 batch_chars += sum(len(p.document.text) for p in pending[2])
                 if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
-                    _commit(batch, library, preparer, finish)
+                    writing = _start(batch, library, preparer, finish, writing)
                     batch, batch_chars = [], 0
-            _commit(batch, library, preparer, finish)
+            writing = _start(batch, library, preparer, finish, writing)
+            if writing is not None:
+                _commit(writing, library, finish)
             preparer.close()  # idle from here on: their memory (about 650 MB for three) is free for what follows
             if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
@@ -222,7 +229,7 @@ class _Preparer:
         if self.limits is None:
             return _Done(path, data, source, url)
         if self.guard is None:
-            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE])
+            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE], niceness=PARSE_NICENESS)
         return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:
@@ -230,15 +237,25 @@ class _Preparer:
             return prepare_file(submitted.path, submitted.data, submitted.source, submitted.url)
         return self.guard.result(submitted, path)
 
-    def write_segment(self, index_dir: Path, documents: list[tuple[PreparedDocument, str]]) -> StagedSegment:
-        """The documents' passages (with their group ids) as a staged segment, written by the segment worker
-        (inline without workers)."""
+    def write_segment(self, index_dir: Path,
+                      documents: list[tuple[PreparedDocument, str]]) -> Callable[[], list[StagedSegment]]:
+        """Start writing the documents' passages (with their group ids) as a staged segment in the segment
+        worker (inline, at once, without workers); the returned call waits for it and raises what failed."""
         packed = [(item.packed_passages, group_id) for item, group_id in documents]
         if self.limits is None:
-            return write_prepared_segment(index_dir, packed)
+            try:
+                staged = [write_prepared_segment(index_dir, packed)]
+            except Exception as error:  # noqa: BLE001 - raised again when the segment is asked for
+                failure = error
+
+                def failed() -> list[StagedSegment]:
+                    raise failure
+                return failed
+            return lambda: staged
         if self.segment_writer is None:
             self.segment_writer = ParseGuard(self.limits, 1, preload=[PREPARE_MODULE])
-        return self.segment_writer.call(write_prepared_segment, index_dir, packed).result()
+        future = self.segment_writer.call(write_prepared_segment, index_dir, packed)
+        return lambda: [future.result()]
 
     def close(self) -> None:
         """Stop the workers; closing twice is harmless."""
@@ -356,43 +373,82 @@ def _collect(submitted: FileOutcome | _InFlight,
     return outcome, (submitted.key, submitted.sha, prepared.documents)
 
 
-def _commit(batch, library: Library, preparer: _Preparer, finish: Callable[[FileOutcome], None]) -> None:
-    """The three steps of index/store/visibility.py: index add → one store transaction → index drops the unstored."""
+@dataclass
+class _Writing:
+    """A batch linked to its reposts whose segment is being written, not yet committed."""
+
+    batch: list[tuple[FileOutcome, str, str, list[PreparedDocument]]]
+    prepared: list[PreparedDocument]
+    signatures: list[Signature]
+    segment: Callable[[], list[StagedSegment]]  # waits for the staged segment; raises if staging failed
+
+
+def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileOutcome], None],
+           previous: _Writing | None) -> _Writing | None:
+    """Link the batch's reposts and start writing its segment; then commit the previous batch, whose segment was
+    written meanwhile. The segment worker writes this batch while this process adopts and stores the last one
+    (a tier merge, the store transaction): done one after the other, the two left the parse workers idle once
+    they were AHEAD_PER_WORKER files ahead. Returns the batch now being written (None for an empty batch)."""
     if not batch:
-        return
+        if previous is not None:
+            _commit(previous, library, finish)
+        return None
     store = library.store
     prepared = [item for *_, items in batch for item in items]
     added = [item.document for item in prepared]
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
+    uncommitted = [] if previous is None else [
+        (signature, item.document) for signature, item in zip(previous.signatures, previous.prepared)]
     signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
-                                      signatures={item.document.doc_id: item.signature for item in prepared})
-    _write_index(library, preparer, prepared)
+                                      signatures={item.document.doc_id: item.signature for item in prepared},
+                                      earlier=uncommitted)
+    writing = _Writing(batch, prepared, signatures, _write_segment(library, preparer, prepared))
+    if previous is not None:
+        _commit(previous, library, finish)
+    return writing
+
+
+def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome], None]) -> None:
+    """The three steps of index/store/visibility.py: index add → one store transaction → index drops the unstored."""
+    store = library.store
+    _write_index(library, writing)
     dropped: list[str] = []
     with store.transaction() as db:
         mark_dirty(library, db)
-        for _, key, sha, items in batch:
+        for _, key, sha, items in writing.batch:
             dropped += store.replace_file_in(db, key, sha, [item.document for item in items])
-        for signature in signatures:
+        for signature in writing.signatures:
             store.save_signature(signature.doc_id, signature.to_bytes(), signature.bands, db)
     hide_unstored(library, candidates=dropped)  # the index was clean before this batch: see ingest_paths
-    _update_cases(library, prepared, dropped)
-    for outcome, *_ in batch:
+    _update_cases(library, writing.prepared, dropped)
+    for outcome, *_ in writing.batch:
         for reported in (outcome, *outcome.problems):
             finish(reported)
 
 
-def _write_index(library: Library, preparer: _Preparer, prepared: list[PreparedDocument]) -> None:
-    """Step 1: upsert the batch's documents. A worker writes the batch's segment from the postings the workers
+def _write_segment(library: Library, preparer: _Preparer,
+                   prepared: list[PreparedDocument]) -> Callable[[], list[StagedSegment]]:
+    """Start writing the batch's segment (group ids as linking decided); the result waits for it."""
+    documents = [(item, item.document.canonical_id or item.document.doc_id) for item in prepared]
+    if not documents:
+        return list
+    return preparer.write_segment(library.index.directory, documents)
+
+
+def _write_index(library: Library, writing: _Writing) -> None:
+    """Step 1: upsert the batch's documents. A worker wrote the batch's segment from the postings the workers
     computed and this process adopts it in one commit (index/engine/staging.py). One segment per batch, not one
     per worker: the other workers go on preparing the next files meanwhile, and fewer segments mean less
-    merging. If staging fails (the worker died, the disk is full) this process files the postings itself, which
+    merging. If staging failed (the worker died, the disk is full) this process files the postings itself, which
     raises what the index cannot take."""
-    documents = [(item, item.document.canonical_id or item.document.doc_id) for item in prepared]
+    prepared = writing.prepared
     try:
-        staged = [preparer.write_segment(library.index.directory, documents)] if documents else []
+        staged = writing.segment()
     except Exception:
         log.exception("staged_segment_failed")
-        library.index.update_fields((item.document.doc_id, item.passages(group_id)) for item, group_id in documents)
+        library.index.update_fields((item.document.doc_id, item.passages(item.document.canonical_id or
+                                                                         item.document.doc_id))
+                                    for item in prepared)
         return
     library.index.adopt(staged, [item.document.doc_id for item in prepared])
 
