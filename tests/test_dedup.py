@@ -64,6 +64,22 @@ def test_a_copy_in_the_next_batch_links_before_the_first_batch_is_stored(library
     assert library.index.indexed_doc_ids() >= {first, second, third}  # every batch adopted, the last one too
 
 
+def test_a_copy_of_a_copy_in_the_next_batch_links_to_the_original(library, tmp_path, monkeypatch):
+    """The uncommitted batch's documents are matched to their own signatures, though a document too short to
+    compare has none: a copy of a repost links to the repost's original."""
+    from index.write import pipeline
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("白沙区通知\n\n明日停水。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(STORY.replace("白沙区", "白沙县"), encoding="utf-8")
+    (tmp_path / "d.txt").write_text(STORY.replace("白沙区", "白沙县").replace("海源社区", "海滨社区"), encoding="utf-8")
+    report = ingest_paths([tmp_path], library)
+    original, short, repost, copy = (outcome.doc_ids[0] for outcome in report.outcomes)
+    assert library.store.get_document(short).canonical_id is None
+    assert library.store.get_document(repost).canonical_id == original
+    assert library.store.get_document(copy).canonical_id == original
+
+
 def test_changed_file_does_not_point_at_its_own_old_version(library, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(STORY, encoding="utf-8")

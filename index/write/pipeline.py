@@ -36,6 +36,7 @@ from ingest.datafiles import Effect
 from ingest.dedup import Signature, link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
+from ingest.models import Document
 from ingest.parsers import PARSERS
 from ingest.text.names import shown, stored
 
@@ -397,8 +398,7 @@ def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileO
     prepared = [item for *_, items in batch for item in items]
     added = [item.document for item in prepared]
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
-    uncommitted = [] if previous is None else [
-        (signature, item.document) for signature, item in zip(previous.signatures, previous.prepared)]
+    uncommitted = [] if previous is None else _linked(previous)
     signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
                                       signatures={item.document.doc_id: item.signature for item in prepared},
                                       earlier=uncommitted)
@@ -406,6 +406,12 @@ def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileO
     if previous is not None:
         _commit(previous, library, finish)
     return writing
+
+
+def _linked(writing: _Writing) -> list[tuple[Signature, Document]]:
+    """The batch's signatures with their documents (documents too short to compare have none)."""
+    documents = {item.document.doc_id: item.document for item in writing.prepared}
+    return [(signature, documents[signature.doc_id]) for signature in writing.signatures]
 
 
 def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome], None]) -> None:
