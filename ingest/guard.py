@@ -39,8 +39,15 @@ class ParseLimits:
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES
 
 
+def _start_worker(budget: int | None, niceness: int) -> None:
+    """Worker initializer: lower the worker's CPU priority by `niceness`, and cap its memory."""
+    if niceness:
+        os.nice(niceness)
+    _limit_memory(budget)
+
+
 def _limit_memory(budget: int | None) -> None:
-    """Worker initializer: cap the address space at what the worker uses now plus `budget`."""
+    """Cap the address space at what the worker uses now plus `budget`."""
     if not budget:
         return
     with open("/proc/self/statm") as statm:
@@ -60,13 +67,16 @@ def default_workers() -> int:
 class ParseGuard:
     """A small pool of parse workers; `run(fn, path, data)` returns fn's result or raises an IngestError."""
 
-    def __init__(self, limits: ParseLimits, workers: int | None = None, preload: list[str] | None = None):
-        """`preload`: modules the forkserver imports once, so every worker starts with them loaded."""
+    def __init__(self, limits: ParseLimits, workers: int | None = None, preload: list[str] | None = None,
+                 niceness: int = 0):
+        """`preload`: modules the forkserver imports once, so every worker starts with them loaded; `niceness`:
+        how much lower than the caller's the workers' CPU priority is (os.nice)."""
         self.limits = limits
         self.workers = workers or default_workers()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(preload or ["ingest.parsers"])
-        self.pool = ProcessPool(max_workers=self.workers, initializer=_limit_memory, initargs=(limits.memory_bytes,),
+        self.pool = ProcessPool(max_workers=self.workers, initializer=_start_worker,
+                                initargs=(limits.memory_bytes, niceness),
                                 context=context)
 
     def run(self, fn: Callable[..., T], path: Path, data: bytes, *args) -> T:

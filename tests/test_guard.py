@@ -1,6 +1,7 @@
 """The parse guard: a file whose parser hangs or eats memory fails clearly; the next file is still parsed."""
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -51,3 +52,16 @@ def test_parse_errors_come_back_intact():
     with ParseGuard(ParseLimits(timeout=10)) as guard, pytest.raises(ParseError) as raised:
         guard.run(fail_clearly, Path("bad.pdf"), b"")
     assert raised.value.path == "bad.pdf" and raised.value.reason == "格式损坏"
+
+
+def niceness(path: Path, data: bytes) -> int:
+    return os.nice(0)
+
+
+def test_workers_can_run_at_a_lower_cpu_priority_than_the_caller():
+    """Ingest's parse workers yield the CPU to the writer, the serial part every batch passes through."""
+    guard = ParseGuard(ParseLimits(timeout=30), workers=1, niceness=3)
+    try:
+        assert guard.run(niceness, Path("x.txt"), b"") == os.nice(0) + 3
+    finally:
+        guard.close()

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from index.engine.codec import RedpropCodec
+from index.engine.column_copy import append_columns
 from index.engine.search_index import SearchIndex
 from index.engine.segment_merge import merge_segments
 
@@ -86,3 +87,15 @@ def test_a_writer_with_documents_of_its_own_keeps_whooshs_merge(big_index, tmp_p
     writer.add_document(doc_id="extra")
     assert not merge_segments(writer, index._segments())
     writer.cancel()
+
+
+def test_columns_are_appended_as_bytes_only_from_segments_without_deletions(undeleted_index, big_library):
+    """The comparisons above cover the byte copy (index/engine/column_copy.py) only if it runs where it should."""
+    for index, copied in ((undeleted_index, True), (big_library.index, False)):
+        writer = index.open_writer()
+        try:
+            reader = SegmentReader(writer.storage, writer.schema, index.index._segments()[0])
+            assert append_columns(writer, reader, set(writer.schema.names())) is copied
+            reader.close()
+        finally:
+            writer.cancel()

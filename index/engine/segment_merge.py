@@ -10,8 +10,9 @@ the codec's postings writer a block at a time (index/engine/codec.py `write_term
 Whoosh's own writer, so the segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them
 posting by posting).
 
-Stored fields, field lengths and columns are still copied by Whoosh (`write_per_doc`): one step per document,
-not per posting.
+Stored fields, field lengths and columns of a segment without deletions are appended as bytes
+(index/engine/column_copy.py); those of a segment with deletions are copied by Whoosh (`write_per_doc`), one step
+per document.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from index.engine.codec import (
     term_table_rows,
     write_terms,
 )
+from index.engine.column_copy import append_columns
 from index.engine.vectorized import record_postings
 
 
@@ -84,7 +86,8 @@ def merge_segments(writer, segments: list) -> bool:
             fieldnames = set(writer.schema.names()) | {name for name in reader.indexed_field_names()
                                                        if name in writer.schema}
             base = writer.docnum
-            sources.append(_Source(reader, base, writer.write_per_doc(fieldnames, reader)))
+            docmap = None if append_columns(writer, reader, fieldnames) else writer.write_per_doc(fieldnames, reader)
+            sources.append(_Source(reader, base, docmap))
         writer._added = True
         _write_postings(writer, sources)
         return True
@@ -135,6 +138,12 @@ def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, lis
     for source, record in found:
         old_ids, old_weights, old_values = inline_postings(record)
         new_ids, length_bytes = source.new_id_list, source.length_bytes(fieldname)
+        if source.shift is not None:  # no deletions: every posting stays, its id moved
+            ids.extend(map(new_ids.__getitem__, old_ids))
+            weights.extend(old_weights)
+            values.extend(old_values or itertools.repeat(None, len(old_ids)))
+            lengths.extend(map(length_bytes.__getitem__, old_ids))
+            continue
         for position, old in enumerate(old_ids):
             if (new := new_ids[old]) >= 0:
                 ids.append(new)

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.codec.base import Segment
+from whoosh.fields import FieldType
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from index.analysis import PreAnalyzed
 from index.engine.codec import RedpropCodec, write_terms
 from index.engine.column_files import save_columns
 from index.engine.schema import build_schema
@@ -78,13 +80,15 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
     Whoosh's writer pools every posting as a tuple, sorts the pool and hands the postings over one by one, each
     term then going through its postings writer, for postings the parse workers had already computed
     (index/engine/postings.py). Here each passage's stored fields, field lengths and column values go to the
-    per-document writer as `add_document` sends them, its postings are grouped by (field, term) as they come,
-    and each term is filed in one step (index/engine/codec.py `write_terms`), most of them (a few postings,
-    kept inline) as a term record built at once. What remains is mostly Whoosh's per-term work (the term
-    table, block encoding). tests/test_staged_segment_write.py compares the two segments byte for byte."""
+    per-document writer as `add_document` sends them, its postings are grouped by field and term as they come
+    (the term as the text the format gives: encoded once per term, not once per posting as `FieldType.index`
+    does, which sorts the same since UTF-8 keeps code point order), and each term is filed in one step
+    (index/engine/codec.py `write_terms`), most of them (a few postings, kept inline) as a term record built at
+    once. tests/test_staged_segment_write.py compares the two segments byte for byte."""
     schema, perdoc = writer.schema, writer.perdocwriter
-    postings: dict[tuple[str, bytes], tuple[list, list, list]] = {}  # (field, term) → ids, weights, values
+    terms: dict[str, dict] = {}  # field → term → (ids, weights, values)
     length_bytes: dict[str, bytearray] = {}  # scorable field → its length byte per passage (0: none)
+    analysed: dict[tuple[str, str], list] = {}  # (field, plain value) → its word values: see _word_values
     for docnum, fields in enumerate(passages):
         perdoc.start_doc(docnum)
         for fieldname in sorted(fields):
@@ -94,13 +98,17 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
             field = schema[fieldname]
             length = 0
             if field.indexed:
-                for btext, frequency, weight, vbytes in field.index(value):
-                    found = postings.get((fieldname, btext))
+                table = terms.get(fieldname)
+                if table is None:
+                    table = terms[fieldname] = {}
+                for text, frequency, weight, vbytes in _word_values(field, fieldname, value, analysed):
+                    found = table.get(text)
                     if found is None:
-                        found = postings[fieldname, btext] = ([], [], [])
-                    found[0].append(docnum)
-                    found[1].append(weight)
-                    found[2].append(vbytes)
+                        table[text] = ([docnum], [weight], [vbytes])
+                    else:
+                        found[0].append(docnum)
+                        found[1].append(weight)
+                        found[2].append(vbytes)
                     length += frequency
                 if not field.scorable:
                     length = 0
@@ -112,7 +120,32 @@ def _add_passages(writer: SegmentWriter, passages: list[dict]) -> None:
         perdoc.finish_doc()
     writer.docnum = len(passages)
     writer._added = True
-    write_terms(writer.fieldwriter, schema, _sorted_terms(postings, length_bytes, len(passages)))
+    write_terms(writer.fieldwriter, schema, _sorted_terms(terms, length_bytes, len(passages)))
+
+
+def _word_values(field, fieldname: str, value, analysed: dict):
+    """(term, frequency, weight, encoded value) per distinct term of a field value.
+
+    A text value carries its postings (index/engine/postings.py). A plain value (an id, a type, a year, the
+    places) is analysed once per batch and remembered in `analysed`: every passage of a document repeats its
+    document's."""
+    if isinstance(value, (PreAnalyzed, list)):  # postings at hand; or a value that cannot be a key
+        return _analyse(field, value)
+    key = (fieldname, value)
+    found = analysed.get(key)
+    if found is None:
+        found = analysed[key] = list(_analyse(field, value))
+    return found
+
+
+def _analyse(field, value):
+    """`FieldType.index` without encoding each term (a term is text here), or a field type's own `index` (its
+    terms bytes)."""
+    if type(field).index is not FieldType.index:
+        return field.index(value)
+    if not isinstance(value, (str, list, tuple)):
+        raise ValueError(f"{value!r} is not unicode or sequence")  # noqa: TRY004 - as FieldType.index raises
+    return field.format.word_values(value, field.analyzer, mode="index")
 
 
 @contextmanager
@@ -129,12 +162,15 @@ def _collector_paused():
             gc.enable()
 
 
-def _sorted_terms(postings: dict, length_bytes: dict[str, bytearray], count: int):
+def _sorted_terms(terms: dict[str, dict], length_bytes: dict[str, bytearray], count: int):
     """The grouped postings in the order a segment lists its terms, each posting with its length byte."""
     none = bytes(count)
-    for (fieldname, btext), (ids, weights, values) in sorted(postings.items()):
-        lengths = length_bytes.get(fieldname, none)
-        yield fieldname, btext, (ids, weights, values, [lengths[docnum] for docnum in ids])
+    for fieldname in sorted(terms):
+        table, lengths = terms[fieldname], length_bytes.get(fieldname, none)
+        for text in sorted(table):
+            ids, weights, values = table[text]
+            btext = text.encode("utf-8") if isinstance(text, str) else text
+            yield fieldname, btext, (ids, weights, values, list(map(lengths.__getitem__, ids)))
 
 
 def move_into(staged: StagedSegment, index_dir: Path) -> None:

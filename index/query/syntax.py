@@ -89,6 +89,9 @@ class QueryOptions:
     neighbours: bool = False
     # A clause whose opening sentence names the question's words raised (index/results/openings.py).
     openings: bool = True
+    # Counterpart clauses (index/results/counterparts.py): clauses of other regulations that read like the question's
+    # best clauses raised. Off: within 0.005 of shipped on both dev halves (docs/search.md). `--enable counterparts`.
+    counterparts: bool = False
 
 
 @dataclass

@@ -26,7 +26,7 @@ CUTOFF = 10
 SPLITS = ("dev", "test")
 UNITS = ("passage", "document", "grouped")  # every passage / one per document / the page as shown
 CLAUSE_CATEGORY = "clause"  # questions about what regulations say; everything else is "other"
-# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship; prf and neighbours ship switched off
+# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship; prf, neighbours and counterparts ship switched off
 # (issue 14): they are named here so that asking for them says so instead of silently measuring nothing.
 ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
@@ -36,12 +36,14 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "openings": lambda options: replace(options, openings=False),
     "prf": None,
     "neighbours": None,
+    "counterparts": None,
     "semantic": None,
 }
 # Parts that ship switched off, which `--enable NAME` switches on to measure what they would add.
 ENABLES: dict[str, Callable[[QueryOptions], QueryOptions]] = {
     "prf": lambda options: replace(options, prf=True),
     "neighbours": lambda options: replace(options, neighbours=True),
+    "counterparts": lambda options: replace(options, counterparts=True),
 }
 
 # Measured and left out: switching one off would score the same ranking twice, so asking for it says why.
@@ -50,6 +52,8 @@ NOT_SHIPPED = {
     "prf": "伪相关反馈默认关闭(在两个 dev 半集上关闭更好,见 docs/search.md);用 --enable prf 评测开启后的效果",
     "neighbours": "相邻条款默认关闭(dev 半集上更好,真实法规 test 半集略降,见 docs/search.md);"
                   "用 --enable neighbours 评测开启后的效果",
+    "counterparts": "他法规对应条款默认关闭(两个 dev 半集上增减均不足 0.005,见 docs/search.md);"
+                    "用 --enable counterparts 评测开启后的效果",
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 
@@ -189,6 +191,37 @@ CREATE TABLE IF NOT EXISTS related_terms (
 CANONICAL_INDEX = "CREATE INDEX IF NOT EXISTS documents_canonical ON documents(canonical_id);"
 
 
+def recompute_signatures(db: sqlite3.Connection) -> None:
+    """Every stored repost signature and its band keys again, with ingest/dedup.py's current scheme, from the
+    stored title and text passages (what ingest signed): signatures of two schemes never compare, so a library
+    kept from before would stop finding reposts of what it holds. A batch of documents at a time."""
+    doc_ids = [row[0] for row in db.execute("SELECT doc_id FROM signatures ORDER BY doc_id")]
+    if not doc_ids:
+        return  # also a reader's empty in-memory store: no import of the hashing for it
+    from ingest.dedup import text_signature
+
+    db.execute("DELETE FROM signature_bands")
+    for start in range(0, len(doc_ids), RECOMPUTE_BATCH):
+        batch = doc_ids[start:start + RECOMPUTE_BATCH]
+        rows = db.execute(
+            "SELECT d.doc_id, d.title, p.text FROM documents d LEFT JOIN passages p "
+            "ON p.doc_id = d.doc_id AND p.kind = 'text' "
+            f"WHERE d.doc_id IN ({', '.join('?' * len(batch))}) ORDER BY d.doc_id, p.ordinal",
+            batch,
+        ).fetchall()
+        for doc_id, group in groupby(rows, key=itemgetter(0)):
+            group = list(group)
+            signature = text_signature(doc_id, group[0][1], "\n".join(text for *_, text in group if text is not None))
+            if signature is None:  # too short to compare now
+                db.execute("DELETE FROM signatures WHERE doc_id = ?", (doc_id,))
+                continue
+            db.execute("UPDATE signatures SET minhash = ? WHERE doc_id = ?", (signature.to_bytes(), doc_id))
+            db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)",
+                           [(band, doc_id) for band in signature.bands])
+
+
+RECOMPUTE_BATCH = 500
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages, files, signatures, meta", DOCUMENTS),
     Migration(2, "cases, practices, metrics, extractor runs", CASES),
@@ -200,6 +233,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "regulation metadata", REGULATIONS),
     Migration(7, "related terms learned from co-occurrence", RELATED_TERMS),
     Migration(8, "index of documents by canonical_id (repost groups)", CANONICAL_INDEX),
+    Migration(9, "repost signatures recomputed with the vectorised MinHash (ingest/dedup.py SCHEME)",
+              apply=recompute_signatures),
 )
 LATEST = MIGRATIONS[-1].version
 

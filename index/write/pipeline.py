@@ -36,6 +36,7 @@ from ingest.datafiles import Effect
 from ingest.dedup import Signature, link_near_duplicates
 from ingest.errors import IngestError
 from ingest.guard import ParseGuard, ParseLimits, default_workers
+from ingest.models import Document
 from ingest.parsers import PARSERS
 from ingest.text.names import shown, stored
 
@@ -46,6 +47,10 @@ BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bou
 # ahead they ran out of work within seconds and idled through every merge. Eight batches cover one.
 AHEAD_PER_WORKER = 1024
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
+# The parse workers run at a lower CPU priority than this process and the segment worker. Those two are the
+# serial part of ingest (every batch passes through them in order); at equal priority, on two cores shared by
+# four processes, they got half a core each, fell behind, and the parse workers ran out of files ahead.
+PARSE_NICENESS = 5
 LOCK_WAIT_SECONDS = 600
 PREPARE_MODULE = "index.write.prepare"  # what the parse workers run: loaded once in their forkserver
 log = logging.getLogger("redprop.ingest")
@@ -225,7 +230,7 @@ class _Preparer:
         if self.limits is None:
             return _Done(path, data, source, url)
         if self.guard is None:
-            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE])
+            self.guard = ParseGuard(self.limits, self.workers, preload=[PREPARE_MODULE], niceness=PARSE_NICENESS)
         return self.guard.submit(prepare_file, path, data, source, url)
 
     def result(self, submitted, path: Path) -> PreparedFile:
@@ -393,8 +398,7 @@ def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileO
     prepared = [item for *_, items in batch for item in items]
     added = [item.document for item in prepared]
     replaced = {doc_id for _, key, _, _ in batch if (state := store.file_state(key)) for doc_id in state.doc_ids}
-    uncommitted = [] if previous is None else [
-        (signature, item.document) for signature, item in zip(previous.signatures, previous.prepared)]
+    uncommitted = [] if previous is None else _linked(previous)
     signatures = link_near_duplicates(added, store, exclude=replaced - {document.doc_id for document in added},
                                       signatures={item.document.doc_id: item.signature for item in prepared},
                                       earlier=uncommitted)
@@ -402,6 +406,12 @@ def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileO
     if previous is not None:
         _commit(previous, library, finish)
     return writing
+
+
+def _linked(writing: _Writing) -> list[tuple[Signature, Document]]:
+    """The batch's signatures with their documents (documents too short to compare have none)."""
+    documents = {item.document.doc_id: item.document for item in writing.prepared}
+    return [(signature, documents[signature.doc_id]) for signature in writing.signatures]
 
 
 def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome], None]) -> None:
