@@ -191,6 +191,9 @@ CREATE TABLE IF NOT EXISTS related_terms (
 CANONICAL_INDEX = "CREATE INDEX IF NOT EXISTS documents_canonical ON documents(canonical_id);"
 
 
+RECOMPUTE_BATCH = 500  # documents re-signed at a time
+
+
 def recompute_signatures(db: sqlite3.Connection) -> None:
     """Every stored repost signature and its band keys again, with ingest/dedup.py's current scheme, from the
     stored title and text passages (what ingest signed): signatures of two schemes never compare, so a library
@@ -219,8 +222,6 @@ def recompute_signatures(db: sqlite3.Connection) -> None:
             db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)",
                            [(band, doc_id) for band in signature.bands])
 
-
-RECOMPUTE_BATCH = 500
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages, files, signatures, meta", DOCUMENTS),

@@ -241,18 +241,10 @@ class _Preparer:
     def write_segment(self, index_dir: Path,
                       documents: list[tuple[PreparedDocument, str]]) -> Callable[[], list[StagedSegment]]:
         """Start writing the documents' passages (with their group ids) as a staged segment in the segment
-        worker (inline, at once, without workers); the returned call waits for it and raises what failed."""
+        worker (inline, when asked for, without workers); the returned call waits for it and raises what failed."""
         packed = [(item.packed_passages, group_id) for item, group_id in documents]
         if self.limits is None:
-            try:
-                staged = [write_prepared_segment(index_dir, packed)]
-            except Exception as error:  # noqa: BLE001 - raised again when the segment is asked for
-                failure = error
-
-                def failed() -> list[StagedSegment]:
-                    raise failure
-                return failed
-            return lambda: staged
+            return lambda: [write_prepared_segment(index_dir, packed)]
         if self.segment_writer is None:
             self.segment_writer = ParseGuard(self.limits, 1, preload=[PREPARE_MODULE])
         future = self.segment_writer.call(write_prepared_segment, index_dir, packed)
@@ -435,10 +427,15 @@ def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome],
 def _write_segment(library: Library, preparer: _Preparer,
                    prepared: list[PreparedDocument]) -> Callable[[], list[StagedSegment]]:
     """Start writing the batch's segment (group ids as linking decided); the result waits for it."""
-    documents = [(item, item.document.canonical_id or item.document.doc_id) for item in prepared]
+    documents = [(item, _group_id(item.document)) for item in prepared]
     if not documents:
         return list
     return preparer.write_segment(library.index.directory, documents)
+
+
+def _group_id(document: Document) -> str:
+    """What a document's passages are grouped under in the index: its original if it is a repost."""
+    return document.canonical_id or document.doc_id
 
 
 def _write_index(library: Library, writing: _Writing) -> None:
@@ -452,8 +449,7 @@ def _write_index(library: Library, writing: _Writing) -> None:
         staged = writing.segment()
     except Exception:
         log.exception("staged_segment_failed")
-        library.index.update_fields((item.document.doc_id, item.passages(item.document.canonical_id or
-                                                                         item.document.doc_id))
+        library.index.update_fields((item.document.doc_id, item.passages(_group_id(item.document)))
                                     for item in prepared)
         return
     library.index.adopt(staged, [item.document.doc_id for item in prepared])

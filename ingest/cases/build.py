@@ -368,6 +368,7 @@ class _Draft:
     group: Group
     place_key: str
     chain: list[str]
+    place: str  # the chain's last
     practices: OrderedDict[str, Practice]
     metrics: list[Metric]
     quotes: list[Quote]
@@ -385,8 +386,9 @@ def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
         if group.anchor.startswith("L:"):
             for index in group.indices:
                 for sentence in readings.sentences(index):
-                    own_clauses[index, sentence.start, group.anchor] = _own_clauses(sentence, index, group, readings)
-                    city = own_clauses[index, sentence.start, group.anchor][1]
+                    split = own_clauses[index, sentence.start, group.anchor] = _own_clauses(sentence, index, group,
+                                                                                            readings)
+                    city = split[1]
                     if city:
                         city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
     for group in groups:
@@ -476,7 +478,7 @@ def _draft(group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
     own_measures = group.anchor.startswith("L:") and measures and group.foci[group.anchor]
     if not practices and not metrics and not (testimony and measures) and not own_measures:
         return None
-    return _Draft(group, place_key, chain, practices, metrics, quotes, card, case_text, extra)
+    return _Draft(group, place_key, chain, place, practices, metrics, quotes, card, case_text, extra)
 
 
 def _case(draft: _Draft, readings: _Readings) -> Case:
@@ -491,7 +493,7 @@ def _case(draft: _Draft, readings: _Readings) -> Case:
     return Case(
         case_id=content_id(document.doc_id, group.anchor),
         title=group.title or "",
-        place=draft.chain[-1] if draft.chain else "", place_chain=draft.chain, practices=names,
+        place=draft.place, place_chain=draft.chain, practices=names,
         themes=find_themes(draft.case_text, names),
         background=background, measures=measures, results=results, metrics=draft.metrics, people=people,
         quotes=draft.quotes, doc_id=document.doc_id, title_of_source=document.title, source=document.source,
