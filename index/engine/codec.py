@@ -66,7 +66,8 @@ _ROW_LENGTHS = struct.Struct("!ii")  # a term table row's key and value lengths 
 
 
 class RedpropCodec(W3Codec):
-    def __init__(self, blocklimit: int = BLOCK_POSTINGS, compression: int = BLOCK_COMPRESSION, inlinelimit: int = INLINE_POSTINGS):
+    def __init__(self, blocklimit: int = BLOCK_POSTINGS, compression: int = BLOCK_COMPRESSION,
+                 inlinelimit: int = INLINE_POSTINGS):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage, segment):
