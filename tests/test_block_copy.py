@@ -15,11 +15,13 @@ import pytest
 from generated_index import BLOCK_LIMIT, SEGMENTS, generated_documents, write_segment
 from segment_compare import assert_same_terms
 from test_segment_merge import ours, whooshs_merge
+from test_staged_segment_write import generated_batch
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from index.engine.codec import RedpropCodec, raw_blocks
+from index.engine.codec import BLOCK_COMPRESSION, RedpropCodec, raw_blocks
 from index.engine.search_index import SearchIndex
+from index.engine.staging import write_segment as write_staged_segment
 from index.engine.vectorized import posting_blocks, record_postings
 
 
@@ -115,3 +117,17 @@ def test_searches_find_the_same_passages_with_the_same_scores(generations):
             with whoosh_index.open_dir(str(generations["folders"][name])).searcher() as searcher:
                 results.append([(hit.docnum, hit.score) for hit in searcher.search(query, limit=None)])
         assert results[0] == results[1] and results[0]
+
+
+def test_a_merge_compresses_the_blocks_the_segment_worker_left_uncompressed(tmp_path):
+    passages = generated_batch()
+    index = SearchIndex(tmp_path)
+    index.clear()
+    index.adopt([write_staged_segment(tmp_path, passages[:400]), write_staged_segment(tmp_path, passages[400:])])
+    with whoosh_index.open_dir(str(tmp_path)).reader() as reader:
+        assert {block.compression for block in stored_blocks(reader)} == {0}
+    whoosh_index.open_dir(str(tmp_path)).writer(codec=RedpropCodec()).commit(mergetype=ours)
+    with whoosh_index.open_dir(str(tmp_path)).reader() as reader:
+        blocks = stored_blocks(reader)
+        assert {block.compression for block in blocks} == {BLOCK_COMPRESSION}
+        assert any(block.base for block in blocks)  # copied, compressed on the way

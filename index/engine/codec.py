@@ -459,12 +459,15 @@ class _PostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         base = block.base + shift
-        header = (block.count, block.last_id + shift, block.max_weight, block.compression, block.min_length_byte,
+        data, compression = block.data, block.compression
+        if self._compression and not compression:  # a segment worker's block (staging.py): compressed now
+            data, compression = _compressed(data, self._compression), self._compression
+        header = (block.count, block.last_id + shift, block.max_weight, compression, block.min_length_byte,
                   block.max_length_byte)
         infobytes = pickle.dumps(header + (base,) if base else header, 2)
-        blocklength = len(infobytes) + len(block.data)
+        blocklength = len(infobytes) + len(data)
         self._postfile.write_int(-blocklength if last else blocklength)
-        self._postfile.write(infobytes + block.data)
+        self._postfile.write(infobytes + data)
         self._blockcount += 1
 
     def _write_block(self, last=False):
@@ -475,8 +478,7 @@ class _PostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
         if self._compression:
-            compressor = zlib.compressobj(self._compression, zlib.DEFLATED, BLOCK_WINDOW_BITS, BLOCK_MEMORY_LEVEL)
-            databytes = compressor.compress(databytes) + compressor.flush()
+            databytes = _compressed(databytes, self._compression)
         ids = self._ids
         infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
                                   length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
@@ -494,6 +496,11 @@ class _PostingsWriter(W3PostingsWriter):
         terminfo.set_inlined(self._ids, [int(w) if w.is_integer() else w for w in self._weights], self._values)
         terminfo.__class__ = _CompactTermInfo
         return terminfo
+
+
+def _compressed(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, BLOCK_WINDOW_BITS, BLOCK_MEMORY_LEVEL)
+    return compressor.compress(data) + compressor.flush()
 
 
 def _extend(postings: TermPostings, more: TermPostings) -> None:
