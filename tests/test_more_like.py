@@ -78,3 +78,4 @@ def test_a_clause_unlike_the_answer_stays_out(library):
 
 def test_a_keyword_query_is_left_alone(library):
     assert clause_order(library, "业主委员会 补贴", ON) == clause_order(library, "业主委员会 补贴", QueryOptions())
+

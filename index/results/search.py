@@ -202,6 +202,9 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             if like is not None:
                 more = best_matches([prepared(second_query(like))], passages_threshold(LIKE_POOL))
                 docnums, scores = brought_in(columns, like, docnums, scores, more.docnums, more.scores)
+                if not found.complete:  # estimates count the sampled windows' first-pass matches only
+                    found = Matches(docnums, scores, np.isin(docnums, found.docnums[found.sample]),
+                                    found.sample_share)
         entries, shown = _entries(columns, docnums, scores, request, by_score, stop)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index
