@@ -75,6 +75,22 @@ def test_compiled_routes_cut_as_jieba_does(full):
         assert [tuple(p) for p in compiled_tagger.cut(text)] == [tuple(p) for p in own_tagger.cut(text)], text
 
 
+def test_bulk_pos_cut_tags_as_jieba_does(full):
+    """Bulk work's POS cut (`pos_cut` once the words are compiled: jieba's loop over the C++ route, without its
+    generators) gives jieba's own tagger's words and tags, one-character runs and unknown names included."""
+    import jieba
+    import jieba.posseg
+
+    own = jieba.Tokenizer()
+    own.FREQ, own.total, own.initialized = full.frequencies, full.total, True
+    own.user_word_tag_tab = dict(full.tags)
+    own_tagger = jieba.posseg.POSTokenizer(own)
+    segmenter.load_dictionary_into_memory()
+    assert segmenter.pos_tagger().tokenizer.compiled is not None
+    for text in varied_strings():
+        assert segmenter.pos_cut(text) == [(p.word, p.flag) for p in own_tagger.cut(text)], text
+
+
 def test_compiled_hmm_tags_unknown_runs_as_jieba_does():
     """jieba-fast-dat's C++ search over jieba's POS model gives jieba's words and tags for every run it covers
     (runs of the fixtures, names among them); a run it does not cover is left to jieba."""

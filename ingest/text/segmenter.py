@@ -288,7 +288,47 @@ def pos_cut(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=POS_BLOCK_CACHE_SIZE)
 def _pos_cut_block(block: str) -> tuple[tuple[str, str], ...]:
-    return tuple((pair.word, pair.flag) for pair in pos_tagger().cut(block))
+    tagger = pos_tagger()
+    compiled = getattr(tagger.tokenizer, "compiled", None)
+    if compiled is not None and _pos_blocks.fullmatch(block):
+        return _compiled_pos_cut(tagger, compiled, block)
+    return tuple((pair.word, pair.flag) for pair in tagger.cut(block))
+
+
+def _compiled_pos_cut(tagger: jieba.posseg.POSTokenizer, compiled, block: str) -> tuple[tuple[str, str], ...]:
+    """jieba's POS cut of one block of word characters (`POSTokenizer.__cut_DAG`, its HMM on), step for step, over
+    the route jieba-fast-dat computes in one C++ call: bulk work cuts each new block once (the places of every
+    run naming one, the windows around local names), and jieba's generators and `pair` objects per word were
+    most of that cut's cost. A run of one-character words is tagged as jieba tags it: alone, by the dictionary
+    when the run is a word, else by the HMM (`__cut_detail`, which the tagger remembers per run)."""
+    tagger.makesure_userdict_loaded()
+    tokenizer = tagger.tokenizer
+    ends: list[int] = []  # ends[x]: index of the last character of the best route's word starting at x
+    _fast_jieba()._get_DAG_and_calc(compiled, block, ends, float(tokenizer.total))
+    tags, counts = tagger.word_tag_tab, tokenizer.FREQ
+    pairs: list[tuple[str, str]] = []
+
+    def tag_singles(run: str) -> None:  # jieba's `buf` of one-character words
+        if len(run) == 1:
+            pairs.append((run, tags.get(run, "x")))
+        elif not counts.get(run):
+            pairs.extend((pair.word, pair.flag) for pair in tagger._POSTokenizer__cut_detail(run))
+        else:
+            pairs.extend((char, tags.get(char, "x")) for char in run)
+
+    singles_from = start = 0
+    while start < len(block):
+        end = ends[start] + 1
+        if end - start > 1:
+            if singles_from < start:
+                tag_singles(block[singles_from:start])
+            word = block[start:end]
+            pairs.append((word, tags.get(word, "x")))
+            singles_from = end
+        start = end
+    if singles_from < len(block):
+        tag_singles(block[singles_from:])
+    return tuple(pairs)
 
 
 # A letter, digit or CJK character. The method itself, not a function calling it: analysis asks this of every
