@@ -36,7 +36,7 @@ PARALLEL = re.compile(
     r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
 # The word every parallel list holds: PARALLEL is tried only in a sentence that has it (trying its names at every
-# character of every sentence was a third of the time spent reading figures).
+# character of every sentence was about 40% of the time spent reading figures).
 PARALLEL_WORD = "分别"
 # A change stated as one figure: "从最初的30多个增加到100个", "由原来的62%提高到91%", "由80元上调为150元".
 CHANGE_VERBS = r"(?:上调|下调|提高|提升|上升|增加|增长|增至|扩大|降低|下降|减少|压缩|缩减|调整|调)"
