@@ -45,7 +45,9 @@ def undeleted_index(tmp_path_factory) -> SearchIndex:
 
 @pytest.fixture(scope="module", params=["with deletions", "without deletions"])
 def merged(request, tmp_path_factory):
-    """An index merged into one segment both ways: {"whoosh": reader, "ours": reader}, and its live passages."""
+    """An index merged into one segment both ways: {"whoosh": reader, "ours": reader}, its live passages, and
+    whether ours copied posting blocks (segments without deletions: cut where the segments meet, not as
+    Whoosh's)."""
     source = request.getfixturevalue("big_library").index if request.param == "with deletions" else \
         request.getfixturevalue("undeleted_index")
     with source.searcher() as searcher:
@@ -58,25 +60,25 @@ def merged(request, tmp_path_factory):
         assert len(index._segments()) == SEGMENTS
         index.writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT)).commit(mergetype=policy)
         readers[name] = whoosh_index.open_dir(str(folder)).reader()
-    yield readers, live
+    yield readers, live, request.param == "without deletions"
     for reader in readers.values():
         reader.close()
 
 
 def test_the_merge_yields_one_segment_without_the_deleted_documents(merged):
-    readers, live = merged
+    readers, live, _ = merged
     for reader in readers.values():
         assert reader.doc_count_all() == reader.doc_count() == live
 
 
 def test_same_terms_postings_and_term_statistics(merged):
-    readers, _ = merged
-    multi_block, inlined = assert_same_terms(readers["whoosh"], readers["ours"])
+    readers, _, copies = merged
+    multi_block, inlined = assert_same_terms(readers["whoosh"], readers["ours"], same_blocks=not copies)
     assert multi_block >= 10 and inlined >= 100  # the comparison did cover terms of many blocks, and inline ones
 
 
 def test_same_stored_fields_lengths_and_columns(merged):
-    readers, _ = merged
+    readers, *_ = merged
     assert_same_documents(readers["whoosh"], readers["ours"])
 
 

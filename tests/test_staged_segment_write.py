@@ -18,13 +18,13 @@ from whoosh.writing import SegmentWriter
 from index.engine.codec import RedpropCodec
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
-from index.engine.staging import write_segment
+from index.engine.staging import STAGED_BLOCK_COMPRESSION, write_segment
 
 
 def whooshs_segment(folder: Path, passages: list[dict]):
     """The segment Whoosh writes for the passages: add_document per passage, pooled postings, one flush."""
     index = FileStorage(str(folder)).create_index(build_schema())
-    writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
+    writer = SegmentWriter(index, _lk=False, codec=RedpropCodec(compression=STAGED_BLOCK_COMPRESSION))
     for fields in passages:
         writer.add_document(**fields)
     segment = writer._finalize_segment()

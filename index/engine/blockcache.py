@@ -75,12 +75,16 @@ class BlockCache(FileCache):
 
 
 def decode(matcher) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """The current block, decoded: ids as Whoosh's delta_decode gives them (one cumulative sum), weights as
-    `block_weights` gives them, and the data tuple for the values."""
+    """The current block, decoded: ids as Whoosh's delta_decode gives them (one cumulative sum) plus the block's id
+    base (a block a merge copied, index/engine/codec.py `BlockMatcher`), weights as `block_weights` gives them, and
+    the data tuple for the values."""
     if matcher._data is None:
         matcher._read_data()
     data = matcher._data
     ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+    base = getattr(matcher, "_idbase", 0)
+    if base:
+        ids += base
     weights = block_weights(matcher)
     ids.flags.writeable = weights.flags.writeable = False  # shared by every later reader of the block
     return ids, weights, data

@@ -20,25 +20,36 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
 - each posting block went through `zlib.compress`, which sets up a 32 KB window for a block of a few KB, and
   each term table row through four file calls and a hexadecimal md5 (`_write_block`, `_TermTable`);
 - a merge read every term record back as a W3TermInfo and built it again: an inline record of one segment without
-  deletions now moves as bytes, its ids shifted (`shifted_record`, index/engine/segment_merge.py).
+  deletions now moves as bytes, its ids shifted (`shifted_record`, index/engine/segment_merge.py);
+- a merge decompressed, unpickled, re-blocked, pickled and compressed every posting block again, though a block
+  of a segment without deletions only shifts its ids. A block stores its ids delta-encoded from 0 (the first one
+  absolute), so a merge now writes a full block's bytes unchanged under a new header: a 7th element, the block's
+  id base, added to every id by the readers (`BlockMatcher`, index/engine/blockcache.py `decode`); a header of
+  6 elements (every block written fresh, and every block of an index written before) reads as base 0.
+  `_PostingsWriter.write_merged` files such a term.
 Files stay in the W3 format; each segment records its codec, so readers and merges use this class too.
 Inlined postings are read with Whoosh's ListMatcher, which gives "" (text) for a term without values where
 the writer expects b"" when segments are merged; `_InlineMatcher` gives bytes.
 """
 from __future__ import annotations
 
+import io
+import itertools
 import pickle
 import struct
 import zlib
 from array import array
 from collections.abc import Iterable
 from hashlib import md5
+from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import (
+    _INT_SIZE,
     LENGTHS_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3FieldWriter,
+    W3LeafMatcher,
     W3PerDocReader,
     W3PostingsWriter,
     W3TermInfo,
@@ -48,7 +59,7 @@ from whoosh.codec.whoosh3 import (
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import emptybytes, pack_ushort
+from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 INLINE_POSTINGS = 8  # terms with fewer postings than this are stored in their term record
@@ -63,6 +74,7 @@ BLOCK_MEMORY_LEVEL = 4
 # index (`python -m bench.profile_segments bench/out/corpus-3000-seed1 --files 3000 --prepared DIR`).
 BLOCK_COMPRESSION = 1
 _ROW_LENGTHS = struct.Struct("!ii")  # a term table row's key and value lengths (whoosh.filedb.filetables)
+_BLOCK_LENGTH = struct.Struct("!i")  # a posting block's length, negative for a term's last block (StructFile.write_int)
 
 
 class RedpropCodec(W3Codec):
@@ -79,7 +91,7 @@ class RedpropCodec(W3Codec):
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if not terminfo.is_inlined():
-            matcher = super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            matcher = BlockMatcher(dbfile, *terminfo.extent(), format_, term=term, scorer=scorer)
             matcher.first_block = matcher._dataoffset  # where it starts: a reader of whole terms checks it is there
             matcher.postings_count = terminfo.doc_frequency()  # how many postings the term has in the segment
             return matcher
@@ -135,26 +147,139 @@ class _InlineMatcher(ListMatcher):
         return super().value() if self._values else emptybytes
 
 
+class BlockMatcher(W3LeafMatcher):
+    """W3's reader of a term's posting blocks, for blocks a merge copied: their header's 7th element is the id base
+    added to every id of the block (its data stores the ids as the segment it was written for had them). A header
+    of 6 elements has base 0. Whoosh's `_goto`, the header unpacked either way."""
+
+    _idbase = 0
+
+    def _goto(self, position):
+        postfile = self._postfile
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        postfile.seek(position)
+        length = postfile.read_int()
+        if length < 0:  # the last block
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + _INT_SIZE + length
+        info = postfile.read_pickle()
+        self._dataoffset = postfile.tell()
+        self._blocklength, self._maxid, self._maxweight, self._compression, minlength, maxlength = info[:6]
+        self._idbase = info[6] if len(info) > 6 else 0
+        self._minlength = byte_to_length(minlength)
+        self._maxlength = byte_to_length(maxlength)
+
+    def _read_ids(self):
+        super()._read_ids()
+        if self._idbase and not self._byteids:
+            base = self._idbase
+            self._ids = tuple(docnum + base for docnum in self._ids)
+
+
+class RawBlock(NamedTuple):
+    """A posting block as stored: its header's fields and its data bytes (compressed or not, as `compression`
+    says)."""
+
+    count: int
+    last_id: int
+    max_weight: float
+    compression: int
+    min_length_byte: int
+    max_length_byte: int
+    base: int
+    data: bytes
+
+
+def raw_blocks(postfile, terminfo: W3TermInfo) -> list[RawBlock]:
+    """A term's posting blocks as stored, read in one call."""
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack gives it
+        length = length[0]
+    extent = postfile.get(offset, length)
+    if extent[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no posting blocks at {offset} of {postfile}")
+    blocks, position, header = [], 4, _BLOCK_LENGTH.size
+    stream = io.BytesIO(extent)
+    while position < length:
+        size = abs(_BLOCK_LENGTH.unpack_from(extent, position)[0])
+        stream.seek(position + header)
+        info = pickle.load(stream)
+        end = position + header + size
+        blocks.append(RawBlock(*info[:6], info[6] if len(info) > 6 else 0, extent[stream.tell():end]))
+        position = end
+    return blocks
+
+
+def decoded_block(block: RawBlock, fixed_value_size: int | None) -> tuple[list, list, list]:
+    """(ids, weights, values) of a stored block, as W3LeafMatcher's `_read_*` give them: values one per posting
+    (None where the format keeps none)."""
+    data = zlib.decompress(block.data) if block.compression else block.data
+    mini_ids, mini_weights, mini_values = pickle.loads(data)
+    ids = list(itertools.accumulate(mini_ids, initial=block.base))[1:]
+    count = block.count
+    if mini_weights is None or isinstance(mini_weights, float):
+        weights = [1.0 if mini_weights is None else mini_weights] * count
+    else:
+        weights = list(mini_weights)
+    if fixed_value_size is None or fixed_value_size < 0:
+        values = list(mini_values)
+    elif fixed_value_size == 0:
+        values = [None] * count
+    else:
+        values = [mini_values[i:i + fixed_value_size] for i in range(0, len(mini_values), fixed_value_size)]
+    return ids, weights, values
+
+
+class MergedTerm(NamedTuple):
+    """A term of a merge whose segments have no deletions: its statistics, summed from the segments' term records
+    (`merged_statistics`), and its postings in order as parts: a source block (RawBlock, the shift of its
+    segment's documents and that segment's length byte per document: copied if full, else decoded) or postings
+    at hand (ids, weights, values, length bytes: an inline record's)."""
+
+    statistics: bytes
+    parts: list
+
+
+def merged_statistics(records: list[tuple[bytes, int]]) -> bytes:
+    """The statistics header of a term whose postings are those of `records` (term records of segments without
+    deletions, each with the shift of its documents), as writing the postings would sum them: total weight and
+    document frequency added, shortest and longest lengths and highest weight over all, first and last ids
+    moved."""
+    unpack = W3TermInfo._struct.unpack_from
+    heads = [unpack(record) for record, _ in records]
+    present = [head[3] for head in heads if head[3]]
+    return W3TermInfo._struct.pack(
+        0, sum(head[1] for head in heads), sum(head[2] for head in heads), min(present) if present else 0,
+        max(head[4] for head in heads), max(head[5] for head in heads), heads[0][6] + records[0][1],
+        heads[-1][7] + records[-1][1])
+
+
 # One term's postings in document order: (ids, weights, values, the field's length byte per posting). An empty
 # value (b"" or None) is not stored, as `add_posting` does not store it; a length byte of 0 is no length.
 TermPostings = tuple[list, list, list, list]
 
 
-def write_terms(fieldwriter: _FieldWriter, schema, terms: Iterable[tuple[str, bytes, TermPostings | bytes]]) -> None:
-    """File `terms`, ordered by (field name, term bytes), each with all its postings, or with its finished term
-    record (bytes: an inline record a merge moved, `shifted_record`); a term whose postings are empty (every one
-    of a deleted document) is left out."""
+def write_terms(fieldwriter: _FieldWriter, schema,
+                terms: Iterable[tuple[str, bytes, TermPostings | bytes | MergedTerm]]) -> None:
+    """File `terms`, ordered by (field name, term bytes), each with all its postings, with its finished term
+    record (bytes: an inline record a merge moved, `shifted_record`), or as a merge's blocks (MergedTerm); a term
+    whose postings are empty (every one of a deleted document) is left out."""
     current = None
     for fieldname, btext, postings in terms:
-        if not isinstance(postings, bytes) and not postings[0]:
+        kind = type(postings)
+        if kind is not bytes and kind is not MergedTerm and not postings[0]:
             continue
         if fieldname != current:
             if current is not None:
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             current = fieldname
-        if isinstance(postings, bytes):
+        if kind is bytes:
             fieldwriter.add_record(btext, postings)
+        elif kind is MergedTerm:
+            fieldwriter.add_merged_term(btext, postings)
         else:
             fieldwriter.add_term(btext, *postings)
     if current is not None:
@@ -215,6 +340,10 @@ class _FieldWriter(W3FieldWriter):
         self.start_term(btext)
         self._postwriter.add_postings(ids, weights, values, lengths)
         self.finish_term()
+
+    def add_merged_term(self, btext: bytes, term: MergedTerm) -> None:
+        offset, length = self._postwriter.write_merged(self._format, term.parts)
+        self._tindex.add(self._key_prefix + btext, term.statistics + pack_long(offset) + pack_int(length))
 
 
 class _TermTable(OrderedHashWriter):
@@ -296,6 +425,51 @@ class _PostingsWriter(W3PostingsWriter):
             self._minlength = byte_to_length(min(present)) if present else None
             self._maxlength = byte_to_length(max(present)) if present else 0
 
+    def write_merged(self, format_, parts: list) -> tuple[int, int]:
+        """Write a merged term's postings (MergedTerm's parts); returns their (offset, length) in the postings file.
+        A full source block is copied: its bytes under a header whose ids are moved. Anything else (a source
+        segment's last, short block; inline postings) is decoded into a buffer, written as blocks of its own
+        before the next copied block and at the end, so short blocks only come from where segments meet."""
+        self.start_postings(format_, W3TermInfo())
+        fixed_size = format_.fixed_value_size()
+        pending: TermPostings = ([], [], [], [])
+        last_part = len(parts) - 1
+        for position, part in enumerate(parts):
+            if type(part[0]) is not RawBlock:
+                _extend(pending, part)
+                continue
+            block, shift, length_bytes = part
+            if block.count == self._blocklimit:
+                if pending[0]:
+                    self.add_postings(*pending)
+                    self._write_block()
+                    pending = ([], [], [], [])
+                self._copy_block(block, shift, last=position == last_part)
+                continue
+            ids, weights, values = decoded_block(block, fixed_size)
+            _extend(pending, ([docnum + shift for docnum in ids], weights, values,
+                              list(map(length_bytes.__getitem__, ids))))
+        if pending[0]:
+            self.add_postings(*pending)
+            self._write_block(last=True)
+        self._terminfo = None
+        return self._startoffset, self._postfile.tell() - self._startoffset
+
+    def _copy_block(self, block: RawBlock, shift: int, last: bool) -> None:
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        base = block.base + shift
+        data, compression = block.data, block.compression
+        if self._compression and not compression:  # a segment worker's block (staging.py): compressed now
+            data, compression = _compressed(data, self._compression), self._compression
+        header = (block.count, block.last_id + shift, block.max_weight, compression, block.min_length_byte,
+                  block.max_length_byte)
+        infobytes = pickle.dumps(header + (base,) if base else header, 2)
+        blocklength = len(infobytes) + len(data)
+        self._postfile.write_int(-blocklength if last else blocklength)
+        self._postfile.write(infobytes + data)
+        self._blockcount += 1
+
     def _write_block(self, last=False):
         """Whoosh's `_write_block`, the block compressed with a small window (BLOCK_WINDOW_BITS) and written in
         one call."""
@@ -304,8 +478,7 @@ class _PostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
         if self._compression:
-            compressor = zlib.compressobj(self._compression, zlib.DEFLATED, BLOCK_WINDOW_BITS, BLOCK_MEMORY_LEVEL)
-            databytes = compressor.compress(databytes) + compressor.flush()
+            databytes = _compressed(databytes, self._compression)
         ids = self._ids
         infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
                                   length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
@@ -323,6 +496,16 @@ class _PostingsWriter(W3PostingsWriter):
         terminfo.set_inlined(self._ids, [int(w) if w.is_integer() else w for w in self._weights], self._values)
         terminfo.__class__ = _CompactTermInfo
         return terminfo
+
+
+def _compressed(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, BLOCK_WINDOW_BITS, BLOCK_MEMORY_LEVEL)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _extend(postings: TermPostings, more: TermPostings) -> None:
+    for mine, theirs in zip(postings, more, strict=True):
+        mine.extend(theirs)
 
 
 class _CompactTermInfo(W3TermInfo):

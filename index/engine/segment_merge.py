@@ -6,9 +6,14 @@ ingest writer's CPU (merges grow as n log n with the corpus, index/engine/mergin
 segments in order, though, so each term's postings are already in document order within each segment: here a
 term's postings are read from each segment as arrays (whole posting blocks, or the few postings a term record
 keeps inline), their document numbers shifted (or mapped past deleted documents), concatenated, and handed to
-the codec's postings writer a block at a time (index/engine/codec.py `write_terms`). The blocks are cut and encoded by
-Whoosh's own writer, so the segment is the one Whoosh's merge writes (tests/test_segment_merge.py compares them
-posting by posting).
+the codec's postings writer a block at a time (index/engine/codec.py `write_terms`). Where a segment has deletions,
+the blocks are cut and encoded by Whoosh's own writer, so the segment is the one Whoosh's merge writes
+(tests/test_segment_merge.py compares them posting by posting).
+
+A term whose segments have no deletions moves its full posting blocks as bytes, their ids shifted by a base in
+the block's header (index/engine/codec.py `BlockMatcher`, `write_merged`): only a segment's short last block and
+inline postings are decoded and written again. Its blocks then differ from Whoosh's merge, where they meet; its
+postings and statistics do not.
 
 Stored fields, field lengths and columns of a segment without deletions are appended as bytes
 (index/engine/column_copy.py); those of a segment with deletions are copied by Whoosh (`write_per_doc`), one step
@@ -24,9 +29,12 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.reading import SegmentReader
 
 from index.engine.codec import (
+    MergedTerm,
     inline_postings,
     is_inline_record,
     length_bytes,
+    merged_statistics,
+    raw_blocks,
     shifted_record,
     term_table_rows,
     write_terms,
@@ -127,8 +135,24 @@ def _term_postings(found: list, fieldname: str, schema):
         if len(found) == 1 and (source := found[0][0]).shift is not None:
             return shifted_record(found[0][1], source.shift)
         return _inline_postings(found, fieldname)
+    if all(source.shift is not None for source, _ in found):
+        return _copied_postings(found, fieldname)
     return _block_postings([(source, W3TermInfo.from_bytes(record)) for source, record in found], fieldname,
                            schema[fieldname].format)
+
+
+def _copied_postings(found: list, fieldname: str) -> MergedTerm:
+    """A term of segments without deletions, at least one of them with posting blocks: its statistics from the
+    term records, its blocks handed on as stored (copied if full: index/engine/codec.py `write_merged`)."""
+    parts = []
+    for source, record in found:
+        if is_inline_record(record):
+            parts.append(_inline_postings([(source, record)], fieldname))
+            continue
+        length_bytes = source.length_bytes(fieldname)
+        parts.extend((block, source.shift, length_bytes)
+                     for block in raw_blocks(source.terms._postfile, W3TermInfo.from_bytes(record)))
+    return MergedTerm(merged_statistics([(record, source.shift) for source, record in found]), parts)
 
 
 def _inline_postings(found: list, fieldname: str) -> tuple[list, list, list, list]:

@@ -201,13 +201,13 @@ def _postings(matcher, reader, lengths: FieldLengths,
 
 
 def _scorer(matcher):
-    return matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
+    return matcher.scorer if isinstance(matcher, W3LeafMatcher) else matcher._scorer
 
 
 def _readable_leaf(matcher) -> bool:
     """A term's postings we read as arrays: Whoosh's block reader, or a list matcher (the postings of a rare
     term kept inline in its term record), scored by BM25F or by weight."""
-    if type(matcher) is not W3LeafMatcher and (not isinstance(matcher, ListMatcher) or type(matcher) is PhraseMatcher
+    if not isinstance(matcher, W3LeafMatcher) and (not isinstance(matcher, ListMatcher) or type(matcher) is PhraseMatcher
                                                or matcher._term is None):
         return False
     return type(_scorer(matcher)) in (BM25FScorer, WeightScorer)
@@ -215,7 +215,7 @@ def _readable_leaf(matcher) -> bool:
 
 def leaf_postings(matcher, values: bool, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
     """(ids, weights, raw values or []) of a readable leaf from its current posting on; the matcher is consumed."""
-    if type(matcher) is W3LeafMatcher:
+    if isinstance(matcher, W3LeafMatcher):
         return posting_blocks(matcher, values, within)
     start = matcher._i
     ids = np.asarray(matcher._ids[start:], dtype=np.int64)
@@ -445,7 +445,7 @@ def _near(matcher, reader, lengths: FieldLengths, within: np.ndarray | None) -> 
         if deleted is not None and len(ids):
             live = np.flatnonzero(~np.isin(ids, deleted))
             ids, tf, values = ids[live], tf[live], [values[i] for i in live]
-        field_format = leaf.format if type(leaf) is W3LeafMatcher else leaf._format
+        field_format = leaf.format if isinstance(leaf, W3LeafMatcher) else leaf._format
         leaves.append((ids, _bm25(leaf, reader, lengths, ids, tf), values, field_format))
     # The candidates and their scores exactly as the intersection tree Whoosh built over the terms adds them.
     ids, scores = make_binary_tree(_intersect, [(ids, scores) for ids, scores, _, _ in leaves])

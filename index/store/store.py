@@ -217,7 +217,8 @@ class Store:
             chunk = [doc_id for doc_id, _, _ in signatures[start:start + SQL_VARIABLES]]
             stored.update(row[0] for row in db.execute(
                 f"SELECT doc_id FROM documents WHERE doc_id IN ({', '.join('?' * len(chunk))})", chunk))
-        kept = [row for row in signatures if row[0] in stored]
+        # One row per document, the last given: one text in two files of a batch is one document, signed twice.
+        kept = [row for doc_id, row in {row[0]: row for row in signatures}.items() if doc_id in stored]
         db.executemany("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)",
                        [(doc_id, minhash) for doc_id, minhash, _ in kept])
         db.executemany("DELETE FROM signature_bands WHERE doc_id = ?", [(doc_id,) for doc_id, _, _ in kept])
