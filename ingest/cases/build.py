@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ingest.cases.metrics import Metric, find_metrics
 from ingest.cases.people import Quote, find_people, find_quotes, resolve_roles, speaker_line
@@ -173,7 +174,7 @@ def extract_cases(document: Document) -> list[Case]:
     # The first grouping only decides which places report something (and records places' parents as it goes);
     # each passage's sentences, quotes and figures are read once for both.
     readings = _Readings(document, texts, book, roles)
-    book.case_places = {draft.place_key for draft in _drafts(_group(body, texts, book, roles, document), readings)}
+    book.case_places = _case_places(_group(body, texts, book, roles, document), readings)
     cases = [_case(draft, readings) for draft in _drafts(_group(body, texts, book, roles, document), readings)]
     for case in cases:
         if not _is_title(case.title):
@@ -379,9 +380,39 @@ class _Draft:
 
 def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
     drafts = []
-    largest = max((len(group.indices) for group in groups), default=0)
+    largest = _largest(groups)
+    city_clauses, own_clauses = _split_clauses(groups, readings)
+    for group in groups:
+        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
+        reading = _GroupReading(group, readings, for_home, own_clauses)
+        if reading.on_topic() and reading.is_case() and not reading.lead_only(largest):
+            drafts.append(reading.draft())
+    return drafts
+
+
+def _case_places(groups: list[Group], readings: _Readings) -> set[str]:
+    """The first grouping's answer: the places of the groups `_drafts` would keep, each group read only as far as
+    deciding takes (its practices first; its figures, card and quotes only while the answer is still open)."""
+    largest = _largest(groups)
+    city_clauses, own_clauses = _split_clauses(groups, readings)
+    places = set()
+    for group in groups:
+        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
+        reading = _GroupReading(group, readings, for_home, own_clauses)
+        if reading.on_topic() and not reading.lead_only(largest) and reading.is_case():
+            places.add(reading.place_key)
+    return places
+
+
+def _largest(groups: list[Group]) -> int:
+    return max((len(group.indices) for group in groups), default=0)
+
+
+def _split_clauses(groups: list[Group], readings: _Readings) -> tuple[dict[Sentence, str], dict]:
+    """Each street or estate group's sentences split once (`_own_clauses`): the clauses it keeps, keyed by
+    (passage, sentence start, anchor), and its city-wide clauses (for the home city's case) with their sentence."""
     city_clauses: dict[Sentence, str] = {}
-    own_clauses: dict[tuple[int, int, str], tuple[str, str]] = {}  # each L group's sentences are split once
+    own_clauses: dict[tuple[int, int, str], tuple[str, str]] = {}
     for group in groups:
         if group.anchor.startswith("L:"):
             for index in group.indices:
@@ -391,18 +422,7 @@ def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
                     city = split[1]
                     if city:
                         city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
-    for group in groups:
-        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
-        draft = _draft(group, readings, for_home, own_clauses)
-        if draft is None:
-            continue
-        # A one-passage division group beside a longer story is its lead or dateline ("现场会在某县召开").
-        lead_only = group.anchor.startswith("D:") and len(group.indices) == 1 < largest and not (
-            draft.practices and draft.metrics
-        )
-        if not lead_only:
-            drafts.append(draft)
-    return drafts
+    return city_clauses, own_clauses
 
 
 def _default_title(case: Case) -> str:
@@ -442,43 +462,97 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readin
     return "".join(kept), "".join(city)
 
 
-def _draft(group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
-           own_clauses: dict[tuple[int, int, str], tuple[str, str]]) -> _Draft | None:
-    """One group's draft, or None when it is no case: a place named in passing (no practice, no figure, no one
-    from there telling what was done). `city_clauses` are city-wide clauses from street cases (for the home
-    city's case); `own_clauses` the sentences already split for this grouping."""
-    document, texts, book = readings.document, readings.texts, readings.book
-    all_sentences = [s for index in group.indices for s in readings.sentences(index)]
-    case_text = "".join(texts[index] for index in group.indices)
-    if topic_hits(case_text) < MIN_CASE_TOPIC_HITS:
-        return None
-    place_key = group.anchor if group.anchor.startswith("L:") else _place(group, texts, book)
-    chain = book.chain(place_key)
-    place = chain[-1] if chain else ""
-    practices = find_practices(all_sentences)
-    metric_sentences, full_sentence = list(city_clauses), {s.text: full for s, full in city_clauses.items()}
-    for index in group.indices:
-        for sentence in readings.sentences(index):
-            split = own_clauses.get((index, sentence.start, group.anchor))
-            own = (split or _own_clauses(sentence, index, group, readings))[0]
-            if own:
-                metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
-                full_sentence[own] = sentence.text
-    metrics = find_metrics(metric_sentences, place)
-    for metric in metrics:
-        metric.evidence = full_sentence.get(metric.evidence, metric.evidence)
-    passage_ids = [document.passages[i].passage_id for i in group.indices]
-    extra = [i for i, p in enumerate(document.passages)
-             if p.passage_id not in passage_ids and any(m.passage_id == p.passage_id for m in metrics)]
-    quotes = _dedupe_quotes([q for index in group.indices for q in readings.quotes(index)] + group.speaker_quotes)
-    card = _card(all_sentences, metrics)
-    measures = card[1]
-    local_names = {book.stem(key) for key in book.nodes if key.startswith("L:") and book.anchor(key) == group.anchor}
-    testimony = [q for q in quotes if any(name and name in q.role for name in local_names)]
-    own_measures = group.anchor.startswith("L:") and measures and group.foci[group.anchor]
-    if not practices and not metrics and not (testimony and measures) and not own_measures:
-        return None
-    return _Draft(group, place_key, chain, place, practices, metrics, quotes, card, case_text, extra)
+class _GroupReading:
+    """What one group reports, each part read when first asked for: whether it is a case is often decided by its
+    practices alone, and the first grouping needs no more. A group is no case when its place is named in passing
+    (no practice, no figure, no one from there telling what was done), nor when it is a division's one passage
+    beside a longer story (its lead or dateline, "现场会在某县召开") without both practices and figures.
+    `city_clauses` are city-wide clauses from street cases (for the home city's case); `own_clauses` the sentences
+    already split for this grouping."""
+
+    def __init__(self, group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
+                 own_clauses: dict[tuple[int, int, str], tuple[str, str]]):
+        self.group, self.readings, self.city_clauses, self.own_clauses = group, readings, city_clauses, own_clauses
+        self.case_text = "".join(readings.texts[index] for index in group.indices)
+        self.all_sentences = [s for index in group.indices for s in readings.sentences(index)]
+
+    def on_topic(self) -> bool:
+        return topic_hits(self.case_text) >= MIN_CASE_TOPIC_HITS
+
+    def is_case(self) -> bool:
+        if self.practices or self.metrics:
+            return True
+        if not self.measures:
+            return False
+        own_measures = self.group.anchor.startswith("L:") and self.group.foci[self.group.anchor]
+        return bool(own_measures or self.testimony)
+
+    def lead_only(self, largest: int) -> bool:
+        group = self.group
+        lead = group.anchor.startswith("D:") and len(group.indices) == 1 < largest
+        return lead and not (self.practices and self.metrics)
+
+    @cached_property
+    def place_key(self) -> str:
+        group, readings = self.group, self.readings
+        return group.anchor if group.anchor.startswith("L:") else _place(group, readings.texts, readings.book)
+
+    @cached_property
+    def chain(self) -> list[str]:
+        return self.readings.book.chain(self.place_key)
+
+    @cached_property
+    def place(self) -> str:
+        return self.chain[-1] if self.chain else ""
+
+    @cached_property
+    def practices(self) -> OrderedDict[str, Practice]:
+        return find_practices(self.all_sentences)
+
+    @cached_property
+    def metrics(self) -> list[Metric]:
+        group, readings = self.group, self.readings
+        metric_sentences = list(self.city_clauses)
+        full_sentence = {s.text: full for s, full in self.city_clauses.items()}
+        for index in group.indices:
+            for sentence in readings.sentences(index):
+                split = self.own_clauses.get((index, sentence.start, group.anchor))
+                own = (split or _own_clauses(sentence, index, group, readings))[0]
+                if own:
+                    metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
+                    full_sentence[own] = sentence.text
+        metrics = find_metrics(metric_sentences, self.place)
+        for metric in metrics:
+            metric.evidence = full_sentence.get(metric.evidence, metric.evidence)
+        return metrics
+
+    @cached_property
+    def card(self) -> tuple[str, list[str], list[str], dict]:
+        return _card(self.all_sentences, self.metrics)
+
+    @property
+    def measures(self) -> list[str]:
+        return self.card[1]
+
+    @cached_property
+    def quotes(self) -> list[Quote]:
+        readings, group = self.readings, self.group
+        return _dedupe_quotes([q for index in group.indices for q in readings.quotes(index)] + group.speaker_quotes)
+
+    @cached_property
+    def testimony(self) -> list[Quote]:
+        book = self.readings.book
+        local_names = {book.stem(key) for key in book.nodes
+                       if key.startswith("L:") and book.anchor(key) == self.group.anchor}
+        return [q for q in self.quotes if any(name and name in q.role for name in local_names)]
+
+    def draft(self) -> _Draft:
+        document, metrics = self.readings.document, self.metrics
+        passage_ids = [document.passages[i].passage_id for i in self.group.indices]
+        extra = [i for i, p in enumerate(document.passages)
+                 if p.passage_id not in passage_ids and any(m.passage_id == p.passage_id for m in metrics)]
+        return _Draft(self.group, self.place_key, self.chain, self.place, self.practices, metrics, self.quotes,
+                      self.card, self.case_text, extra)
 
 
 def _case(draft: _Draft, readings: _Readings) -> Case:
