@@ -380,11 +380,9 @@ class _Draft:
 
 def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
     drafts = []
-    largest = _largest(groups)
-    city_clauses, own_clauses = _split_clauses(groups, readings)
+    largest, clauses = _largest(groups), _ClauseSplits(groups, readings)
     for group in groups:
-        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
-        reading = _GroupReading(group, readings, for_home, own_clauses)
+        reading = _GroupReading(group, readings, clauses, group.anchor == readings.book.home_key())
         if reading.on_topic() and reading.is_case() and not reading.lead_only(largest):
             drafts.append(reading.draft())
     return drafts
@@ -393,12 +391,9 @@ def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
 def _case_places(groups: list[Group], readings: _Readings) -> set[str]:
     """The first grouping's answer: the places of the groups `_drafts` would keep, each group read only as far as
     deciding takes (its practices first; its figures, card and quotes only while the answer is still open)."""
-    largest = _largest(groups)
-    city_clauses, own_clauses = _split_clauses(groups, readings)
-    places = set()
+    largest, clauses, places = _largest(groups), _ClauseSplits(groups, readings), set()
     for group in groups:
-        for_home = city_clauses if group.anchor == readings.book.home_key() else {}
-        reading = _GroupReading(group, readings, for_home, own_clauses)
+        reading = _GroupReading(group, readings, clauses, group.anchor == readings.book.home_key())
         if reading.on_topic() and not reading.lead_only(largest) and reading.is_case():
             places.add(reading.place_key)
     return places
@@ -408,21 +403,35 @@ def _largest(groups: list[Group]) -> int:
     return max((len(group.indices) for group in groups), default=0)
 
 
-def _split_clauses(groups: list[Group], readings: _Readings) -> tuple[dict[Sentence, str], dict]:
-    """Each street or estate group's sentences split once (`_own_clauses`): the clauses it keeps, keyed by
-    (passage, sentence start, anchor), and its city-wide clauses (for the home city's case) with their sentence."""
-    city_clauses: dict[Sentence, str] = {}
-    own_clauses: dict[tuple[int, int, str], tuple[str, str]] = {}
-    for group in groups:
-        if group.anchor.startswith("L:"):
-            for index in group.indices:
-                for sentence in readings.sentences(index):
-                    split = own_clauses[index, sentence.start, group.anchor] = _own_clauses(sentence, index, group,
-                                                                                            readings)
-                    city = split[1]
-                    if city:
-                        city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
-    return city_clauses, own_clauses
+class _ClauseSplits:
+    """Sentences split by `_own_clauses` for one grouping, each once and only when a group's figures are read: the
+    clauses a group keeps, and the city-wide clauses of the street and estate groups (for the home city's case)."""
+
+    def __init__(self, groups: list[Group], readings: _Readings):
+        self.groups, self.readings = groups, readings
+        self._splits: dict[tuple[int, int, str], tuple[str, str]] = {}
+
+    def own(self, sentence: Sentence, index: int, group: Group) -> str:
+        return self._split(sentence, index, group)[0]
+
+    def _split(self, sentence: Sentence, index: int, group: Group) -> tuple[str, str]:
+        key = (index, sentence.start, group.anchor)
+        if key not in self._splits:
+            self._splits[key] = _own_clauses(sentence, index, group, self.readings)
+        return self._splits[key]
+
+    @cached_property
+    def city(self) -> dict[Sentence, str]:
+        """City-wide clause (as a sentence of its own) → the whole sentence it came from."""
+        city_clauses: dict[Sentence, str] = {}
+        for group in self.groups:
+            if group.anchor.startswith("L:"):
+                for index in group.indices:
+                    for sentence in self.readings.sentences(index):
+                        city = self._split(sentence, index, group)[1]
+                        if city:
+                            city_clauses[Sentence(city, sentence.passage_id, sentence.start)] = sentence.text
+        return city_clauses
 
 
 def _default_title(case: Case) -> str:
@@ -437,7 +446,6 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readin
     until a place of this case is named again, are left out, so a figure is never attached to the wrong place;
     in a street's or estate's case, clauses about the whole city ("今年我市推荐47个小区") go to the city's case."""
     book = readings.book
-    own = set(book.chain_keys(group.anchor))
     sentence_end = sentence.start + len(sentence.text)  # the places named in the sentence, read once for its clauses
     passage_locals, passage_divisions = readings.clause_places(index)
     local_keys = [(at, key) for at, key in passage_locals if sentence.start <= at < sentence_end]
@@ -445,6 +453,7 @@ def _own_clauses(sentence: Sentence, index: int, group: Group, readings: _Readin
     city_wide_case = group.anchor.startswith("L:") and CITY_WIDE.search(sentence.text)
     if not local_keys and not division_keys and not city_wide_case:
         return "".join(CLAUSE.findall(sentence.text)), ""  # most sentences name no place: every clause is here
+    own = set(book.chain_keys(group.anchor))
     kept, city, speaks = [], [], "here"
     for clause in CLAUSE.finditer(sentence.text):
         start, end = sentence.start + clause.start(), sentence.start + clause.end()
@@ -467,12 +476,10 @@ class _GroupReading:
     practices alone, and the first grouping needs no more. A group is no case when its place is named in passing
     (no practice, no figure, no one from there telling what was done), nor when it is a division's one passage
     beside a longer story (its lead or dateline, "现场会在某县召开") without both practices and figures.
-    `city_clauses` are city-wide clauses from street cases (for the home city's case); `own_clauses` the sentences
-    already split for this grouping."""
+    The home city's case also takes the city-wide clauses of street cases (`_ClauseSplits.city`)."""
 
-    def __init__(self, group: Group, readings: _Readings, city_clauses: dict[Sentence, str],
-                 own_clauses: dict[tuple[int, int, str], tuple[str, str]]):
-        self.group, self.readings, self.city_clauses, self.own_clauses = group, readings, city_clauses, own_clauses
+    def __init__(self, group: Group, readings: _Readings, clauses: _ClauseSplits, home: bool):
+        self.group, self.readings, self.clauses, self.home = group, readings, clauses, home
         self.case_text = "".join(readings.texts[index] for index in group.indices)
         self.all_sentences = [s for index in group.indices for s in readings.sentences(index)]
 
@@ -512,12 +519,12 @@ class _GroupReading:
     @cached_property
     def metrics(self) -> list[Metric]:
         group, readings = self.group, self.readings
-        metric_sentences = list(self.city_clauses)
-        full_sentence = {s.text: full for s, full in self.city_clauses.items()}
+        city_clauses = self.clauses.city if self.home else {}
+        metric_sentences = list(city_clauses)
+        full_sentence = {s.text: full for s, full in city_clauses.items()}
         for index in group.indices:
             for sentence in readings.sentences(index):
-                split = self.own_clauses.get((index, sentence.start, group.anchor))
-                own = (split or _own_clauses(sentence, index, group, readings))[0]
+                own = self.clauses.own(sentence, index, group)
                 if own:
                     metric_sentences.append(Sentence(own, sentence.passage_id, sentence.start))
                     full_sentence[own] = sentence.text
