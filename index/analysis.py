@@ -50,6 +50,8 @@ def stopwords() -> frozenset[str]:
 
 def analyze(text: str, *, folded: bool = False) -> list[Term]:
     """Word terms of `text` with token positions and character offsets into `text`."""
+    if not text:  # a passage's empty heading or lead: no cut to set up
+        return []
     source = text if folded else fold(text)
     return _words(source, tokens(source))
 

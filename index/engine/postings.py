@@ -118,9 +118,16 @@ def precomputed(field: FieldType) -> FieldType:
 def postings(terms: list[Term], field_boost: float = 1.0) -> list[tuple[str, int, float, bytes]]:
     """What Positions.word_values yields for these terms: one entry per distinct term, in first-seen order."""
     positions: dict[str, list[int]] = {}
-    for term in terms:
-        positions.setdefault(term.text, []).append(term.pos)
-    return [(text, len(found), len(found) * field_boost, encode_positions(found)) for text, found in positions.items()]
+    for text, pos, _, _, _ in terms:
+        found = positions.get(text)
+        if found is None:
+            positions[text] = [pos]
+        else:
+            found.append(pos)
+    # Most terms occur once, early: their weight is the boost and their value a shared one.
+    return [(text, 1, field_boost, _ONE_BYTE[found[0]]) if len(found) == 1 and found[0] <= 0xFF
+            else (text, len(found), len(found) * field_boost, encode_positions(found))
+            for text, found in positions.items()]
 
 
 def with_postings(fields: dict, schema) -> dict:
