@@ -132,7 +132,11 @@ def link_near_duplicates(documents: list[Document], store, exclude: set[str] = f
     `earlier`: documents linked but not stored yet (ingest's previous batch, still being committed).
     Returns the signatures to save once the documents are stored.
     """
-    batch: list[tuple[Signature, Document]] = []
+    unstored: list[tuple[Signature, Document]] = list(earlier)  # then this batch's, as each is linked
+    by_band: dict[str, list[int]] = {}  # band key -> positions in `unstored`: a batch is not compared pair by pair
+    for position, (own, _) in enumerate(unstored):
+        for band in own.bands:
+            by_band.setdefault(band, []).append(position)
     for document in documents:
         document.canonical_id = None
         own = signatures[document.doc_id] if signatures is not None else signature(document)
@@ -140,10 +144,10 @@ def link_near_duplicates(documents: list[Document], store, exclude: set[str] = f
             continue
         best: tuple[float, str] | None = None
         stored = store.similar_signatures(own.bands)
-        own_bands = set(own.bands)
-        unstored = [(s.doc_id, d.canonical_id, s.values) for s, d in (*earlier, *batch)
-                    if own_bands.intersection(s.bands)]
-        for doc_id, canonical_id, values in [(d, c, values_from_bytes(b)) for d, c, b in stored] + unstored:
+        near = sorted({position for band in own.bands for position in by_band.get(band, ())})
+        candidates = [(d, c, values_from_bytes(b)) for d, c, b in stored] + \
+            [(unstored[p][0].doc_id, unstored[p][1].canonical_id, unstored[p][0].values) for p in near]
+        for doc_id, canonical_id, values in candidates:
             if doc_id == document.doc_id or doc_id in exclude:
                 continue
             similarity = own.similarity(values)
@@ -151,5 +155,7 @@ def link_near_duplicates(documents: list[Document], store, exclude: set[str] = f
                 best = (similarity, canonical_id if canonical_id and canonical_id not in exclude else doc_id)
         if best is not None and best[1] != document.doc_id:
             document.canonical_id = best[1]
-        batch.append((own, document))
-    return [own for own, _ in batch]
+        for band in own.bands:
+            by_band.setdefault(band, []).append(len(unstored))
+        unstored.append((own, document))
+    return [own for own, _ in unstored[len(earlier):]]

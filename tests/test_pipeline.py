@@ -41,3 +41,17 @@ def test_gbk_text_is_decoded(library, tmp_path):
     report = ingest_paths([path], library)
     document = library.store.get_document(report.outcomes[0].doc_ids[0])
     assert "业主委员会" in document.text
+
+
+def test_same_text_under_a_second_name_is_indexed_once(library, tmp_path):
+    """A document's id comes from its text, so a copy of a file upserts the document the first file indexed."""
+    text = "业委会换届\n\n街道指导小区业主委员会完成换届选举，新一届委员名单在小区公示。"
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "note.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "first"], library)
+    passages = library.index.doc_count()
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "copy.txt").write_text(text, encoding="utf-8")
+    report = ingest_paths([tmp_path / "second"], library)
+    assert report.outcomes[0].status == "ingested"
+    assert library.index.doc_count() == passages

@@ -131,8 +131,12 @@ class SearchIndex:
             raise
         try:
             with writer.searcher() as searcher:  # one for all: Whoosh otherwise opens a searcher per deletion
+                reader = searcher.reader()
+                # A term-table probe per segment first: a batch's documents are mostly new, and a deletion by
+                # term builds a query and its matchers over every segment only to find nothing.
                 for doc_id in replaced_doc_ids:
-                    writer.delete_by_term("doc_id", doc_id, searcher=searcher)
+                    if ("doc_id", doc_id) in reader:
+                        writer.delete_by_term("doc_id", doc_id, searcher=searcher)
             for item in staged:
                 move_into(item, self.directory)  # unlisted until the commit; any later commit cleans them up
         except BaseException:

@@ -17,6 +17,7 @@ from pathlib import Path
 from index.store.migrations import LATEST, MIGRATIONS, StoreVersionError, migrate, schema_version, split_statements
 from ingest.models import DocType, Document, Passage, PassageKind, PolicySubtype
 
+SQL_VARIABLES = 500  # ids per `IN (...)` list, well under SQLite's limit on a statement's variables
 DOCUMENT_COLUMNS = (
     "doc_id, source, path, title, doc_type, date, date_inferred, places, on_topic, byline, publisher, url, "
     "captions, canonical_id, topic, topic_score, date_source, policy_subtype, place_evidence"
@@ -207,18 +208,21 @@ class Store:
 
     # -- near-duplicate signatures ---------------------------------------------------------------
 
-    def save_signature(self, doc_id: str, minhash: bytes, bands: list[str], db: sqlite3.Connection | None = None) -> None:
-        """Kept until the document is deleted (or replaced: the cascade drops it, the pipeline saves it anew).
-        Pass `db` to save inside a transaction the caller holds."""
-        if db is None:
-            with self.transaction() as own:
-                self.save_signature(doc_id, minhash, bands, own)
-            return
-        if not db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
-            return
-        db.execute("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc_id, minhash))
-        db.execute("DELETE FROM signature_bands WHERE doc_id = ?", (doc_id,))
-        db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)", [(b, doc_id) for b in bands])
+    def save_signatures(self, db: sqlite3.Connection, signatures: list[tuple[str, bytes, list[str]]]) -> None:
+        """Each (doc_id, minhash, band keys), inside the caller's transaction; kept until the document is deleted
+        or replaced (the cascade drops it, the pipeline saves it anew). A document no longer stored is skipped.
+        In bulk: an ingest batch saves a few hundred signatures and 32 band rows each."""
+        stored: set[str] = set()
+        for start in range(0, len(signatures), SQL_VARIABLES):
+            chunk = [doc_id for doc_id, _, _ in signatures[start:start + SQL_VARIABLES]]
+            stored.update(row[0] for row in db.execute(
+                f"SELECT doc_id FROM documents WHERE doc_id IN ({', '.join('?' * len(chunk))})", chunk))
+        kept = [row for row in signatures if row[0] in stored]
+        db.executemany("INSERT OR REPLACE INTO signatures(doc_id, minhash) VALUES (?, ?)",
+                       [(doc_id, minhash) for doc_id, minhash, _ in kept])
+        db.executemany("DELETE FROM signature_bands WHERE doc_id = ?", [(doc_id,) for doc_id, _, _ in kept])
+        db.executemany("INSERT INTO signature_bands(band, doc_id) VALUES (?, ?)",
+                       [(band, doc_id) for doc_id, _, bands in kept for band in bands])
 
     def similar_signatures(self, bands: list[str]) -> list[tuple[str, str | None, bytes]]:
         """(doc_id, canonical_id, minhash) of stored documents sharing at least one band key."""
@@ -271,7 +275,7 @@ class Store:
         """Passages with their document's fields, keyed by passage_id (missing ids are left out)."""
         ids = list(passage_ids)
         found: dict[str, dict] = {}
-        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for chunk in (ids[i : i + SQL_VARIABLES] for i in range(0, len(ids), SQL_VARIABLES)):
             rows = self.db.execute(
                 f"SELECT p.passage_id, p.ordinal, p.heading, p.clause, p.chapter, p.text, p.kind, "
                 f"{', '.join('d.' + c.strip() for c in DOCUMENT_COLUMNS.split(','))} "
@@ -289,7 +293,7 @@ class Store:
         """passage_id → text of those passages that are a regulation's clauses (条); others are left out."""
         ids = list(passage_ids)
         found: dict[str, str] = {}
-        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for chunk in (ids[i : i + SQL_VARIABLES] for i in range(0, len(ids), SQL_VARIABLES)):
             found.update(self.db.execute(
                 f"SELECT passage_id, text FROM passages WHERE clause IS NOT NULL AND clause != '' "
                 f"AND passage_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())

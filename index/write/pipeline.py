@@ -415,8 +415,8 @@ def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome],
         mark_dirty(library, db)
         for _, key, sha, items in writing.batch:
             dropped += store.replace_file_in(db, key, sha, [item.document for item in items])
-        for signature in writing.signatures:
-            store.save_signature(signature.doc_id, signature.to_bytes(), signature.bands, db)
+        store.save_signatures(db, [(signature.doc_id, signature.to_bytes(), signature.bands)
+                                   for signature in writing.signatures])
     hide_unstored(library, candidates=dropped)  # the index was clean before this batch: see ingest_paths
     _update_cases(library, writing.prepared, dropped)
     for outcome, *_ in writing.batch:
