@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from index.write.pipeline import ingest_paths
+from index.write.pipeline import _Ahead, ingest_paths
+from index.write.prepare import prepare_file
 
 
 def test_reingesting_unchanged_files_changes_nothing(library, corpus_copy):
@@ -55,3 +56,36 @@ def test_same_text_under_a_second_name_is_indexed_once(library, tmp_path):
     report = ingest_paths([tmp_path / "second"], library)
     assert report.outcomes[0].status == "ingested"
     assert library.index.doc_count() == passages
+
+
+class _CountingPreparer:
+    """Prepares inline, counting what was submitted: how far ahead the writer asks the workers to work."""
+
+    ahead, merge_ahead = 2, 3
+
+    def __init__(self):
+        self.submitted = 0
+
+    def submit(self, path, data, source, url=None):
+        self.submitted += 1
+        return (path, data, source, url)
+
+    def result(self, submitted, path):
+        return prepare_file(*submitted)
+
+
+def test_files_are_submitted_further_ahead_before_a_merge_and_collected_in_order(library, tmp_path):
+    paths = []
+    for number in range(12):
+        paths.append(tmp_path / f"{number:02}.txt")
+        paths[-1].write_text(f"第{number}号通知\n\n社区党委召开第{number}次红色物业联席会议。", encoding="utf-8")
+    preparer = _CountingPreparer()
+    ahead = _Ahead(paths, library, preparer, {}, {})
+    collected = iter(ahead)
+    first = next(collected)[0]
+    assert preparer.submitted == preparer.ahead + 1
+    ahead.before_merge()
+    assert preparer.submitted == preparer.ahead + preparer.merge_ahead + 2
+    rest = [outcome for outcome, _ in collected]
+    assert [Path(o.path).name for o in [first, *rest]] == [path.name for path in paths]
+    assert preparer.submitted == len(paths)

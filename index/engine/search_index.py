@@ -19,7 +19,7 @@ from index.engine.codec import RedpropCodec
 from index.engine.column_files import ColumnsWriter
 from index.engine.documents import PassageBM25F, is_record, passage_count
 from index.engine.live import LiveSearcher
-from index.engine.merging import compact, small_segments, tiered_merge
+from index.engine.merging import compact, segments_to_merge, small_segments, tiered_merge
 from index.engine.schema import build_schema, document_fields
 from index.engine.segment_files import use_in_place_reads
 from index.engine.staging import StagedSegment, clear_staging, discard, move_into
@@ -110,6 +110,10 @@ class SearchIndex:
             return False
         commit_or_release(self.open_writer(), mergetype=compact)
         return True
+
+    def merge_due(self) -> bool:
+        """Whether the next commit merges a tier of segments (index/engine/merging.py), before its deletions."""
+        return bool(segments_to_merge([segment.doc_count() for segment in self.index._segments()]))
 
     def update(self, added: Iterable[Document], removed_doc_ids: Iterable[str] = ()) -> None:
         """Remove then add, in one commit: a reader sees the old state or the new one."""

@@ -47,6 +47,12 @@ BATCH_CHARS = 4_000_000  # a batch of long files commits early: memory stays bou
 # ahead they ran out of work within seconds and idled through every merge. Eight batches cover one.
 AHEAD_PER_WORKER = 1024
 AHEAD_BYTES = 64 * 2**20  # ... and at most this much input in flight, whatever the files' sizes
+# ... and this many more per worker just before a commit that merges a tier: eight batches ahead are about 7 s of
+# the parse workers' work, and a tier merge keeps this process busy for 10 s or more, during which it submits
+# nothing (a 30k ingest sampled every 0.5 s: the parse and segment workers all idle for 4-5 s of each merge). Only
+# then: ahead of every batch, the files held would grow the run's tail, when the parse workers have finished
+# and this process still commits the batches they ran ahead by.
+MERGE_AHEAD_PER_WORKER = 1024
 # The parse workers run at a lower CPU priority than this process and the segment worker. Those two are the
 # serial part of ingest (every batch passes through them in order); at equal priority, on two cores shared by
 # four processes, they got half a core each, fell behind, and the parse workers ran out of files ahead.
@@ -172,16 +178,17 @@ def ingest_paths(
             batch_chars = 0
             writing: _Writing | None = None  # the batch whose segment the segment worker is writing
             files = _once([*iter_files(Path(p) for p in paths), *(Path(key) for key in sorted(reparse))])
-            for outcome, pending in _prepared(files, library, preparer, sources, urls or {}, reparse):
+            ahead = _Ahead(files, library, preparer, sources, urls or {}, reparse)
+            for outcome, pending in ahead:
                 if pending is None:
                     finish(outcome)
                     continue
                 batch.append((outcome, *pending))
                 batch_chars += sum(len(p.document.text) for p in pending[2])
                 if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
-                    writing = _start(batch, library, preparer, finish, writing)
+                    writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
                     batch, batch_chars = [], 0
-            writing = _start(batch, library, preparer, finish, writing)
+            writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
             if writing is not None:
                 _commit(writing, library, finish)
             preparer.close()  # idle from here on: their memory (about 650 MB for three) is free for what follows
@@ -213,8 +220,9 @@ def _return_free_memory() -> None:
 class _Preparer:
     """prepare_file, in guard workers when limits are set (the pool starts on the first file); else inline.
 
-    Files are submitted up to AHEAD_PER_WORKER per worker ahead of the one being written, so the workers
-    parse and analyse while this process writes; at most that many prepared files are held in memory.
+    Files are submitted up to AHEAD_PER_WORKER per worker ahead of the one being written (MERGE_AHEAD_PER_WORKER
+    more before a tier merge), so the workers parse and analyse while this process writes; at most that many
+    prepared files are held in memory.
     """
 
     def __init__(self, limits: ParseLimits | None, workers: int):
@@ -225,6 +233,7 @@ class _Preparer:
         # behind every file submitted ahead, and the parse workers then sat idle while this process merged.
         self.segment_writer: ParseGuard | None = None
         self.ahead = 0 if limits is None else AHEAD_PER_WORKER * workers
+        self.merge_ahead = 0 if limits is None else MERGE_AHEAD_PER_WORKER * workers
 
     def submit(self, path: Path, data: bytes, source: str | None, url: str | None = None):
         if self.limits is None:
@@ -306,25 +315,42 @@ def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str
     return keys, sources
 
 
-def _prepared(paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
-              urls: Mapping[str, str], reparse: set[str] = frozenset()):
+class _Ahead:
     """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
 
-    At most `preparer.ahead` files, and AHEAD_BYTES of them, are submitted before the oldest is collected.
+    Files are submitted to the parse workers ahead of the one collected: `preparer.ahead` of them, and at most
+    AHEAD_BYTES, and more just before a tier merge (`before_merge`).
     """
-    in_flight: deque = deque()
-    in_flight_bytes = 0  # kept as files come and go: summed afresh per file, it cost O(ahead) each time
-    for path in paths:
-        submitted = _submit(path, library, preparer, sources.get(str(path)), urls.get(str(path)),
-                            file_key(path) in reparse)
-        in_flight.append(submitted)
-        in_flight_bytes += _size(submitted)
-        while len(in_flight) > preparer.ahead or in_flight_bytes > AHEAD_BYTES:
-            oldest = in_flight.popleft()
-            in_flight_bytes -= _size(oldest)
-            yield _collect(oldest, preparer)
-    while in_flight:
-        yield _collect(in_flight.popleft(), preparer)
+
+    def __init__(self, paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
+                 urls: Mapping[str, str], reparse: set[str] = frozenset()):
+        self.paths = iter(paths)
+        self.library, self.preparer, self.sources, self.urls, self.reparse = library, preparer, sources, urls, reparse
+        self.in_flight: deque = deque()
+        self.in_flight_bytes = 0  # kept as files come and go: summed afresh per file, it cost O(ahead) each time
+
+    def __iter__(self):
+        while True:
+            self._fill(self.preparer.ahead)
+            if not self.in_flight:
+                return
+            oldest = self.in_flight.popleft()
+            self.in_flight_bytes -= _size(oldest)
+            yield _collect(oldest, self.preparer)
+
+    def before_merge(self) -> None:
+        """Give the parse workers work for the merge this process is about to do alone."""
+        self._fill(self.preparer.ahead + self.preparer.merge_ahead)
+
+    def _fill(self, files: int) -> None:
+        while len(self.in_flight) <= files and self.in_flight_bytes <= AHEAD_BYTES:
+            path = next(self.paths, None)
+            if path is None:
+                return
+            submitted = _submit(path, self.library, self.preparer, self.sources.get(str(path)),
+                                self.urls.get(str(path)), file_key(path) in self.reparse)
+            self.in_flight.append(submitted)
+            self.in_flight_bytes += _size(submitted)
 
 
 def _size(submitted: FileOutcome | _InFlight) -> int:
@@ -377,11 +403,13 @@ class _Writing:
 
 
 def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileOutcome], None],
-           previous: _Writing | None) -> _Writing | None:
+           previous: _Writing | None, before_merge: Callable[[], None]) -> _Writing | None:
     """Link the batch's reposts and start writing its segment; then commit the previous batch, whose segment was
     written meanwhile. The segment worker writes this batch while this process adopts and stores the last one
     (a tier merge, the store transaction): done one after the other, the two left the parse workers idle once
     they were AHEAD_PER_WORKER files ahead. Returns the batch now being written (None for an empty batch)."""
+    if previous is not None and library.index.merge_due():
+        before_merge()
     if not batch:
         if previous is not None:
             _commit(previous, library, finish)
