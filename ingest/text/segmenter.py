@@ -141,8 +141,9 @@ def _compiled_plain_model() -> frozenset[str]:
     return frozenset().union(*finalseg.emit_P.values())
 
 
+@lru_cache(maxsize=1)
 def _fast_jieba():
-    """jieba-fast-dat's C++ functions (imported on first use: bulk work only)."""
+    """jieba-fast-dat's C++ functions (imported on first use: bulk work only; looked up once, not per block)."""
     from jieba_fast_dat import _jieba_fast_dat_functions_py3
 
     return _jieba_fast_dat_functions_py3
@@ -394,9 +395,45 @@ def _compiled_pos_cut(tagger: jieba.posseg.POSTokenizer, compiled, block: str) -
 is_word_char = str.isalnum
 
 
-def tokens(source: str) -> Iterator[tuple[str, int, int]]:
-    """jieba's (word, start, end) over folded `source`, fed in pieces of at most MAX_SEGMENT_CHARS."""
-    tokenizer = segmenter()
+def tokens(source: str) -> list[tuple[str, int, int]]:
+    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives), fed in pieces of at most
+    MAX_SEGMENT_CHARS.
+
+    jieba's `cut` split into blocks here, with its own patterns: a block of Chinese characters, letters, digits
+    and `+#&._%-` is cut by the tokenizer (`_Tokenizer__cut_DAG`, in C++ in bulk work); anything else is one
+    token per character, `\\r\\n` one token. Done in one loop rather than through `tokenize` and `cut`, two
+    generators a word passes through in Python, which cost as much as the compiled cut itself."""
+    blocks, spaces = _cut_patterns()
+    cut_block = segmenter()._Tokenizer__cut_DAG
+    found: list[tuple[str, int, int]] = []
+    append = found.append
+    position = 0
+    for piece in _pieces(source):
+        for index, block in enumerate(blocks.split(piece)):
+            if index % 2:  # the pattern's matches, between what it skipped
+                words = cut_block(block)
+            elif not block:
+                continue
+            elif "\r\n" in block:
+                words = [part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk)]
+            else:
+                words = block
+            for word in words:
+                end = position + len(word)
+                append((word, position, end))
+                position = end
+    return found
+
+
+@lru_cache(maxsize=1)
+def _cut_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """jieba's patterns for `cut`: the blocks it segments, and the whitespace it keeps whole between them."""
+    jieba = _import_jieba()
+    return jieba.re_han_default, jieba.re_skip_default
+
+
+def _pieces(source: str) -> Iterator[str]:
+    """`source` in pieces of at most MAX_SEGMENT_CHARS, each cut after a non-word character where there is one."""
     offset = 0
     while offset < len(source):
         end = min(offset + MAX_SEGMENT_CHARS, len(source))
@@ -404,8 +441,7 @@ def tokens(source: str) -> Iterator[tuple[str, int, int]]:
             cut = next((i for i in range(end - 1, offset + MAX_SEGMENT_CHARS // 2, -1)
                         if not is_word_char(source[i])), None)
             end = cut + 1 if cut is not None else end
-        for word, start, stop in tokenizer.tokenize(source[offset:end], HMM=True):
-            yield word, start + offset, stop + offset
+        yield source[offset:end]
         offset = end
 
 
