@@ -178,6 +178,26 @@ def test_loaded_into_memory_cuts_the_same():
     assert list(segmenter.tokens(text)) == before
 
 
+def test_tokens_are_jiebas_tokenize():
+    """`tokens` splits blocks itself instead of going through jieba's `tokenize`: the same words and offsets, on
+    the fixtures' sentences, whitespace jieba keeps whole (\\r\\n) and a text longer than one piece, with the
+    dictionary as a trie and in memory (compiled)."""
+    strings = varied_strings()[:1500] + ["物业\r\n\r\r\n 业委会\t12.5%", "业主大会" * 1200]
+    tokenizer = segmenter.segmenter()
+
+    def jiebas(text):
+        found, offset = [], 0
+        for piece in segmenter._pieces(text):
+            found += [(word, start + offset, end + offset) for word, start, end in tokenizer.tokenize(piece)]
+            offset += len(piece)
+        return found
+
+    for _ in ("trie", "memory"):
+        for text in strings:
+            assert segmenter.tokens(text) == jiebas(text), text
+        segmenter.load_dictionary_into_memory()
+
+
 def test_an_unwritable_temp_folder_cuts_from_memory(tmp_path, monkeypatch):
     monkeypatch.setattr(dictionary.tempfile, "tempdir", str(tmp_path / "missing"))
     words = dictionary.open_dictionary("f", lambda: Dictionary({"物": 0, "物业": 120}, 120, {}))

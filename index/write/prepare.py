@@ -18,7 +18,7 @@ from pathlib import Path
 
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
-from index.engine.staging import StagedSegment, write_segment
+from index.engine.staging import StagedSegment, collector_paused, write_segment
 from ingest.cases.build import Case, extract_cases
 from ingest.dedup import Signature, signature
 from ingest.errors import EmptyDocument, IngestError
@@ -84,8 +84,9 @@ def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | 
 
 def prepare_document(document: Document) -> PreparedDocument:
     schema = _schema()
-    passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
-                            protocol=pickle.HIGHEST_PROTOCOL)
+    with collector_paused():  # a document's index fields: tens of thousands of terms and postings
+        passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
+                                protocol=pickle.HIGHEST_PROTOCOL)
     try:
         cases = extract_cases(document)
     except Exception:  # an extractor bug must not lose the document; logged with its id

@@ -141,8 +141,9 @@ def _compiled_plain_model() -> frozenset[str]:
     return frozenset().union(*finalseg.emit_P.values())
 
 
+@lru_cache(maxsize=1)
 def _fast_jieba():
-    """jieba-fast-dat's C++ functions (imported on first use: bulk work only)."""
+    """jieba-fast-dat's C++ functions (imported on first use: bulk work only; looked up once, not per block)."""
     from jieba_fast_dat import _jieba_fast_dat_functions_py3
 
     return _jieba_fast_dat_functions_py3
@@ -284,26 +285,24 @@ def _unfinished_word_tag(run: str, words: tuple[tuple[str, str], ...], probabili
     from jieba.posseg import trans_P as trans_p
     from jieba.posseg.viterbi import MIN_FLOAT, MIN_INF
 
+    def extended(total, previous, chars, states):
+        """A path's log probability (and last state) carried on over `chars` in `states`, summed as jieba sums."""
+        for char, state in zip(chars, states):
+            emit = emit_p[state].get(char, MIN_FLOAT)
+            total = start_p[state] + emit if previous is None else \
+                total + trans_p[previous].get(state, MIN_INF) + emit
+            previous = state
+        return total, previous
+
     states = [state for word, flag in words for state in _word_states(len(word), flag)]
-    total, previous = None, None
-    for char, state in zip(run, states):
-        emit = emit_p[state].get(char, MIN_FLOAT)
-        total = start_p[state] + emit if previous is None else \
-            total + trans_p[previous].get(state, MIN_INF) + emit
-        previous = state
+    total, previous = extended(None, None, run, states)
     rest = run[len(states):]
     scored = []
     for state in trans_p:
         if state[0] != "B":
             continue
         tail = [state] + [("M", state[1])] * (len(rest) - 1)
-        path_total, before = total, previous
-        for char, next_state in zip(rest, tail):
-            emit = emit_p[next_state].get(char, MIN_FLOAT)
-            path_total = start_p[next_state] + emit if before is None else \
-                path_total + trans_p[before].get(next_state, MIN_INF) + emit
-            before = next_state
-        scored.append((path_total, state[1]))
+        scored.append((extended(total, previous, rest, tail)[0], state[1]))
     scored.sort(reverse=True)
     best, runner_up = scored[0][0], scored[1][0]
     margin = PATH_PROBABILITY_TOLERANCE * abs(probability)
@@ -394,9 +393,45 @@ def _compiled_pos_cut(tagger: jieba.posseg.POSTokenizer, compiled, block: str) -
 is_word_char = str.isalnum
 
 
-def tokens(source: str) -> Iterator[tuple[str, int, int]]:
-    """jieba's (word, start, end) over folded `source`, fed in pieces of at most MAX_SEGMENT_CHARS."""
-    tokenizer = segmenter()
+def tokens(source: str) -> list[tuple[str, int, int]]:
+    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives), fed in pieces of at most
+    MAX_SEGMENT_CHARS.
+
+    jieba's `cut` split into blocks here, with its own patterns: a block of Chinese characters, letters, digits
+    and `+#&._%-` is cut by the tokenizer (`_Tokenizer__cut_DAG`, in C++ in bulk work); anything else is one
+    token per character, `\\r\\n` one token. Done in one loop rather than through `tokenize` and `cut`, two
+    generators a word passes through in Python, which cost as much as the compiled cut itself."""
+    blocks, spaces = _cut_patterns()
+    cut_block = segmenter()._Tokenizer__cut_DAG
+    found: list[tuple[str, int, int]] = []
+    append = found.append
+    position = 0
+    for piece in _pieces(source):
+        for index, block in enumerate(blocks.split(piece)):
+            if index % 2:  # the pattern's matches, between what it skipped
+                words = cut_block(block)
+            elif not block:
+                continue
+            elif "\r\n" in block:
+                words = [part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk)]
+            else:
+                words = block
+            for word in words:
+                end = position + len(word)
+                append((word, position, end))
+                position = end
+    return found
+
+
+@lru_cache(maxsize=1)
+def _cut_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """jieba's patterns for `cut`: the blocks it segments, and the whitespace it keeps whole between them."""
+    jieba = _import_jieba()
+    return jieba.re_han_default, jieba.re_skip_default
+
+
+def _pieces(source: str) -> Iterator[str]:
+    """`source` in pieces of at most MAX_SEGMENT_CHARS, each cut after a non-word character where there is one."""
     offset = 0
     while offset < len(source):
         end = min(offset + MAX_SEGMENT_CHARS, len(source))
@@ -404,8 +439,7 @@ def tokens(source: str) -> Iterator[tuple[str, int, int]]:
             cut = next((i for i in range(end - 1, offset + MAX_SEGMENT_CHARS // 2, -1)
                         if not is_word_char(source[i])), None)
             end = cut + 1 if cut is not None else end
-        for word, start, stop in tokenizer.tokenize(source[offset:end], HMM=True):
-            yield word, start + offset, stop + offset
+        yield source[offset:end]
         offset = end
 
 
