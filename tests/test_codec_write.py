@@ -33,6 +33,13 @@ def test_term_table_bytes_are_whooshs(rows):
     assert table_bytes(rows, ours=True) == table_bytes(rows, ours=False)
 
 
+def test_term_table_past_64_kb_is_whooshs(rows):
+    """Row places past 65,535 bytes widen the table's array of places (Whoosh's GrowableArray), within a flush
+    and across flushes."""
+    long_rows = [(key, value + bytes(3000)) for key, value in rows]
+    assert table_bytes(long_rows, ours=True) == table_bytes(long_rows, ours=False)
+
+
 def test_every_row_is_found_by_whooshs_reader(rows):
     storage = RamStorage()
     with storage.create_file("t") as f:
