@@ -1,12 +1,16 @@
 """The codec's term table (index/engine/codec.py `_TermTable`), written a batch of rows at a time, gives the bytes
-Whoosh's OrderedHashWriter writes, and Whoosh's reader finds every row by its key's hash."""
+Whoosh's OrderedHashWriter writes, and Whoosh's reader finds every row by its key's hash; an inline term record
+built at once (`_inline_record`) is the one Whoosh's path through the codec builds."""
 from __future__ import annotations
 
 import pytest
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.fields import TEXT
 from whoosh.filedb.filestore import RamStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.util.numeric import byte_to_length
 
-from index.engine.codec import _TermTable
+from index.engine.codec import RedpropCodec, _inline_record, _TermTable
 
 
 def table_bytes(rows: list[tuple[bytes, bytes]], ours: bool) -> bytes:
@@ -55,3 +59,22 @@ def test_keys_out_of_order_are_refused(rows):
     writer.add(b"b", b"")
     with pytest.raises(ValueError):
         writer.add(b"a", b"")
+
+
+@pytest.mark.parametrize(("ids", "weights", "values", "length_bytes"), [
+    ([0], [1.0], [b"\x01\x02"], [40]),
+    ([727], [0.5], [b"\x01\x22"], [0]),  # no field length
+    ([70_000], [2], [b""], [255]),  # an int weight, no value
+    ([2**31 + 5], [0.1], [None], [1]),  # a weight a 32-bit float rounds
+    ([3], [0.0], [b"\x05"], [17]),
+    ([10, 409], [0.5, 3.0], [b"\x01\n", b""], [39, 0]),
+    ([1, 2, 300], [1.0, 1.0, 1.0], [b"a", b"b", b"a"], [5, 6, 7]),
+])
+def test_inline_records_are_the_postings_writers(ids, weights, values, length_bytes):
+    """A term kept inline gets the record the codec's postings writer (Whoosh's path: a posting at a time) gives,
+    for one posting (built without the sequence helpers) as for several."""
+    writer = RedpropCodec().postings_writer(RamStorage().create_file("postings"))
+    writer.start_postings(TEXT().format, W3TermInfo())
+    for docnum, weight, value, length in zip(ids, weights, values, length_bytes, strict=True):
+        writer.add_posting(docnum, weight, value or b"", byte_to_length(length) if length else None)
+    assert _inline_record(ids, weights, values, length_bytes) == writer.finish_postings().to_bytes()

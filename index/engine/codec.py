@@ -74,6 +74,7 @@ BLOCK_MEMORY_LEVEL = 4
 # index (`python -m bench.profile_segments bench/out/corpus-3000-seed1 --files 3000 --prepared DIR`).
 BLOCK_COMPRESSION = 1
 _ROW_LENGTHS = struct.Struct("!ii")  # a term table row's key and value lengths (whoosh.filedb.filetables)
+_FLOAT32 = struct.Struct("f")  # a weight as a posting block stores it (array("f"))
 _POINTER = struct.Struct("!Iq")  # a hash table slot: a key's hash, its row's place (whoosh.filedb.filetables)
 _BLOCK_LENGTH = struct.Struct("!i")  # a posting block's length, negative for a term's last block (StructFile.write_int)
 
@@ -569,7 +570,13 @@ def _compact_record(weight, df, minlength_byte, maxlength_byte, maxweight, minid
 def _inline_record(ids: list, weights: list, values: list, lengths: list) -> bytes:
     """The record `_PostingsWriter` gives a term whose postings are all kept inline: the statistics its one
     block adds to a fresh W3TermInfo, the weights as the block's 32-bit floats (`array("f")`). Built with
-    C-level helpers (map, filter): this runs once per term of most segments written or merged."""
+    C-level helpers (map, filter): this runs once per term of most segments written or merged; a term of one
+    posting (about half of them) without the sequence helpers."""
+    if len(ids) == 1:
+        weight, value, length = weights[0], values[0], lengths[0]
+        stored = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]
+        return _compact_record(0 + stored, 1, length, length, max(0, weight), ids[0], ids[0],
+                               ((ids[0],), (int(stored) if stored.is_integer() else stored,), (value,) if value else ()))
     stored = array("f", weights).tolist()
     if all(map(float.is_integer, stored)):  # term frequencies: almost always
         kept_weights = tuple(map(int, stored))
