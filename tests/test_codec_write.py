@@ -3,8 +3,11 @@ Whoosh's OrderedHashWriter writes, and Whoosh's reader finds every row by its ke
 built at once (`_inline_record`) is the one Whoosh's path through the codec builds."""
 from __future__ import annotations
 
+import pickle
+from array import array
+
 import pytest
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo
 from whoosh.fields import TEXT
 from whoosh.filedb.filestore import RamStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
@@ -78,3 +81,15 @@ def test_inline_records_are_the_postings_writers(ids, weights, values, length_by
     for docnum, weight, value, length in zip(ids, weights, values, length_bytes, strict=True):
         writer.add_posting(docnum, weight, value or b"", byte_to_length(length) if length else None)
     assert _inline_record(ids, weights, values, length_bytes) == writer.finish_postings().to_bytes()
+
+
+@pytest.mark.parametrize("weights", [[1.0] * 128, [0.5] * 3, [2.0], [1.0, 1.0, 0.5], [0.1, 0.1], [3.0, 1.0, 3.0]])
+@pytest.mark.parametrize("ids", [[0, 1, 2], [7], [5, 300, 70_000, 2**32 - 1]])
+def test_block_ids_and_weights_are_minified_as_whoosh_does(ids, weights):
+    """A posting block's ids (delta-encoded) and weights (None, one, or all) as Whoosh's postings writer gives
+    them, down to their pickle."""
+    writer = RedpropCodec().postings_writer(RamStorage().create_file("postings"))
+    writer._ids, writer._weights = array("I", ids), array("f", weights)
+    ours = (writer._mini_ids(), writer._mini_weights())
+    theirs = (W3PostingsWriter._mini_ids(writer), W3PostingsWriter._mini_weights(writer))
+    assert pickle.dumps(ours, 2) == pickle.dumps(theirs, 2)

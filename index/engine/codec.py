@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import operator
 import pickle
 import struct
 import zlib
@@ -530,6 +531,21 @@ class _PostingsWriter(W3PostingsWriter):
         self._postfile.write(infobytes + databytes)
         self._blockcount += 1
         self._new_block()
+
+    def _mini_ids(self):
+        """Whoosh's: the ids delta-encoded (the first as is), without a generator step per id."""
+        ids = self._ids
+        return tuple(ids) if self._byteids else tuple(map(operator.sub, ids, itertools.chain((0,), ids)))
+
+    def _mini_weights(self):
+        """Whoosh's: None if every weight is 1, the one weight if they are all equal, else all of them; counted
+        in C."""
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        if weights.count(weights[0]) == len(weights):
+            return weights[0]
+        return tuple(weights)
 
     def finish_postings(self):
         if self.written() or len(self) >= self._inlinelimit:
