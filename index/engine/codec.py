@@ -427,9 +427,10 @@ def _extend_places(places, positions: list[int]) -> None:
 ROWS_CHUNK = 1 << 20  # bytes of a term table read at once
 
 
-def term_table_rows(table):
-    """(key, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader), in
-    order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term."""
+def term_table_rows(table, tag: int):
+    """(key, tag, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader),
+    in order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term. The tag
+    (the segment's place in a merge) orders equal keys of several tables in a heap, never their values."""
     dbfile, position, end = table.dbfile, table.startofdata, table.endofdata
     unpack, header = _ROW_LENGTHS.unpack_from, _ROW_LENGTHS.size
     size = ROWS_CHUNK
@@ -443,7 +444,7 @@ def term_table_rows(table):
             stop = value_at + valuelength
             if stop > length:
                 break
-            yield chunk[key_at:value_at], chunk[value_at:stop]
+            yield chunk[key_at:value_at], tag, chunk[value_at:stop]
             offset = stop
         if not offset:
             if length >= end - position:
