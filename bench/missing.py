@@ -10,6 +10,7 @@ analysis to read before changing the ranking.
 
     python -m bench.missing bench/relevance/policy_samples --corpus ../shared/policy-samples --split dev --kinds
     python -m bench.missing tests/relevance --split dev --home /tmp/eval-home     # reuse an ingested library
+    python -m bench.missing … --enable morelike     # with a part that ships off switched on
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
     parser.add_argument("--home", type=Path, help="a library folder to ingest into and reuse")
     parser.add_argument("--ablate", action="append", default=[])
+    parser.add_argument("--enable", action="append", default=[], help="a part that ships off, switched on (morelike)")
     parser.add_argument("--kinds", action="store_true", help="the kinds of each miss, and their tally per unit")
     args = parser.parse_args(argv)
     judged = load_judgments(args.judgments).select(args.split)
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         library = Library(args.home or scratch)
         ingest_paths([args.corpus] if args.corpus else judged.documents, library)
         keys = passage_keys(library, judged)
-        options = options_for(args.ablate) if args.ablate else QueryOptions()
+        options = options_for(args.ablate, args.enable) if args.ablate or args.enable else QueryOptions()
         ours = our_ranking(library, options)
         fts5 = peer_ranking(PeerIndex(library, "fts5"))
         passages = {pid: (doc, fold(" ".join(filter(None, [chapter, heading]))), fold(text), ordinal)

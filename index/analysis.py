@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 from typing import NamedTuple
 
 from ingest.text.fold import fold
@@ -49,30 +50,34 @@ def stopwords() -> frozenset[str]:
 
 def analyze(text: str, *, folded: bool = False) -> list[Term]:
     """Word terms of `text` with token positions and character offsets into `text`."""
+    if not text:  # a passage's empty heading or lead: no cut to set up
+        return []
     source = text if folded else fold(text)
-    return _words(source, list(tokens(source)))
+    return _words(source, tokens(source))
 
 
 def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[list[Term], list[Term]]:
     """Word terms and the grams where jieba is unsure (`unsure_grams`), from one segmentation of `text`."""
     source = text if folded else fold(text)
-    cut = list(tokens(source))
+    cut = tokens(source)
     return _words(source, cut), unsure_grams(source, cut)
 
 
 def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     terms: list[Term] = []
+    append = terms.append
     pos = 0
     for word, start, end in cut:
-        if not any(map(is_word_char, word)):
-            if not word.isspace():
-                pos += 1  # punctuation breaks phrases
-            continue
-        word = word.strip()
-        terms.append(Term(word, pos, start, end, True))
+        if not word.isalnum():  # most tokens are letters, digits and characters only: one C call says so
+            if not any(map(is_word_char, word)):
+                if not word.isspace():
+                    pos += 1  # punctuation breaks phrases
+                continue
+            word = word.strip()
+        append(Term(word, pos, start, end, True))
         if 2 < len(word) <= MAX_SUBWORD_SOURCE:
             for sub, offset in subwords(word):
-                terms.append(Term(sub, pos, start + offset, start + offset + len(sub), False))
+                append(Term(sub, pos, start + offset, start + offset + len(sub), False))
         pos += 1
     return terms
 
@@ -138,13 +143,14 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
     characters), each with the words either side, so a name is found whichever way a neighbour took its
     edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
     freq = segmenter().FREQ
-    # Most words are known words of two or more characters: the dictionary answers before the pattern is tried.
-    unsure = [(len(word) == 1 or not freq.get(word)) and CJK_CHAR.search(word) is not None for word, _, _ in cut]
+    search = CJK_CHAR.search
+    # One character is compared as `is_cjk` does, without a call; most longer words are known words, and the
+    # dictionary answers before the pattern is tried.
+    unsure = [("\u4e00" <= word <= "\u9fff" or "\u3400" <= word <= "\u4dbf" or "\uf900" <= word <= "\ufaff")
+              if len(word) == 1 else (not freq.get(word) and search(word) is not None) for word, _, _ in cut]
     covered = bytearray(len(source))
-    for i, (word, _, _) in enumerate(cut):
-        if not unsure[i]:
-            continue
-        if len(word) == 1 and not (i > 0 and unsure[i - 1]) and not (i + 1 < len(cut) and unsure[i + 1]):
+    for i in compress(range(len(cut)), unsure):
+        if len(cut[i][0]) == 1 and not (i > 0 and unsure[i - 1]) and not (i + 1 < len(cut) and unsure[i + 1]):
             continue
         for _, start, end in cut[max(i - 1, 0) : i + 2]:
             covered[start:end] = b"\x01" * (end - start)

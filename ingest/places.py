@@ -180,12 +180,13 @@ def _candidates_in_run(run: str) -> tuple[_Candidate, ...]:
     offsets = [0]
     for word, _ in words:
         offsets.append(offsets[-1] + len(word))
+    cut = "".join(word for word, _ in words)  # a run of whole words is a slice of it
     names = gazetteer()
     found: list[_Candidate] = []
     index = 0
     while index < len(words):
         for size in range(min(MAX_WORDS_PER_NAME, len(words) - index), 0, -1):
-            surface = "".join(word for word, _ in words[index : index + size])
+            surface = cut[offsets[index] : offsets[index + size]]
             if surface in names:
                 break
         else:

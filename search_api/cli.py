@@ -373,10 +373,11 @@ def analyze(text: str, passage_id: str | None, home: Path | None, as_json: bool)
               help="按段落排名、每篇文档一条,或按页面所示(grouped:同篇相近段落缩进显示,每段都计)(默认全评)")
 @click.option("--ablate", multiple=True, metavar="NAME",
               help="关闭一项检索方法再评一次(可重复):synonyms、coord、grams、related、openings(条款首句)"
-                   "(semantic:语义向量未随产品发布,见 docs/semantic.md;prf、neighbours、counterparts 默认关闭,见 --enable)")
+                   "(semantic:语义向量未随产品发布,见 docs/semantic.md;prf、neighbours、counterparts、morelike "
+                   "默认关闭,见 --enable)")
 @click.option("--enable", multiple=True, metavar="NAME",
               help="开启一项默认关闭的检索方法再评一次(可重复):prf(伪相关反馈)、neighbours(相邻条款)、"
-                   "counterparts(他法规对应条款)")
+                   "counterparts(他法规对应条款)、morelike(以最佳条款再检索,补入换了说法的条款)")
 @click.option("--baseline", multiple=True, type=click.Choice(["fts5", "bigram"]),
               help="同时评测对照排序:fts5(SQLite FTS5 BM25,jieba 分词)、bigram(字二元组 BM25)")
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,

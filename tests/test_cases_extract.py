@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
 from ingest.cases.people import anchored_matches, find_quotes, person_pattern, speaker_line, unlisted_pattern
-from ingest.cases.places import PlaceBook
+from ingest.cases.places import PlaceBook, _block_edge
 from ingest.cases.practices import find_practices, practice_key
 from ingest.cases.text import sentences
 from ingest.models import Block, RawDocument
 from ingest.parsers import parse_file
 from ingest.structure import build_documents
+from ingest.text.fold import fold
+from ingest.text.segmenter import pos_cut
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cases_other_city.txt"
 
@@ -73,6 +75,18 @@ def test_local_names_are_cut_from_their_context_and_nested():
     names = {node.name for key, node in book.nodes.items() if key.startswith("L:")}
     assert names == {"丹水池街道", "幸福社区", "康乐小区"}
     assert book.chain("L:康乐小区") == ["湖北省", "武汉市", "江岸区", "丹水池街道", "幸福社区", "康乐小区"]
+
+
+def test_a_word_starts_at_every_block_edge():
+    """is_place_mention does not cut the window around a name that starts or ends a block of word characters (after
+    punctuation, a space, a line break): the segmenter cuts blocks on their own, so a word starts there."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    starts, offset = set(), 0
+    for word, _ in pos_cut(text):
+        starts.add(offset)
+        offset += len(word)
+    edges = [at for at in range(len(text)) if _block_edge(fold(text), at)]
+    assert len(edges) > 100 and set(edges) <= starts
 
 
 def test_practice_names_by_quote_head_and_numbered_formula():

@@ -2,7 +2,7 @@
 an upsert by document like any other index write, and nothing left behind by a run that never adopted them."""
 from __future__ import annotations
 
-from index.engine.staging import staging_root, write_segment
+from index.engine.staging import merge_in_staging, staging_root, write_segment
 from index.write.pipeline import ingest_paths
 from index.write.prepare import prepare_file
 
@@ -48,3 +48,41 @@ def test_the_next_writer_clears_segments_an_interrupted_run_staged(library, tmp_
     assert report.by_status("ingested")
     assert not abandoned.folder.exists()
     assert doc_id not in library.index.indexed_doc_ids()
+
+
+def _three_small_segments(library, tmp_path) -> list[str]:
+    texts = ["业委会换届\n社区党委指导业委会完成换届选举。\n", "物业服务站\n小区设立红色物业服务站,党员轮流值守。\n",
+             "维修资金\n业主大会表决通过电梯维修资金的使用方案。\n"]
+    doc_ids = []
+    for number, text in enumerate(texts):
+        doc_id, passages = _prepared(tmp_path, f"{number}.txt", text)
+        library.index.adopt([write_segment(library.index.directory, passages)], [doc_id])
+        doc_ids.append(doc_id)
+    return doc_ids
+
+
+def test_small_segments_merged_in_staging_take_their_sources_place(library, tmp_path):
+    doc_ids = _three_small_segments(library, tmp_path)
+    before = _indexed_passages(library)
+    sources = library.index.to_compact()
+    assert len(sources) == 3
+
+    staged = merge_in_staging(library.index.directory, sources)
+    assert _indexed_passages(library) == before  # merged, not listed yet
+    assert library.index.adopt_compacted(staged, sources)
+
+    assert len(library.index.index._segments()) == 1
+    assert _indexed_passages(library) == before
+    assert library.index.indexed_doc_ids() == set(doc_ids)
+    assert not any(staging_root(library.index.directory).iterdir())
+
+
+def test_a_merge_in_staging_is_dropped_if_its_sources_changed_meanwhile(library, tmp_path):
+    doc_ids = _three_small_segments(library, tmp_path)
+    sources = library.index.to_compact()
+    staged = merge_in_staging(library.index.directory, sources)
+    library.index.update_fields([], [doc_ids[0]])  # a commit deletes from a source after the merge read it
+
+    assert not library.index.adopt_compacted(staged, sources)
+    assert not staged.folder.exists()
+    assert library.index.indexed_doc_ids() == set(doc_ids[1:])

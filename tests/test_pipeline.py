@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from index.engine.search_index import SearchIndex
+from index.store.related_terms import GENERATION_KEY, learned_from
+from index.write import pipeline, related_terms
 from index.write.pipeline import _Ahead, ingest_paths
 from index.write.prepare import prepare_file
 
@@ -89,3 +92,26 @@ def test_files_are_submitted_further_ahead_before_a_merge_and_collected_in_order
     rest = [outcome for outcome, _ in collected]
     assert [Path(o.path).name for o in [first, *rest]] == [path.name for path in paths]
     assert preparer.submitted == len(paths)
+
+
+def test_the_last_compaction_runs_in_a_worker_and_learning_reads_the_index_meanwhile(library, corpus_copy,
+                                                                                       monkeypatch):
+    """One batch per file: the run ends with small segments, merged by the segment worker while the writer reads
+    the related terms' matrix; what it learns is what reading the compacted index gives."""
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    adopted = []
+    adopt = SearchIndex.adopt_compacted
+    monkeypatch.setattr(SearchIndex, "adopt_compacted",
+                        lambda index, staged, sources: adopted.append(adopt(index, staged, sources)) or adopted[-1])
+    report = ingest_paths([corpus_copy], library, workers=1)
+    assert len(report.by_status("ingested")) == 5
+
+    assert adopted == [True]  # merged by the worker, not here
+    assert len(library.index.index._segments()) == 1
+    learned = library.store.db.execute("SELECT * FROM related_terms ORDER BY word, related").fetchall()
+    with library.index.searcher() as searcher:
+        assert learned_from(library.store) == str(searcher.reader().generation())
+    library.store.set_meta(GENERATION_KEY, "")
+    assert related_terms.refresh(library)
+    assert library.store.db.execute("SELECT * FROM related_terms ORDER BY word, related").fetchall() == learned
+    assert learned

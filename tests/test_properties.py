@@ -11,7 +11,7 @@ from index.results.snippets import highlight
 from ingest.decode import decode_bytes
 from ingest.parsers.markdown import markdown_blocks
 from ingest.parsers.text import text_blocks
-from ingest.text.fold import fold
+from ingest.text.fold import _fold_char, fold, fold_width
 
 # Text that looks like our material: CJK (incl. Traditional and full-width forms), ASCII, punctuation, spaces.
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -28,6 +28,16 @@ def test_fold_keeps_length_and_is_idempotent(text):
     folded = fold(text)
     assert len(folded) == len(text)
     assert fold(folded) == folded
+
+
+@FAST
+@given(TEXT)
+@example("ΣΑΣ")  # lower case by context (final sigma) in a string, not per character
+@example("İstanbul")  # its lower case is two characters: kept
+@example("ﬁ e\u0301 \u212b Ａ１")  # compatibility forms, a combining accent, a singleton, full width
+def test_fold_width_folds_each_character_on_its_own(text):
+    """fold_width returns a text already folded as it is: the same as folding each of its characters."""
+    assert fold_width(text) == "".join(map(_fold_char, text))
 
 
 @FAST

@@ -48,13 +48,17 @@ def tiered_merge(writer, segments: list) -> list:
 
 
 def _merge(writer, segments: list, chosen: set[int]) -> list:
-    merged = [segments[position] for position in sorted(chosen)]
-    if merged and not merge_segments(writer, merged):  # the writer holds documents of its own: Whoosh's merge
-        for segment in merged:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
+    merge_into(writer, [segments[position] for position in sorted(chosen)])
+    return [segment for position, segment in enumerate(segments) if position not in chosen]
+
+
+def merge_into(writer, segments: list, storage=None) -> None:
+    """Append `segments` (read from `storage`, by default the writer's) to the writer's new segment."""
+    if segments and not merge_segments(writer, segments, storage):  # documents of its own: Whoosh's merge
+        for segment in segments:
+            reader = SegmentReader(storage or writer.storage, writer.schema, segment)
             writer.add_reader(reader)
             reader.close()
-    return [segment for position, segment in enumerate(segments) if position not in chosen]
 
 
 def small_segments(counts: list[int]) -> list[int]:

@@ -30,16 +30,23 @@ _LIMITS = ((0xFF, 1), (0xFFFF, 2))
 _SWAP = sys.byteorder == "big"  # values are little-endian on disk whatever the machine
 
 
+_ONE_BYTE = [bytes((1, position)) for position in range(0x100)]  # a posting at one early position: shared values
+
+
 def encode_positions(positions: list[int]) -> bytes:
-    if len(positions) == 1 and positions[0] <= 0xFF:  # most postings: one early position, no array needed
-        return bytes((1, positions[0]))
+    if len(positions) == 1:  # most postings: one position, encoded without building an array
+        position = positions[0]
+        if position <= 0xFF:
+            return _ONE_BYTE[position]
+        if position <= 0xFFFF:
+            return b"\x02" + position.to_bytes(2, "little")
     deltas = [b - a for a, b in zip([0, *positions], positions)]
     largest = max(deltas, default=0)
     width = next((size for limit, size in _LIMITS if largest <= limit), 4)
     packed = array(_TYPECODES[width], deltas)
     if _SWAP:
         packed.byteswap()
-    return bytes([width]) + packed.tobytes()
+    return bytes((width,)) + packed.tobytes()
 
 
 def decode_positions(value: bytes) -> list[int]:
@@ -111,9 +118,16 @@ def precomputed(field: FieldType) -> FieldType:
 def postings(terms: list[Term], field_boost: float = 1.0) -> list[tuple[str, int, float, bytes]]:
     """What Positions.word_values yields for these terms: one entry per distinct term, in first-seen order."""
     positions: dict[str, list[int]] = {}
-    for term in terms:
-        positions.setdefault(term.text, []).append(term.pos)
-    return [(text, len(found), len(found) * field_boost, encode_positions(found)) for text, found in positions.items()]
+    for text, pos, _, _, _ in terms:
+        found = positions.get(text)
+        if found is None:
+            positions[text] = [pos]
+        else:
+            found.append(pos)
+    # Most terms occur once, early: their weight is the boost and their value a shared one.
+    return [(text, 1, field_boost, _ONE_BYTE[found[0]]) if len(found) == 1 and found[0] <= 0xFF
+            else (text, len(found), len(found) * field_boost, encode_positions(found))
+            for text, found in positions.items()]
 
 
 def with_postings(fields: dict, schema) -> dict:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
@@ -105,10 +106,42 @@ class SearchIndex:
 
     def compact(self) -> bool:
         """Merge the small segments into one (index/engine/merging.py); False when there was nothing to merge."""
-        counts = [segment.doc_count() for segment in self.index._segments()]
-        if not small_segments(counts):
+        if not self.to_compact():
             return False
         commit_or_release(self.open_writer(), mergetype=compact)
+        return True
+
+    def to_compact(self) -> list[Segment]:
+        """The segments compact() would merge now (none if fewer than two are small)."""
+        segments = self.index._segments() if self.exists() else []
+        return [segments[position] for position in small_segments([segment.doc_count() for segment in segments])]
+
+    def adopt_compacted(self, staged: StagedSegment, sources: list[Segment]) -> bool:
+        """List a segment a worker merged from `sources` (staging.merge_in_staging) in their place, in one commit.
+        False, with the merge discarded, when a source is no longer listed as it was read (a commit since merged
+        it or deleted from it): the caller then compacts here."""
+        try:
+            writer = self.open_writer()
+        except BaseException:
+            discard([staged])
+            raise
+        listed = {segment.segment_id(): segment for segment in writer.segments}
+        if not all(source.segment_id() in listed
+                   and set(listed[source.segment_id()].deleted_docs()) == set(source.deleted_docs())
+                   for source in sources):
+            writer.cancel()
+            discard([staged])
+            return False
+        try:
+            move_into(staged, self.directory)
+        except BaseException:
+            writer.cancel()
+            discard([staged])
+            raise
+        merged = {source.segment_id() for source in sources}
+        commit_or_release(writer, mergetype=lambda w, existing: [segment for segment in existing
+                                                                 if segment.segment_id() not in merged]
+                          + [staged.segment])
         return True
 
     def merge_due(self) -> bool:

@@ -78,15 +78,16 @@ class _Source:
         return record_postings(self.terms, terminfo, format_, values=True)
 
 
-def merge_segments(writer, segments: list) -> bool:
-    """Append `segments` (in order) to the writer's new segment: documents, then postings term by term.
+def merge_segments(writer, segments: list, storage=None) -> bool:
+    """Append `segments` (in order, read from `storage`, by default the writer's) to the writer's new segment:
+    documents, then postings term by term.
 
     False, with nothing done, where the fast path does not apply: the writer holds documents of its own (only
     merge-only commits, as ingest's adopt and compact are, take it), or a segment's terms are not ordered by field
     name (Whoosh numbers a segment's fields in the order it writes them, which is sorted)."""
     if writer._added or writer.docnum:
         return False
-    readers = [SegmentReader(writer.storage, writer.schema, segment) for segment in segments]
+    readers = [SegmentReader(storage or writer.storage, writer.schema, segment) for segment in segments]
     try:
         if not all(_fields_in_order(reader) for reader in readers):
             return False

@@ -30,6 +30,7 @@ from whoosh.writing import SegmentWriter
 from index.analysis import PreAnalyzed
 from index.engine.codec import RedpropCodec, write_terms
 from index.engine.column_files import save_columns
+from index.engine.merging import merge_into
 from index.engine.schema import build_schema
 
 STAGING_DIR = "staging"
@@ -75,6 +76,29 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
         finally:
             writer._finish()  # removes its temporary files; there is no lock to release
         save_columns(index.storage, segment, index.schema)  # moves with the segment (index/engine/column_files.py)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return StagedSegment(folder, segment)
+
+
+def merge_in_staging(index_dir: Path, segments: list[Segment]) -> StagedSegment:
+    """`segments` of the index in `index_dir` merged into one segment in a new staging folder, as a merge in a
+    commit would write it (index/engine/merging.py): the end of an ingest compacts its small segments this way in a
+    worker while the writer reads the index for learning (`SearchIndex.adopt_compacted` lists the result). The
+    segments are read in place, unchanged."""
+    folder = staging_root(index_dir) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        source = FileStorage(str(index_dir))
+        index = FileStorage(str(folder)).create_index(source.open_index().schema)  # the index's own schema
+        writer = SegmentWriter(index, _lk=False, codec=RedpropCodec())
+        try:
+            merge_into(writer, segments, source)
+            segment = writer._finalize_segment()
+        finally:
+            writer._finish()
+        save_columns(index.storage, segment, index.schema)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -92,6 +92,10 @@ class QueryOptions:
     # Counterpart clauses (index/results/counterparts.py): clauses of other regulations that read like the question's
     # best clauses raised. Off: within 0.005 of shipped on both dev halves (docs/search.md). `--enable counterparts`.
     counterparts: bool = False
+    # More like these (index/results/more_like.py): clauses found by a second query made of the question's best
+    # clauses' words, brought in below its strong matches. Off: a small gain on the policy samples' dev half did not
+    # hold on the test halves (docs/relevance.md). `redprop eval --enable morelike` measures it.
+    more_like: bool = False
 
 
 @dataclass

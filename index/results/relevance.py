@@ -26,8 +26,8 @@ CUTOFF = 10
 SPLITS = ("dev", "test")
 UNITS = ("passage", "document", "grouped")  # every passage / one per document / the page as shown
 CLAUSE_CATEGORY = "clause"  # questions about what regulations say; everything else is "other"
-# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship; prf, neighbours and counterparts ship switched off
-# (issue 14): they are named here so that asking for them says so instead of silently measuring nothing.
+# Parts of our ranking that `--ablate NAME` switches off. semantic does not ship; prf, neighbours, counterparts and
+# morelike ship switched off (issue 14): they are named here so that asking for them says so instead of silently measuring nothing.
 ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "synonyms": lambda options: replace(options, synonyms=False),
     "coord": lambda options: replace(options, coordination=False),
@@ -37,6 +37,7 @@ ABLATIONS: dict[str, Callable[[QueryOptions], QueryOptions] | None] = {
     "prf": None,
     "neighbours": None,
     "counterparts": None,
+    "morelike": None,
     "semantic": None,
 }
 # Parts that ship switched off, which `--enable NAME` switches on to measure what they would add.
@@ -44,6 +45,7 @@ ENABLES: dict[str, Callable[[QueryOptions], QueryOptions]] = {
     "prf": lambda options: replace(options, prf=True),
     "neighbours": lambda options: replace(options, neighbours=True),
     "counterparts": lambda options: replace(options, counterparts=True),
+    "morelike": lambda options: replace(options, more_like=True),
 }
 
 # Measured and left out: switching one off would score the same ranking twice, so asking for it says why.
@@ -54,6 +56,8 @@ NOT_SHIPPED = {
                   "用 --enable neighbours 评测开启后的效果",
     "counterparts": "他法规对应条款默认关闭(两个 dev 半集上增减均不足 0.005,见 docs/search.md);"
                     "用 --enable counterparts 评测开启后的效果",
+    "morelike": "以最佳条款再检索(more like these)默认关闭(dev 上小幅提升,test 半集未达上线规则,见 docs/relevance.md);"
+                "用 --enable morelike 评测开启后的效果",
 }
 
 

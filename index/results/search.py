@@ -24,6 +24,7 @@ from index.results.counterparts import with_counterparts
 from index.results.facets import FACET_FIELDS, FACET_VALUES, count_facets
 from index.results.feedback import FEEDBACK_PASSAGES, expansion_words
 from index.results.grouping import Grouped, group_bests, grouped, grouped_page, kth_highest
+from index.results.more_like import LIKE_POOL, brought_in, like_these, second_query
 from index.results.neighbours import with_neighbours
 from index.results.openings import with_openings
 from index.results.ranking import ranked
@@ -121,19 +122,21 @@ def _search(library: Library, request: SearchRequest, options: QueryOptions) -> 
     beside = options.neighbours and parsed.question
     openings = parsed.words if options.openings and parsed.question else None
     across = options.counterparts and parsed.question
+    alike = options.more_like and parsed.question and not parsed.excludes
     return (run_query(library, request, query, parsed.filters.to_query(), parsed.highlights, feedback, related,
-                      beside, openings, across), repr(query))
+                      beside, openings, across, alike), repr(query))
 
 
 def run_query(library: Library, request: SearchRequest, query: q.Query | None, filter_query: q.Query | None,
               highlights: list[str], feedback: bool = False, related: bool = False, beside: bool = False,
-              openings: list[str] | None = None, across: bool = False) -> SearchResult:
+              openings: list[str] | None = None, across: bool = False, alike: bool = False) -> SearchResult:
     """Rank, page and dress a built query: shared by search() and "more like this". `feedback`: rank again with
     the query expanded by the words of its best first-pass passages (index/results/feedback.py); `related`: by
     the related terms of its words learned from the corpus (index/results/related.py); `beside`: a
     regulation's matching clauses beside its best ones raised (index/results/neighbours.py); `openings`: the
     question's words, clauses whose opening sentence names them raised (index/results/openings.py); `across`:
-    clauses of other regulations like its best clauses raised (index/results/counterparts.py)."""
+    clauses of other regulations like its best clauses raised (index/results/counterparts.py); `alike`: clauses of
+    other regulations that a query of its best clauses' words finds brought in (index/results/more_like.py)."""
     page, size = max(1, request.page), max(1, min(request.size, MAX_PAGE_SIZE))
     if query is None:
         return SearchResult(request.q, 0, page, size, [], {name: {} for name in FACET_FIELDS}, request.sort,
@@ -194,6 +197,14 @@ def run_query(library: Library, request: SearchRequest, query: q.Query | None, f
             scores = with_openings(searcher, library.store, columns, docnums, scores, openings)
         if across and by_score:
             scores = with_counterparts(searcher, library.store, columns, docnums, scores)
+        if alike and by_score and len(docnums):
+            like = like_these(searcher, library.store, columns, docnums, scores)
+            if like is not None:
+                more = best_matches([prepared(second_query(like))], passages_threshold(LIKE_POOL))
+                docnums, scores = brought_in(columns, like, docnums, scores, more.docnums, more.scores)
+                if not found.complete:  # estimates count the sampled windows' first-pass matches only
+                    found = Matches(docnums, scores, np.isin(docnums, found.docnums[found.sample]),
+                                    found.sample_share)
         entries, shown = _entries(columns, docnums, scores, request, by_score, stop)
         facets, total, omitted = count_facets(columns, docnums, request.collapse, request.facet_values)
         if not found.complete:  # counted in the sampled windows, scaled to the whole index

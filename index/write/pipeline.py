@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.engine.staging import StagedSegment
+from index.engine.cooccurrence import TermMatrix
+from index.engine.staging import StagedSegment, merge_in_staging
 from index.store import freshness
 from index.store.case_store import CaseStore
 from index.store.consistency import upgrade
@@ -191,17 +192,39 @@ def ingest_paths(
             writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
             if writing is not None:
                 _commit(writing, library, finish)
-            preparer.close()  # idle from here on: their memory (about 650 MB for three) is free for what follows
+            preparer.close_parsing()  # idle from here on: their memory (about 550 MB for two) is free for what follows
             if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
-            if library.index.compact():  # the same documents in fewer segments: still clean
+            compacted, matrix = _compact(library, preparer)
+            if compacted:  # the same documents in fewer segments: still clean
                 mark_clean(library)
+            preparer.close()
             _return_free_memory()  # what the batches and merges freed, before learning needs its own
-            related_terms.refresh(library, amortized=True)  # learned again once the index has grown or shrunk enough
+            related_terms.refresh(library, amortized=True, matrix=matrix)  # again once the index grew or shrank enough
     finally:
         preparer.close()
     return report
+
+
+def _compact(library: Library, preparer: _Preparer) -> tuple[bool, TermMatrix | None]:
+    """Merge the index's small segments into one; whether it did, and the related terms' matrix if it was read
+    meanwhile. Both end an ingest, in this process alone, with every worker idle (at 30k documents about 10 s and
+    15 s): when both are due, the segment worker merges while this process reads the matrix from the index as
+    committed (compaction keeps the same passages), and the merged segment is listed in one commit after."""
+    sources = library.index.to_compact()
+    if not sources:
+        return False, None
+    if preparer.segment_writer is None or not related_terms.due(library, amortized=True):
+        return library.index.compact(), None
+    merged = preparer.merge_apart(library.index.directory, sources)
+    matrix = related_terms.read_matrix(library)
+    try:
+        staged = merged()
+    except Exception:  # the worker failed (its memory or time limits): the merge is done here instead
+        log.exception("compaction_in_worker_failed")
+        return library.index.compact(), matrix
+    return library.index.adopt_compacted(staged, sources) or library.index.compact(), matrix
 
 
 def _return_free_memory() -> None:
@@ -258,6 +281,18 @@ class _Preparer:
             self.segment_writer = ParseGuard(self.limits, 1, preload=[PREPARE_MODULE])
         future = self.segment_writer.call(write_prepared_segment, index_dir, packed)
         return lambda: [future.result()]
+
+    def merge_apart(self, index_dir: Path, segments: list) -> Callable[[], StagedSegment]:
+        """Start merging the index's `segments` into a staged segment in the segment worker; the returned call
+        waits for it and raises what failed."""
+        future = self.segment_writer.call(merge_in_staging, index_dir, segments)
+        return future.result
+
+    def close_parsing(self) -> None:
+        """Stop the parse workers (the segment worker stays)."""
+        if self.guard is not None:
+            self.guard.close()
+            self.guard = None
 
     def close(self) -> None:
         """Stop the workers; closing twice is harmless."""

@@ -10,8 +10,10 @@ when linking finds it is one (a repost's cases are its original's).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +68,20 @@ def read_file(path: Path, data: bytes) -> tuple[list[Document], list[IngestError
     return documents, parsed.problems
 
 
+@contextmanager
+def _collector_paused():
+    """A document's index fields are tens of thousands of terms, postings and tuples, none in a reference cycle
+    and all freed by reference counting once pickled; with the collector on, making them kept it walking them
+    (and whatever else the worker holds) again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @lru_cache(maxsize=1)
 def _schema():
     return build_schema()
@@ -84,8 +100,9 @@ def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | 
 
 def prepare_document(document: Document) -> PreparedDocument:
     schema = _schema()
-    passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
-                            protocol=pickle.HIGHEST_PROTOCOL)
+    with _collector_paused():
+        passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
+                                protocol=pickle.HIGHEST_PROTOCOL)
     try:
         cases = extract_cases(document)
     except Exception:  # an extractor bug must not lose the document; logged with its id

@@ -256,30 +256,49 @@ def _blocks(work: np.ndarray, budget: int):
         yield start, len(work)
 
 
-def refresh(library: Library, amortized: bool = False) -> bool:
+def refresh(library: Library, amortized: bool = False, matrix: TermMatrix | None = None) -> bool:
     """Learn the related terms again if the index changed since they were learned (with `amortized`, only once its
     passage count has moved by RELEARN_SHARE: module docstring); the caller holds the write lock. Returns whether
     they were learned. A failure is logged, never raised: the documents are stored and searchable, and the next
-    write learns again (the generation mark is only set on success)."""
+    write learns again (the generation mark is only set on success). `matrix`: what `read_matrix` read since the
+    index last changed its passages (ingest reads it while a worker compacts the index)."""
     try:
-        return _learn(library, amortized)
+        return _learn(library, amortized, matrix)
     except Exception:  # a bug here must not fail an ingest whose documents are already stored
         log.exception("相关词学习失败:%s", library.home)
         return False
 
 
-def _learn(library: Library, amortized: bool) -> bool:
+def due(library: Library, amortized: bool = False) -> bool:
+    """Whether refresh() would learn now."""
     if not library.index.exists():
         return False
     with library.index.searcher() as searcher:
-        current = str(generation(searcher))
-        if learned_from(library.store) == current:
+        return _due(library, searcher, amortized)
+
+
+def read_matrix(library: Library) -> TermMatrix:
+    """What learning reads, from the index as committed."""
+    with library.index.searcher() as searcher:
+        return matrix_of(searcher)
+
+
+def _due(library: Library, searcher, amortized: bool) -> bool:
+    if learned_from(library.store) == str(generation(searcher)):
+        return False
+    before = learned_passages(library.store)
+    return not (amortized and before and abs(searcher.doc_count() - before) < RELEARN_SHARE * before)
+
+
+def _learn(library: Library, amortized: bool, matrix: TermMatrix | None) -> bool:
+    if not library.index.exists():
+        return False
+    with library.index.searcher() as searcher:
+        if not _due(library, searcher, amortized):
             return False
-        total = searcher.doc_count()
-        before = learned_passages(library.store)
-        if amortized and before and abs(total - before) < RELEARN_SHARE * before:
-            return False
-        matrix = matrix_of(searcher)
+        current, total = str(generation(searcher)), searcher.doc_count()
+        if matrix is None or matrix.total != total:  # none given, or the passages changed since: read them now
+            matrix = matrix_of(searcher)
     save(library.store, learn(matrix), current, total)
     return True
 

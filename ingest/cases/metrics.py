@@ -35,6 +35,9 @@ PARALLEL = re.compile(
     r"(?P<names>[\u4e00-\u9fff]{2,18}(?:、[\u4e00-\u9fff]{2,12})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
     r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
 )
+# The word every parallel list holds: PARALLEL is tried only in a sentence that has it (trying its names at every
+# character of every sentence was about 40% of the time spent reading figures).
+PARALLEL_WORD = "分别"
 # A change stated as one figure: "从最初的30多个增加到100个", "由原来的62%提高到91%", "由80元上调为150元".
 CHANGE_VERBS = r"(?:上调|下调|提高|提升|上升|增加|增长|增至|扩大|降低|下降|减少|压缩|缩减|调整|调)"
 CHANGE = re.compile(
@@ -42,7 +45,9 @@ CHANGE = re.compile(
     rf"(?P<old>{NUMBER})(?P<old_approx>多|余)?(?P<unit>元|%|{UNIT})?(?P<old_after>以上|左右)?"
     rf"(?:的)?{CHANGE_VERBS}(?:为|到|至|成)(?P<new>{NUMBER})(?P<new_approx>多|余)?(?P<unit2>元|%|{UNIT})?"
 )
-COUNT = re.compile(rf"(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
+# The look-ahead lists the characters a count can start with (its qualifier's or its number's), so that the
+# pattern is tried only there rather than at every character of every sentence (half of its cost).
+COUNT = re.compile(rf"(?=[近超约\d{CN_DIGITS}])(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
 # What precedes a number and is not part of the indicator.
 VERBS_BEFORE_VALUE = re.compile(
     r"(?:共有|共|有|达到|达|为|是|超过|累计|新增|建成|创建|成立|完成|实现|占比|占|"
@@ -203,7 +208,7 @@ def _in_sentence(text: str, passage_id: str, place: str) -> tuple[Metric, ...]:
         taken.append(span)
         found.append(metric)
 
-    for match in PARALLEL.finditer(text):
+    for match in PARALLEL.finditer(text) if PARALLEL_WORD in text else ():
         names = match.group("names").split("、")
         values = match.group("values").split("、")
         if len(names) != len(values):

@@ -56,7 +56,7 @@ def person_pattern() -> tuple[re.Pattern, re.Pattern]:
     surname = "|".join(surnames())
     tail = rf"(?:{surname})(?:{FAMILIAR}|[\u4e00-\u9fff]{{1,2}}?))(?={AFTER_NAME})"
     return (re.compile(rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>{tail}"),
-            re.compile(rf"(?=(?:{roles})({tail})"))
+            _anchor(ROLE_WORDS, tail))
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +66,16 @@ def unlisted_pattern() -> tuple[re.Pattern, re.Pattern]:
     roles = "|".join(sorted(ROLE_WORDS[:-2], key=len, reverse=True))
     tail = rf"[\u4e00-\u9fff]{{2,3}}?)(?={SPEECH}|[::]$)"
     return (re.compile(rf"(?P<role>[\u4e00-\u9fff、()()·]{{0,{MAX_ROLE_CHARS}}}?(?:{roles}))(?P<name>{tail}"),
-            re.compile(rf"(?=(?:{roles})({tail})"))
+            _anchor(ROLE_WORDS[:-2], tail))
+
+
+def _anchor(role_words: tuple[str, ...], tail: str) -> re.Pattern:
+    """A role word, then `tail`, at each place it holds (a look-ahead: the role's own name may overlap the next). It
+    first checks the one character there against the role words' first characters, so the role words are tried
+    only where one can start (trying each role word at every character was half of the anchors' cost)."""
+    roles = "|".join(sorted(role_words, key=len, reverse=True))
+    starts = re.escape("".join(sorted({word[0] for word in role_words})))
+    return re.compile(rf"(?=[{starts}])(?=(?:{roles})({tail})")
 
 
 def anchored_matches(pattern: re.Pattern, anchor: re.Pattern, text: str) -> Iterator[re.Match]:

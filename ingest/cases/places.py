@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.cases.text import tag, word_freq, word_tag
-from ingest.places import Division, PlaceMention, find_mentions, gazetteer, home_city
+from ingest.places import SEGMENTER_RUN, Division, PlaceMention, find_mentions, gazetteer, home_city
+from ingest.text.fold import fold
 
 # Local suffix → level below the county (3 street/town, 4 community/village, 5 estate); longest first.
 LOCAL_LEVELS = {
@@ -377,11 +378,20 @@ def is_place_mention(text: str, mention: PlaceMention) -> bool:
     if re.match(r"[路街巷]", text[mention.end : mention.end + 1]):
         return False
     window_start = max(0, mention.start - 6)
+    window = text[window_start : mention.end + 2]
+    if _block_edge(fold(window), mention.start - window_start):
+        return True
     offset, bounds = window_start, {window_start}
-    for word, _ in tag(text[window_start : mention.end + 2]):
+    for word, _ in tag(window):
         offset += len(word)
         bounds.add(offset)
     return mention.start in bounds
+
+
+def _block_edge(folded: str, at: int) -> bool:
+    """Whether `at` starts or ends a block of word characters: the segmenter cuts each block on its own, so there a
+    word always starts, and the window need not be cut (a name after punctuation or at the start)."""
+    return at == 0 or bool(SEGMENTER_RUN.fullmatch(folded[at - 1])) != bool(SEGMENTER_RUN.fullmatch(folded[at]))
 
 
 def mention_weight(text: str, mention: PlaceMention) -> float:

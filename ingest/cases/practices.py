@@ -100,7 +100,14 @@ def practice_key(name: str) -> str:
 
 
 def _head_of(name: str) -> str | None:
-    return next((head for head in heads() if name.endswith(head)), None)
+    """The longest head the name ends with (heads are longest first, so the first that matches)."""
+    return next((name[-size:] for size in _head_lengths() if size <= len(name) and name[-size:] in heads()), None)
+
+
+@lru_cache(maxsize=1)
+def _head_lengths() -> tuple[int, ...]:
+    """The heads' lengths, longest first: a name's endings of these lengths are looked up, not every head tried."""
+    return tuple(sorted({len(head) for head in heads()}, reverse=True))
 
 
 def _is_formula(text: str) -> bool:

@@ -39,6 +39,10 @@ _WIDTH = _WidthTable()
 
 
 def fold_width(text: str) -> str:
+    # Most texts folded during ingest are folded already (sentences and windows of a folded passage): a text in
+    # NFKC and in lower case has only characters that fold to themselves, and is checked at C speed.
+    if unicodedata.is_normalized("NFKC", text) and text.lower() == text:
+        return text
     return text.translate(_WIDTH)
 
 

@@ -141,8 +141,9 @@ def _compiled_plain_model() -> frozenset[str]:
     return frozenset().union(*finalseg.emit_P.values())
 
 
+@lru_cache(maxsize=1)
 def _fast_jieba():
-    """jieba-fast-dat's C++ functions (imported on first use: bulk work only)."""
+    """jieba-fast-dat's C++ functions (imported on first use: bulk work only; looked up once, not per block)."""
     from jieba_fast_dat import _jieba_fast_dat_functions_py3
 
     return _jieba_fast_dat_functions_py3
@@ -253,12 +254,70 @@ def _unknown_run_remembering_tagger() -> type:
 
 def _compiled_run_tags(run: str) -> tuple[tuple[str, str], ...] | None:
     """The words and tags jieba's POS HMM gives an unknown run, from jieba-fast-dat's C++ Viterbi search; None
-    when its words do not cover the run (the best path ends inside a word: jieba then tags the rest with that
-    word's tag, which the C++ result does not give), and jieba's own search is used."""
+    when jieba's own search is to be used (a character the model has no states for; an unfinished last word whose
+    tag cannot be told for sure, `_unfinished_word_tag`)."""
     if not _compiled_pos_model().issuperset(run):
         return None  # a character the model has no states for (鄠): jieba tries every state, the C++ search does not
-    words = tuple((pair.word, pair.flag) for pair in _fast_jieba()._posseg_viterbi_cpp(run)[1])
-    return words if sum(len(word) for word, _ in words) == len(run) else None
+    probability, pairs = _fast_jieba()._posseg_viterbi_cpp(run)
+    words = tuple((pair.word, pair.flag) for pair in pairs)
+    covered = sum(len(word) for word, _ in words)
+    if covered == len(run):
+        return words
+    flag = _unfinished_word_tag(run, words, probability)
+    return None if flag is None else (*words, (run[covered:], flag))
+
+
+# How close (relative) two path probabilities may be before the tag of an unfinished word is left to jieba's search:
+# the C++ search adds the same terms in another order, so its sums may differ from jieba's in the last bits.
+PATH_PROBABILITY_TOLERANCE = 1e-9
+
+
+def _unfinished_word_tag(run: str, words: tuple[tuple[str, str], ...], probability: float) -> str | None:
+    """The tag of the word jieba's POS HMM leaves unfinished at the end of a run, or None when unsure.
+
+    When the best path ends inside a word (in a B or M state, 在横 → 在/p 横…), jieba tags the rest of the run as
+    one word with that state's tag; jieba-fast-dat's C++ search returns the finished words only. In jieba's model a
+    word's states all carry one tag (B-x goes on to M-x or E-x only), so the best path is the C++ search's words
+    followed by B-t (M-t …) for some tag t: the one whose path, summed in jieba's order, is most probable. It must
+    match the search's own probability and beat every other tag clearly; otherwise jieba's search decides."""
+    from jieba.posseg import emit_P as emit_p
+    from jieba.posseg import start_P as start_p
+    from jieba.posseg import trans_P as trans_p
+    from jieba.posseg.viterbi import MIN_FLOAT, MIN_INF
+
+    states = [state for word, flag in words for state in _word_states(len(word), flag)]
+    total, previous = None, None
+    for char, state in zip(run, states):
+        emit = emit_p[state].get(char, MIN_FLOAT)
+        total = start_p[state] + emit if previous is None else \
+            total + trans_p[previous].get(state, MIN_INF) + emit
+        previous = state
+    rest = run[len(states):]
+    scored = []
+    for state in trans_p:
+        if state[0] != "B":
+            continue
+        tail = [state] + [("M", state[1])] * (len(rest) - 1)
+        path_total, before = total, previous
+        for char, next_state in zip(rest, tail):
+            emit = emit_p[next_state].get(char, MIN_FLOAT)
+            path_total = start_p[next_state] + emit if before is None else \
+                path_total + trans_p[before].get(next_state, MIN_INF) + emit
+            before = next_state
+        scored.append((path_total, state[1]))
+    scored.sort(reverse=True)
+    best, runner_up = scored[0][0], scored[1][0]
+    margin = PATH_PROBABILITY_TOLERANCE * abs(probability)
+    if abs(best - probability) > margin or best - runner_up <= margin:
+        return None
+    return scored[0][1]
+
+
+def _word_states(length: int, flag: str) -> list[tuple[str, str]]:
+    """The HMM states of a finished word of `length` characters tagged `flag`: S, or B M… E."""
+    if length == 1:
+        return [("S", flag)]
+    return [("B", flag)] + [("M", flag)] * (length - 2) + [("E", flag)]
 
 
 @lru_cache(maxsize=1)
@@ -288,7 +347,47 @@ def pos_cut(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=POS_BLOCK_CACHE_SIZE)
 def _pos_cut_block(block: str) -> tuple[tuple[str, str], ...]:
-    return tuple((pair.word, pair.flag) for pair in pos_tagger().cut(block))
+    tagger = pos_tagger()
+    compiled = getattr(tagger.tokenizer, "compiled", None)
+    if compiled is not None and _pos_blocks.fullmatch(block):
+        return _compiled_pos_cut(tagger, compiled, block)
+    return tuple((pair.word, pair.flag) for pair in tagger.cut(block))
+
+
+def _compiled_pos_cut(tagger: jieba.posseg.POSTokenizer, compiled, block: str) -> tuple[tuple[str, str], ...]:
+    """jieba's POS cut of one block of word characters (`POSTokenizer.__cut_DAG`, its HMM on), step for step, over
+    the route jieba-fast-dat computes in one C++ call: bulk work cuts each new block once (the places of every
+    run naming one, the windows around local names), and jieba's generators and `pair` objects per word were
+    most of that cut's cost. A run of one-character words is tagged as jieba tags it: alone, by the dictionary
+    when the run is a word, else by the HMM (`__cut_detail`, which the tagger remembers per run)."""
+    tagger.makesure_userdict_loaded()
+    tokenizer = tagger.tokenizer
+    ends: list[int] = []  # ends[x]: index of the last character of the best route's word starting at x
+    _fast_jieba()._get_DAG_and_calc(compiled, block, ends, float(tokenizer.total))
+    tags, counts = tagger.word_tag_tab, tokenizer.FREQ
+    pairs: list[tuple[str, str]] = []
+
+    def tag_singles(run: str) -> None:  # jieba's `buf` of one-character words
+        if len(run) == 1:
+            pairs.append((run, tags.get(run, "x")))
+        elif not counts.get(run):
+            pairs.extend((pair.word, pair.flag) for pair in tagger._POSTokenizer__cut_detail(run))
+        else:
+            pairs.extend((char, tags.get(char, "x")) for char in run)
+
+    singles_from = start = 0
+    while start < len(block):
+        end = ends[start] + 1
+        if end - start > 1:
+            if singles_from < start:
+                tag_singles(block[singles_from:start])
+            word = block[start:end]
+            pairs.append((word, tags.get(word, "x")))
+            singles_from = end
+        start = end
+    if singles_from < len(block):
+        tag_singles(block[singles_from:])
+    return tuple(pairs)
 
 
 # A letter, digit or CJK character. The method itself, not a function calling it: analysis asks this of every
@@ -296,9 +395,45 @@ def _pos_cut_block(block: str) -> tuple[tuple[str, str], ...]:
 is_word_char = str.isalnum
 
 
-def tokens(source: str) -> Iterator[tuple[str, int, int]]:
-    """jieba's (word, start, end) over folded `source`, fed in pieces of at most MAX_SEGMENT_CHARS."""
-    tokenizer = segmenter()
+def tokens(source: str) -> list[tuple[str, int, int]]:
+    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives), fed in pieces of at most
+    MAX_SEGMENT_CHARS.
+
+    jieba's `cut` split into blocks here, with its own patterns: a block of Chinese characters, letters, digits
+    and `+#&._%-` is cut by the tokenizer (`_Tokenizer__cut_DAG`, in C++ in bulk work); anything else is one
+    token per character, `\\r\\n` one token. Done in one loop rather than through `tokenize` and `cut`, two
+    generators a word passes through in Python, which cost as much as the compiled cut itself."""
+    blocks, spaces = _cut_patterns()
+    cut_block = segmenter()._Tokenizer__cut_DAG
+    found: list[tuple[str, int, int]] = []
+    append = found.append
+    position = 0
+    for piece in _pieces(source):
+        for index, block in enumerate(blocks.split(piece)):
+            if index % 2:  # the pattern's matches, between what it skipped
+                words = cut_block(block)
+            elif not block:
+                continue
+            elif "\r\n" in block:
+                words = [part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk)]
+            else:
+                words = block
+            for word in words:
+                end = position + len(word)
+                append((word, position, end))
+                position = end
+    return found
+
+
+@lru_cache(maxsize=1)
+def _cut_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """jieba's patterns for `cut`: the blocks it segments, and the whitespace it keeps whole between them."""
+    jieba = _import_jieba()
+    return jieba.re_han_default, jieba.re_skip_default
+
+
+def _pieces(source: str) -> Iterator[str]:
+    """`source` in pieces of at most MAX_SEGMENT_CHARS, each cut after a non-word character where there is one."""
     offset = 0
     while offset < len(source):
         end = min(offset + MAX_SEGMENT_CHARS, len(source))
@@ -306,8 +441,7 @@ def tokens(source: str) -> Iterator[tuple[str, int, int]]:
             cut = next((i for i in range(end - 1, offset + MAX_SEGMENT_CHARS // 2, -1)
                         if not is_word_char(source[i])), None)
             end = cut + 1 if cut is not None else end
-        for word, start, stop in tokenizer.tokenize(source[offset:end], HMM=True):
-            yield word, start + offset, stop + offset
+        yield source[offset:end]
         offset = end
 
 
