@@ -18,7 +18,8 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
   fewer postings than the inline limit (most terms), its term record built at once, the bytes
   `_PostingsWriter` would write.
 - each posting block went through `zlib.compress`, which sets up a 32 KB window for a block of a few KB, and
-  each term table row through four file calls and a hexadecimal md5 (`_write_block`, `_TermTable`);
+  each term table row through four file calls and a hexadecimal md5, each slot of its hash tables through two
+  (`_write_block`, `_TermTable`); a block's ids and weights were minified by a Python step per posting;
 - a merge read every term record back as a W3TermInfo and built it again: an inline record of one segment without
   deletions now moves as bytes, its ids shifted (`shifted_record`, index/engine/segment_merge.py);
 - a merge decompressed, unpickled, re-blocked, pickled and compressed every posting block again, though a block
