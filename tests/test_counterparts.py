@@ -5,13 +5,10 @@ are left alone. It ships switched off (docs/search.md): these tests switch it on
 The three regulations are invented (甲山市, 乙水市, 丙林市) and ingested from Markdown, as a user would.
 """
 import pytest
+from regulation_library import clause_order, ingested
 
-from index.query.filters import Filters
 from index.query.syntax import QueryOptions
 from index.results.relevance import options_for
-from index.results.search import SearchRequest, search
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
 
 # 甲山 第三条 answers the question; 乙水 第四条 is its counterpart, longer and in its own order of words; 丙林 第六条
 # names both words in passing, in fewer words (so plain BM25 puts it just above 乙水 第四条).
@@ -49,17 +46,7 @@ ON = QueryOptions(counterparts=True)
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("files")
-    for name, text in REGULATIONS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    library = Library(tmp_path_factory.mktemp("home"))
-    assert not ingest_paths([folder], library, workers=1).failed
-    return library
-
-
-def clause_order(library, question, options: QueryOptions):
-    request = SearchRequest(question, collapse=False, filters=Filters(on_topic_only=False), options=options)
-    return [(hit.source.split("市")[0], hit.clause) for hit in search(library, request).hits]
+    return ingested(tmp_path_factory, REGULATIONS)
 
 
 def test_the_counterpart_of_the_best_clause_outranks_a_passing_mention(library):

@@ -6,12 +6,9 @@ sources stays out. It ships switched off (docs/search.md): these tests switch it
 The regulations are invented (甲山市, 乙水市, 丙林市) and ingested from Markdown, as a user would.
 """
 import pytest
+from regulation_library import clause_order, ingested
 
-from index.query.filters import Filters
 from index.query.syntax import QueryOptions
-from index.results.search import SearchRequest, search
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
 
 # 甲山 第三条 answers the question in its words; 乙水 第六条 says the same in its own (津贴, 履职人员) and shares the
 # answer's other words (业主大会表决, 公共收益, 列支, 每半年, 公示); 丙林 第七条 shares nothing with either.
@@ -48,17 +45,7 @@ BROUGHT = ("乙水", "第六条")
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("files")
-    for name, text in REGULATIONS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    library = Library(tmp_path_factory.mktemp("home"))
-    assert not ingest_paths([folder], library, workers=1).failed
-    return library
-
-
-def clause_order(library, question, options: QueryOptions):
-    request = SearchRequest(question, collapse=False, filters=Filters(on_topic_only=False), options=options)
-    return [(hit.source.split("市")[0], hit.clause) for hit in search(library, request).hits]
+    return ingested(tmp_path_factory, REGULATIONS)
 
 
 def test_a_clause_in_other_words_is_brought_in_below_the_answer(library):

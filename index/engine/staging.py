@@ -70,7 +70,7 @@ def write_segment(index_dir: Path, passages: list[dict]) -> StagedSegment:
         index = FileStorage(str(folder)).create_index(build_schema())
         writer = SegmentWriter(index, _lk=False, codec=RedpropCodec(compression=STAGED_BLOCK_COMPRESSION))
         try:
-            with _collector_paused():
+            with collector_paused():  # grouping a batch's postings by term: three lists per term
                 _add_passages(writer, passages)
             segment = writer._finalize_segment()  # closed and assembled, as MpWriter's sub-writers do
         finally:
@@ -180,10 +180,10 @@ def _analyse(field, value):
 
 
 @contextmanager
-def _collector_paused():
-    """Grouping a batch's postings makes three lists per term (tens of thousands), none of them in a reference
-    cycle; with the collector on, those allocations kept it walking the heap around them (the unpickled batch),
-    which cost as much as the grouping saved. Everything made here is freed by reference counting."""
+def collector_paused():
+    """The garbage collector off for a burst of allocations that form no reference cycle (postings, terms and the
+    lists grouping them, tens of thousands at a time), all freed by reference counting: with the collector on,
+    they kept it walking the heap around them again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:

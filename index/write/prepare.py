@@ -10,17 +10,15 @@ when linking finds it is one (a repost's cases are its original's).
 """
 from __future__ import annotations
 
-import gc
 import logging
 import pickle
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index.engine.postings import with_postings
 from index.engine.schema import build_schema, document_fields
-from index.engine.staging import StagedSegment, write_segment
+from index.engine.staging import StagedSegment, collector_paused, write_segment
 from ingest.cases.build import Case, extract_cases
 from ingest.dedup import Signature, signature
 from ingest.errors import EmptyDocument, IngestError
@@ -68,20 +66,6 @@ def read_file(path: Path, data: bytes) -> tuple[list[Document], list[IngestError
     return documents, parsed.problems
 
 
-@contextmanager
-def _collector_paused():
-    """A document's index fields are tens of thousands of terms, postings and tuples, none in a reference cycle
-    and all freed by reference counting once pickled; with the collector on, making them kept it walking them
-    (and whatever else the worker holds) again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @lru_cache(maxsize=1)
 def _schema():
     return build_schema()
@@ -100,7 +84,7 @@ def prepare_file(path: Path, data: bytes, source: str | None = None, url: str | 
 
 def prepare_document(document: Document) -> PreparedDocument:
     schema = _schema()
-    with _collector_paused():
+    with collector_paused():  # a document's index fields: tens of thousands of terms and postings
         passages = pickle.dumps([with_postings(fields, schema) for fields in document_fields(document)],
                                 protocol=pickle.HIGHEST_PROTOCOL)
     try:

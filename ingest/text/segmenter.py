@@ -285,26 +285,24 @@ def _unfinished_word_tag(run: str, words: tuple[tuple[str, str], ...], probabili
     from jieba.posseg import trans_P as trans_p
     from jieba.posseg.viterbi import MIN_FLOAT, MIN_INF
 
+    def extended(total, previous, chars, states):
+        """A path's log probability (and last state) carried on over `chars` in `states`, summed as jieba sums."""
+        for char, state in zip(chars, states):
+            emit = emit_p[state].get(char, MIN_FLOAT)
+            total = start_p[state] + emit if previous is None else \
+                total + trans_p[previous].get(state, MIN_INF) + emit
+            previous = state
+        return total, previous
+
     states = [state for word, flag in words for state in _word_states(len(word), flag)]
-    total, previous = None, None
-    for char, state in zip(run, states):
-        emit = emit_p[state].get(char, MIN_FLOAT)
-        total = start_p[state] + emit if previous is None else \
-            total + trans_p[previous].get(state, MIN_INF) + emit
-        previous = state
+    total, previous = extended(None, None, run, states)
     rest = run[len(states):]
     scored = []
     for state in trans_p:
         if state[0] != "B":
             continue
         tail = [state] + [("M", state[1])] * (len(rest) - 1)
-        path_total, before = total, previous
-        for char, next_state in zip(rest, tail):
-            emit = emit_p[next_state].get(char, MIN_FLOAT)
-            path_total = start_p[next_state] + emit if before is None else \
-                path_total + trans_p[before].get(next_state, MIN_INF) + emit
-            before = next_state
-        scored.append((path_total, state[1]))
+        scored.append((extended(total, previous, rest, tail)[0], state[1]))
     scored.sort(reverse=True)
     best, runner_up = scored[0][0], scored[1][0]
     margin = PATH_PROBABILITY_TOLERANCE * abs(probability)
