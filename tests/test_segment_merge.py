@@ -13,10 +13,12 @@ from generated_index import BLOCK_LIMIT, SEGMENTS, generated_documents, write_se
 from segment_compare import assert_same_documents, assert_same_terms
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
+from whoosh.writing import NO_MERGE
 
 from index.engine.codec import RedpropCodec
 from index.engine.column_copy import append_columns
-from index.engine.search_index import SearchIndex
+from index.engine.schema import document_fields
+from index.engine.search_index import SearchIndex, write_fields
 from index.engine.segment_merge import merge_segments
 
 
@@ -101,3 +103,30 @@ def test_columns_are_appended_as_bytes_only_from_segments_without_deletions(unde
             reader.close()
         finally:
             writer.cancel()
+
+
+def test_segments_numbering_their_fields_differently_merge_as_whooshs(tmp_path):
+    """Whoosh numbers the fields a segment has terms in, in name order: a segment without `body` numbers every
+    later field differently, and its rows are merged by field name, not by their stored keys."""
+    source = SearchIndex(tmp_path / "source")
+    source.clear()
+    rng = random.Random(7)
+    for segment, dropped in ((0, ""), (1, "body")):
+        writer = source.index.writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT))
+        write_fields(writer, ((doc.doc_id, [{name: value for name, value in fields.items() if name != dropped}
+                                            for fields in document_fields(doc)])
+                              for doc in generated_documents(rng, segment)[:20]))
+        writer.commit(mergetype=NO_MERGE)
+    segments = source.index._segments()
+    fieldmaps = [SegmentReader(source.index.storage, source.index.schema, s)._terms._fieldmap for s in segments]
+    assert "body" in fieldmaps[0] and "body" not in fieldmaps[1] and fieldmaps[0].keys() - {"body"} == fieldmaps[1].keys()
+    readers = {}
+    for name, policy in (("whoosh", whooshs_merge), ("ours", ours)):
+        folder = tmp_path / name
+        shutil.copytree(source.directory, folder)
+        whoosh_index.open_dir(str(folder)).writer(codec=RedpropCodec(blocklimit=BLOCK_LIMIT)).commit(mergetype=policy)
+        readers[name] = whoosh_index.open_dir(str(folder)).reader()
+    assert_same_terms(readers["whoosh"], readers["ours"], same_blocks=False)
+    assert_same_documents(readers["whoosh"], readers["ours"])
+    for reader in readers.values():
+        reader.close()

@@ -18,7 +18,8 @@ Profiling ingest showed Whoosh's commit (flushing postings, merging segments) as
   fewer postings than the inline limit (most terms), its term record built at once, the bytes
   `_PostingsWriter` would write.
 - each posting block went through `zlib.compress`, which sets up a 32 KB window for a block of a few KB, and
-  each term table row through four file calls and a hexadecimal md5 (`_write_block`, `_TermTable`);
+  each term table row through four file calls and a hexadecimal md5, each slot of its hash tables through two
+  (`_write_block`, `_TermTable`); a block's ids and weights were minified by a Python step per posting;
 - a merge read every term record back as a W3TermInfo and built it again: an inline record of one segment without
   deletions now moves as bytes, its ids shifted (`shifted_record`, index/engine/segment_merge.py);
 - a merge decompressed, unpickled, re-blocked, pickled and compressed every posting block again, though a block
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import operator
 import pickle
 import struct
 import zlib
@@ -74,6 +76,8 @@ BLOCK_MEMORY_LEVEL = 4
 # index (`python -m bench.profile_segments bench/out/corpus-3000-seed1 --files 3000 --prepared DIR`).
 BLOCK_COMPRESSION = 1
 _ROW_LENGTHS = struct.Struct("!ii")  # a term table row's key and value lengths (whoosh.filedb.filetables)
+_FLOAT32 = struct.Struct("f")  # a weight as a posting block stores it (array("f"))
+_POINTER = struct.Struct("!Iq")  # a hash table slot: a key's hash, its row's place (whoosh.filedb.filetables)
 _BLOCK_LENGTH = struct.Struct("!i")  # a posting block's length, negative for a term's last block (StructFile.write_int)
 
 
@@ -348,44 +352,86 @@ class _FieldWriter(W3FieldWriter):
 
 class _TermTable(OrderedHashWriter):
     """W3's term table, its rows written a few thousand at a time: Whoosh's `add` made four file calls and a
-    hexadecimal md5 per term, for most terms (those kept inline) the largest cost of filing them. The same
-    bytes: each row's place is counted instead of asked, its hash is the md5's low 32 bits as Whoosh takes them
-    (tests/test_codec_write.py)."""
+    hexadecimal md5 per term, and its `close` two file calls per slot of the hash tables, for most terms (those
+    kept inline) the largest cost of filing them. Here `add` only keeps the row; a flush lays out a batch at once
+    (places summed from the lengths, hashes the md5's low 32 bits as Whoosh takes them), and each of the 256 hash
+    tables is written in one call. The same bytes (tests/test_codec_write.py)."""
 
     FLUSH_ROWS = 4096
 
     def start_buffering(self) -> None:
-        self._rows: list[bytes] = []
+        self._keys: list[bytes] = []
+        self._values: list[bytes] = []
         self._position = self.dbfile.tell()
 
     def add(self, key: bytes, value: bytes) -> None:
         if key <= self.lastkey:
             raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
-        position = self._position
-        self._rows += (_ROW_LENGTHS.pack(len(key), len(value)), key, value)
-        self._position += _ROW_LENGTHS.size + len(key) + len(value)
-        self.index.append(position)
-        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
-        self.buckets[hashed & 255].append((hashed, position))
         self.lastkey = key
-        if len(self._rows) >= 3 * self.FLUSH_ROWS:
+        self._keys.append(key)
+        self._values.append(value)
+        if len(self._keys) >= self.FLUSH_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        self.dbfile.write(b"".join(self._rows))
-        self._rows = []
+        keys, values = self._keys, self._values
+        if not keys:
+            return
+        key_lengths, value_lengths = list(map(len, keys)), list(map(len, values))
+        self.dbfile.write(b"".join(itertools.chain.from_iterable(
+            zip(map(_ROW_LENGTHS.pack, key_lengths, value_lengths), keys, values))))
+        header = _ROW_LENGTHS.size
+        sizes = [header + key_length + value_length for key_length, value_length in zip(key_lengths, value_lengths)]
+        positions = list(itertools.accumulate(sizes, initial=self._position))
+        self._position = positions.pop()
+        _extend_places(self.index, positions)
+        buckets = self.buckets
+        for key, position in zip(keys, positions):
+            hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+            buckets[hashed & 255].append((hashed, position))
+        self._keys, self._values = [], []
 
     def close(self):
         self._flush()
         return super().close()
 
+    def _write_hashes(self):
+        """Whoosh's `_write_hashes` (an open-addressing table per bucket, twice its entries' slots, probed
+        linearly; an empty slot (0, 0)), each table written in one call."""
+        dbfile, empty = self.dbfile, (0, 0)
+        for entries in self.buckets:
+            slots = 2 * len(entries)
+            self.directory.append((dbfile.tell(), slots))
+            table = [empty] * slots
+            for entry in entries:
+                slot = (entry[0] >> 8) % slots
+                while table[slot] is not empty:
+                    slot = (slot + 1) % slots
+                table[slot] = entry
+            dbfile.write(b"".join(itertools.starmap(_POINTER.pack, table)))
+
+
+# The largest value each typecode of Whoosh's GrowableArray holds (whoosh.util.numlists, `_retype`).
+_TYPECODE_LIMITS = {"B": 255, "H": 2**16 - 1, "i": 2**31 - 1, "I": 2**32 - 1, "q": 2**63 - 1}
+
+
+def _extend_places(places, positions: list[int]) -> None:
+    """Append increasing `positions` to the table's GrowableArray of row places: in one step where they fit its
+    current typecode, else one at a time as Whoosh does (it widens the array when one does not fit)."""
+    stored = places.array
+    if isinstance(stored, array) and positions[-1] <= _TYPECODE_LIMITS.get(stored.typecode, -1):
+        stored.extend(positions)
+    else:
+        places.extend(positions)
+
 
 ROWS_CHUNK = 1 << 20  # bytes of a term table read at once
 
 
-def term_table_rows(table):
-    """(key, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader), in
-    order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term."""
+def term_table_rows(table, tag: int):
+    """(key, tag, value) of every row of a segment's term table (a whoosh.filedb.filetables.OrderedHashReader),
+    in order: read a chunk at a time and cut in place, where Whoosh's `items` made three reads per term. The tag
+    (the segment's place in a merge) orders equal keys of several tables in a heap, never their values."""
     dbfile, position, end = table.dbfile, table.startofdata, table.endofdata
     unpack, header = _ROW_LENGTHS.unpack_from, _ROW_LENGTHS.size
     size = ROWS_CHUNK
@@ -399,7 +445,7 @@ def term_table_rows(table):
             stop = value_at + valuelength
             if stop > length:
                 break
-            yield chunk[key_at:value_at], chunk[value_at:stop]
+            yield chunk[key_at:value_at], tag, chunk[value_at:stop]
             offset = stop
         if not offset:
             if length >= end - position:
@@ -488,6 +534,21 @@ class _PostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
+    def _mini_ids(self):
+        """Whoosh's: the ids delta-encoded (the first as is), without a generator step per id."""
+        ids = self._ids
+        return tuple(ids) if self._byteids else tuple(map(operator.sub, ids, itertools.chain((0,), ids)))
+
+    def _mini_weights(self):
+        """Whoosh's: None if every weight is 1, the one weight if they are all equal, else all of them; counted
+        in C."""
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        if weights.count(weights[0]) == len(weights):
+            return weights[0]
+        return tuple(weights)
+
     def finish_postings(self):
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
@@ -527,7 +588,13 @@ def _compact_record(weight, df, minlength_byte, maxlength_byte, maxweight, minid
 def _inline_record(ids: list, weights: list, values: list, lengths: list) -> bytes:
     """The record `_PostingsWriter` gives a term whose postings are all kept inline: the statistics its one
     block adds to a fresh W3TermInfo, the weights as the block's 32-bit floats (`array("f")`). Built with
-    C-level helpers (map, filter): this runs once per term of most segments written or merged."""
+    C-level helpers (map, filter): this runs once per term of most segments written or merged; a term of one
+    posting (about half of them) without the sequence helpers."""
+    if len(ids) == 1:
+        weight, value, length = weights[0], values[0], lengths[0]
+        stored = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]
+        return _compact_record(0 + stored, 1, length, length, max(0, weight), ids[0], ids[0],
+                               ((ids[0],), (int(stored) if stored.is_integer() else stored,), (value,) if value else ()))
     stored = array("f", weights).tolist()
     if all(map(float.is_integer, stored)):  # term frequencies: almost always
         kept_weights = tuple(map(int, stored))

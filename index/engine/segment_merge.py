@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import operator
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
@@ -112,15 +113,23 @@ def _fields_in_order(reader: SegmentReader) -> bool:
 
 def _terms(sources: list[_Source]):
     """((fieldname, btext), [(source, term record bytes), ...]) over the union of the segments' terms, in order.
-    The records stay bytes: most are inline ones that move unread (`_term_postings`)."""
-    def stream(position: int):  # (key, position) is unique, so the heap never compares term records
-        names = sources[position].terms._fieldunmap
-        return (((names[key[0] << 8 | key[1]], key[2:]), position, record)
-                for key, record in term_table_rows(sources[position].terms._tindex))
-
-    streams = [stream(position) for position in range(len(sources))]
-    for key, group in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+    The records stay bytes: most are inline ones that move unread (`_term_postings`). Where the segments number
+    their fields alike (almost always: a batch has every field), their rows merge by their keys as stored (the
+    field's number, in name order, then the term), and a key is named once per term rather than once per row."""
+    streams = [term_table_rows(source.terms._tindex, position) for position, source in enumerate(sources)]
+    unmaps = [source.terms._fieldunmap for source in sources]
+    if any(unmap != unmaps[0] for unmap in unmaps):
+        streams = [_named_rows(stream, unmap) for stream, unmap in zip(streams, unmaps, strict=True)]
+    names = unmaps[0]
+    for key, group in itertools.groupby(heapq.merge(*streams), key=operator.itemgetter(0)):
+        if type(key) is bytes:
+            key = (names[key[0] << 8 | key[1]], key[2:])
         yield key, [(sources[position], record) for _, position, record in group]
+
+
+def _named_rows(rows, unmap):
+    """A segment's rows keyed by (field name, term): segments that number their fields differently."""
+    return (((unmap[key[0] << 8 | key[1]], key[2:]), position, record) for key, position, record in rows)
 
 
 def _write_postings(writer, sources: list[_Source]) -> None:
@@ -132,9 +141,11 @@ def _write_postings(writer, sources: list[_Source]) -> None:
 def _term_postings(found: list, fieldname: str, schema):
     """A term's postings in the merged segment; for a term of one segment without deletions whose record keeps
     its postings inline (most terms: names, numbers, rare bigrams), the record itself, its ids moved."""
+    if len(found) == 1:
+        source, record = found[0]
+        if source.shift is not None and is_inline_record(record):
+            return shifted_record(record, source.shift)
     if all(is_inline_record(record) for _, record in found):
-        if len(found) == 1 and (source := found[0][0]).shift is not None:
-            return shifted_record(found[0][1], source.shift)
         return _inline_postings(found, fieldname)
     if all(source.shift is not None for source, _ in found):
         return _copied_postings(found, fieldname)
