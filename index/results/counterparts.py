@@ -80,16 +80,30 @@ def clause_vectors(texts: dict[str, str], searcher) -> dict[str, dict[str, float
     return {key: word_vector(text, idf) for key, text in texts.items()}
 
 
+def regulation_positions(columns, docnums: np.ndarray) -> np.ndarray:
+    """Positions in `docnums` of regulations' passages (clauses); news paragraphs are left out."""
+    types = columns.values["doc_type"]
+    if REGULATION_TYPE not in types.labels:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(types.codes[docnums] == types.labels.index(REGULATION_TYPE))
+
+
+def best_clauses(searcher, store, columns, docnums: np.ndarray, scores: np.ndarray,
+                 count: int) -> tuple[dict[str, int], dict[str, str]]:
+    """The `count` best scoring clauses: passage_id → position in `docnums` (best first), and passage_id → text
+    for those the store holds as clauses."""
+    clauses = regulation_positions(columns, docnums)
+    best = clauses[np.argsort(-scores[clauses], kind="stable")[:count]]
+    ids = {searcher.stored_fields(int(docnums[position]))["passage_id"]: int(position) for position in best}
+    return ids, store.clause_texts(ids)
+
+
 def with_counterparts(searcher, store, columns, docnums: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """`scores` with each of the best matching clauses raised by its similarity to the best clauses of other
     regulations (COUNTERPART_SHARE of their mean score at most); other passages are left as they are."""
-    types = columns.values["doc_type"]
-    if len(scores) < 2 or REGULATION_TYPE not in types.labels:
+    if len(scores) < 2:
         return scores
-    clauses = np.flatnonzero(types.codes[docnums] == types.labels.index(REGULATION_TYPE))
-    best = clauses[np.argsort(-scores[clauses], kind="stable")[:COUNTERPART_CANDIDATES]]
-    ids = {searcher.stored_fields(int(docnums[position]))["passage_id"]: int(position) for position in best}
-    texts = store.clause_texts(ids)
+    ids, texts = best_clauses(searcher, store, columns, docnums, scores, COUNTERPART_CANDIDATES)
     if len(texts) < 2:
         return scores
     vectors = clause_vectors(texts, searcher)

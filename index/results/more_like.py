@@ -23,8 +23,7 @@ import numpy as np
 
 from index.engine.vectorized import summed
 from index.query.syntax import weighted_words
-from index.results.counterparts import clause_words
-from index.results.neighbours import REGULATION_TYPE
+from index.results.counterparts import best_clauses, clause_words, regulation_positions
 
 LIKE_SOURCES = 5  # the best first-pass clauses whose words make the second query (dev: 3, 5, 10)
 LIKE_TERMS = 20  # of their words, the most distinctive searched for (dev: 10, 20, 40)
@@ -48,21 +47,9 @@ class LikeThese:
     best: float  # the first pass's best score
 
 
-def regulation_positions(columns, docnums: np.ndarray) -> np.ndarray:
-    types = columns.values["doc_type"]
-    if REGULATION_TYPE not in types.labels:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(types.codes[docnums] == types.labels.index(REGULATION_TYPE))
-
-
 def like_these(searcher, store, columns, docnums: np.ndarray, scores: np.ndarray) -> LikeThese | None:
     """The second query of a question's first pass (`docnums`, `scores`), or None when it has no clause."""
-    clauses = regulation_positions(columns, docnums)
-    if not len(clauses):
-        return None
-    best = clauses[np.argsort(-scores[clauses], kind="stable")[:LIKE_SOURCES]]
-    ids = {searcher.stored_fields(int(docnums[position]))["passage_id"]: int(position) for position in best}
-    texts = store.clause_texts(ids)
+    ids, texts = best_clauses(searcher, store, columns, docnums, scores, LIKE_SOURCES)
     if not texts:
         return None
     words = shared_words([(text, float(scores[ids[pid]])) for pid, text in texts.items()], searcher.doc_count(),
