@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -174,8 +175,10 @@ def extract_cases(document: Document) -> list[Case]:
     # The first grouping only decides which places report something (and records places' parents as it goes);
     # each passage's sentences, quotes and figures are read once for both.
     readings = _Readings(document, texts, book, roles)
-    book.case_places = _case_places(_group(body, texts, book, roles, document), readings)
-    cases = [_case(draft, readings) for draft in _drafts(_group(body, texts, book, roles, document), readings)]
+    book.case_places = {reading.place_key for reading in _case_readings(_group(body, texts, book, roles, document),
+                                                                         readings)}
+    cases = [_case(reading.draft(), readings)
+             for reading in _case_readings(_group(body, texts, book, roles, document), readings)]
     for case in cases:
         if not _is_title(case.title):
             case.title = document.title if len(cases) == 1 and _is_title(document.title) else _default_title(case)
@@ -378,29 +381,15 @@ class _Draft:
     extra: list[int]
 
 
-def _drafts(groups: list[Group], readings: _Readings) -> list[_Draft]:
-    drafts = []
-    largest, clauses = _largest(groups), _ClauseSplits(groups, readings)
-    for group in groups:
-        reading = _GroupReading(group, readings, clauses, group.anchor == readings.book.home_key())
-        if reading.on_topic() and reading.is_case() and not reading.lead_only(largest):
-            drafts.append(reading.draft())
-    return drafts
-
-
-def _case_places(groups: list[Group], readings: _Readings) -> set[str]:
-    """The first grouping's answer: the places of the groups `_drafts` would keep, each group read only as far as
-    deciding takes (its practices first; its figures, card and quotes only while the answer is still open)."""
-    largest, clauses, places = _largest(groups), _ClauseSplits(groups, readings), set()
+def _case_readings(groups: list[Group], readings: _Readings) -> Iterator[_GroupReading]:
+    """The groups that are cases, each read only as far as deciding takes (its practices first; its figures, card
+    and quotes only while the answer is still open): the first grouping needs only their places, the second
+    their drafts."""
+    largest, clauses = max((len(group.indices) for group in groups), default=0), _ClauseSplits(groups, readings)
     for group in groups:
         reading = _GroupReading(group, readings, clauses, group.anchor == readings.book.home_key())
         if reading.on_topic() and not reading.lead_only(largest) and reading.is_case():
-            places.add(reading.place_key)
-    return places
-
-
-def _largest(groups: list[Group]) -> int:
-    return max((len(group.indices) for group in groups), default=0)
+            yield reading
 
 
 class _ClauseSplits:
