@@ -86,13 +86,18 @@ def document_fields(document: Document) -> list[dict]:
     return [record] + [_passage_fields(passage, shared) for passage in document.passages]
 
 
+def group_id(document: Document) -> str:
+    """What a document's passages are grouped under in the index: its original if it is a repost."""
+    return document.canonical_id or document.doc_id
+
+
 def _document_values(document: Document) -> dict:
     """The fields every passage of `document` repeats, made once: the same objects in every passage pickle once
     (pickle refers back to an object it has written), for the worker that packs them and the one that unpacks
     them. Field order does not matter: Whoosh's writer and the staged segment's take fields sorted by name."""
     return {
         "doc_id": document.doc_id,
-        "group_id": document.canonical_id or document.doc_id,
+        "group_id": group_id(document),
         "doc_type": str(document.doc_type),
         "source": document.source,
         "places": ",".join(document.places),

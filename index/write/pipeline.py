@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.engine.cooccurrence import TermMatrix
+from index.engine.schema import group_id
 from index.engine.staging import StagedSegment, merge_in_staging
 from index.store import freshness
 from index.store.case_store import CaseStore
@@ -490,15 +491,10 @@ def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome],
 def _write_segment(library: Library, preparer: _Preparer,
                    prepared: list[PreparedDocument]) -> Callable[[], list[StagedSegment]]:
     """Start writing the batch's segment (group ids as linking decided); the result waits for it."""
-    documents = [(item, _group_id(item.document)) for item in prepared]
+    documents = [(item, group_id(item.document)) for item in prepared]
     if not documents:
         return list
     return preparer.write_segment(library.index.directory, documents)
-
-
-def _group_id(document: Document) -> str:
-    """What a document's passages are grouped under in the index: its original if it is a repost."""
-    return document.canonical_id or document.doc_id
 
 
 def _write_index(library: Library, writing: _Writing) -> None:
@@ -512,7 +508,7 @@ def _write_index(library: Library, writing: _Writing) -> None:
         staged = writing.segment()
     except Exception:
         log.exception("staged_segment_failed")
-        library.index.update_fields((item.document.doc_id, item.passages(_group_id(item.document)))
+        library.index.update_fields((item.document.doc_id, item.passages(group_id(item.document)))
                                     for item in prepared)
         return
     library.index.adopt(staged, [item.document.doc_id for item in prepared])
