@@ -14,6 +14,7 @@ similarity of relevant and other new candidates, to place LIKE_FLOOR.
 from __future__ import annotations
 
 import argparse
+import ast
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     for setting in args.set:
         name, value = setting.split("=", 1)
-        setattr(more_like, name, type(getattr(more_like, name))(eval(value)))
+        setattr(more_like, name, type(getattr(more_like, name))(ast.literal_eval(value)))
     judged = load_judgments(args.judgments).select(args.split)
     calls: list = []
     search_module.brought_in = recording(calls)
