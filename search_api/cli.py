@@ -84,6 +84,8 @@ def ingest(targets: tuple[str, ...], url_file, home: Path | None, as_json: bool)
         raise click.UsageError("请给出要导入的文件、文件夹或网址(或用 --urls 指定网址列表文件)")
     library = Library(home)
     files = list(iter_files(paths))
+    if paths and not files and not urls:  # folders holding no file of a supported format: nothing to report on
+        raise click.ClickException(f"没有找到可导入的文件:{'、'.join(map(str, paths))}(文件夹中没有支持的格式)")
     progress = progress_bar(len(files) + len(urls), enabled=not as_json)
 
     def report_line(outcome: FileOutcome) -> None:

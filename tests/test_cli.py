@@ -34,6 +34,14 @@ def test_ingest_exit_code_1_when_a_file_fails(tmp_path):
     assert "bad.txt" in result.output and "失败" in result.output
 
 
+def test_ingest_of_a_folder_without_supported_files_says_so(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "photo.xyz").write_bytes(b"not a document")
+    result = run("ingest", tmp_path / "notes", "--home", tmp_path / "home", "--json")
+    assert result.exit_code == 1
+    assert "没有找到可导入的文件" in result.output and "notes" in result.output
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert run("ingest").exit_code == 2
     assert run("search", "", "--home", tmp_path).exit_code == 2
