@@ -58,6 +58,7 @@ MAX_CHILD_NAME_CHARS = 8
 CLAUSE_BREAKING_TAGS = ("v", "p", "c", "u", "d", "r", "m", "x", "w")
 # What jieba's POS tagger segments as one run (jieba.posseg.re_han_internal): runs are cut independently.
 RUN_CACHE_SIZE = 32768  # runs (a few dozen characters each) whose candidates are kept: several files' worth
+LINE_CACHE_SIZE = 4096  # lines (paragraphs) whose candidates are kept: a few documents' worth
 SEGMENTER_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._]+")
 # Text around a mention kept as its evidence.
 EVIDENCE_CHARS = 12
@@ -143,15 +144,33 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
     """Gazetteer names that are whole words (or a run of whole words), not opening a longer name.
 
     jieba segments each run of word characters on its own, so only the runs that hold a gazetteer name at all
-    are tagged (POS tagging a whole document costs several times a plain cut)."""
-    folded = fold(text)
+    are tagged (POS tagging a whole document costs several times a plain cut). A line break ends a run, so a
+    text's candidates are its folded lines' in order."""
     found: list[_Candidate] = []
-    for run in SEGMENTER_RUN.finditer(folded):
+    offset = 0
+    for line in fold(text).split("\n"):
+        found += _shifted(_candidates_in_line(line), offset)
+        offset += len(line) + 1
+    return tuple(found)
+
+
+# A document's lines are read several times: in its metadata (title and text), in the context its passages are
+# read against in case extraction, and as those passages; a line's candidates are its runs', found once.
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _candidates_in_line(line: str) -> tuple[_Candidate, ...]:
+    """Candidates of one folded line, at offsets into the line."""
+    found: list[_Candidate] = []
+    for run in SEGMENTER_RUN.finditer(line):
         in_run = _candidates_in_run(run.group())
         if in_run:  # most runs name no place
-            offset = run.start()
-            found += [_Candidate(offset + c.start, offset + c.end, c.surface, c.options, c.short) for c in in_run]
+            found += _shifted(in_run, run.start())
     return tuple(found)
+
+
+def _shifted(candidates: tuple[_Candidate, ...], offset: int) -> tuple[_Candidate, ...] | list[_Candidate]:
+    if not offset:
+        return candidates
+    return [_Candidate(offset + c.start, offset + c.end, c.surface, c.options, c.short) for c in candidates]
 
 
 def _holds_a_name(run: str) -> bool:
