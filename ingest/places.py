@@ -203,10 +203,13 @@ def _candidates_in_run(run: str) -> tuple[_Candidate, ...]:
     for word, _ in words:
         offsets.append(offsets[-1] + len(word))
     cut = "".join(word for word, _ in words)  # a run of whole words is a slice of it
-    names = gazetteer()
+    names, heads = gazetteer(), _name_lengths()
     found: list[_Candidate] = []
     index = 0
     while index < len(words):
+        if cut[offsets[index] : offsets[index] + 2] not in heads:  # every name has two characters or more
+            index += 1  # no name starts at this word (most words)
+            continue
         for size in range(min(MAX_WORDS_PER_NAME, len(words) - index), 0, -1):
             surface = cut[offsets[index] : offsets[index + size]]
             if surface in names:
