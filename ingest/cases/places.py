@@ -9,6 +9,7 @@ named in the same passage, else the context the caller passes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ COMPANY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:有限责任公司|有限�
 ROAD_CHARS = frozenset("路街巷里屯")
 DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")  # a word that can be part of a place name's stem
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
 # measure words, adverbs, locality words; verbs too when longer than one character (培新街: 培 is tagged v).
 STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "i", "l")
@@ -89,7 +91,7 @@ def _stem(window: str, after_place: bool = False) -> str:
     taken = 0
     last_tag = ""
     for token, flag in reversed(words):
-        if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
+        if not HAN_WORD.fullmatch(token):
             break
         # an adjective starts a name only before another word of it (幸福家园, not 优秀街道), or right after
         # the parent place (丹水池街道幸福社区, 嘉莲街道莲秀社区)
@@ -154,6 +156,16 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
 def _inside_word(text: str, start: int, end: int) -> bool:
     """Whether a one-character suffix is the end of an ordinary word ("城乡建设": 城乡), not of a name."""
     return word_freq(text[max(0, start - 1) : end]) >= COMMON_WORD_FREQ
+
+
+def _spellings(text: str, name: str, opening: str) -> Iterator[tuple[int, int]]:
+    """Spans of `name`, or else of `opening` (a start of it), left to right and not overlapping: what
+    re.finditer("name|opening") finds, without compiling a pattern for every name of every document."""
+    start = text.find(opening)
+    while start >= 0:
+        end = start + (len(name) if text.startswith(name, start) else len(opening))
+        yield start, end
+        start = text.find(opening, end)
 
 
 @dataclass
@@ -248,10 +260,9 @@ class PlaceBook:
             stem = self.stem(node.key)
             if (stem if len(stem) >= 3 else node.name) not in text:
                 continue  # neither spelling is written here (the stem opens the name)
-            pattern = re.escape(node.name) + (f"|{re.escape(stem)}" if len(stem) >= 3 else "")
-            for match in re.finditer(pattern, text):
-                if not any(m.start <= match.start() < m.end for m in places.locals):
-                    places.locals.append(LocalMention(node.name, node.level, match.start(), match.end()))
+            for start, end in _spellings(text, node.name, stem if len(stem) >= 3 else node.name):
+                if not any(m.start <= start < m.end for m in places.locals):
+                    places.locals.append(LocalMention(node.name, node.level, start, end))
                     self.counts[node.key] = self.counts.get(node.key, 0) + 1
         places.locals.sort(key=lambda m: m.start)
 
@@ -375,7 +386,7 @@ def is_place_mention(text: str, mention: PlaceMention) -> bool:
     surface = text[mention.start : mention.end]
     if not surface.endswith(DIVISION_SUFFIXES) and LOCAL_NAME_AFTER.match(text, mention.end):
         return False
-    if re.match(r"[路街巷]", text[mention.end : mention.end + 1]):
+    if text.startswith(("路", "街", "巷"), mention.end):
         return False
     window_start = max(0, mention.start - 6)
     window = text[window_start : mention.end + 2]
