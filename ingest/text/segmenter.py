@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.util import find_spec
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,14 +110,16 @@ def _route_tokenizer() -> type:
             """Compile the words (~0.1 s for 350k words) so that the cut's hot steps run in C++."""
             compiled = _fast_jieba().DatTrie()
             compiled.build([(word, count) for word, count in self.FREQ.items() if count])
-            _compiled_plain_model()
+            # Looked up once here, not per block: a passage has dozens of blocks.
+            self.compiled_block = _compiled_plain_block().fullmatch
+            self.compiled_cut = _fast_jieba()._cut_DAG_cpp
+            self.compiled_total = float(self.total)
             self.compiled = compiled
 
         def _Tokenizer__cut_DAG(self, sentence):  # jieba's cut of one block (with its HMM), name-mangled
-            if self.compiled is None or jieba.finalseg.Force_Split_Words or not HAN_BLOCK.fullmatch(sentence) \
-                    or not _compiled_plain_model().issuperset(sentence):
+            if self.compiled is None or jieba.finalseg.Force_Split_Words or not self.compiled_block(sentence):
                 return super()._Tokenizer__cut_DAG(sentence)
-            return iter(_fast_jieba()._cut_DAG_cpp(self.compiled, sentence, float(self.total)))
+            return self.compiled_cut(self.compiled, sentence, self.compiled_total)
 
         def get_DAG(self, sentence):  # jieba's name
             if self.compiled is None:
@@ -139,6 +142,14 @@ def _compiled_plain_model() -> frozenset[str]:
     finalseg = _import_jieba().finalseg
     _fast_jieba().load_finalseg_hmm_model(finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
     return frozenset().union(*finalseg.emit_P.values())
+
+
+@lru_cache(maxsize=1)
+def _compiled_plain_block() -> re.Pattern:
+    """A block the compiled plain cut takes whole: Chinese characters only (HAN_BLOCK), each one the HMM knows
+    (`_compiled_plain_model`); one C match per block instead of a set look-up per character."""
+    known = sorted(char for char in _compiled_plain_model() if HAN_BLOCK.fullmatch(char))
+    return re.compile("[" + "".join(map(re.escape, known)) + "]+")
 
 
 @lru_cache(maxsize=1)
@@ -394,33 +405,34 @@ is_word_char = str.isalnum
 
 
 def tokens(source: str) -> list[tuple[str, int, int]]:
-    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives), fed in pieces of at most
-    MAX_SEGMENT_CHARS.
+    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives): `cut_words` with each word's
+    offsets."""
+    words, bounds = cut_words(source)
+    return list(zip(words, bounds, bounds[1:]))
+
+
+def cut_words(source: str) -> tuple[list[str], list[int]]:
+    """jieba's words over folded `source`, fed in pieces of at most MAX_SEGMENT_CHARS, and their bounds: word i is
+    `source[bounds[i]:bounds[i + 1]]`.
 
     jieba's `cut` split into blocks here, with its own patterns: a block of Chinese characters, letters, digits
     and `+#&._%-` is cut by the tokenizer (`_Tokenizer__cut_DAG`, in C++ in bulk work); anything else is one
     token per character, `\\r\\n` one token. Done in one loop rather than through `tokenize` and `cut`, two
-    generators a word passes through in Python, which cost as much as the compiled cut itself."""
+    generators a word passes through in Python, which cost as much as the compiled cut itself; the bounds are
+    summed at C speed, not word by word."""
     blocks, spaces = _cut_patterns()
     cut_block = segmenter()._Tokenizer__cut_DAG
-    found: list[tuple[str, int, int]] = []
-    append = found.append
-    position = 0
+    words: list[str] = []
+    extend = words.extend
     for piece in _pieces(source):
         for index, block in enumerate(blocks.split(piece)):
             if index % 2:  # the pattern's matches, between what it skipped
-                words = cut_block(block)
-            elif not block:
-                continue
+                extend(cut_block(block))
             elif "\r\n" in block:
-                words = [part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk)]
+                extend(part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk))
             else:
-                words = block
-            for word in words:
-                end = position + len(word)
-                append((word, position, end))
-                position = end
-    return found
+                extend(block)  # one token per character (none for an empty block)
+    return words, list(accumulate(map(len, words), initial=0))
 
 
 @lru_cache(maxsize=1)
