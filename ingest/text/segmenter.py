@@ -117,9 +117,40 @@ def _route_tokenizer() -> type:
             self.compiled = compiled
 
         def _Tokenizer__cut_DAG(self, sentence):  # jieba's cut of one block (with its HMM), name-mangled
-            if self.compiled is None or jieba.finalseg.Force_Split_Words or not self.compiled_block(sentence):
+            if self.compiled is None or jieba.finalseg.Force_Split_Words:
                 return super()._Tokenizer__cut_DAG(sentence)
-            return self.compiled_cut(self.compiled, sentence, self.compiled_total)
+            if self.compiled_block(sentence):
+                return self.compiled_cut(self.compiled, sentence, self.compiled_total)
+            return self.route_cut(sentence)
+
+        def route_cut(self, sentence: str) -> list[str]:
+            """jieba's `__cut_DAG`, step for step, over the best route jieba-fast-dat computes in one C++ call (the
+            blocks mixing Chinese with letters, digits or symbols): no route dict of tuples, no generator, and a
+            run of one-character words the dictionary does not know is cut by jieba's HMM once per process."""
+            ends: list[int] = []  # ends[x]: index of the last character of the best route's word starting at x
+            _fast_jieba()._get_DAG_and_calc(self.compiled, sentence, ends, self.compiled_total)
+            words: list[str] = []
+            singles_from = start = 0  # jieba's `buf`: the one-character words since the last longer word
+            while start < len(sentence):
+                end = ends[start] + 1
+                if end - start > 1:
+                    if singles_from < start:
+                        words += self.single_run_words(sentence[singles_from:start])
+                    words.append(sentence[start:end])
+                    singles_from = end
+                start = end
+            if singles_from < len(sentence):
+                words += self.single_run_words(sentence[singles_from:])
+            return words
+
+        def single_run_words(self, run: str) -> tuple[str, ...]:
+            """jieba's words for a run of one-character words: a dictionary word stays characters, an unknown run
+            goes to the HMM (finalseg)."""
+            if len(run) == 1:
+                return (run,)
+            if self.FREQ.get(run):
+                return tuple(run)
+            return _unknown_run_words(run)
 
         def get_DAG(self, sentence):  # jieba's name
             if self.compiled is None:
@@ -142,6 +173,14 @@ def _compiled_plain_model() -> frozenset[str]:
     finalseg = _import_jieba().finalseg
     _fast_jieba().load_finalseg_hmm_model(finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
     return frozenset().union(*finalseg.emit_P.values())
+
+
+@lru_cache(maxsize=UNKNOWN_RUN_CACHE_SIZE)
+def _unknown_run_words(run: str) -> tuple[str, ...]:
+    """jieba's HMM cut (finalseg) of a run of characters the dictionary does not know, remembered per process: the
+    same runs (a name, a date's digits and 年) recur across passages. Only the compiled cut asks, and only while
+    no word is forced apart (the words then depend on jieba's model and `run` alone)."""
+    return tuple(_import_jieba().finalseg.cut(run))
 
 
 @lru_cache(maxsize=1)
