@@ -28,7 +28,7 @@ STAGES = [
     ("index.write.prepare", "with_postings", "postings"),
     ("index.write.prepare", "extract_cases", "cases"),
     ("index.write.prepare", "signature", "signature"),
-    ("index.analysis", "tokens", "plain_cut"),
+    ("index.analysis", "cut_words", "plain_cut"),
     ("ingest.places", "pos_cut", "pos_cut"),
     ("ingest.cases.text", "pos_cut", "pos_cut"),
 ]
@@ -39,15 +39,14 @@ def timed_stages() -> dict[str, float]:
     seconds: dict[str, float] = defaultdict(float)
     running: dict[str, int] = defaultdict(int)
 
-    def wrap(function, stage: str, materialise: bool):
+    def wrap(function, stage: str):
         def timed(*args, **kwargs):
             if running[stage]:
                 return function(*args, **kwargs)
             running[stage] += 1
             started = time.process_time()
             try:
-                result = function(*args, **kwargs)
-                return list(result) if materialise else result  # a generator's work happens when it is read
+                return function(*args, **kwargs)
             finally:
                 seconds[stage] += time.process_time() - started
                 running[stage] -= 1
@@ -55,7 +54,7 @@ def timed_stages() -> dict[str, float]:
 
     for module_name, name, stage in STAGES:
         module = importlib.import_module(module_name)
-        setattr(module, name, wrap(getattr(module, name), stage, materialise=name == "tokens"))
+        setattr(module, name, wrap(getattr(module, name), stage))
     return seconds
 
 

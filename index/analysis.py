@@ -22,12 +22,13 @@ from itertools import compress
 from typing import NamedTuple
 
 from ingest.text.fold import fold
-from ingest.text.segmenter import is_word_char, segmenter, tokens
+from ingest.text.segmenter import cut_words, is_word_char, segmenter
 from ingest.text.wordlists import DATA_DIR, read_word_list
 
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MAX_SUBWORD_SOURCE = 12  # longer "words" are OCR junk or digit runs; don't expand them
 SUBWORD_CACHE_SIZE = 65536  # words whose sub-words are remembered per process (a few hundred bytes each)
+MAX_REMEMBERED_WORDS = 100_000  # words whose unsureness `unsure_grams` remembers per process (~100 bytes each)
 
 
 class Term(NamedTuple):
@@ -53,31 +54,34 @@ def analyze(text: str, *, folded: bool = False) -> list[Term]:
     if not text:  # a passage's empty heading or lead: no cut to set up
         return []
     source = text if folded else fold(text)
-    return _words(source, tokens(source))
+    return _words(*cut_words(source))
 
 
 def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[list[Term], list[Term]]:
     """Word terms and the grams where jieba is unsure (`unsure_grams`), from one segmentation of `text`."""
     source = text if folded else fold(text)
-    cut = tokens(source)
-    return _words(source, cut), unsure_grams(source, cut)
+    words, bounds = cut_words(source)
+    return _words(words, bounds), unsure_grams(source, words, bounds)
 
 
-def _words(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
+def _words(words: list[str], bounds: list[int]) -> list[Term]:
+    """The terms of a cut (`cut_words`). Terms are made by tuple.__new__, as Term() does, without the Python frame of
+    Term's __new__: a term is made per word and sub-word of every passage."""
     terms: list[Term] = []
     append = terms.append
+    new = tuple.__new__
     pos = 0
-    for word, start, end in cut:
+    for word, start, end in zip(words, bounds, bounds[1:]):
         if not word.isalnum():  # most tokens are letters, digits and characters only: one C call says so
             if not any(map(is_word_char, word)):
                 if not word.isspace():
                     pos += 1  # punctuation breaks phrases
                 continue
             word = word.strip()
-        append(Term(word, pos, start, end, True))
+        append(new(Term, (word, pos, start, end, True)))
         if 2 < len(word) <= MAX_SUBWORD_SOURCE:
             for sub, offset in subwords(word):
-                append(Term(sub, pos, start + offset, start + offset + len(sub), False))
+                append(new(Term, (sub, pos, start + offset, start + offset + len(sub), False)))
         pos += 1
     return terms
 
@@ -137,23 +141,19 @@ def grams(text: str, *, folded: bool = False) -> list[Term]:
     return terms
 
 
-def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
-    """The grams (as `grams` makes them) of the stretches where jieba's cut may not be the reader's: a word the
-    dictionary does not know (a name: 张某某) or two or more single characters in a row (a name cut into
-    characters), each with the words either side, so a name is found whichever way a neighbour took its
-    edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
-    freq = segmenter().FREQ
-    search = CJK_CHAR.search
-    # One character is compared as `is_cjk` does, without a call; most longer words are known words, and the
-    # dictionary answers before the pattern is tried.
-    unsure = [("\u4e00" <= word <= "\u9fff" or "\u3400" <= word <= "\u4dbf" or "\uf900" <= word <= "\ufaff")
-              if len(word) == 1 else (not freq.get(word) and search(word) is not None) for word, _, _ in cut]
+def unsure_grams(source: str, words: list[str], bounds: list[int]) -> list[Term]:
+    """The grams (as `grams` makes them) of the stretches of a cut (`cut_words`) where jieba's cut may not be the
+    reader's: a word the dictionary does not know (a name: 张某某) or two or more single characters in a row (a
+    name cut into characters), each with the words either side, so a name is found whichever way a neighbour took
+    its edge. A lone single character (的, 在) is a word like any other: the word fields find it."""
+    unsure = list(map(_UNSURE.__getitem__, words))
+    count = len(words)
     covered = bytearray(len(source))
-    for i in compress(range(len(cut)), unsure):
-        if len(cut[i][0]) == 1 and not (i > 0 and unsure[i - 1]) and not (i + 1 < len(cut) and unsure[i + 1]):
+    for i in compress(range(count), unsure):
+        if len(words[i]) == 1 and not (i > 0 and unsure[i - 1]) and not (i + 1 < count and unsure[i + 1]):
             continue
-        for _, start, end in cut[max(i - 1, 0) : i + 2]:
-            covered[start:end] = b"\x01" * (end - start)
+        start, end = bounds[max(i - 1, 0)], bounds[min(i + 2, count)]  # the word and its neighbours
+        covered[start:end] = b"\x01" * (end - start)
     terms: list[Term] = []
     index = covered.find(1)  # most of a passage is not covered: jump from one covered character to the next
     while index >= 0:
@@ -163,6 +163,24 @@ def unsure_grams(source: str, cut: list[tuple[str, int, int]]) -> list[Term]:
             terms.append(Term(source[index:end], index, index, end, True))
         index = covered.find(1, index + 1)
     return terms
+
+
+class _UnsureWords(dict):
+    """word → whether `unsure_grams` counts it unsure: one CJK character, or a longer word with a CJK character
+    that the dictionary does not know. Filled on first sight of each word, so a cut's words are looked up at C
+    speed in a table of the words seen (far smaller than the dictionary) rather than tested one by one."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(word) == 1:
+            unsure = is_cjk(word)
+        else:
+            unsure = not segmenter().FREQ.get(word) and CJK_CHAR.search(word) is not None
+        if len(self) < MAX_REMEMBERED_WORDS:
+            self[word] = unsure
+        return unsure
+
+
+_UNSURE = _UnsureWords()
 
 
 def gram_phrases(text: str) -> list[list[str]]:

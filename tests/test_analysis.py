@@ -75,3 +75,16 @@ def test_pos_cut_tags_a_text_as_jieba_tags_it_whole():
     whole = [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text))]
     assert pos_cut(text) == whole
     assert pos_cut(text[9:30]) == [(pair.word, pair.flag) for pair in pos_tagger().cut(fold(text[9:30]))]
+
+
+def test_conversion_skipped_only_for_text_opencc_leaves_alone():
+    from ingest.text.fold import _T2S, _changing_chars
+
+    changing = _changing_chars()
+    assert changing is not None  # OpenCC's dictionaries were read
+    # A phrase converts a character that alone stays (沈 alone, 深沈 → 深沉): the pattern finds it.
+    assert changing.search("深沈") and _T2S.convert("深沈") == "深沉" and _T2S.convert("沈") == "沈"
+    passed = "".join(chr(code) for code in range(0x10000)
+                     if not 0xD800 <= code <= 0xDFFF and not changing.search(chr(code)))
+    assert len(passed) > 50000 and _T2S.convert(passed) == passed
+    assert all(_T2S.convert(char) == char for char in passed)

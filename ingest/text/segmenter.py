@@ -19,11 +19,12 @@ import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.util import find_spec
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.text import dictionary
-from ingest.text.fold import fold
+from ingest.text.fold import fold, skip_unchanged_text
 from ingest.text.synonyms import synonym_words
 from ingest.text.wordlists import DATA_DIR, read_word_list
 
@@ -69,13 +70,15 @@ def segmenter() -> jieba.Tokenizer:
 def load_dictionary_into_memory() -> None:
     """Swap the trie for a dict of the same counts (~0.5 s) and compile the words for C++ routes (~0.1 s): bulk
     work (indexing, case extraction) looks words up millions of times, and a dict answers them about 1.5×
-    faster, the compiled routes about twice as fast again. Queries never need it."""
+    faster, the compiled routes about twice as fast again; and let folding skip OpenCC for text it would not
+    change (fold.skip_unchanged_text, ~0.1 s). Queries never need it."""
     tokenizer = segmenter()
     if not isinstance(tokenizer.FREQ, dict):
         with _lock:
             if not isinstance(tokenizer.FREQ, dict):
                 tokenizer.FREQ = tokenizer.FREQ.to_dict()
                 tokenizer.compile_routes()
+                skip_unchanged_text()  # the text bulk work cuts is folded first
 
 
 def tokenizer_for(words: dictionary.Dictionary) -> jieba.Tokenizer:
@@ -109,14 +112,47 @@ def _route_tokenizer() -> type:
             """Compile the words (~0.1 s for 350k words) so that the cut's hot steps run in C++."""
             compiled = _fast_jieba().DatTrie()
             compiled.build([(word, count) for word, count in self.FREQ.items() if count])
-            _compiled_plain_model()
+            # Looked up once here, not per block: a passage has dozens of blocks.
+            self.compiled_block = _compiled_plain_block().fullmatch
+            self.compiled_cut = _fast_jieba()._cut_DAG_cpp
+            self.compiled_total = float(self.total)
             self.compiled = compiled
 
         def _Tokenizer__cut_DAG(self, sentence):  # jieba's cut of one block (with its HMM), name-mangled
-            if self.compiled is None or jieba.finalseg.Force_Split_Words or not HAN_BLOCK.fullmatch(sentence) \
-                    or not _compiled_plain_model().issuperset(sentence):
+            if self.compiled is None or jieba.finalseg.Force_Split_Words:
                 return super()._Tokenizer__cut_DAG(sentence)
-            return iter(_fast_jieba()._cut_DAG_cpp(self.compiled, sentence, float(self.total)))
+            if self.compiled_block(sentence):
+                return self.compiled_cut(self.compiled, sentence, self.compiled_total)
+            return self.route_cut(sentence)
+
+        def route_cut(self, sentence: str) -> list[str]:
+            """jieba's `__cut_DAG`, step for step, over the best route jieba-fast-dat computes in one C++ call (the
+            blocks mixing Chinese with letters, digits or symbols): no route dict of tuples, no generator, and a
+            run of one-character words the dictionary does not know is cut by jieba's HMM once per process."""
+            ends: list[int] = []  # ends[x]: index of the last character of the best route's word starting at x
+            _fast_jieba()._get_DAG_and_calc(self.compiled, sentence, ends, self.compiled_total)
+            words: list[str] = []
+            singles_from = start = 0  # jieba's `buf`: the one-character words since the last longer word
+            while start < len(sentence):
+                end = ends[start] + 1
+                if end - start > 1:
+                    if singles_from < start:
+                        words += self.single_run_words(sentence[singles_from:start])
+                    words.append(sentence[start:end])
+                    singles_from = end
+                start = end
+            if singles_from < len(sentence):
+                words += self.single_run_words(sentence[singles_from:])
+            return words
+
+        def single_run_words(self, run: str) -> tuple[str, ...]:
+            """jieba's words for a run of one-character words: a dictionary word stays characters, an unknown run
+            goes to the HMM (finalseg)."""
+            if len(run) == 1:
+                return (run,)
+            if self.FREQ.get(run):
+                return tuple(run)
+            return _unknown_run_words(run)
 
         def get_DAG(self, sentence):  # jieba's name
             if self.compiled is None:
@@ -139,6 +175,22 @@ def _compiled_plain_model() -> frozenset[str]:
     finalseg = _import_jieba().finalseg
     _fast_jieba().load_finalseg_hmm_model(finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
     return frozenset().union(*finalseg.emit_P.values())
+
+
+@lru_cache(maxsize=UNKNOWN_RUN_CACHE_SIZE)
+def _unknown_run_words(run: str) -> tuple[str, ...]:
+    """jieba's HMM cut (finalseg) of a run of characters the dictionary does not know, remembered per process: the
+    same runs (a name, a date's digits and 年) recur across passages. Only the compiled cut asks, and only while
+    no word is forced apart (the words then depend on jieba's model and `run` alone)."""
+    return tuple(_import_jieba().finalseg.cut(run))
+
+
+@lru_cache(maxsize=1)
+def _compiled_plain_block() -> re.Pattern:
+    """A block the compiled plain cut takes whole: Chinese characters only (HAN_BLOCK), each one the HMM knows
+    (`_compiled_plain_model`); one C match per block instead of a set look-up per character."""
+    known = sorted(char for char in _compiled_plain_model() if HAN_BLOCK.fullmatch(char))
+    return re.compile("[" + "".join(map(re.escape, known)) + "]+")
 
 
 @lru_cache(maxsize=1)
@@ -394,33 +446,34 @@ is_word_char = str.isalnum
 
 
 def tokens(source: str) -> list[tuple[str, int, int]]:
-    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives), fed in pieces of at most
-    MAX_SEGMENT_CHARS.
+    """jieba's (word, start, end) over folded `source` (what its `tokenize` gives): `cut_words` with each word's
+    offsets."""
+    words, bounds = cut_words(source)
+    return list(zip(words, bounds, bounds[1:]))
+
+
+def cut_words(source: str) -> tuple[list[str], list[int]]:
+    """jieba's words over folded `source`, fed in pieces of at most MAX_SEGMENT_CHARS, and their bounds: word i is
+    `source[bounds[i]:bounds[i + 1]]`.
 
     jieba's `cut` split into blocks here, with its own patterns: a block of Chinese characters, letters, digits
     and `+#&._%-` is cut by the tokenizer (`_Tokenizer__cut_DAG`, in C++ in bulk work); anything else is one
     token per character, `\\r\\n` one token. Done in one loop rather than through `tokenize` and `cut`, two
-    generators a word passes through in Python, which cost as much as the compiled cut itself."""
+    generators a word passes through in Python, which cost as much as the compiled cut itself; the bounds are
+    summed at C speed, not word by word."""
     blocks, spaces = _cut_patterns()
     cut_block = segmenter()._Tokenizer__cut_DAG
-    found: list[tuple[str, int, int]] = []
-    append = found.append
-    position = 0
+    words: list[str] = []
+    extend = words.extend
     for piece in _pieces(source):
         for index, block in enumerate(blocks.split(piece)):
             if index % 2:  # the pattern's matches, between what it skipped
-                words = cut_block(block)
-            elif not block:
-                continue
+                extend(cut_block(block))
             elif "\r\n" in block:
-                words = [part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk)]
+                extend(part for chunk in spaces.split(block) for part in ((chunk,) if chunk == "\r\n" else chunk))
             else:
-                words = block
-            for word in words:
-                end = position + len(word)
-                append((word, position, end))
-                position = end
-    return found
+                extend(block)  # one token per character (none for an empty block)
+    return words, list(accumulate(map(len, words), initial=0))
 
 
 @lru_cache(maxsize=1)
