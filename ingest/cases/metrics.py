@@ -45,6 +45,9 @@ CHANGE = re.compile(
     rf"(?P<old>{NUMBER})(?P<old_approx>多|余)?(?P<unit>元|%|{UNIT})?(?P<old_after>以上|左右)?"
     rf"(?:的)?{CHANGE_VERBS}(?:为|到|至|成)(?P<new>{NUMBER})(?P<new_approx>多|余)?(?P<unit2>元|%|{UNIT})?"
 )
+# A change verb and the word before its new value, ending where the value starts (`_changed_to`).
+CHANGED_TO = re.compile(rf"{CHANGE_VERBS}(?:到|至|为)\Z")
+MAX_CHANGED_TO_CHARS = 3  # the longest change verb (2 characters) and 到/至/为
 # The look-ahead lists the characters a count can start with (its qualifier's or its number's), so that the
 # pattern is tried only there rather than at every character of every sentence (half of its cost).
 COUNT = re.compile(rf"(?=[近超约\d{CN_DIGITS}])(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
@@ -183,13 +186,22 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
 def _earlier_state(metrics: dict[tuple, Metric], metric: Metric, text: str) -> Metric | None:
     """The figure a "增加到N" sentence changes: the case's last earlier figure of the same indicator and unit."""
     number = _number_text(metric)
-    if metric.previous is not None or number not in text:  # the pattern is compiled per number: most never match
-        return None
-    if not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(number)}", text):
+    if metric.previous is not None or not _changed_to(text, number):
         return None
     same = [m for m in metrics.values() if m.indicator == metric.indicator and m.unit == metric.unit
             and m.value != metric.value and m.previous is None]
     return same[-1] if same else None
+
+
+def _changed_to(text: str, number: str) -> bool:
+    """Whether the text says something changed to the number ("增加到210"): a change verb and 到/至/为 end right
+    before one of the number's uses (looked for there, not by a pattern compiled per number)."""
+    at = text.find(number)
+    while at >= 0:
+        if CHANGED_TO.search(text, max(0, at - MAX_CHANGED_TO_CHARS), at):
+            return True
+        at = text.find(number, at + 1)
+    return False
 
 
 def _number_text(metric: Metric) -> str:
