@@ -68,6 +68,10 @@ NOT_FIGURE_BEFORE = re.compile(r"(?:第|近|这|前|后)$")
 NOT_FIGURE_AFTER = re.compile(r"^(?:年|月|日|届|号|期|岁|周|季度|天|小时|时)")
 # After the unit: thresholds and addresses ("30人以上", "11栋一层"), not figures.
 NOT_FIGURE_UNIT_AFTER = re.compile(r"^(?:以上|以下|以内|左右|一层|\d+层|号)")
+# Patterns used per figure, compiled here rather than looked up in re's cache at each call.
+DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+QUOTE_MARKS = re.compile(r"[“”\"]")
+FIGURE_AT_END = re.compile(rf"{NUMBER}(?:{UNIT})$")
 CLAUSE_MARKS = ",，。;；:：、(（)）…“”\"!！?？"
 MAX_INDICATOR_CHARS = 12
 MIN_CN_VALUE = 10  # "一名党员", "两位负责人": small counts in words are wording, not reported figures
@@ -97,7 +101,7 @@ def _plain(value: float) -> float | int:
 
 
 def to_number(text: str) -> float | None:
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if DECIMAL.fullmatch(text):
         return float(text)
     try:
         return float(cn2an.cn2an(text, "smart"))
@@ -114,7 +118,7 @@ def _clause_after(text: str, start: int) -> str:
     """The rest of the clause, quotes kept out of the way ("100个“红色物业”小区" counts 红色物业小区)."""
     ends = [text.find(mark, start) for mark in CLAUSE_MARKS if mark not in "“”\""]
     ends = [i for i in ends if i >= 0]
-    return re.sub(r"[“”\"]", "", text[start : min(ends) if ends else len(text)])
+    return QUOTE_MARKS.sub("", text[start : min(ends) if ends else len(text)])
 
 
 def _noun_phrase(text: str) -> str:
@@ -268,7 +272,7 @@ def _count(text: str, match: re.Match, passage_id: str, place: str) -> Metric | 
     if (len(after) >= 2 and not after[0].isdigit()) or (len(after) == 1 and tag(after)[0][1].startswith("n")):
         indicator, scope = after, _scope(before + after, place)  # "十二个村" counts 村
     else:
-        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", re.sub(rf"{NUMBER}(?:{UNIT})$", "", before)))
+        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", FIGURE_AT_END.sub("", before)))
         scope = scope or _scope(text, place)
     if not indicator or len(indicator) < 2 and indicator != after:
         return None

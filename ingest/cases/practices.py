@@ -57,6 +57,11 @@ MAX_QUALIFIER_CHARS = 10
 # formulas); anything else ends the name on its left.
 NAME_TAGS = ("n", "a", "b", "vn", "j", "l", "nz")
 PLACE_TAGS = ("ns", "nt")
+# What a practice key leaves out, and what ends the clause before a body head or a mechanism head (compiled here
+# rather than looked up in re's cache at each call).
+NOT_IN_KEY = re.compile(r"[“”\"「」『』《》、,，\s·]")
+NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+NOT_IN_MECHANISM = re.compile(r"[^\u4e00-\u9fff、+]")
 # Parallel lists: three or more items of 2–4 characters sharing their first character (共商、共治、共享).
 PARALLEL = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?:、([\u4e00-\u9fff]{2,4})){2,}(?![\u4e00-\u9fff])")
 # The topic's own names are the subject of every report, never one place's practice.
@@ -96,7 +101,7 @@ def _head_after_quote() -> re.Pattern:
 
 def practice_key(name: str) -> str:
     """What two spellings of one practice share: no quotes, book-title marks, 、 or spaces."""
-    return re.sub(r"[“”\"「」『』《》、,，\s·]", "", name)
+    return NOT_IN_KEY.sub("", name)
 
 
 def _head_of(name: str) -> str | None:
@@ -176,7 +181,7 @@ def _bodies(sentence: str) -> list[tuple[str, str]]:
         head = match.group(0)
         if heads()[head] != "body" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
             continue
-        clause = re.split(r"[^\u4e00-\u9fff]", sentence[: match.start()])[-1]
+        clause = NOT_CJK.split(sentence[: match.start()])[-1]
         stem = _name_before(clause)
         following = tag(sentence[match.start() : match.end() + 4])
         if len(following) > 1 and following[0][0] == head and following[1][1] in ("n", "vn") and len(following[1][0]) > 1:
@@ -193,7 +198,7 @@ def _mechanisms(sentence: str) -> list[tuple[str, str]]:
         head = match.group(0)
         if heads()[head] != "mechanism" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
             continue
-        clause = re.split(r"[^\u4e00-\u9fff、+]", sentence[: match.start()])[-1]
+        clause = NOT_IN_MECHANISM.split(sentence[: match.start()])[-1]
         verbs = list(MECHANISM_VERB.finditer(clause))
         if not verbs:
             continue
