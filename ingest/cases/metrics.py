@@ -31,6 +31,8 @@ UNITS = (
 )
 UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 PERCENT = re.compile(rf"(?P<value>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[{CN_DIGITS}点]+)")
+# What every PERCENT match holds: most sentences have neither, and the pattern is then not tried at every digit.
+PERCENT_WORDS = ("%", "百分之")
 PARALLEL = re.compile(
     r"(?P<names>[\u4e00-\u9fff]{2,18}(?:、[\u4e00-\u9fff]{2,12})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
     r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
@@ -100,6 +102,7 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+@lru_cache(maxsize=1024)  # a few numerals ("十", "两", "三十") recur, and cn2an reads each slowly
 def to_number(text: str) -> float | None:
     if DECIMAL.fullmatch(text):
         return float(text)
@@ -238,7 +241,7 @@ def _in_sentence(text: str, passage_id: str, place: str) -> tuple[Metric, ...]:
         metric = _change(text, match, passage_id, place)
         if metric is not None:
             add(metric, match.span())
-    for match in PERCENT.finditer(text):
+    for match in PERCENT.finditer(text) if any(map(text.__contains__, PERCENT_WORDS)) else ():
         value = to_number(match.group("value") or match.group("cn").replace("点", "."))
         scope, indicator = _split_indicator(_clause_before(text, match.start()))
         if value is None or not indicator:
