@@ -9,7 +9,6 @@ Chinese numerals are read with cn2an ("二十余个", "百分之九十").
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,6 +88,12 @@ class Metric:
     passage_id: str
     previous: float | None = None
     approx: bool = False  # the page gives the value with a qualifier (30多个, 十余名, 95%以上)
+
+    def copy(self) -> Metric:
+        """A shallow copy, the fields' values shared; copy.copy's generic protocol took four times as long."""
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
 
     def to_json(self) -> dict:
         data = {"indicator": self.indicator, "value": _plain(self.value), "unit": self.unit, "scope": self.scope,
@@ -181,7 +186,7 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
     """Every figure of the sentences, the first of each (indicator, value, unit) kept."""
     metrics: dict[tuple, Metric] = {}
     for sentence in sentences:
-        for metric in map(copy.copy, _in_sentence(sentence.text, sentence.passage_id, place)):  # callers amend them
+        for metric in map(Metric.copy, _in_sentence(sentence.text, sentence.passage_id, place)):  # callers amend them
             earlier = _earlier_state(metrics, metric, sentence.text)
             if earlier is not None:
                 metric.previous = earlier.value  # "原来只有80个车位…如今车位增加到210个": one change

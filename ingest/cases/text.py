@@ -36,7 +36,9 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """OCR gaps removed; straight double quotes paired into “…” so quotations read the same everywhere."""
-    text = CJK_GAP.sub("", text).strip()
+    if " " in text or "\u3000" in text:  # CJK_GAP's gaps: the pattern is otherwise tried at every character for none
+        text = CJK_GAP.sub("", text)
+    text = text.strip()
     if '"' in text:
         parts = text.split('"')
         text = "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
