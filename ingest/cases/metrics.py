@@ -74,6 +74,10 @@ DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 QUOTE_MARKS = re.compile(r"[“”\"]")
 FIGURE_AT_END = re.compile(rf"{NUMBER}(?:{UNIT})$")
 CLAUSE_MARKS = ",，。;；:：、(（)）…“”\"!！?？"
+# A clause's start and end, each found by one pattern rather than a search for every mark: the text up to the last
+# mark before a figure (greedy, so backtracking from the figure), and the first mark after it other than quotes.
+UP_TO_LAST_CLAUSE_MARK = re.compile(".*[" + re.escape(CLAUSE_MARKS) + "]", re.DOTALL)
+CLAUSE_END = re.compile("[" + re.escape("".join(m for m in CLAUSE_MARKS if m not in "“”\"")) + "]")
 MAX_INDICATOR_CHARS = 12
 MIN_CN_VALUE = 10  # "一名党员", "两位负责人": small counts in words are wording, not reported figures
 
@@ -118,15 +122,14 @@ def to_number(text: str) -> float | None:
 
 
 def _clause_before(text: str, end: int) -> str:
-    start = max(text.rfind(mark, 0, end) for mark in CLAUSE_MARKS) + 1
-    return text[start:end]
+    last_mark = UP_TO_LAST_CLAUSE_MARK.match(text, 0, end)
+    return text[last_mark.end() if last_mark else 0 : end]
 
 
 def _clause_after(text: str, start: int) -> str:
     """The rest of the clause, quotes kept out of the way ("100个“红色物业”小区" counts 红色物业小区)."""
-    ends = [text.find(mark, start) for mark in CLAUSE_MARKS if mark not in "“”\""]
-    ends = [i for i in ends if i >= 0]
-    return QUOTE_MARKS.sub("", text[start : min(ends) if ends else len(text)])
+    end = CLAUSE_END.search(text, start)
+    return QUOTE_MARKS.sub("", text[start : end.start() if end else len(text)])
 
 
 def _noun_phrase(text: str) -> str:
