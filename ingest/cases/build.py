@@ -27,7 +27,7 @@ from ingest.cases.practices import Practice, find_practices
 from ingest.cases.text import Sentence, is_caption, is_subheading, normalise, sentences
 from ingest.cases.themes import find_themes
 from ingest.models import DocType, Document, PassageKind, content_id
-from ingest.text.fold import fold, fold_width, to_simplified
+from ingest.text.fold import to_simplified
 from ingest.text.segmenter import load_dictionary_into_memory
 
 # Words of the topic's two sides (party organisation, property management); whether a document is on topic is
@@ -157,7 +157,7 @@ def extract_cases(document: Document) -> list[Case]:
     # A passage longer than any real paragraph is a broken or hostile file's run-on text: read nothing from it.
     # Traditional characters are read as Simplified (same length), so suffixes, heads and units match either script;
     # captions, bylines and furniture are never evidence of a case.
-    texts = [normalise(_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS and p.kind == PassageKind.TEXT
+    texts = [normalise(to_simplified(p.text)) if len(p.text) <= MAX_PASSAGE_CHARS and p.kind == PassageKind.TEXT
              else "" for p in document.passages]
     body: list[int] = []
     for section in _sections(document):
@@ -184,12 +184,6 @@ def extract_cases(document: Document) -> list[Case]:
             case.title = document.title if len(cases) == 1 and _is_title(document.title) else _default_title(case)
     _link_hierarchy(cases, book)
     return cases
-
-
-def _simplified(text: str) -> str:
-    """The text with Traditional characters read as Simplified. A passage that width folding leaves as it is reads
-    the same as its folded form, which its index fields have just computed and `fold` remembers."""
-    return fold(text) if fold_width(text) == text else to_simplified(text)
 
 
 def _names_both_sides(texts) -> bool:
