@@ -175,13 +175,21 @@ def _name_before(text: str) -> str:
     return "".join(kept)
 
 
+def _unquoted_heads(sentence: str) -> dict[str, list[re.Match]]:
+    """kind → the heads of that kind in the sentence, found once for bodies and mechanisms; a head right after a
+    closing quote is the quotation's (`_quoted`)."""
+    found: dict[str, list[re.Match]] = {}
+    for match in _head_pattern().finditer(sentence):
+        if sentence[match.start() - 1 : match.start()] not in QUOTE_CLOSE:
+            found.setdefault(heads()[match.group(0)], []).append(match)
+    return found
+
+
 def _bodies(sentence: str, head_matches: list[re.Match]) -> list[tuple[str, str]]:
     """Named bodies and venues without quotes: the nouns before a body head (设了红色驿站 → 红色驿站)."""
     names = []
     for match in head_matches:
         head = match.group(0)
-        if heads()[head] != "body" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
-            continue
         clause = NOT_CJK.split(sentence[: match.start()])[-1]
         stem = _name_before(clause)
         following = tag(sentence[match.start() : match.end() + 4])
@@ -197,8 +205,6 @@ def _mechanisms(sentence: str, head_matches: list[re.Match]) -> list[tuple[str, 
     names = []
     for match in head_matches:
         head = match.group(0)
-        if heads()[head] != "mechanism" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
-            continue
         clause = NOT_IN_MECHANISM.split(sentence[: match.start()])[-1]
         verbs = list(MECHANISM_VERB.finditer(clause))
         if not verbs:
@@ -269,8 +275,9 @@ def _sentence_names(text: str) -> tuple[tuple[tuple[str, str, str | None], ...],
     """A sentence's candidate names (name, kind, the key it must be repeated under or None), and the keys of its
     quotations (what a case's repetitions are counted over)."""
     names = _quoted(text) + [(f"《{m.group(1)}》", _kind(m.group(1)), None) for m in BOOK_TITLE.finditer(text)]
-    head_matches = list(_head_pattern().finditer(text))  # the heads, found once for bodies and mechanisms
-    unquoted = _formulas(text) + _bodies(text, head_matches) + _mechanisms(text, head_matches) + _lists(text)
+    found_heads = _unquoted_heads(text)
+    unquoted = (_formulas(text) + _bodies(text, found_heads.get("body", []))
+                + _mechanisms(text, found_heads.get("mechanism", [])) + _lists(text))
     names += [(name, kind, None) for name, kind in unquoted]
     return tuple(names), tuple(practice_key(match.group(1)) for match in QUOTED.finditer(text))
 
