@@ -144,7 +144,7 @@ MAX_PASSAGE_CHARS = 5000
 
 
 def topic_hits(text: str) -> int:
-    return sum(text.count(term) for term in TOPIC_TERMS)
+    return sum(map(text.count, TOPIC_TERMS))
 
 
 def extract_cases(document: Document) -> list[Case]:

@@ -9,7 +9,6 @@ Chinese numerals are read with cn2an ("二十余个", "百分之九十").
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +30,8 @@ UNITS = (
 )
 UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 PERCENT = re.compile(rf"(?P<value>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>[{CN_DIGITS}点]+)")
+# What every PERCENT match holds: most sentences have neither, and the pattern is then not tried at every digit.
+PERCENT_WORDS = ("%", "百分之")
 PARALLEL = re.compile(
     r"(?P<names>[\u4e00-\u9fff]{2,18}(?:、[\u4e00-\u9fff]{2,12})+)分别(?:达到|达|为|是|提高到|提升至|降到|降至)"
     r"(?P<values>\d+(?:\.\d+)?%(?:、\d+(?:\.\d+)?%)+)"
@@ -45,6 +46,9 @@ CHANGE = re.compile(
     rf"(?P<old>{NUMBER})(?P<old_approx>多|余)?(?P<unit>元|%|{UNIT})?(?P<old_after>以上|左右)?"
     rf"(?:的)?{CHANGE_VERBS}(?:为|到|至|成)(?P<new>{NUMBER})(?P<new_approx>多|余)?(?P<unit2>元|%|{UNIT})?"
 )
+# A change verb and the word before its new value, ending where the value starts (`_changed_to`).
+CHANGED_TO = re.compile(rf"{CHANGE_VERBS}(?:到|至|为)\Z")
+MAX_CHANGED_TO_CHARS = 3  # the longest change verb (2 characters) and 到/至/为
 # The look-ahead lists the characters a count can start with (its qualifier's or its number's), so that the
 # pattern is tried only there rather than at every character of every sentence (half of its cost).
 COUNT = re.compile(rf"(?=[近超约\d{CN_DIGITS}])(?P<approx1>近|超过|约)?(?P<value>{NUMBER})(?P<wan>万)?{APPROX}(?P<unit>{UNIT}){APPROX}")
@@ -65,7 +69,15 @@ NOT_FIGURE_BEFORE = re.compile(r"(?:第|近|这|前|后)$")
 NOT_FIGURE_AFTER = re.compile(r"^(?:年|月|日|届|号|期|岁|周|季度|天|小时|时)")
 # After the unit: thresholds and addresses ("30人以上", "11栋一层"), not figures.
 NOT_FIGURE_UNIT_AFTER = re.compile(r"^(?:以上|以下|以内|左右|一层|\d+层|号)")
+# Patterns used per figure, compiled here rather than looked up in re's cache at each call.
+DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+QUOTE_MARKS = re.compile(r"[“”\"]")
+FIGURE_AT_END = re.compile(rf"{NUMBER}(?:{UNIT})$")
 CLAUSE_MARKS = ",，。;；:：、(（)）…“”\"!！?？"
+# A clause's start and end, each found by one pattern rather than a search for every mark: the text up to the last
+# mark before a figure (greedy, so backtracking from the figure), and the first mark after it other than quotes.
+UP_TO_LAST_CLAUSE_MARK = re.compile(".*[" + re.escape(CLAUSE_MARKS) + "]", re.DOTALL)
+CLAUSE_END = re.compile("[" + re.escape("".join(m for m in CLAUSE_MARKS if m not in "“”\"")) + "]")
 MAX_INDICATOR_CHARS = 12
 MIN_CN_VALUE = 10  # "一名党员", "两位负责人": small counts in words are wording, not reported figures
 
@@ -81,6 +93,12 @@ class Metric:
     previous: float | None = None
     approx: bool = False  # the page gives the value with a qualifier (30多个, 十余名, 95%以上)
 
+    def copy(self) -> Metric:
+        """A shallow copy, the fields' values shared; copy.copy's generic protocol took four times as long."""
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
+
     def to_json(self) -> dict:
         data = {"indicator": self.indicator, "value": _plain(self.value), "unit": self.unit, "scope": self.scope,
                 "evidence": self.evidence, "passage_id": self.passage_id, "approx": self.approx}
@@ -93,8 +111,9 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+@lru_cache(maxsize=1024)  # a few numerals ("十", "两", "三十") recur, and cn2an reads each slowly
 def to_number(text: str) -> float | None:
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if DECIMAL.fullmatch(text):
         return float(text)
     try:
         return float(cn2an.cn2an(text, "smart"))
@@ -103,15 +122,14 @@ def to_number(text: str) -> float | None:
 
 
 def _clause_before(text: str, end: int) -> str:
-    start = max(text.rfind(mark, 0, end) for mark in CLAUSE_MARKS) + 1
-    return text[start:end]
+    last_mark = UP_TO_LAST_CLAUSE_MARK.match(text, 0, end)
+    return text[last_mark.end() if last_mark else 0 : end]
 
 
 def _clause_after(text: str, start: int) -> str:
     """The rest of the clause, quotes kept out of the way ("100个“红色物业”小区" counts 红色物业小区)."""
-    ends = [text.find(mark, start) for mark in CLAUSE_MARKS if mark not in "“”\""]
-    ends = [i for i in ends if i >= 0]
-    return re.sub(r"[“”\"]", "", text[start : min(ends) if ends else len(text)])
+    end = CLAUSE_END.search(text, start)
+    return QUOTE_MARKS.sub("", text[start : end.start() if end else len(text)])
 
 
 def _noun_phrase(text: str) -> str:
@@ -171,7 +189,7 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
     """Every figure of the sentences, the first of each (indicator, value, unit) kept."""
     metrics: dict[tuple, Metric] = {}
     for sentence in sentences:
-        for metric in map(copy.copy, _in_sentence(sentence.text, sentence.passage_id, place)):  # callers amend them
+        for metric in map(Metric.copy, _in_sentence(sentence.text, sentence.passage_id, place)):  # callers amend them
             earlier = _earlier_state(metrics, metric, sentence.text)
             if earlier is not None:
                 metric.previous = earlier.value  # "原来只有80个车位…如今车位增加到210个": one change
@@ -183,13 +201,22 @@ def find_metrics(sentences: list[Sentence], place: str) -> list[Metric]:
 def _earlier_state(metrics: dict[tuple, Metric], metric: Metric, text: str) -> Metric | None:
     """The figure a "增加到N" sentence changes: the case's last earlier figure of the same indicator and unit."""
     number = _number_text(metric)
-    if metric.previous is not None or number not in text:  # the pattern is compiled per number: most never match
-        return None
-    if not re.search(rf"{CHANGE_VERBS}(?:到|至|为){re.escape(number)}", text):
+    if metric.previous is not None or not _changed_to(text, number):
         return None
     same = [m for m in metrics.values() if m.indicator == metric.indicator and m.unit == metric.unit
             and m.value != metric.value and m.previous is None]
     return same[-1] if same else None
+
+
+def _changed_to(text: str, number: str) -> bool:
+    """Whether the text says something changed to the number ("增加到210"): a change verb and 到/至/为 end right
+    before one of the number's uses (looked for there, not by a pattern compiled per number)."""
+    at = text.find(number)
+    while at >= 0:
+        if CHANGED_TO.search(text, max(0, at - MAX_CHANGED_TO_CHARS), at):
+            return True
+        at = text.find(number, at + 1)
+    return False
 
 
 def _number_text(metric: Metric) -> str:
@@ -222,7 +249,7 @@ def _in_sentence(text: str, passage_id: str, place: str) -> tuple[Metric, ...]:
         metric = _change(text, match, passage_id, place)
         if metric is not None:
             add(metric, match.span())
-    for match in PERCENT.finditer(text):
+    for match in PERCENT.finditer(text) if any(map(text.__contains__, PERCENT_WORDS)) else ():
         value = to_number(match.group("value") or match.group("cn").replace("点", "."))
         scope, indicator = _split_indicator(_clause_before(text, match.start()))
         if value is None or not indicator:
@@ -256,7 +283,7 @@ def _count(text: str, match: re.Match, passage_id: str, place: str) -> Metric | 
     if (len(after) >= 2 and not after[0].isdigit()) or (len(after) == 1 and tag(after)[0][1].startswith("n")):
         indicator, scope = after, _scope(before + after, place)  # "十二个村" counts 村
     else:
-        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", re.sub(rf"{NUMBER}(?:{UNIT})$", "", before)))
+        scope, indicator = _split_indicator(APPROX_BEFORE.sub("", FIGURE_AT_END.sub("", before)))
         scope = scope or _scope(text, place)
     if not indicator or len(indicator) < 2 and indicator != after:
         return None

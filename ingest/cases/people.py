@@ -79,14 +79,16 @@ def _anchor(role_words: tuple[str, ...], tail: str) -> re.Pattern:
 
 
 def anchored_matches(pattern: re.Pattern, anchor: re.Pattern, text: str) -> Iterator[re.Match]:
-    """What `pattern.finditer(text)` finds, trying `pattern` only at the starts an `anchor` match allows."""
-    starts = sorted({start for found in anchor.finditer(text)
-                     for start in range(max(0, found.start() - MAX_ROLE_CHARS), found.start() + 1)})
-    end = 0
-    for start in starts:
-        if start >= end and (match := pattern.match(text, start)):
-            yield match
-            end = match.end()
+    """What `pattern.finditer(text)` finds, trying `pattern` only at the starts an `anchor` match allows: each
+    start once, left to right (anchors come in order, so each one's window begins past the one before), none
+    inside a match already found."""
+    end = untried = 0
+    for found in anchor.finditer(text):
+        for start in range(max(untried, end, found.start() - MAX_ROLE_CHARS), found.start() + 1):
+            if start >= end and (match := pattern.match(text, start)):
+                yield match
+                end = match.end()
+        untried = found.start() + 1
 
 
 @lru_cache(maxsize=256)  # a passage is read for people several times (mentions, quotes, roles known elsewhere)

@@ -57,7 +57,13 @@ MAX_QUALIFIER_CHARS = 10
 # formulas); anything else ends the name on its left.
 NAME_TAGS = ("n", "a", "b", "vn", "j", "l", "nz")
 PLACE_TAGS = ("ns", "nt")
+# What a practice key leaves out, and what ends the clause before a body head or a mechanism head (compiled here
+# rather than looked up in re's cache at each call).
+NOT_IN_KEY = re.compile(r"[“”\"「」『』《》、,，\s·]")
+NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+NOT_IN_MECHANISM = re.compile(r"[^\u4e00-\u9fff、+]")
 # Parallel lists: three or more items of 2–4 characters sharing their first character (共商、共治、共享).
+MIN_PARALLEL_ITEMS = 3  # PARALLEL's {2,} more items after the first
 PARALLEL = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?:、([\u4e00-\u9fff]{2,4})){2,}(?![\u4e00-\u9fff])")
 # The topic's own names are the subject of every report, never one place's practice.
 TOPIC_NAMES = frozenset(["红色物业", "红心物业", "党建引领", "物业服务", "物业管理", "基层治理", "社区治理", "小区治理"])
@@ -96,7 +102,7 @@ def _head_after_quote() -> re.Pattern:
 
 def practice_key(name: str) -> str:
     """What two spellings of one practice share: no quotes, book-title marks, 、 or spaces."""
-    return re.sub(r"[“”\"「」『』《》、,，\s·]", "", name)
+    return NOT_IN_KEY.sub("", name)
 
 
 def _head_of(name: str) -> str | None:
@@ -169,14 +175,22 @@ def _name_before(text: str) -> str:
     return "".join(kept)
 
 
-def _bodies(sentence: str) -> list[tuple[str, str]]:
+def _unquoted_heads(sentence: str) -> dict[str, list[re.Match]]:
+    """kind → the heads of that kind in the sentence, found once for bodies and mechanisms; a head right after a
+    closing quote is the quotation's (`_quoted`)."""
+    found: dict[str, list[re.Match]] = {}
+    for match in _head_pattern().finditer(sentence):
+        if sentence[match.start() - 1 : match.start()] not in QUOTE_CLOSE:
+            found.setdefault(heads()[match.group(0)], []).append(match)
+    return found
+
+
+def _bodies(sentence: str, head_matches: list[re.Match]) -> list[tuple[str, str]]:
     """Named bodies and venues without quotes: the nouns before a body head (设了红色驿站 → 红色驿站)."""
     names = []
-    for match in _head_pattern().finditer(sentence):
+    for match in head_matches:
         head = match.group(0)
-        if heads()[head] != "body" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
-            continue
-        clause = re.split(r"[^\u4e00-\u9fff]", sentence[: match.start()])[-1]
+        clause = NOT_CJK.split(sentence[: match.start()])[-1]
         stem = _name_before(clause)
         following = tag(sentence[match.start() : match.end() + 4])
         if len(following) > 1 and following[0][0] == head and following[1][1] in ("n", "vn") and len(following[1][0]) > 1:
@@ -186,14 +200,12 @@ def _bodies(sentence: str) -> list[tuple[str, str]]:
     return names
 
 
-def _mechanisms(sentence: str) -> list[tuple[str, str]]:
+def _mechanisms(sentence: str, head_matches: list[re.Match]) -> list[tuple[str, str]]:
     """An establishing verb, then the words up to a mechanism head in the same clause (建立…三方议事机制)."""
     names = []
-    for match in _head_pattern().finditer(sentence):
+    for match in head_matches:
         head = match.group(0)
-        if heads()[head] != "mechanism" or sentence[match.start() - 1 : match.start()] in QUOTE_CLOSE:
-            continue
-        clause = re.split(r"[^\u4e00-\u9fff、+]", sentence[: match.start()])[-1]
+        clause = NOT_IN_MECHANISM.split(sentence[: match.start()])[-1]
         verbs = list(MECHANISM_VERB.finditer(clause))
         if not verbs:
             continue
@@ -224,6 +236,8 @@ def _lists(sentence: str) -> list[tuple[str, str]]:
     """Unquoted parallel lists whose items share their first character (共商、共治、共享); a list spelling out a
     formula named just before it ("四同四心"工作法:同学习、同议事…) is that formula, not a second practice."""
     found = []
+    if sentence.count("、") < MIN_PARALLEL_ITEMS - 1:
+        return found  # no room for a list: PARALLEL is not tried at every character
     for match in PARALLEL.finditer(sentence):
         items = match.group(0).split("、")
         if len({item[0] for item in items}) != 1 or sentence[match.start() - 1 : match.start()] in QUOTE_OPEN:
@@ -261,7 +275,10 @@ def _sentence_names(text: str) -> tuple[tuple[tuple[str, str, str | None], ...],
     """A sentence's candidate names (name, kind, the key it must be repeated under or None), and the keys of its
     quotations (what a case's repetitions are counted over)."""
     names = _quoted(text) + [(f"《{m.group(1)}》", _kind(m.group(1)), None) for m in BOOK_TITLE.finditer(text)]
-    names += [(name, kind, None) for name, kind in _formulas(text) + _bodies(text) + _mechanisms(text) + _lists(text)]
+    found_heads = _unquoted_heads(text)
+    unquoted = (_formulas(text) + _bodies(text, found_heads.get("body", []))
+                + _mechanisms(text, found_heads.get("mechanism", [])) + _lists(text))
+    names += [(name, kind, None) for name, kind in unquoted]
     return tuple(names), tuple(practice_key(match.group(1)) for match in QUOTED.finditer(text))
 
 

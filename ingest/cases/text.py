@@ -20,6 +20,9 @@ CAPTION = re.compile(
     r"(?:记者|通讯员|摄影)\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*摄\s*$|供图\s*$|(?:^|。)图为|^▶|^\(?本版"
     r"|^-\s*[①-⑩]|摄\s*$"
 )
+# Text every CAPTION alternative needs (keep in step with it): most passages hold none, and the pattern is
+# then not tried at every character of them.
+CAPTION_NEEDS = ("摄", "供图", "图为", "▶", "本版", "-")
 BYLINE = re.compile(r"^(?:本报)?(?:记者|通讯员|文/|作者)[\s\u4e00-\u9fff/]{0,30}$")
 SUBHEADING_NOT_END = "。!?！？;；…,，:：、"
 
@@ -33,7 +36,9 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """OCR gaps removed; straight double quotes paired into “…” so quotations read the same everywhere."""
-    text = CJK_GAP.sub("", text).strip()
+    if " " in text or "\u3000" in text:  # CJK_GAP's gaps: the pattern is otherwise tried at every character for none
+        text = CJK_GAP.sub("", text)
+    text = text.strip()
     if '"' in text:
         parts = text.split('"')
         text = "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
@@ -55,7 +60,8 @@ def sentences(text: str, passage_id: str) -> list[Sentence]:
 
 
 def is_caption(text: str) -> bool:
-    return bool(CAPTION.search(text) or BYLINE.match(text))
+    caption = any(map(text.__contains__, CAPTION_NEEDS)) and CAPTION.search(text)
+    return bool(caption or BYLINE.match(text))
 
 
 def is_subheading(text: str) -> bool:
