@@ -197,11 +197,12 @@ def ingest_paths(
             if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
             CaseStore(library.store).extract_pending()  # documents whose extraction failed or is out of date
+            _return_free_memory()  # what the batches and merges freed, before the matrix is read on top of it
             compacted, matrix = _compact(library, preparer)
             if compacted:  # the same documents in fewer segments: still clean
                 mark_clean(library)
             preparer.close()
-            _return_free_memory()  # what the batches and merges freed, before learning needs its own
+            _return_free_memory()  # ... and what compaction freed, before learning needs its own
             related_terms.refresh(library, amortized=True, matrix=matrix)  # again once the index grew or shrank enough
     finally:
         preparer.close()
