@@ -15,19 +15,16 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import tempfile
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
+from bench.judged import add_judged_arguments, judged_library
 from index.query.filters import Filters
 from index.results.counterparts import clause_body, clause_vectors, cosine, unit
-from index.results.relevance import load_judgments, options_for, passage_keys
+from index.results.relevance import options_for, passage_keys
 from index.results.search import SearchRequest, search
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
 
 SOURCES = 3
 MATCHED = 60
@@ -47,16 +44,9 @@ def bigram_vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("judgments", type=Path)
-    parser.add_argument("--corpus", type=Path)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--home", type=Path, help="a library folder to ingest into and reuse")
+    add_judged_arguments(parser)
     args = parser.parse_args()
-    judged = load_judgments(args.judgments)
-    judged = judged.select(args.split) if args.split != "all" else judged
-    with tempfile.TemporaryDirectory() as scratch:
-        library = Library(args.home or scratch)
-        ingest_paths([args.corpus] if args.corpus else judged.documents, library)
+    with judged_library(args, "redprop-counterparts-") as (judged, library):
         keys = passage_keys(library, judged)
         rows = library.store.db.execute(
             "SELECT passage_id, doc_id, text FROM passages WHERE clause IS NOT NULL AND clause != ''").fetchall()

@@ -15,16 +15,13 @@ analysis to read before changing the ranking.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from collections import Counter
-from pathlib import Path
 
+from bench.judged import add_judged_arguments, judged_library
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions, parse_query
 from index.results.peers import PeerIndex
-from index.results.relevance import CUTOFF, load_judgments, options_for, our_ranking, passage_keys, peer_ranking
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
+from index.results.relevance import CUTOFF, options_for, our_ranking, passage_keys, peer_ranking
 from ingest.text.fold import fold
 from ingest.text.synonyms import synonyms_of
 
@@ -74,18 +71,12 @@ def kinds_of(rank: int | None, grade: int, text: str, context: str, words: list[
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("judgments", type=Path)
-    parser.add_argument("--corpus", type=Path)
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
-    parser.add_argument("--home", type=Path, help="a library folder to ingest into and reuse")
+    add_judged_arguments(parser)
     parser.add_argument("--ablate", action="append", default=[])
     parser.add_argument("--enable", action="append", default=[], help="a part that ships off, switched on (morelike)")
     parser.add_argument("--kinds", action="store_true", help="the kinds of each miss, and their tally per unit")
     args = parser.parse_args(argv)
-    judged = load_judgments(args.judgments).select(args.split)
-    with tempfile.TemporaryDirectory(prefix="redprop-missing-") as scratch:
-        library = Library(args.home or scratch)
-        ingest_paths([args.corpus] if args.corpus else judged.documents, library)
+    with judged_library(args, "redprop-missing-") as (judged, library):
         keys = passage_keys(library, judged)
         options = options_for(args.ablate, args.enable) if args.ablate or args.enable else QueryOptions()
         ours = our_ranking(library, options)

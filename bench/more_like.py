@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import ast
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 import index.results.search as search_module
+from bench.judged import add_judged_arguments, judged_library
 from index.results import more_like
-from index.results.relevance import CUTOFF, load_judgments, options_for, our_ranking, passage_keys
-from index.store.library import Library
-from index.write.pipeline import ingest_paths
+from index.results.relevance import CUTOFF, options_for, our_ranking, passage_keys
 
 DEPTHS = (20, 50)
 FLOORS = (0.3, 0.4, 0.5, 0.6, 0.7)
@@ -43,10 +40,7 @@ def recording(calls: list) -> callable:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("judgments", type=Path)
-    parser.add_argument("--corpus", type=Path)
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
-    parser.add_argument("--home", type=Path, help="a library folder to ingest into and reuse")
+    add_judged_arguments(parser)
     parser.add_argument("--per-query", action="store_true")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a constant of index/results/more_like.py for this run (LIKE_SOURCES=5)")
@@ -54,12 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     for setting in args.set:
         name, value = setting.split("=", 1)
         setattr(more_like, name, type(getattr(more_like, name))(ast.literal_eval(value)))
-    judged = load_judgments(args.judgments).select(args.split)
     calls: list = []
     search_module.brought_in = recording(calls)
-    with tempfile.TemporaryDirectory(prefix="redprop-more-like-") as scratch:
-        library = Library(args.home or scratch)
-        ingest_paths([args.corpus] if args.corpus else judged.documents, library)
+    with judged_library(args, "redprop-more-like-") as (judged, library):
         keys = passage_keys(library, judged)
         off = our_ranking(library, replace(options_for(), more_like=False))
         on = our_ranking(library, replace(options_for(), more_like=True))

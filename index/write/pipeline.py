@@ -211,9 +211,10 @@ def ingest_paths(
 
 def _compact(library: Library, preparer: _Preparer) -> tuple[bool, TermMatrix | None]:
     """Merge the index's small segments into one; whether it did, and the related terms' matrix if it was read
-    meanwhile. Both end an ingest, in this process alone, with every worker idle (at 30k documents about 10 s and
-    15 s): when both are due, the segment worker merges while this process reads the matrix from the index as
-    committed (compaction keeps the same passages), and the merged segment is listed in one commit after."""
+    meanwhile. Both end an ingest after the parse workers have stopped (at 30k documents about 10 s and 15 s), so
+    when both are due they run side by side: the segment worker merges while this process reads the matrix from
+    the index as committed (compaction keeps the same passages), and the merged segment is listed in one commit
+    after."""
     sources = library.index.to_compact()
     if not sources:
         return False, None
