@@ -3,6 +3,7 @@ several documents, relearned when the corpus changes, shown by analyze, added be
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 
 import numpy as np
@@ -199,3 +200,31 @@ def test_term_matrix_reads_every_segment_without_deleted_passages(tmp_path):
         assert {word: matrix.passages[:, column].nonzero()[0].tolist()
                 for column, word in enumerate(matrix.words)} == expected
         assert matrix.total == reader.doc_count()
+
+
+def mapped_kb(directory) -> int:
+    """Resident kB of this process's mappings of the files in `directory` (Linux's /proc/self/smaps)."""
+    resident, inside = 0, False
+    for line in open("/proc/self/smaps", encoding="utf-8", errors="replace"):
+        fields = line.split()
+        if "-" in fields[0] and not fields[0].endswith(":"):
+            inside = len(fields) > 5 and fields[5].startswith(str(directory))
+        elif inside and fields[0] == "Rss:":
+            resident += int(fields[1])
+    return resident
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="reads Linux's /proc/self/smaps")
+def test_reading_the_matrix_leaves_no_segment_pages_in_memory(tmp_path):
+    """Reading the matrix touches most of the index; at the end of a large ingest those pages sat on top of the
+    matrix in the writer's memory. They are let go once each segment is read; the searcher still reads them."""
+    paths = write_reports(tmp_path / "docs", REPORTS)
+    index = SearchIndex(tmp_path / "index")
+    index.update([document for path in paths for document in read_file(path, path.read_bytes())[0]])
+    with index.searcher() as searcher:
+        list(searcher.reader().iter_field("body"))
+        assert mapped_kb(tmp_path / "index") > 0  # reading maps the segment's pages in ...
+        matrix = term_matrix(searcher, learning.worth_relating, 1, 10**6)
+        assert mapped_kb(tmp_path / "index") == 0  # ... and the matrix read lets them go
+        word = matrix.words[0]
+        assert list(searcher.reader().postings("body", word).all_ids()) == matrix.passages[:, 0].nonzero()[0].tolist()

@@ -7,6 +7,7 @@ words columns; a passage's document group (a repost and its original are one gro
 """
 from __future__ import annotations
 
+import mmap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,13 +35,17 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
     Read segment by segment, each word's passages as arrays a posting block at a time (index/engine/vectorized.py),
     straight into the matrix's columns. Whoosh's own reader of several segments looks every term up in every
     segment, and its matcher steps posting by posting: most of what learning cost, in the one process an ingest
-    waits on at its end; and a (docnum, column) pair per entry took five times the matrix's memory."""
+    waits on at its end; and a (docnum, column) pair per entry took five times the matrix's memory. Each
+    segment's pages are let go once read (_let_go)."""
     reader = searcher.reader()
     leaves = list(reader.leaf_readers())
+    size = reader.doc_count_all()
+    groups = _groups(reader, size)
     frequencies: dict[bytes, int] = {}  # passages holding the term, deleted ones included, as Whoosh counts
     for leaf, _ in leaves:
         for term, record in _records(leaf):
             frequencies[term] = frequencies.get(term, 0) + record_doc_frequency(record)
+        _let_go(leaf)
     chosen = {term: [] for term in sorted(frequencies)  # Whoosh's term order: by bytes
               if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))}
     del frequencies
@@ -52,6 +57,7 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
                 if deleted is not None and len(ids):
                     ids = ids[~np.isin(ids, deleted)]
                 chosen[term].append((ids + offset).astype(np.int32))
+        _let_go(leaf)
     words: list[str] = []
     columns: list[np.ndarray] = []  # per word, the docnums of its passages, ascending
     for term, parts in chosen.items():
@@ -60,13 +66,12 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
             words.append(_word(term))
             columns.append(ids)
     del chosen
-    size = reader.doc_count_all()
     indptr = np.zeros(len(columns) + 1, dtype=np.int64)
     np.cumsum([len(ids) for ids in columns], out=indptr[1:])
     docnums = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
     del columns
     by_word = sparse.csc_matrix((np.ones(len(docnums), dtype=np.int32), docnums, indptr), shape=(size, len(words)))
-    return TermMatrix(words, by_word.tocsr(), _groups(reader, size), reader.doc_count())
+    return TermMatrix(words, by_word.tocsr(), groups, reader.doc_count())
 
 
 def _word(term: bytes | str) -> str:
@@ -83,6 +88,16 @@ def _records(leaf):
         if not key.startswith(prefix):
             return
         yield key[len(prefix):], record
+
+
+def _let_go(leaf) -> None:
+    """Drop the pages of a segment's file that reading mapped into this process. Whoosh maps a compound segment
+    file whole (filedb/compound.py) and the pages read stay in the process until its reader closes: reading the
+    matrix touches most of the index (at 100k documents about 560 MB, on top of the matrix, at the ingest's
+    peak). They stay in the page cache, so a later read maps them again without touching the disk."""
+    source = getattr(getattr(leaf._storage, "a", None), "_source", None)  # OverlayStorage(CompoundStorage, …)
+    if isinstance(source, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        source.madvise(mmap.MADV_DONTNEED)
 
 
 def _docnums(leaf, info) -> np.ndarray:
