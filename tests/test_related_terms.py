@@ -205,12 +205,13 @@ def test_term_matrix_reads_every_segment_without_deleted_passages(tmp_path):
 def mapped_kb(directory) -> int:
     """Resident kB of this process's mappings of the files in `directory` (Linux's /proc/self/smaps)."""
     resident, inside = 0, False
-    for line in open("/proc/self/smaps", encoding="utf-8", errors="replace"):
-        fields = line.split()
-        if "-" in fields[0] and not fields[0].endswith(":"):
-            inside = len(fields) > 5 and fields[5].startswith(str(directory))
-        elif inside and fields[0] == "Rss:":
-            resident += int(fields[1])
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and not fields[0].endswith(":"):
+                inside = len(fields) > 5 and fields[5].startswith(str(directory))
+            elif inside and fields[0] == "Rss:":
+                resident += int(fields[1])
     return resident
 
 
