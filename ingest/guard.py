@@ -10,12 +10,14 @@ forkserver, never from forking the caller, which may be a multi-threaded web ser
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self, TypeVar
@@ -29,6 +31,9 @@ MIB = 2**20
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_BYTES = 1024 * MIB
 MAX_DEFAULT_WORKERS = 4
+# Allocations between the collector's youngest passes (CPython's default: 700). Bulk work allocates and frees
+# millions of small objects by reference counting; at 700 the collector walked them again and again.
+BULK_GC_THRESHOLD = 10_000
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,33 @@ class ParseLimits:
 
 
 def _start_worker(budget: int | None, niceness: int) -> None:
-    """Worker initializer: lower the worker's CPU priority by `niceness`, and cap its memory."""
+    """Worker initializer: lower the worker's CPU priority by `niceness`, cap its memory, and set the collector
+    for bulk work with what the forkserver loaded set aside (a worker's life is bulk work)."""
     if niceness:
         os.nice(niceness)
     _limit_memory(budget)
+    gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@contextmanager
+def bulk_collection() -> Iterator[None]:
+    """The garbage collector set for bulk work while the block runs (the writer's side of an ingest).
+
+    Every full pass of the collector walks every container object the process holds, though what was loaded
+    before the work (modules, dictionaries, tables) never becomes garbage: over a 30k-document ingest the
+    writer's 52 full passes took 7.9 CPU s and the segment worker's 200 took 7.3 s (a one-off count with
+    gc.callbacks). Frozen (gc.freeze), those objects are skipped; the youngest passes run every BULK_GC_THRESHOLD
+    allocations. Both are undone after, so a long-running caller (the server) collects as before."""
+    gc.collect()
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(BULK_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _limit_memory(budget: int | None) -> None:

@@ -1,6 +1,7 @@
 """The parse guard: a file whose parser hangs or eats memory fails clearly; the next file is still parsed."""
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import LimitExceeded, ParseError
-from ingest.guard import ParseGuard, ParseLimits
+from ingest.guard import BULK_GC_THRESHOLD, ParseGuard, ParseLimits, bulk_collection
 
 
 def hang(path: Path, data: bytes) -> list:
@@ -65,3 +66,26 @@ def test_workers_can_run_at_a_lower_cpu_priority_than_the_caller():
         assert guard.run(niceness, Path("x.txt"), b"") == os.nice(0) + 3
     finally:
         guard.close()
+
+
+def collector_state(path: Path, data: bytes) -> tuple:
+    return gc.get_threshold()[0], gc.get_freeze_count() > 0
+
+
+def test_workers_collect_garbage_as_bulk_work_does():
+    """A worker's life is bulk work: the collector skips what the forkserver loaded and runs its youngest passes
+    less often (the writer's side is bulk_collection)."""
+    guard = ParseGuard(ParseLimits(timeout=30), workers=1)
+    try:
+        assert guard.run(collector_state, Path("x.txt"), b"") == (BULK_GC_THRESHOLD, True)
+    finally:
+        guard.close()
+
+
+def test_bulk_collection_gives_the_caller_its_collector_back_even_after_an_error():
+    """A server that ingests an upload goes on collecting as before."""
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), bulk_collection():
+        assert gc.get_threshold()[0] == BULK_GC_THRESHOLD and gc.get_freeze_count() > 0
+        raise RuntimeError("ingest failed")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -37,7 +37,7 @@ from index.write.prepare import PreparedDocument, PreparedFile, prepare_file, wr
 from ingest.datafiles import Effect
 from ingest.dedup import Signature, link_near_duplicates
 from ingest.errors import IngestError
-from ingest.guard import ParseGuard, ParseLimits, default_workers
+from ingest.guard import ParseGuard, ParseLimits, bulk_collection, default_workers
 from ingest.models import Document
 from ingest.parsers import PARSERS
 from ingest.text.names import shown, stored
@@ -171,7 +171,7 @@ def ingest_paths(
 
     preparer = _Preparer(limits or ParseLimits() if guarded else None, workers or default_workers())
     try:
-        with library.writing(lock_wait, on_wait):
+        with library.writing(lock_wait, on_wait), bulk_collection():
             report.rebuilt = rebuild_stale(library, rebuild_progress)  # before new files join the old work
             finish_interrupted(library)  # a killed earlier run may have left step 3 undone: the index is clean now
             library.index.clear_staging()  # ... and segments its workers staged that it never adopted
