@@ -322,16 +322,25 @@ def _heading_space(match: re.Match, text: str) -> str:
     return match.group(1) + ("" if splits_word(left, right) else " ") + match.group(2)
 
 
-def _comparable(text: str) -> tuple[str, list[int]]:
-    """Letters and digits only (quotes, punctuation and spaces differ between OCR copies), with their offsets."""
-    runs = list(COMPARABLE.finditer(text))
-    return "".join(run.group() for run in runs), [offset for run in runs for offset in range(run.start(), run.end())]
+def _comparable(text: str) -> str:
+    """Letters and digits only (quotes, punctuation and spaces differ between OCR copies)."""
+    return "".join(COMPARABLE.findall(text))
+
+
+def _after_comparable(text: str, count: int) -> int:
+    """The offset in `text` just after its `count`-th letter or digit (`count` ≤ len(_comparable(text)))."""
+    for run in COMPARABLE.finditer(text):
+        if count <= run.end() - run.start():
+            return run.start() + count
+        count -= run.end() - run.start()
+    raise ValueError(f"fewer than {count} letters and digits more")
 
 
 def overlap(previous: str, following: str) -> int:
     """How many characters at the start of `following` re-state the end of `previous` (0 when none)."""
-    tail, _ = _comparable(previous[-OVERLAP_WINDOW:])
-    head, offsets = _comparable(following[: OVERLAP_WINDOW + 10])
+    tail = _comparable(previous[-OVERLAP_WINDOW:])
+    head_text = following[: OVERLAP_WINDOW + 10]
+    head = _comparable(head_text)
     if len(tail) < OVERLAP_MIN_CHARS or len(head) < OVERLAP_MIN_CHARS:
         return 0
     # A copy starts where the original does and ends where it ends: only those lengths are worth comparing.
@@ -343,7 +352,7 @@ def overlap(previous: str, following: str) -> int:
             if length not in ends or length < OVERLAP_MIN_CHARS:
                 continue
             if difflib.SequenceMatcher(None, tail[-size:], head[:length], autojunk=False).ratio() >= OVERLAP_MIN_RATIO:
-                return offsets[length - 1] + 1
+                return _after_comparable(head_text, length)
     return 0
 
 
@@ -358,7 +367,7 @@ def drop_duplicate_fragments(units: list[Unit]) -> list[Unit]:
         if previous is not None and unit.role == Role.PARAGRAPH and not unit.marked:
             cut = overlap(previous.text, unit.text)
             if cut:
-                covers_previous = len(_comparable(previous.text)[0]) <= len(_comparable(unit.text[:cut])[0]) + 2
+                covers_previous = len(_comparable(previous.text)) <= len(_comparable(unit.text[:cut])) + 2
                 if covers_previous:
                     result.remove(previous)
                 else:

@@ -205,11 +205,10 @@ def dated_with_source(
     A date lacking its year takes it from the stated date or the text's full dates (inferred=True), or stays
     unknown. `folded`: `text` is already folded.
     """
-    evidence = find_dates(text, folded)
+    # The text's dates only lend a year to a month-day: read when one needs it, or up front (as before) when
+    # the text writes dates in Chinese numerals, whose reading can fail (cn2an refuses "十十月").
+    text_dates = find_dates(text, folded) if CHINESE_DATE.search(text if folded else fold(text)) else None
     stated_iso = normalize_date(stated)
-    if stated_iso:
-        year, month, day = (int(part) for part in stated_iso.split("-"))
-        evidence.append(DateMention(year, month, day, -1))
     for candidate, source in ((dateline, "dateline"), (None, stated_source), (None, "url"), (lede, "lede")):
         if candidate is None:
             if source == "url" and url_date(url):
@@ -225,7 +224,17 @@ def dated_with_source(
         first = mentions[0]
         if first.iso:
             return first.iso, False, source
-        year = infer_year(first.month, evidence)
+        if text_dates is None:
+            text_dates = find_dates(text, folded)
+        year = infer_year(first.month, text_dates + _stated_mention(stated_iso))
         if year and to_iso(year, first.month, first.day):
             return to_iso(year, first.month, first.day), True, source
     return None, False, None
+
+
+def _stated_mention(stated_iso: str | None) -> list[DateMention]:
+    """The publisher's stated date as a mention a month-day may take its year from (none when not stated)."""
+    if not stated_iso:
+        return []
+    year, month, day = (int(part) for part in stated_iso.split("-"))
+    return [DateMention(year, month, day, -1)]

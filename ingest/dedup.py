@@ -86,13 +86,23 @@ def values_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=SIGNATURE_DTYPE)
 
 
+def _comparable_table() -> np.ndarray:
+    """Whether each code point of the BMP is compared (COMPARABLE_RANGES); the last one, U+FFFF, is not."""
+    table = np.zeros(0x10000, dtype=bool)
+    for low, high in COMPARABLE_RANGES:
+        table[low : high + 1] = True
+    return table
+
+
+_COMPARABLE = _comparable_table()
+_LAST_BMP = np.uint32(0xFFFF)
+
+
 def comparable_code_points(folded: str) -> np.ndarray:
     """The letters and digits (COMPARABLE_RANGES) of a folded text, as code points."""
     points = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    keep = np.zeros(len(points), dtype=bool)
-    for low, high in COMPARABLE_RANGES:
-        keep |= (points >= low) & (points <= high)
-    return points[keep]
+    # One look-up per character rather than two comparisons per range; beyond the BMP reads U+FFFF's "no".
+    return points[_COMPARABLE[np.minimum(points, _LAST_BMP)]]
 
 
 def text_signature(doc_id: str, title: str, text: str) -> Signature | None:

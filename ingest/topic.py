@@ -69,19 +69,20 @@ def topic_score(text: str, folded: bool = False, title: str | None = None) -> To
     hits: dict[str, int] = {}
     both = 0.0
     property_sentences = party_sentences = 0
+    # A sentence can hold only the terms its text holds: one scan of the text per term, then few per sentence.
+    body_property_terms = tuple(term for term in property_terms() if term in folded_text)
+    body_party_terms = tuple(term for term in party_terms() if term in folded_text)
     if title:
         folded_title = title if folded else fold(title)
         title_property = _found(folded_title, property_terms(), hits)
         title_party = _found(folded_title, party_terms(), hits)
-        body_property = any(term in folded_text for term in property_terms())
-        body_party = any(term in folded_text for term in party_terms())
-        both += TITLE_PAIR_WEIGHT * ((title_property and title_party) or (title_property and body_party)
-                                     or (title_party and body_property))
+        both += TITLE_PAIR_WEIGHT * ((title_property and title_party) or (title_property and bool(body_party_terms))
+                                     or (title_party and bool(body_property_terms)))
     for paragraph in folded_text.split("\n"):
         paragraph_property = paragraph_party = paragraph_both = False
         for sentence in SENTENCE_SPLIT.split(paragraph):
-            found_property = _found(sentence, property_terms(), hits)
-            found_party = _found(sentence, party_terms(), hits)
+            found_property = _found(sentence, body_property_terms, hits)
+            found_party = _found(sentence, body_party_terms, hits)
             property_sentences += found_property
             party_sentences += found_party
             paragraph_property |= found_property
