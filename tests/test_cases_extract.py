@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
 from ingest.cases.people import anchored_matches, find_quotes, person_pattern, speaker_line, unlisted_pattern
-from ingest.cases.places import PlaceBook, _block_edge
+from ingest.cases.places import LOCAL_SUFFIX, PlaceBook, _block_edge, _cannot_hold_name, _no_name, _stem
 from ingest.cases.practices import find_practices, practice_key
 from ingest.cases.text import sentences
 from ingest.models import Block, RawDocument
@@ -75,6 +75,21 @@ def test_local_names_are_cut_from_their_context_and_nested():
     names = {node.name for key, node in book.nodes.items() if key.startswith("L:")}
     assert names == {"丹水池街道", "幸福社区", "康乐小区"}
     assert book.chain("L:康乐小区") == ["湖北省", "武汉市", "江岸区", "丹水池街道", "幸福社区", "康乐小区"]
+
+
+def test_a_window_skipped_uncut_gives_no_name_when_cut():
+    """local_mentions skips a window that ends in no Han character or in a generic ending no stem escapes without
+    cutting it: cut, each such window of the fixtures' suffixes gives a stem it rejects."""
+    skipped = 0
+    for path in sorted(FIXTURE.parent.glob("cases_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for match in LOCAL_SUFFIX.finditer(text):
+            for left in range(max(0, match.start() - 12), match.start() + 1):
+                window = text[left : match.start()]
+                if _cannot_hold_name(window):
+                    skipped += 1
+                    assert _no_name(_stem(window)) and _no_name(_stem(window, after_place=True)), window
+    assert skipped > 100
 
 
 def test_a_word_starts_at_every_block_edge():

@@ -76,6 +76,25 @@ def generic_endings() -> tuple[str, ...]:
     return tuple(stem for stem in generic_stems() if len(stem) > 1)
 
 
+def _no_name(stem: str) -> bool:
+    """Whether `local_mentions` rejects a stem: too short, generic, or ending in a generic stem."""
+    return len(stem) < 2 or stem in generic_stems() or stem.endswith(generic_endings()) or stem.isdigit()
+
+
+@lru_cache(maxsize=1)
+def nameless_endings() -> tuple[str, ...]:
+    """Generic endings that no stem of a window ending in them can escape: `_stem` takes a suffix of its window, so
+    a stem as long as the ending ends in it, and every shorter one (a suffix of the ending) is rejected too."""
+    return tuple(ending for ending in generic_endings()
+                 if all(_no_name(ending[-length:]) for length in range(2, len(ending))))
+
+
+def _cannot_hold_name(window: str) -> bool:
+    """Whether `_stem(window)` is rejected whatever the window's tags, so the window need not be cut: it ends in no
+    Han character (the stem is empty), or in a generic ending no stem escapes (住宅小区, 老旧小区)."""
+    return not window or not ("\u4e00" <= window[-1] <= "\u9fff") or window.endswith(nameless_endings())
+
+
 @dataclass(frozen=True)
 class LocalMention:
     name: str
@@ -142,10 +161,10 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
             if left <= end <= start:
                 left = end
         window = text[left:start]
-        stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
-        if len(stem) < 2 or stem in generic_stems() or stem.endswith(generic_endings()):
+        if _cannot_hold_name(window):
             continue
-        if stem.isdigit():
+        stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
+        if _no_name(stem):
             continue
         name = stem + match.group(0)
         found.append(LocalMention(name, LOCAL_LEVELS[match.group(0)], start - len(stem), match.end()))
