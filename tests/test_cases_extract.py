@@ -10,9 +10,18 @@ from hypothesis import strategies as st
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
 from ingest.cases.people import anchored_matches, find_quotes, person_pattern, speaker_line, unlisted_pattern
-from ingest.cases.places import LOCAL_SUFFIX, PlaceBook, _block_edge, _cannot_hold_name, _no_name, _stem
+from ingest.cases.places import (
+    HAN_WORD,
+    LOCAL_SUFFIX,
+    PlaceBook,
+    _block_edge,
+    _cannot_hold_name,
+    _last_words,
+    _no_name,
+    _stem,
+)
 from ingest.cases.practices import find_practices, practice_key
-from ingest.cases.text import sentences
+from ingest.cases.text import sentences, tag
 from ingest.models import Block, RawDocument
 from ingest.parsers import parse_file
 from ingest.structure import build_documents
@@ -90,6 +99,23 @@ def test_a_window_skipped_uncut_gives_no_name_when_cut():
                     skipped += 1
                     assert _no_name(_stem(window)) and _no_name(_stem(window, after_place=True)), window
     assert skipped > 100
+
+
+def test_a_windows_last_words_are_its_own_after_a_break():
+    """_stem cuts only a window's words after its last break: they are the whole window's last words, and the word
+    before them is a break tagged x, where _stem stops."""
+    shortened = 0
+    for path in sorted(FIXTURE.parent.glob("cases_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for match in LOCAL_SUFFIX.finditer(text):
+            window = text[max(0, match.start() - 12) : match.start()]
+            last, words = _last_words(window), tag(window)
+            assert words[len(words) - len(last) :] == last, window
+            if len(last) < len(words):
+                shortened += 1
+                before, flag = words[len(words) - len(last) - 1]
+                assert flag == "x" and not HAN_WORD.fullmatch(before), window
+    assert shortened > 20
 
 
 def test_a_word_starts_at_every_block_edge():

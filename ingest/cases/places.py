@@ -31,6 +31,9 @@ ROAD_CHARS = frozenset("路街巷里屯")
 DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")  # a word that can be part of a place name's stem
+# Up to the last character that neither the tagger's blocks (jieba's re_han_internal) nor a Han word holds: the
+# tagger cuts what follows on its own, and tags that character x.
+LAST_BREAK = re.compile(r".*[^\u4e00-\u9fffa-zA-Z0-9+#&._]", re.DOTALL)
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
 # measure words, adverbs, locality words; verbs too when longer than one character (培新街: 培 is tagged v).
 STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "i", "l")
@@ -105,7 +108,7 @@ class LocalMention:
 
 def _stem(window: str, after_place: bool = False) -> str:
     """The trailing words of `window` that can belong to a place name."""
-    words = tag(window)
+    words = _last_words(window)
     stem = ""
     taken = 0
     last_tag = ""
@@ -136,6 +139,22 @@ def _stem(window: str, after_place: bool = False) -> str:
             and len(stem) - len(first) >= 2 and word_tag(first).startswith(("v", "n")) and len(first) == 2:
         return stem[len(first):]  # "社区指导海景花园小区": a frequent word before a name is the sentence's, not the name's
     return stem
+
+
+def _last_words(window: str) -> list[tuple[str, str]]:
+    """The window's tagged words after its last break, all `_stem` can read: the tagger cuts the text after a break
+    (a character no word holds) on its own, so these are the window's own last words, and the break before them
+    is a word tagged x that is no Han word, where `_stem` stops. Cutting only them spares the cut of the window's
+    first, partial block (most windows reach back over a comma)."""
+    folded = fold(window)
+    last_break = LAST_BREAK.match(folded)
+    if last_break is None:
+        return tag(window)
+    start = last_break.end()
+    tail = window[start:]
+    if "\u4e00" <= window[start - 1] <= "\u9fff" or fold(tail) != folded[start:]:
+        return tag(window)  # folding it alone would change it (OpenCC reads phrases): the window's own cut
+    return tag(tail)
 
 
 def _ends_with_verb(token: str) -> bool:
