@@ -14,6 +14,7 @@ from ingest.cases.places import (
     HAN_WORD,
     LOCAL_SUFFIX,
     PlaceBook,
+    _block_around,
     _block_edge,
     _cannot_hold_name,
     _last_words,
@@ -116,6 +117,30 @@ def test_a_windows_last_words_are_its_own_after_a_break():
                 before, flag = words[len(words) - len(last) - 1]
                 assert flag == "x" and not HAN_WORD.fullmatch(before), window
     assert shortened > 20
+
+
+def test_a_block_is_cut_as_the_window_around_it_cuts_it():
+    """is_place_mention cuts only the block of word characters that holds a division name's start: its words are
+    the whole window's words there."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    blocks = 0
+    for window_start in range(0, len(text) - 12, 3):
+        window = text[window_start : window_start + 12]
+        folded, at = fold(window), 6
+        start, block = _block_around(window, folded, at)
+        if block == window:
+            continue
+        blocks += 1
+        offset, bounds = 0, {0}
+        for word, _ in tag(window):
+            offset += len(word)
+            bounds.add(offset)
+        offset, block_bounds = start, {start}
+        for word, _ in tag(block):
+            offset += len(word)
+            block_bounds.add(offset)
+        assert block_bounds == {b for b in bounds if start <= b <= start + len(block)}, window
+    assert blocks > 50
 
 
 def test_a_word_starts_at_every_block_edge():

@@ -428,13 +428,25 @@ def is_place_mention(text: str, mention: PlaceMention) -> bool:
         return False
     window_start = max(0, mention.start - 6)
     window = text[window_start : mention.end + 2]
-    if _block_edge(fold(window), mention.start - window_start):
+    folded, at = fold(window), mention.start - window_start
+    if _block_edge(folded, at):
         return True
-    offset, bounds = window_start, {window_start}
-    for word, _ in tag(window):
+    block_start, block = _block_around(window, folded, at)
+    offset, bounds = block_start, {block_start}
+    for word, _ in tag(block):
         offset += len(word)
         bounds.add(offset)
-    return mention.start in bounds
+    return at in bounds
+
+
+def _block_around(window: str, folded: str, at: int) -> tuple[int, str]:
+    """(start, text) of the block of word characters of the window that holds `at`, inside a block: the segmenter
+    cuts it on its own, so its words are the window's there. The whole window when `at` is not in a block or
+    folding the block alone would change it."""
+    run = next((run for run in SEGMENTER_RUN.finditer(folded) if run.start() <= at < run.end()), None)
+    if run is None or fold(window[run.start() : run.end()]) != run.group():
+        return 0, window
+    return run.start(), window[run.start() : run.end()]
 
 
 def _block_edge(folded: str, at: int) -> bool:
