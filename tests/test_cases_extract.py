@@ -10,9 +10,19 @@ from hypothesis import strategies as st
 from ingest.cases.build import extract_cases
 from ingest.cases.metrics import find_metrics
 from ingest.cases.people import anchored_matches, find_quotes, person_pattern, speaker_line, unlisted_pattern
-from ingest.cases.places import PlaceBook, _block_edge
+from ingest.cases.places import (
+    HAN_WORD,
+    LOCAL_SUFFIX,
+    PlaceBook,
+    _block_around,
+    _block_edge,
+    _cannot_hold_name,
+    _last_words,
+    _no_name,
+    _stem,
+)
 from ingest.cases.practices import find_practices, practice_key
-from ingest.cases.text import sentences
+from ingest.cases.text import sentences, tag
 from ingest.models import Block, RawDocument
 from ingest.parsers import parse_file
 from ingest.structure import build_documents
@@ -75,6 +85,62 @@ def test_local_names_are_cut_from_their_context_and_nested():
     names = {node.name for key, node in book.nodes.items() if key.startswith("L:")}
     assert names == {"丹水池街道", "幸福社区", "康乐小区"}
     assert book.chain("L:康乐小区") == ["湖北省", "武汉市", "江岸区", "丹水池街道", "幸福社区", "康乐小区"]
+
+
+def test_a_window_skipped_uncut_gives_no_name_when_cut():
+    """local_mentions skips a window that ends in no Han character or in a generic ending no stem escapes without
+    cutting it: cut, each such window of the fixtures' suffixes gives a stem it rejects."""
+    skipped = 0
+    for path in sorted(FIXTURE.parent.glob("cases_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for match in LOCAL_SUFFIX.finditer(text):
+            for left in range(max(0, match.start() - 12), match.start() + 1):
+                window = text[left : match.start()]
+                if _cannot_hold_name(window):
+                    skipped += 1
+                    assert _no_name(_stem(window)) and _no_name(_stem(window, after_place=True)), window
+    assert skipped > 100
+
+
+def test_a_windows_last_words_are_its_own_after_a_break():
+    """_stem cuts only a window's words after its last break: they are the whole window's last words, and the word
+    before them is a break tagged x, where _stem stops."""
+    shortened = 0
+    for path in sorted(FIXTURE.parent.glob("cases_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for match in LOCAL_SUFFIX.finditer(text):
+            window = text[max(0, match.start() - 12) : match.start()]
+            last, words = _last_words(window), tag(window)
+            assert words[len(words) - len(last) :] == last, window
+            if len(last) < len(words):
+                shortened += 1
+                before, flag = words[len(words) - len(last) - 1]
+                assert flag == "x" and not HAN_WORD.fullmatch(before), window
+    assert shortened > 20
+
+
+def test_a_block_is_cut_as_the_window_around_it_cuts_it():
+    """is_place_mention cuts only the block of word characters that holds a division name's start: its words are
+    the whole window's words there."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    blocks = 0
+    for window_start in range(0, len(text) - 12, 3):
+        window = text[window_start : window_start + 12]
+        folded, at = fold(window), 6
+        start, block = _block_around(window, folded, at)
+        if block == window:
+            continue
+        blocks += 1
+        offset, bounds = 0, {0}
+        for word, _ in tag(window):
+            offset += len(word)
+            bounds.add(offset)
+        offset, block_bounds = start, {start}
+        for word, _ in tag(block):
+            offset += len(word)
+            block_bounds.add(offset)
+        assert block_bounds == {b for b in bounds if start <= b <= start + len(block)}, window
+    assert blocks > 50
 
 
 def test_a_word_starts_at_every_block_edge():

@@ -32,6 +32,7 @@ ROLE_LEAD = re.compile(r"^(?:据|家住|由|经|在|是|为|会上|其中|同时
 # Words a "name" cannot end with: measures such as 满意率, 覆盖度 follow 业主/居民 too.
 NOT_NAME_ENDINGS = ("率", "度", "量", "数", "们", "户")
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+QUOTE_MARK = re.compile(f"[{OPEN_QUOTE}{CLOSE_QUOTE}]")
 MAX_ROLE_CHARS = 24
 MIN_QUOTE_CHARS = 8
 MAX_SPEAKER_LINE_CHARS = 60
@@ -184,7 +185,10 @@ def _to_sentence_end(text: str, start: int) -> str:
 def _quotations(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of top-level “…” spans; an unclosed quotation runs to the passage end."""
     spans, depth, start = [], 0, -1
-    for index, char in enumerate(text):
+    if OPEN_QUOTE not in text:
+        return spans  # most passages quote no one
+    for mark in QUOTE_MARK.finditer(text):  # only the marks, not every character
+        index, char = mark.start(), mark.group()
         if char == OPEN_QUOTE:
             if depth == 0:
                 start = index

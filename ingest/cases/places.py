@@ -31,6 +31,9 @@ ROAD_CHARS = frozenset("路街巷里屯")
 DIVISION_LEVELS = {"province": 0, "city": 1, "county": 2}
 MAX_STEM_CHARS = 7
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")  # a word that can be part of a place name's stem
+# Up to the last character that neither the tagger's blocks (jieba's re_han_internal) nor a Han word holds: the
+# tagger cuts what follows on its own, and tags that character x.
+LAST_BREAK = re.compile(r".*[^\u4e00-\u9fffa-zA-Z0-9+#&._]", re.DOTALL)
 # jieba tags that cannot be inside a place name: prepositions, conjunctions, particles, pronouns, numerals,
 # measure words, adverbs, locality words; verbs too when longer than one character (培新街: 培 is tagged v).
 STOP_TAGS = ("p", "c", "u", "r", "m", "q", "d", "f", "t", "i", "l")
@@ -76,6 +79,25 @@ def generic_endings() -> tuple[str, ...]:
     return tuple(stem for stem in generic_stems() if len(stem) > 1)
 
 
+def _no_name(stem: str) -> bool:
+    """Whether `local_mentions` rejects a stem: too short, generic, or ending in a generic stem."""
+    return len(stem) < 2 or stem in generic_stems() or stem.endswith(generic_endings()) or stem.isdigit()
+
+
+@lru_cache(maxsize=1)
+def nameless_endings() -> tuple[str, ...]:
+    """Generic endings that no stem of a window ending in them can escape: `_stem` takes a suffix of its window, so
+    a stem as long as the ending ends in it, and every shorter one (a suffix of the ending) is rejected too."""
+    return tuple(ending for ending in generic_endings()
+                 if all(_no_name(ending[-length:]) for length in range(2, len(ending))))
+
+
+def _cannot_hold_name(window: str) -> bool:
+    """Whether `_stem(window)` is rejected whatever the window's tags, so the window need not be cut: it ends in no
+    Han character (the stem is empty), or in a generic ending no stem escapes (住宅小区, 老旧小区)."""
+    return not window or not ("\u4e00" <= window[-1] <= "\u9fff") or window.endswith(nameless_endings())
+
+
 @dataclass(frozen=True)
 class LocalMention:
     name: str
@@ -86,7 +108,7 @@ class LocalMention:
 
 def _stem(window: str, after_place: bool = False) -> str:
     """The trailing words of `window` that can belong to a place name."""
-    words = tag(window)
+    words = _last_words(window)
     stem = ""
     taken = 0
     last_tag = ""
@@ -119,6 +141,22 @@ def _stem(window: str, after_place: bool = False) -> str:
     return stem
 
 
+def _last_words(window: str) -> list[tuple[str, str]]:
+    """The window's tagged words after its last break, all `_stem` can read: the tagger cuts the text after a break
+    (a character no word holds) on its own, so these are the window's own last words, and the break before them
+    is a word tagged x that is no Han word, where `_stem` stops. Cutting only them spares the cut of the window's
+    first, partial block (most windows reach back over a comma)."""
+    folded = fold(window)
+    last_break = LAST_BREAK.match(folded)
+    if last_break is None:
+        return tag(window)
+    start = last_break.end()
+    tail = window[start:]
+    if "\u4e00" <= window[start - 1] <= "\u9fff" or fold(tail) != folded[start:]:
+        return tag(window)  # folding it alone would change it (OpenCC reads phrases): the window's own cut
+    return tag(tail)
+
+
 def _ends_with_verb(token: str) -> bool:
     """A dictionary word that ends in a plain verb ("全面推行", "统一管理") is a phrase about doing, never a name."""
     return len(token) > 2 and word_tag(token[-2:]) == "v"
@@ -142,10 +180,10 @@ def local_mentions(text: str, divisions: list[PlaceMention]) -> list[LocalMentio
             if left <= end <= start:
                 left = end
         window = text[left:start]
-        stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
-        if len(stem) < 2 or stem in generic_stems() or stem.endswith(generic_endings()):
+        if _cannot_hold_name(window):
             continue
-        if stem.isdigit():
+        stem = _stem(window, after_place=left in boundaries or (left == last_end and last_end > 0))
+        if _no_name(stem):
             continue
         name = stem + match.group(0)
         found.append(LocalMention(name, LOCAL_LEVELS[match.group(0)], start - len(stem), match.end()))
@@ -390,13 +428,25 @@ def is_place_mention(text: str, mention: PlaceMention) -> bool:
         return False
     window_start = max(0, mention.start - 6)
     window = text[window_start : mention.end + 2]
-    if _block_edge(fold(window), mention.start - window_start):
+    folded, at = fold(window), mention.start - window_start
+    if _block_edge(folded, at):
         return True
-    offset, bounds = window_start, {window_start}
-    for word, _ in tag(window):
+    block_start, block = _block_around(window, folded, at)
+    offset, bounds = block_start, {block_start}
+    for word, _ in tag(block):
         offset += len(word)
         bounds.add(offset)
-    return mention.start in bounds
+    return at in bounds
+
+
+def _block_around(window: str, folded: str, at: int) -> tuple[int, str]:
+    """(start, text) of the block of word characters of the window that holds `at`, inside a block: the segmenter
+    cuts it on its own, so its words are the window's there. The whole window when `at` is not in a block or
+    folding the block alone would change it."""
+    run = next((run for run in SEGMENTER_RUN.finditer(folded) if run.start() <= at < run.end()), None)
+    if run is None or fold(window[run.start() : run.end()]) != run.group():
+        return 0, window
+    return run.start(), window[run.start() : run.end()]
 
 
 def _block_edge(folded: str, at: int) -> bool:
