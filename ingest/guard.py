@@ -50,8 +50,7 @@ def _start_worker(budget: int | None, niceness: int) -> None:
     if niceness:
         os.nice(niceness)
     _limit_memory(budget)
-    gc.freeze()
-    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+    _collect_as_bulk_work()
 
 
 @contextmanager
@@ -64,14 +63,21 @@ def bulk_collection() -> Iterator[None]:
     gc.callbacks). Frozen (gc.freeze), those objects are skipped; the youngest passes run every BULK_GC_THRESHOLD
     allocations. Both are undone after, so a long-running caller (the server) collects as before."""
     gc.collect()
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(BULK_GC_THRESHOLD, *thresholds[1:])
+    thresholds = _collect_as_bulk_work()
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def _collect_as_bulk_work() -> tuple[int, int, int]:
+    """Freeze what the process holds now and run the youngest passes every BULK_GC_THRESHOLD allocations;
+    returns the thresholds before."""
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(BULK_GC_THRESHOLD, *thresholds[1:])
+    return thresholds
 
 
 def _limit_memory(budget: int | None) -> None:

@@ -131,16 +131,18 @@ def test_a_block_is_cut_as_the_window_around_it_cuts_it():
         if block == window:
             continue
         blocks += 1
-        offset, bounds = 0, {0}
-        for word, _ in tag(window):
-            offset += len(word)
-            bounds.add(offset)
-        offset, block_bounds = start, {start}
-        for word, _ in tag(block):
-            offset += len(word)
-            block_bounds.add(offset)
-        assert block_bounds == {b for b in bounds if start <= b <= start + len(block)}, window
+        bounds = word_bounds(window, 0)
+        assert word_bounds(block, start) == {b for b in bounds if start <= b <= start + len(block)}, window
     assert blocks > 50
+
+
+def word_bounds(text: str, start: int) -> set[int]:
+    """The offsets (from `start`) where the tagger's words of `text` begin and end."""
+    offset, bounds = start, {start}
+    for word, _ in tag(text):
+        offset += len(word)
+        bounds.add(offset)
+    return bounds
 
 
 def test_a_word_starts_at_every_block_edge():
