@@ -3,7 +3,7 @@ from pathlib import Path
 from index.engine.search_index import SearchIndex
 from index.store.related_terms import GENERATION_KEY, learned_from
 from index.write import pipeline, related_terms
-from index.write.pipeline import _Ahead, ingest_paths
+from index.write.pipeline import _Ahead, _once, ingest_paths
 from index.write.prepare import prepare_file
 
 
@@ -83,7 +83,7 @@ def test_files_are_submitted_further_ahead_before_a_merge_and_collected_in_order
         paths.append(tmp_path / f"{number:02}.txt")
         paths[-1].write_text(f"第{number}号通知\n\n社区党委召开第{number}次红色物业联席会议。", encoding="utf-8")
     preparer = _CountingPreparer()
-    ahead = _Ahead(paths, library, preparer, {}, {})
+    ahead = _Ahead(_once(paths), library, preparer, {}, {})
     collected = iter(ahead)
     first = next(collected)[0]
     assert preparer.submitted == preparer.ahead + 1

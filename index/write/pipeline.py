@@ -18,6 +18,7 @@ import ctypes
 import gc
 import hashlib
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -137,8 +138,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def file_key(path: Path) -> str:
-    """The store's key for a file: its absolute path, bytes-safe (ingest/text/names.py)."""
-    return stored(path.resolve())
+    """The store's key for a file: its absolute path, bytes-safe (ingest/text/names.py). Worked out once per file
+    (`_once`): resolving a path asks the file system about each of its folders."""
+    return stored(os.path.realpath(path))
 
 
 def ingest_paths(
@@ -327,10 +329,17 @@ class _Done:
     url: str | None = None
 
 
-def _once(paths: list[Path]) -> list[Path]:
-    """Each file once, in the order first named: a file named twice in one batch would be indexed twice."""
+def _once(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Each file once, with its store key, in the order first named: a file named twice in one batch would be
+    indexed twice."""
     seen: set[str] = set()
-    return [path for path in paths if not (file_key(path) in seen or seen.add(file_key(path)))]
+    files = []
+    for path in paths:
+        key = file_key(path)
+        if key not in seen:
+            seen.add(key)
+            files.append((path, key))
+    return files
 
 
 def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str]) -> tuple[set[str], dict[str, str]]:
@@ -354,15 +363,16 @@ def _stale_parses(library: Library, report: IngestReport, sources: dict[str, str
 
 
 class _Ahead:
-    """(outcome, pending) per file in the order given; pending = (key, sha, prepared documents) or None.
+    """(outcome, pending) per (file, its store key) in the order given; pending = (key, sha, prepared documents)
+    or None.
 
     Files are submitted to the parse workers ahead of the one collected: `preparer.ahead` of them, and at most
     AHEAD_BYTES, and more just before a tier merge (`before_merge`).
     """
 
-    def __init__(self, paths: Iterable[Path], library: Library, preparer: _Preparer, sources: Mapping[str, str],
-                 urls: Mapping[str, str], reparse: set[str] = frozenset()):
-        self.paths = iter(paths)
+    def __init__(self, files: Iterable[tuple[Path, str]], library: Library, preparer: _Preparer,
+                 sources: Mapping[str, str], urls: Mapping[str, str], reparse: set[str] = frozenset()):
+        self.files = iter(files)
         self.library, self.preparer, self.sources, self.urls, self.reparse = library, preparer, sources, urls, reparse
         self.in_flight: deque = deque()
         self.in_flight_bytes = 0  # kept as files come and go: summed afresh per file, it cost O(ahead) each time
@@ -382,11 +392,11 @@ class _Ahead:
 
     def _fill(self, files: int) -> None:
         while len(self.in_flight) <= files and self.in_flight_bytes <= AHEAD_BYTES:
-            path = next(self.paths, None)
+            path, key = next(self.files, (None, None))
             if path is None:
                 return
-            submitted = _submit(path, self.library, self.preparer, self.sources.get(str(path)),
-                                self.urls.get(str(path)), file_key(path) in self.reparse)
+            submitted = _submit(path, key, self.library, self.preparer, self.sources.get(str(path)),
+                                self.urls.get(str(path)), key in self.reparse)
             self.in_flight.append(submitted)
             self.in_flight_bytes += _size(submitted)
 
@@ -395,11 +405,11 @@ def _size(submitted: FileOutcome | _InFlight) -> int:
     return submitted.size if isinstance(submitted, _InFlight) else 0
 
 
-def _submit(path: Path, library: Library, preparer: _Preparer, source: str | None,
+def _submit(path: Path, key: str, library: Library, preparer: _Preparer, source: str | None,
             url: str | None = None, reparse: bool = False) -> FileOutcome | _InFlight:
-    """An outcome already known (unreadable, unchanged), or the file submitted for preparation."""
+    """An outcome already known (unreadable, unchanged), or the file (`key` in the store) submitted for
+    preparation."""
     started = time.perf_counter()
-    key = file_key(path)
     try:
         data = path.read_bytes()
     except OSError as error:
