@@ -9,8 +9,8 @@ from index.engine.merging import (
     BASE_PASSAGES,
     COMPACT_BELOW_PASSAGES,
     MERGE_FACTOR,
+    end_segments,
     segments_to_merge,
-    small_segments,
     tier,
 )
 from index.store.visibility import is_clean
@@ -63,8 +63,16 @@ def test_many_small_commits_merge_and_every_passage_stays_findable(library):
 
 def test_small_segments_are_compacted_only_when_there_are_several():
     large = COMPACT_BELOW_PASSAGES * 4
-    assert small_segments([large, 100]) == []
-    assert small_segments([large, 100, 2_000]) == [1, 2]
+    assert end_segments([large, 100]) == []
+    assert end_segments([large, 100, 2_000]) == [1, 2]
+
+
+def test_compaction_also_merges_a_full_tier_of_segments_too_large_to_be_small():
+    """An ingest's last batch is adopted without a merge: a tier it fills is merged at the end, with the small."""
+    batch = COMPACT_BELOW_PASSAGES + 1_000  # larger than small, still the lowest tier
+    large = BASE_PASSAGES * MERGE_FACTOR
+    assert end_segments([large, *[batch] * (MERGE_FACTOR - 2), 100]) == []  # one small, the tier not full
+    assert end_segments([large, *[batch] * (MERGE_FACTOR - 1), 100]) == list(range(1, MERGE_FACTOR + 1))
 
 
 def test_an_ingest_run_ends_with_its_small_segments_merged(library, tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from index.engine import merging, search_index
 from index.engine.search_index import SearchIndex
 from index.store.related_terms import GENERATION_KEY, learned_from
 from index.write import pipeline, related_terms
@@ -92,6 +93,30 @@ def test_files_are_submitted_further_ahead_before_a_merge_and_collected_in_order
     rest = [outcome for outcome, _ in collected]
     assert [Path(o.path).name for o in [first, *rest]] == [path.name for path in paths]
     assert preparer.submitted == len(paths)
+
+
+def test_a_tier_the_last_batch_fills_is_merged_by_the_worker_not_by_the_last_commit(library, corpus_copy,
+                                                                                    monkeypatch):
+    """The last batch is adopted without merging: a tier it leaves full is merged at the end by the segment worker,
+    while the writer reads the index for learning, not by the writer alone with every other process idle."""
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    monkeypatch.setattr(merging, "MERGE_FACTOR", 4)  # five batches: four adopted, then the last fills the tier
+    monkeypatch.setattr(merging, "COMPACT_BELOW_PASSAGES", 0)  # nothing counts as small
+    merged_here = []
+    tiered = merging.tiered_merge
+    monkeypatch.setattr(search_index, "tiered_merge",
+                        lambda writer, segments: merged_here.append(len(segments)) or tiered(writer, segments))
+    adopted = []
+    adopt = SearchIndex.adopt_compacted
+    monkeypatch.setattr(SearchIndex, "adopt_compacted",
+                        lambda index, staged, sources: adopted.append(len(sources)) or adopt(index, staged, sources))
+    report = ingest_paths([corpus_copy], library, workers=1)
+    assert len(report.by_status("ingested")) == 5
+
+    assert merged_here == [0, 1, 2, 3]  # the tier policy saw each commit's segments, and merged none of them
+    assert adopted == [5]  # the five merged by the worker
+    assert len(library.index.index._segments()) == 1
+    assert library.index.indexed_doc_ids() == library.store.doc_ids()
 
 
 def test_the_last_compaction_runs_in_a_worker_and_learning_reads_the_index_meanwhile(library, corpus_copy,

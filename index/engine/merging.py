@@ -6,8 +6,8 @@ whole index is rewritten: quadratic in the corpus size. Here a segment's tier is
 logarithm to the base MERGE_FACTOR, rounded half up: MERGE_FACTOR segments of one tier merge into a segment exactly one
 tier up (rounding keeps it in the middle of that tier; flooring left merged segments straddling a boundary,
 half in each tier, and they never merged again). A search reads about MERGE_FACTOR segments per tier at most
-(a handful of tiers at 10^6 passages). At the end of an ingest run the small segments are merged into one
-(`compact`), since every segment costs each query a fixed amount of work.
+(a handful of tiers at 10^6 passages). At the end of an ingest run the small segments, and a tier its last batch
+filled, are merged into one (`compact`), since every segment costs each query a fixed amount of work.
 """
 from __future__ import annotations
 
@@ -61,12 +61,15 @@ def merge_into(writer, segments: list, storage=None) -> None:
             reader.close()
 
 
-def small_segments(counts: list[int]) -> list[int]:
-    """Indexes of the segments compact() merges: the small ones, if there are at least two."""
-    small = [position for position, count in enumerate(counts) if count < COMPACT_BELOW_PASSAGES]
-    return small if len(small) > 1 else []
+def end_segments(counts: list[int]) -> list[int]:
+    """Indexes of the segments compact() merges: the small ones and the tier a commit would merge now, if that
+    makes at least two. An ingest run adopts its last batch without merging (index/write/pipeline.py), so a tier
+    it fills at its end is merged here, by a worker while the writer reads the index for learning."""
+    chosen = set(segments_to_merge(counts))
+    chosen.update(position for position, count in enumerate(counts) if count < COMPACT_BELOW_PASSAGES)
+    return sorted(chosen) if len(chosen) > 1 else []
 
 
 def compact(writer, segments: list) -> list:
-    """A Whoosh merge policy for the end of an ingest run: merge the small segments into one."""
-    return _merge(writer, segments, set(small_segments([segment.doc_count() for segment in segments])))
+    """A Whoosh merge policy for the end of an ingest run: merge the small segments (and a full tier) into one."""
+    return _merge(writer, segments, set(end_segments([segment.doc_count() for segment in segments])))

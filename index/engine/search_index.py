@@ -20,7 +20,7 @@ from index.engine.codec import RedpropCodec
 from index.engine.column_files import ColumnsWriter
 from index.engine.documents import PassageBM25F, is_record, passage_count
 from index.engine.live import LiveSearcher
-from index.engine.merging import compact, segments_to_merge, small_segments, tiered_merge
+from index.engine.merging import compact, end_segments, segments_to_merge, tiered_merge
 from index.engine.schema import build_schema, document_fields
 from index.engine.segment_files import use_in_place_reads
 from index.engine.staging import StagedSegment, clear_staging, discard, move_into
@@ -105,16 +105,17 @@ class SearchIndex:
             yield self.live.current()
 
     def compact(self) -> bool:
-        """Merge the small segments into one (index/engine/merging.py); False when there was nothing to merge."""
+        """Merge the small segments, and a full tier, into one (index/engine/merging.py); False when there was
+        nothing to merge."""
         if not self.to_compact():
             return False
         commit_or_release(self.open_writer(), mergetype=compact)
         return True
 
     def to_compact(self) -> list[Segment]:
-        """The segments compact() would merge now (none if fewer than two are small)."""
+        """The segments compact() would merge now (none if that is fewer than two)."""
         segments = self.index._segments() if self.exists() else []
-        return [segments[position] for position in small_segments([segment.doc_count() for segment in segments])]
+        return [segments[position] for position in end_segments([segment.doc_count() for segment in segments])]
 
     def adopt_compacted(self, staged: StagedSegment, sources: list[Segment]) -> bool:
         """List a segment a worker merged from `sources` (staging.merge_in_staging) in their place, in one commit.
@@ -157,10 +158,11 @@ class SearchIndex:
         with self.writer() as writer:
             write_fields(writer, added, removed_doc_ids)
 
-    def adopt(self, staged: list[StagedSegment], replaced_doc_ids: Iterable[str] = ()) -> None:
+    def adopt(self, staged: list[StagedSegment], replaced_doc_ids: Iterable[str] = (), merge: bool = True) -> None:
         """Upsert segments workers wrote (index/engine/staging.py) in one commit: the documents `replaced_doc_ids`
-        names are deleted from the segments the index had, and the staged segments are listed beside them.
-        A reader sees the old state or the new one. On failure nothing staged stays listed or staged."""
+        names are deleted from the segments the index had, and the staged segments are listed beside them; with
+        `merge`, a full tier of the segments it had is merged first (index/engine/merging.py). A reader sees the
+        old state or the new one. On failure nothing staged stays listed or staged."""
         try:
             writer = self.open_writer()
         except BaseException:
@@ -181,7 +183,8 @@ class SearchIndex:
             discard(staged)
             raise
         segments = [item.segment for item in staged]
-        commit_or_release(writer, mergetype=lambda w, existing: tiered_merge(w, existing) + segments)
+        commit_or_release(writer, mergetype=lambda w, existing: (tiered_merge(w, existing) if merge else existing)
+                          + segments)
 
     def clear_staging(self) -> None:
         """Forget segments staged by a run that never adopted them (the caller holds the write lock)."""

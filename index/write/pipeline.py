@@ -192,9 +192,10 @@ def ingest_paths(
                 if len(batch) >= BATCH_FILES or batch_chars >= BATCH_CHARS:
                     writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
                     batch, batch_chars = [], 0
-            writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
-            if writing is not None:
-                _commit(writing, library, finish)
+            if batch:
+                writing = _start(batch, library, preparer, finish, writing, ahead.before_merge)
+            if writing is not None:  # a tier this fills is merged with the small segments, by a worker (_compact)
+                _commit(writing, library, finish, merge=False)
             preparer.close_parsing()  # idle from here on: their memory (about 550 MB for two) is free for what follows
             if "parse" in report.rebuilt:
                 freshness.record(library.store, Effect.PARSE)
@@ -451,17 +452,13 @@ class _Writing:
 
 
 def _start(batch, library: Library, preparer: _Preparer, finish: Callable[[FileOutcome], None],
-           previous: _Writing | None, before_merge: Callable[[], None]) -> _Writing | None:
+           previous: _Writing | None, before_merge: Callable[[], None]) -> _Writing:
     """Link the batch's reposts and start writing its segment; then commit the previous batch, whose segment was
     written meanwhile. The segment worker writes this batch while this process adopts and stores the last one
     (a tier merge, the store transaction): done one after the other, the two left the parse workers idle once
-    they were AHEAD_PER_WORKER files ahead. Returns the batch now being written (None for an empty batch)."""
+    they were AHEAD_PER_WORKER files ahead. Returns the batch now being written."""
     if previous is not None and library.index.merge_due():
         before_merge()
-    if not batch:
-        if previous is not None:
-            _commit(previous, library, finish)
-        return None
     store = library.store
     prepared = [item for *_, items in batch for item in items]
     added = [item.document for item in prepared]
@@ -482,10 +479,11 @@ def _linked(writing: _Writing) -> list[tuple[Signature, Document]]:
     return [(signature, documents[signature.doc_id]) for signature in writing.signatures]
 
 
-def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome], None]) -> None:
-    """The three steps of index/store/visibility.py: index add → one store transaction → index drops the unstored."""
+def _commit(writing: _Writing, library: Library, finish: Callable[[FileOutcome], None], merge: bool = True) -> None:
+    """The three steps of index/store/visibility.py: index add (`merge`: merging a full tier first) → one store
+    transaction → index drops the unstored."""
     store = library.store
-    _write_index(library, writing)
+    _write_index(library, writing, merge)
     dropped: list[str] = []
     with store.transaction() as db:
         mark_dirty(library, db)
@@ -509,7 +507,7 @@ def _write_segment(library: Library, preparer: _Preparer,
     return preparer.write_segment(library.index.directory, documents)
 
 
-def _write_index(library: Library, writing: _Writing) -> None:
+def _write_index(library: Library, writing: _Writing, merge: bool = True) -> None:
     """Step 1: upsert the batch's documents. A worker wrote the batch's segment from the postings the workers
     computed and this process adopts it in one commit (index/engine/staging.py). One segment per batch, not one
     per worker: the other workers go on preparing the next files meanwhile, and fewer segments mean less
@@ -523,7 +521,7 @@ def _write_index(library: Library, writing: _Writing) -> None:
         library.index.update_fields((item.document.doc_id, item.passages(group_id(item.document)))
                                     for item in prepared)
         return
-    library.index.adopt(staged, [item.document.doc_id for item in prepared])
+    library.index.adopt(staged, [item.document.doc_id for item in prepared], merge)
 
 
 def _update_cases(library: Library, prepared: list[PreparedDocument], removed: list[str]) -> None:
