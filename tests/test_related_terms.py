@@ -3,15 +3,17 @@ several documents, relearned when the corpus changes, shown by analyze, added be
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 from scipy import sparse
 
-from index.engine.cooccurrence import term_matrix
+from index.engine.cooccurrence import _apart_count, read_columns, term_matrix
 from index.engine.search_index import SearchIndex
 from index.query.filters import Filters
 from index.query.syntax import QueryOptions
@@ -177,19 +179,46 @@ def test_pairs_counted_in_small_blocks_equal_a_direct_count(monkeypatch):
         assert all(expected[pair] == (t, s) for pair, t, s in zip(kept, together.tolist(), support.tolist(), strict=True))
 
 
-def test_term_matrix_reads_every_segment_without_deleted_passages(tmp_path):
+def read_in_another_process(index_dir, asked: list):
+    """`term_matrix`'s `apart`: the segments' columns read by a process of their own, as ingest's worker does."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+
+    def apart(segments, terms):
+        asked.append(len(segments))
+        future = pool.submit(read_columns, index_dir, segments, terms)
+        return lambda: (future.result(), pool.shutdown())[0]
+    return apart
+
+
+def failing_process(asked: list):
+    def apart(segments, terms):
+        asked.append(len(segments))
+
+        def waiting():
+            raise MemoryError("the worker's memory limit")
+        return waiting
+    return apart
+
+
+@pytest.mark.parametrize("elsewhere", ["here", "in another process", "another process failed"])
+def test_term_matrix_reads_every_segment_without_deleted_passages(tmp_path, elsewhere):
     """The matrix is read segment by segment as arrays: each word's column must be the live passages Whoosh's own
-    reader finds for it, across segments, none of them deleted."""
+    reader finds for it, across segments, none of them deleted; the same when another process reads the last
+    segments, or fails to and they are read here."""
     paths = write_reports(tmp_path / "docs", REPORTS)
     documents = [document for path in paths for document in read_file(path, path.read_bytes())[0]]
     index = SearchIndex(tmp_path / "index")
     for document in documents:  # a commit each: one segment each
         index.update([document])
-    index.update([], [documents[1].doc_id])  # its passages stay in their segment, marked deleted
+    index.update([], [documents[1].doc_id, documents[-1].doc_id])  # their passages stay, marked deleted
+    asked: list[int] = []
+    apart = {"here": None, "in another process": read_in_another_process(index.directory, asked),
+             "another process failed": failing_process(asked)}[elsewhere]
     with index.searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) == len(documents) and reader.has_deletions()
-        matrix = term_matrix(searcher, learning.worth_relating, 1, 10**6)
+        matrix = term_matrix(searcher, learning.worth_relating, 1, 10**6, apart)
+        assert asked == [] if apart is None else 0 < asked[0] < len(documents)  # the last segments, not all
         expected = {}
         for term, _ in reader.iter_field("body"):
             word = term.decode("utf-8")
@@ -229,3 +258,10 @@ def test_reading_the_matrix_leaves_no_segment_pages_in_memory(tmp_path):
         assert mapped_kb(tmp_path / "index") == 0  # ... and the matrix read lets them go
         word = matrix.words[0]
         assert list(searcher.reader().postings("body", word).all_ids()) == matrix.passages[:, 0].nonzero()[0].tolist()
+
+
+def test_a_process_busy_merging_first_is_given_fewer_segments_of_the_matrix():
+    assert _apart_count([100] * 10, busy=0) == 5  # half the passages each
+    assert _apart_count([100] * 10, busy=100) == 2  # a merge costs MERGE_COST_IN_READS reads per passage
+    assert _apart_count([100] * 10, busy=1_000) == 0
+    assert _apart_count([100], busy=0) == 0  # the first segment is always read here

@@ -7,18 +7,23 @@ words columns; a passage's document group (a repost and its original are one gro
 """
 from __future__ import annotations
 
+import logging
 import mmap
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 
 from index.engine.codec import record_doc_frequency
 from index.engine.vectorized import record_postings
 
 FIELD = "body"
+log = logging.getLogger("redprop.ingest")
 
 
 @dataclass
@@ -29,14 +34,29 @@ class TermMatrix:
     total: int  # passages in the index (deleted ones excluded)
 
 
-def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_passages: int) -> TermMatrix:
+# Reading a segment's postings back as the matrix costs about a sixth of what merging it costs, per passage (at
+# 100k documents: the matrix's 794k passages read in 26.5 CPU s; a tier merge of 30 batch segments, 61k passages,
+# 11.7 s): how a second process shares the reading when it has a merge to do first.
+MERGE_COST_IN_READS = 6
+# One segment's columns: (positions of its terms in the chosen list, their passage counts, the passages' docnums in
+# the segment, live ones only, concatenated)
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_passages: int,
+                apart: Callable[[list, list[bytes]], Callable[[], list[Columns]]] | None = None,
+                busy: int = 0) -> TermMatrix:
     """The words of `body` that `wanted` accepts and that between `min_passages` and `max_passages` passages hold.
 
     Read segment by segment, each word's passages as arrays a posting block at a time (index/engine/vectorized.py),
     straight into the matrix's columns. Whoosh's own reader of several segments looks every term up in every
     segment, and its matcher steps posting by posting: most of what learning cost, in the one process an ingest
     waits on at its end; and a (docnum, column) pair per entry took five times the matrix's memory. Each
-    segment's pages are let go once read (_let_go)."""
+    segment's pages are let go once read (_let_go).
+
+    `apart(segments, terms)` starts reading the last segments' columns in another process (`read_columns`; the
+    returned call waits for them) while this one reads the first: about half the passages each, less for the
+    other process by what it merges first (`busy` passages, MERGE_COST_IN_READS)."""
     reader = searcher.reader()
     leaves = list(reader.leaf_readers())
     size = reader.doc_count_all()
@@ -46,32 +66,83 @@ def term_matrix(searcher, wanted: Callable[[str], bool], min_passages: int, max_
         for term, record in _records(leaf):
             frequencies[term] = frequencies.get(term, 0) + record_doc_frequency(record)
         _let_go(leaf)
-    chosen = {term: [] for term in sorted(frequencies)  # Whoosh's term order: by bytes
-              if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))}
+    terms = [term for term in sorted(frequencies)  # Whoosh's term order: by bytes
+             if min_passages <= frequencies[term] <= max_passages and wanted(_word(term))]
     del frequencies
-    for leaf, offset in leaves:
-        deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64) if leaf.has_deletions() else None
-        for term, record in _records(leaf):
-            if term in chosen:
-                ids = _docnums(leaf, W3TermInfo.from_bytes(record))
-                if deleted is not None and len(ids):
-                    ids = ids[~np.isin(ids, deleted)]
-                chosen[term].append((ids + offset).astype(np.int32))
-        _let_go(leaf)
+    here = len(leaves) - _apart_count([leaf.doc_count_all() for leaf, _ in leaves], busy) if apart else len(leaves)
+    waiting = apart([leaf.segment() for leaf, _ in leaves[here:]], terms) if here < len(leaves) else list
+    positions = {term: position for position, term in enumerate(terms)}
+    read = [segment_columns(leaf, positions) for leaf, _ in leaves[:here]]
+    try:
+        read += waiting()
+    except Exception:  # the other process failed (its limits): read its segments here
+        log.exception("term_matrix_apart_failed")
+        read += [segment_columns(leaf, positions) for leaf, _ in leaves[here:]]
+    parts: list[list[np.ndarray]] = [[] for _ in terms]
+    for (found, lengths, ids), (_, offset) in zip(read, leaves, strict=True):
+        if len(found):
+            for position, piece in zip(found.tolist(), np.split(ids + offset, np.cumsum(lengths)[:-1]), strict=True):
+                parts[position].append(piece)
     words: list[str] = []
     columns: list[np.ndarray] = []  # per word, the docnums of its passages, ascending
-    for term, parts in chosen.items():
-        ids = np.concatenate(parts)
+    for term, pieces in zip(terms, parts, strict=True):
+        ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
         if len(ids) >= min_passages:  # deletions may have taken some
             words.append(_word(term))
             columns.append(ids)
-    del chosen
+    del parts, read
     indptr = np.zeros(len(columns) + 1, dtype=np.int64)
     np.cumsum([len(ids) for ids in columns], out=indptr[1:])
     docnums = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
     del columns
     by_word = sparse.csc_matrix((np.ones(len(docnums), dtype=np.int32), docnums, indptr), shape=(size, len(words)))
     return TermMatrix(words, by_word.tocsr(), groups, reader.doc_count())
+
+
+def _apart_count(passages: list[int], busy: int) -> int:
+    """How many of the last segments the other process reads: those within its share of the passages."""
+    share = sum(passages) // 2 - busy * MERGE_COST_IN_READS // 2
+    count = 0
+    for held in reversed(passages[1:]):  # this process reads the first segment at least
+        share -= held
+        if share < 0:
+            break
+        count += 1
+    return count
+
+
+def read_columns(index_dir: Path, segments: list, terms: list[bytes]) -> list[Columns]:
+    """`segments` of the index in `index_dir`, read in place: each one's columns of `terms` (`segment_columns`).
+    What another process (ingest's segment worker) reads of the matrix for `term_matrix`."""
+    storage = FileStorage(str(index_dir))
+    schema = storage.open_index().schema
+    positions = {term: position for position, term in enumerate(terms)}
+    found = []
+    for segment in segments:
+        leaf = SegmentReader(storage, schema, segment)
+        try:
+            found.append(segment_columns(leaf, positions))
+        finally:
+            leaf.close()
+    return found
+
+
+def segment_columns(leaf, positions: dict[bytes, int]) -> Columns:
+    """One segment's passages of each term in `positions` (term → its column), deleted passages left out."""
+    deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64) if leaf.has_deletions() else None
+    found, lengths, pieces = [], [], []
+    for term, record in _records(leaf):
+        position = positions.get(term)
+        if position is not None:
+            ids = _docnums(leaf, W3TermInfo.from_bytes(record))
+            if deleted is not None and len(ids):
+                ids = ids[~np.isin(ids, deleted)]
+            found.append(position)
+            lengths.append(len(ids))
+            pieces.append(ids.astype(np.int32))
+    _let_go(leaf)
+    return (np.array(found, dtype=np.int64), np.array(lengths, dtype=np.int64),
+            np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32))
 
 
 def _word(term: bytes | str) -> str:

@@ -23,9 +23,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from index.engine.cooccurrence import TermMatrix
+from index.engine.cooccurrence import TermMatrix, read_columns
 from index.engine.schema import group_id
 from index.engine.staging import StagedSegment, merge_in_staging
 from index.store import freshness
@@ -213,18 +214,19 @@ def ingest_paths(
 
 
 def _compact(library: Library, preparer: _Preparer) -> tuple[bool, TermMatrix | None]:
-    """Merge the index's small segments into one; whether it did, and the related terms' matrix if it was read
-    meanwhile. Both end an ingest after the parse workers have stopped (at 30k documents about 10 s and 15 s), so
-    when both are due they run side by side: the segment worker merges while this process reads the matrix from
-    the index as committed (compaction keeps the same passages), and the merged segment is listed in one commit
-    after."""
+    """Merge the index's small segments (and a tier the last batch filled) into one; whether it did, and the
+    related terms' matrix if it was read meanwhile. Both end an ingest after the parse workers have stopped (at
+    100k documents about 12 s and 30 s of CPU), so when learning is due they run side by side: the segment worker
+    merges, then reads the last segments' part of the matrix, while this process reads the rest from the index as
+    committed (compaction keeps the same passages); the merged segment is listed in one commit after."""
     sources = library.index.to_compact()
-    if not sources:
-        return False, None
     if preparer.segment_writer is None or not related_terms.due(library, amortized=True):
         return library.index.compact(), None
-    merged = preparer.merge_apart(library.index.directory, sources)
-    matrix = related_terms.read_matrix(library)
+    merged = preparer.merge_apart(library.index.directory, sources) if sources else None
+    matrix = related_terms.read_matrix(library, partial(preparer.read_apart, library.index.directory),
+                                       busy=sum(segment.doc_count_all() for segment in sources))
+    if merged is None:
+        return False, matrix
     try:
         staged = merged()
     except Exception:  # the worker failed (its memory or time limits): the merge is done here instead
@@ -293,6 +295,11 @@ class _Preparer:
         waits for it and raises what failed."""
         future = self.segment_writer.call(merge_in_staging, index_dir, segments)
         return future.result
+
+    def read_apart(self, index_dir: Path, segments: list, terms: list[bytes]) -> Callable[[], list]:
+        """Start reading the related terms' matrix columns of the index's `segments` in the segment worker
+        (index/engine/cooccurrence.py `read_columns`); the returned call waits for them and raises what failed."""
+        return self.segment_writer.call(read_columns, index_dir, segments, terms).result
 
     def close_parsing(self) -> None:
         """Stop the parse workers (the segment worker stays)."""

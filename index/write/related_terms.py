@@ -277,10 +277,11 @@ def due(library: Library, amortized: bool = False) -> bool:
         return _due(library, searcher, amortized)
 
 
-def read_matrix(library: Library) -> TermMatrix:
-    """What learning reads, from the index as committed."""
+def read_matrix(library: Library, apart: Callable | None = None, busy: int = 0) -> TermMatrix:
+    """What learning reads, from the index as committed; with `apart`, another process reads part of it
+    (index/engine/cooccurrence.py `term_matrix`)."""
     with library.index.searcher() as searcher:
-        return matrix_of(searcher)
+        return matrix_of(searcher, apart, busy)
 
 
 def _due(library: Library, searcher, amortized: bool) -> bool:
@@ -303,8 +304,8 @@ def _learn(library: Library, amortized: bool, matrix: TermMatrix | None) -> bool
     return True
 
 
-def matrix_of(searcher) -> TermMatrix:
+def matrix_of(searcher, apart: Callable | None = None, busy: int = 0) -> TermMatrix:
     """What learning reads: the words worth relating, in MIN_DOCUMENTS passages (fewer have no pair) up to
     MAX_SHARE of them."""
     most = max(MIN_DOCUMENTS, int(MAX_SHARE * searcher.doc_count()))
-    return term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most)
+    return term_matrix(searcher, worth_relating, MIN_DOCUMENTS, most, apart, busy)
