@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import jieba
 
+from bench import fts
 from bench.corpus import generate, read_manifest
 from bench.run import OUT, corpus_documents, measure_ingest
-
-
-def raw_jieba_seconds(documents: list[tuple[str, str]]) -> float:
-    started = time.perf_counter()
-    for title, body in documents:
-        list(jieba.cut(title))
-        list(jieba.cut(body))
-    return time.perf_counter() - started
 
 
 def ingest_figures(folder, home) -> dict:
@@ -49,7 +41,7 @@ def main() -> None:
     home = OUT / f"ingest-{args.size}-seed{args.seed}"
     rounds = []
     for _ in range(args.rounds):
-        baseline = raw_jieba_seconds(documents)
+        baseline = fts.cut_timings(documents)["segment_seconds"]
         figures = ingest_figures(folder, home)
         rounds.append({"raw_jieba_seconds": baseline, **figures,
                        "ingest_vs_raw_jieba": baseline / figures["ingest_seconds"]})

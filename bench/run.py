@@ -230,9 +230,10 @@ def bench(size: int, seed: int, reuse: bool = False) -> dict:
     ours |= progress(size, "queries", measure_queries(work / "home", queries))
     ours |= progress(size, "cold start", measure_cold_start(work / "home"))
     ours |= progress(size, "api", measure_api(work / "home", queries))
-    jieba_seconds = [peer["segment_seconds"], *([after["segment_seconds"]] if after else [])]
-    jieba_cpu_seconds = [peer["segment_cpu_seconds"], *([after["segment_cpu_seconds"]] if after else [])]
-    jieba_mb_s = raw_bytes / 1e6 / (sum(jieba_seconds) / len(jieba_seconds))
+    baselines = [peer, after] if after else [peer]
+    jieba_seconds = [baseline["segment_seconds"] for baseline in baselines]
+    jieba_cpu_seconds = sum(baseline["segment_cpu_seconds"] for baseline in baselines) / len(baselines)
+    jieba_mb_s = raw_bytes / 1e6 / (sum(jieba_seconds) / len(baselines))
     result = {
         "documents": size, "seed": seed, "raw_text_bytes": raw_bytes, "queries": len(queries),
         "ingest_workers": Settings().ingest_workers or default_workers(),  # what `redprop ingest` uses
@@ -247,7 +248,7 @@ def bench(size: int, seed: int, reuse: bool = False) -> dict:
     result["ratios"] = {
         "ingest_vs_raw_jieba": result["ours"]["ingest_mb_per_s"] / jieba_mb_s,
         "ingest_vs_raw_jieba_before": jieba_seconds[0] / ours["ingest_seconds"],  # the baseline before only
-        "ingest_cpu_vs_raw_jieba_cpu": ours["ingest_cpu_seconds"] / (sum(jieba_cpu_seconds) / len(jieba_cpu_seconds)),
+        "ingest_cpu_vs_raw_jieba_cpu": ours["ingest_cpu_seconds"] / jieba_cpu_seconds,
         "ingest_vs_fts5": result["ours"]["ingest_mb_per_s"] / result["fts5"]["ingest_mb_per_s"],
         "query_p50_vs_fts5": ours["query_p50_ms"] / peer["query_p50_ms"],
         "query_p99_vs_fts5": ours["query_p99_ms"] / peer["query_p99_ms"],
