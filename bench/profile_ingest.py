@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
 from index.engine.codec import RedpropCodec
-from index.engine.postings import with_postings
+from index.engine.postings import Postings, with_postings
 from index.engine.schema import build_schema, document_fields
 from index.engine.search_index import SearchIndex
 from index.engine.staging import discard, write_segment
@@ -98,7 +98,7 @@ def profile(paths: list[Path]) -> dict:
     seconds["whoosh_write_w3_codec"] = write_seconds(passages, W3Codec())
     seconds["staged_segment_write"] = staged_write_seconds(passages)
     seconds["whoosh_merge"] = merge_seconds(passages)
-    postings = sum(len(value.postings) for f in passages for value in f.values() if hasattr(value, "postings"))
+    postings = sum(len(value) for f in passages for value in f.values() if isinstance(value, Postings))
     baseline = seconds["raw_jieba_cut"]
     return {
         "files": len(paths), "documents": len(documents), "passages": len(passages),

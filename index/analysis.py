@@ -57,11 +57,12 @@ def analyze(text: str, *, folded: bool = False) -> list[Term]:
     return _words(*cut_words(source))
 
 
-def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[list[Term], list[Term]]:
-    """Word terms and the grams where jieba is unsure (`unsure_grams`), from one segmentation of `text`."""
+def analyze_with_grams(text: str, *, folded: bool = False) -> tuple[PreAnalyzed, list[Term]]:
+    """The folded text carrying its cut (its word terms made when asked: `PreAnalyzed`) and the grams where jieba
+    is unsure (`unsure_grams`), from one segmentation of `text`."""
     source = text if folded else fold(text)
     words, bounds = cut_words(source)
-    return _words(words, bounds), unsure_grams(source, words, bounds)
+    return PreAnalyzed(source, cut=(words, bounds)), unsure_grams(source, words, bounds)
 
 
 def _words(words: list[str], bounds: list[int]) -> list[Term]:
@@ -84,6 +85,48 @@ def _words(words: list[str], bounds: list[int]) -> list[Term]:
                 append(new(Term, (sub, pos, start + offset, start + offset + len(sub), False)))
         pos += 1
     return terms
+
+
+def word_positions(words: list[str]) -> dict[str, list[int]]:
+    """The positions of each word term of a cut (`cut_words`'s words), in the order the terms first occur: what
+    `_words` gives, grouped by text, without making a Term per word and sub-word (ingest's workers need the
+    postings alone). The same rules as `_words`; tests/test_analysis.py checks the two agree."""
+    positions: dict[str, list[int]] = {}
+    found_at = positions.get
+    pos = 0
+    for word in words:
+        if not word.isalnum():
+            if not any(map(is_word_char, word)):
+                if not word.isspace():
+                    pos += 1
+                continue
+            word = word.strip()
+        found = found_at(word)
+        if found is None:
+            positions[word] = [pos]
+        else:
+            found.append(pos)
+        if 2 < len(word) <= MAX_SUBWORD_SOURCE:
+            for sub, _ in subwords(word):
+                found = found_at(sub)
+                if found is None:
+                    positions[sub] = [pos]
+                else:
+                    found.append(pos)
+        pos += 1
+    return positions
+
+
+def term_positions(terms: list[Term]) -> dict[str, list[int]]:
+    """The positions of each term, in the order the terms first occur."""
+    positions: dict[str, list[int]] = {}
+    for text, pos, _, _, _ in terms:
+        found = positions.get(text)
+        if found is None:
+            positions[text] = [pos]
+        else:
+            found.append(pos)
+    return positions
 
 
 @lru_cache(maxsize=SUBWORD_CACHE_SIZE)
@@ -199,15 +242,29 @@ def is_cjk(ch: str) -> bool:
 
 
 class PreAnalyzed(str):
-    """A field value that carries its terms, so the index writer need not segment it again.
+    """A field value that carries its terms, or the cut they come from, so the index writer need not segment it
+    again.
 
     `document_fields` analyses once per field value; ingest's workers then turn the terms into postings
-    (index/engine/postings.py), so the writer only files them.
+    (index/engine/postings.py), so the writer only files them. A passage's text carries its cut (`cut_words`'s
+    words and bounds): the workers group its words' positions straight from it (`positions`), and its Term list,
+    which Whoosh's own writer reads (index/engine/tokenizers.py), is made only if that path asks.
     """
 
-    terms: list[Term]
-
-    def __new__(cls, text: str, terms: list[Term] | tuple = ()):
+    def __new__(cls, text: str, terms: list[Term] | tuple = (), cut: tuple[list[str], list[int]] | None = None):
         value = super().__new__(cls, text)
-        value.terms = list(terms)
+        value.cut = cut
+        value._terms = None if cut is not None else list(terms)
         return value
+
+    @property
+    def terms(self) -> list[Term]:
+        if self._terms is None:
+            self._terms = _words(*self.cut)
+        return self._terms
+
+    def positions(self) -> dict[str, list[int]]:
+        """Each term's positions, in the order the terms first occur."""
+        if self._terms is None:
+            return word_positions(self.cut[0])
+        return term_positions(self._terms)

@@ -1,6 +1,6 @@
 import pytest
 
-from index.analysis import analyze, gram_phrases, grams, query_words
+from index.analysis import analyze, analyze_with_grams, gram_phrases, grams, query_words, term_positions
 
 
 @pytest.mark.parametrize("text", [
@@ -88,3 +88,17 @@ def test_conversion_skipped_only_for_text_opencc_leaves_alone():
                      if not 0xD800 <= code <= 0xDFFF and not changing.search(chr(code)))
     assert len(passed) > 50000 and _T2S.convert(passed) == passed
     assert all(_T2S.convert(char) == char for char in passed)
+
+
+@pytest.mark.parametrize("text", [
+    "物业服务企业应当在二〇二四年三月前向业主委员会公示公共收益和维修资金的使用情况。",
+    "第十八条  业主大会会议可以采用集体讨论、书面征求意见等形式;Red-Property 2.0 版 abc123!",
+    "  ……“红色物业”  \n\n 党建引领 物业 管理  ",
+    "一二三四五六七八九十一二三四五六七八九十",  # a run longer than any word worth splitting
+])
+def test_a_passage_analysed_from_its_cut_has_the_terms_and_positions_of_analyze(text):
+    """Ingest's workers take a passage's postings straight from its cut; Whoosh's own writer reads its terms.
+    Both must be what `analyze` gives, or the two ways of writing a segment would index different things."""
+    analysed, _ = analyze_with_grams(text)
+    assert analysed.terms == analyze(text)
+    assert list(analysed.positions().items()) == list(term_positions(analyze(text)).items())

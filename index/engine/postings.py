@@ -3,8 +3,9 @@ and the compact encoding of their positions.
 
 For every value of a text field, Whoosh's writer asks the field's format for (term, frequency, weight,
 encoded positions) per distinct term; building those from tokens was most of the writer's Python time.
-`with_postings` computes them ahead from our own Term lists, and `CompactPositions` hands them to the
-writer unchanged (any other value is analysed as usual, e.g. by `redprop reindex` in one process).
+`with_postings` computes them ahead from our own analysis (a passage's cut, or a Term list), as `Postings`, and
+`CompactPositions` hands them to the writer unchanged (any other value is analysed as usual, e.g. by `redprop
+reindex` in one process).
 
 Whoosh's Positions format stores a posting's positions as a 4-byte count and a pickled list (13 bytes for one
 position); most postings have one or two. `CompactPositions` stores the deltas as an array of the narrowest
@@ -22,7 +23,7 @@ import numpy as np
 from whoosh.fields import FieldType
 from whoosh.formats import Positions
 
-from index.analysis import PreAnalyzed, Term
+from index.analysis import PreAnalyzed, Term, term_positions
 
 # Width in bytes → array typecode (unsigned); the first byte of a value names the width.
 _TYPECODES = {1: "B", 2: "H", 4: "I" if array("I").itemsize == 4 else "L"}
@@ -87,13 +88,21 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
 
 
+class Postings(tuple):
+    """A text field's value as ingest's workers hand it on: its postings alone, (term, frequency, weight, encoded
+    positions) per distinct term (`with_postings`). Text fields are not stored, so the writer needs nothing else.
+    A tuple, not a string carrying them: unpickled at C speed, where the string's class ran a Python `__new__`
+    and set its attributes per field of every passage (a seventh of the segment worker's CPU unpickling them)."""
+
+    __slots__ = ()
+
+
 class CompactPositions(Positions):
     """Whoosh's positions format with compact values, taking a value's precomputed postings when it has them."""
 
     def word_values(self, value, analyzer, **kwargs):
-        postings = getattr(value, "postings", None)
-        if postings is not None:
-            return postings
+        if isinstance(value, Postings):
+            return value
         return super().word_values(value, analyzer, **kwargs)
 
     def encode(self, poslist):
@@ -115,27 +124,24 @@ def precomputed(field: FieldType) -> FieldType:
     return field
 
 
-def postings(terms: list[Term], field_boost: float = 1.0) -> list[tuple[str, int, float, bytes]]:
+def postings(terms: list[Term], field_boost: float = 1.0) -> Postings:
     """What Positions.word_values yields for these terms: one entry per distinct term, in first-seen order."""
-    positions: dict[str, list[int]] = {}
-    for text, pos, _, _, _ in terms:
-        found = positions.get(text)
-        if found is None:
-            positions[text] = [pos]
-        else:
-            found.append(pos)
+    return grouped_postings(term_positions(terms), field_boost)
+
+
+def grouped_postings(positions: dict[str, list[int]], field_boost: float = 1.0) -> Postings:
+    """The postings of terms given with their positions (`PreAnalyzed.positions`), in the dict's order."""
     # Most terms occur once, early: their weight is the boost and their value a shared one.
-    return [(text, 1, field_boost, _ONE_BYTE[found[0]]) if len(found) == 1 and found[0] <= 0xFF
-            else (text, len(found), len(found) * field_boost, encode_positions(found))
-            for text, found in positions.items()]
+    return Postings([(text, 1, field_boost, _ONE_BYTE[found[0]]) if len(found) == 1 and found[0] <= 0xFF
+                     else (text, len(found), len(found) * field_boost, encode_positions(found))
+                     for text, found in positions.items()])
 
 
 def with_postings(fields: dict, schema) -> dict:
-    """`fields` with each pre-analysed text value replaced by its postings (terms dropped: smaller to pickle)."""
+    """`fields` with each pre-analysed text value replaced by its postings (`Postings`: terms and text dropped,
+    smaller and cheaper to pickle)."""
     ready = dict(fields)
     for name, value in fields.items():
         if isinstance(value, PreAnalyzed) and isinstance(schema[name].format, CompactPositions):
-            carried = PreAnalyzed(str(value))
-            carried.postings = postings(value.terms, schema[name].format.field_boost)
-            ready[name] = carried
+            ready[name] = grouped_postings(value.positions(), schema[name].format.field_boost)
     return ready

@@ -123,14 +123,14 @@ def _passage_fields(passage: Passage, shared: dict) -> dict:
     # passing mention.
     lead = (defining_lead(body) if passage.clause else None) or ""
     heading = fold(" ".join(filter(None, [passage.chapter, passage.heading, passage.clause])))
-    words, unsure = analyze_with_grams(body, folded=True)
+    analysed, unsure = analyze_with_grams(body, folded=True)
     return {
         "passage_id": passage.passage_id,
         **shared,
         "heading": PreAnalyzed(heading, _heading_terms(heading)),
         "lead": PreAnalyzed(lead, analyze(lead, folded=True)),
-        "body": PreAnalyzed(body if text else "", words if text else []),
-        "aside": PreAnalyzed("" if text else body, [] if text else words),
+        "body": analysed if text else PreAnalyzed(""),
+        "aside": PreAnalyzed("") if text else analysed,
         "grams": PreAnalyzed(body, unsure),
         "kind": str(passage.kind),
     }

@@ -31,6 +31,7 @@ from index.analysis import PreAnalyzed
 from index.engine.codec import RedpropCodec, write_terms
 from index.engine.column_files import save_columns
 from index.engine.merging import merge_into
+from index.engine.postings import Postings
 from index.engine.schema import build_schema
 
 STAGING_DIR = "staging"
@@ -160,7 +161,7 @@ def _word_values(field, fieldname: str, value, analysed: dict):
     A text value carries its postings (index/engine/postings.py). A plain value (an id, a type, a year, the
     places) is analysed once per batch and remembered in `analysed`: every passage of a document repeats its
     document's."""
-    if isinstance(value, (PreAnalyzed, list)):  # postings at hand; or a value that cannot be a key
+    if isinstance(value, (Postings, PreAnalyzed, list)):  # postings at hand; or a value that cannot be a key
         return _analyse(field, value)
     key = (fieldname, value)
     found = analysed.get(key)
