@@ -23,7 +23,7 @@ import numpy as np
 from whoosh.fields import FieldType
 from whoosh.formats import Positions
 
-from index.analysis import PreAnalyzed, Term, term_positions
+from index.analysis import PreAnalyzed
 
 # Width in bytes → array typecode (unsigned); the first byte of a value names the width.
 _TYPECODES = {1: "B", 2: "H", 4: "I" if array("I").itemsize == 4 else "L"}
@@ -92,7 +92,8 @@ class Postings(tuple):
     """A text field's value as ingest's workers hand it on: its postings alone, (term, frequency, weight, encoded
     positions) per distinct term (`with_postings`). Text fields are not stored, so the writer needs nothing else.
     A tuple, not a string carrying them: unpickled at C speed, where the string's class ran a Python `__new__`
-    and set its attributes per field of every passage (a seventh of the segment worker's CPU unpickling them)."""
+    and set its attributes per field of every passage (docs/ingest-performance.md, "A passage's postings from its
+    cut")."""
 
     __slots__ = ()
 
@@ -124,13 +125,9 @@ def precomputed(field: FieldType) -> FieldType:
     return field
 
 
-def postings(terms: list[Term], field_boost: float = 1.0) -> Postings:
-    """What Positions.word_values yields for these terms: one entry per distinct term, in first-seen order."""
-    return grouped_postings(term_positions(terms), field_boost)
-
-
 def grouped_postings(positions: dict[str, list[int]], field_boost: float = 1.0) -> Postings:
-    """The postings of terms given with their positions (`PreAnalyzed.positions`), in the dict's order."""
+    """What Positions.word_values yields for terms given with their positions (`PreAnalyzed.positions`): one entry
+    per distinct term, in the dict's (first-seen) order."""
     # Most terms occur once, early: their weight is the boost and their value a shared one.
     return Postings([(text, 1, field_boost, _ONE_BYTE[found[0]]) if len(found) == 1 and found[0] <= 0xFF
                      else (text, len(found), len(found) * field_boost, encode_positions(found))
